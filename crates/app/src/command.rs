@@ -1,0 +1,334 @@
+//! The command set: every operation a till performs, as one typed enum. The Tauri shell and the CLI's
+//! `exec` both deserialise into [`Command`] and hand it to [`crate::Till::execute`]; nothing is
+//! implemented twice. JSON shape: `{"cmd": "add_line", …fields}`. Amounts are integer minor units;
+//! rates are integer basis points (1250 = 12.5 %).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Dine-in or takeaway, as sent by the UI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OrderKindInput {
+    /// Eaten at a table.
+    DineIn {
+        /// Table name or number.
+        table: String,
+        /// Number of guests.
+        covers: u32,
+    },
+    /// Taken away.
+    Takeaway,
+}
+
+/// A discount as sent by the UI.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum DiscountInput {
+    /// A percentage, in basis points (1000 = 10 %), at most 10000.
+    Percent {
+        /// The rate.
+        rate_bp: u32,
+        /// Why.
+        reason: String,
+    },
+    /// A fixed amount in minor units.
+    Fixed {
+        /// The amount.
+        #[ts(type = "number")]
+        amount: i64,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Kitchen progress a member of staff can set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KitchenStatus {
+    /// Being made.
+    Preparing,
+    /// Ready to serve or collect.
+    Ready,
+    /// With the guest.
+    Served,
+}
+
+/// The course of a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CourseInput {
+    /// First.
+    Starter,
+    /// Second.
+    Main,
+    /// Last.
+    Dessert,
+}
+
+/// Every operation of the till. `order` fields name an order by id or by an alias given when it was
+/// opened; when left out, the command acts on the current order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "cmd", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    /// Log in with a PIN; optionally say who, to skip trying every member of staff.
+    Login {
+        /// 4–6 digits.
+        pin: String,
+        /// A staff id.
+        #[serde(default)]
+        #[ts(optional)]
+        staff: Option<String>,
+    },
+    /// Log out (lock the till).
+    Logout,
+    /// Who is logged in.
+    Whoami,
+    /// The restaurant and its menu.
+    Menu,
+    /// Open a new order; it becomes the current order.
+    OpenOrder {
+        /// Dine-in (table, covers) or takeaway.
+        kind: OrderKindInput,
+        /// A name to refer to this order by later in the same session or script.
+        #[serde(default)]
+        #[ts(optional)]
+        alias: Option<String>,
+    },
+    /// Add a line. Name the product by `product` id, `sku` or `barcode` (exactly one).
+    AddLine {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Product id.
+        #[serde(default)]
+        #[ts(optional)]
+        product: Option<String>,
+        /// Product SKU.
+        #[serde(default)]
+        #[ts(optional)]
+        sku: Option<String>,
+        /// Product barcode.
+        #[serde(default)]
+        #[ts(optional)]
+        barcode: Option<String>,
+        /// Variant id, required when the product has variants.
+        #[serde(default)]
+        #[ts(optional)]
+        variant: Option<String>,
+        /// Modifier ids.
+        #[serde(default)]
+        #[ts(optional)]
+        modifiers: Option<Vec<String>>,
+        /// How many (1–999, default 1).
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        quantity: Option<i64>,
+        /// Note for the kitchen.
+        #[serde(default)]
+        #[ts(optional)]
+        note: Option<String>,
+        /// Course.
+        #[serde(default)]
+        #[ts(optional)]
+        course: Option<CourseInput>,
+        /// Seat (1–99).
+        #[serde(default)]
+        #[ts(optional)]
+        seat: Option<u32>,
+    },
+    /// Change an unsent line. Fields left out stay; `clear` lists fields to empty (`note`, `course`, `seat`).
+    ChangeLine {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Line number.
+        line: u32,
+        /// New quantity (1–999).
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        quantity: Option<i64>,
+        /// New note.
+        #[serde(default)]
+        #[ts(optional)]
+        note: Option<String>,
+        /// New course.
+        #[serde(default)]
+        #[ts(optional)]
+        course: Option<CourseInput>,
+        /// New seat.
+        #[serde(default)]
+        #[ts(optional)]
+        seat: Option<u32>,
+        /// Fields to clear: any of "note", "course", "seat".
+        #[serde(default)]
+        #[ts(optional)]
+        clear: Option<Vec<String>>,
+    },
+    /// Remove a line not yet sent to the kitchen.
+    RemoveLine {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Line number.
+        line: u32,
+    },
+    /// Void a line that was sent to the kitchen; it stays on the order, marked void.
+    VoidLine {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Line number.
+        line: u32,
+        /// Why.
+        reason: String,
+    },
+    /// Set (or clear, with `null`) a line discount.
+    SetLineDiscount {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Line number.
+        line: u32,
+        /// The discount, or null to clear.
+        discount: Option<DiscountInput>,
+    },
+    /// Set (or clear, with `null`) the order discount.
+    SetOrderDiscount {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// The discount, or null to clear.
+        discount: Option<DiscountInput>,
+    },
+    /// Remove the service charge (a reason is required) or restore it.
+    SetServiceCharge {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Charge it?
+        enabled: bool,
+        /// Why it is removed.
+        #[serde(default)]
+        #[ts(optional)]
+        reason: Option<String>,
+    },
+    /// Switch between dine-in and takeaway, or move table.
+    SetOrderType {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// The new kind.
+        kind: OrderKindInput,
+    },
+    /// Send unsent lines to the kitchen (a pending order becomes confirmed).
+    SendToKitchen {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+    },
+    /// Record kitchen progress.
+    SetStatus {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// The new status.
+        status: KitchenStatus,
+    },
+    /// Park the order in the open-orders list; there is then no current order.
+    Park {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+    },
+    /// Make an open order current again (un-parking it if parked).
+    Resume {
+        /// The order.
+        order: String,
+    },
+    /// The order with its lines and totals.
+    ShowOrder {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+    },
+    /// Orders not yet completed or cancelled.
+    OpenOrders,
+    /// Take a cash payment. Change is given for anything above the balance; when the balance reaches
+    /// zero the order completes.
+    TakeCash {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// What the guest handed over, in minor units.
+        #[ts(type = "number")]
+        tendered: i64,
+    },
+    /// Complete an order whose balance is zero (e.g. fully discounted).
+    Complete {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+    },
+    /// Cancel an order that has no payments.
+    Cancel {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Why.
+        reason: String,
+    },
+    /// Every recorded change to an order.
+    History {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+    },
+}
+
+impl Command {
+    /// The command's name as written in `cmd`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Login { .. } => "login",
+            Command::Logout => "logout",
+            Command::Whoami => "whoami",
+            Command::Menu => "menu",
+            Command::OpenOrder { .. } => "open_order",
+            Command::AddLine { .. } => "add_line",
+            Command::ChangeLine { .. } => "change_line",
+            Command::RemoveLine { .. } => "remove_line",
+            Command::VoidLine { .. } => "void_line",
+            Command::SetLineDiscount { .. } => "set_line_discount",
+            Command::SetOrderDiscount { .. } => "set_order_discount",
+            Command::SetServiceCharge { .. } => "set_service_charge",
+            Command::SetOrderType { .. } => "set_order_type",
+            Command::SendToKitchen { .. } => "send_to_kitchen",
+            Command::SetStatus { .. } => "set_status",
+            Command::Park { .. } => "park",
+            Command::Resume { .. } => "resume",
+            Command::ShowOrder { .. } => "show_order",
+            Command::OpenOrders => "open_orders",
+            Command::TakeCash { .. } => "take_cash",
+            Command::Complete { .. } => "complete",
+            Command::Cancel { .. } => "cancel",
+            Command::History { .. } => "history",
+        }
+    }
+}

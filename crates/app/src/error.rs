@@ -1,0 +1,200 @@
+//! Errors at the boundary: every failure leaves the command set as `{"code": …, "message": …}` with a code
+//! from the closed set [`ErrorCode`]. The UI and scripts match on the code, never on the message.
+
+use fynlo_core::Error as Core;
+use fynlo_store::Error as Store;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The closed set of error codes. Documented in `docs/commands.md`; a test keeps the two in step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The command is malformed or a field has a bad value.
+    InvalidInput,
+    /// No one is logged in.
+    NotLoggedIn,
+    /// The PIN matches no member of staff.
+    WrongPin,
+    /// The order, alias, product, line or staff member does not exist.
+    NotFound,
+    /// The product is 86'd.
+    ProductUnavailable,
+    /// Variant or modifier rules were broken.
+    ModifierRule,
+    /// A quantity outside 1–999.
+    InvalidQuantity,
+    /// A discount larger than its amount.
+    InvalidDiscount,
+    /// A reason is required.
+    ReasonRequired,
+    /// The order state machine refuses the move.
+    InvalidTransition,
+    /// The order is completed or cancelled.
+    OrderClosed,
+    /// The line was sent to the kitchen (void it), was not sent (remove it), or is void.
+    LineLocked,
+    /// The order has no items.
+    OrderEmpty,
+    /// Nothing to send, nothing due, already parked, not parked.
+    NothingToDo,
+    /// A payment rule: amount, balance, total below paid, payments block cancelling.
+    PaymentRule,
+    /// An amount out of range.
+    Overflow,
+    /// The menu breaks its own rules.
+    InvalidMenu,
+    /// Someone else changed the thing first, or it already exists.
+    Conflict,
+    /// The database failed.
+    Storage,
+    /// No database or no menu yet.
+    NotInitialised,
+}
+
+impl ErrorCode {
+    /// Every code, for documentation checks.
+    pub const ALL: [ErrorCode; 20] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::NotLoggedIn,
+        ErrorCode::WrongPin,
+        ErrorCode::NotFound,
+        ErrorCode::ProductUnavailable,
+        ErrorCode::ModifierRule,
+        ErrorCode::InvalidQuantity,
+        ErrorCode::InvalidDiscount,
+        ErrorCode::ReasonRequired,
+        ErrorCode::InvalidTransition,
+        ErrorCode::OrderClosed,
+        ErrorCode::LineLocked,
+        ErrorCode::OrderEmpty,
+        ErrorCode::NothingToDo,
+        ErrorCode::PaymentRule,
+        ErrorCode::Overflow,
+        ErrorCode::InvalidMenu,
+        ErrorCode::Conflict,
+        ErrorCode::Storage,
+        ErrorCode::NotInitialised,
+    ];
+
+    /// The code as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::NotLoggedIn => "not_logged_in",
+            ErrorCode::WrongPin => "wrong_pin",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::ProductUnavailable => "product_unavailable",
+            ErrorCode::ModifierRule => "modifier_rule",
+            ErrorCode::InvalidQuantity => "invalid_quantity",
+            ErrorCode::InvalidDiscount => "invalid_discount",
+            ErrorCode::ReasonRequired => "reason_required",
+            ErrorCode::InvalidTransition => "invalid_transition",
+            ErrorCode::OrderClosed => "order_closed",
+            ErrorCode::LineLocked => "line_locked",
+            ErrorCode::OrderEmpty => "order_empty",
+            ErrorCode::NothingToDo => "nothing_to_do",
+            ErrorCode::PaymentRule => "payment_rule",
+            ErrorCode::Overflow => "overflow",
+            ErrorCode::InvalidMenu => "invalid_menu",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::Storage => "storage",
+            ErrorCode::NotInitialised => "not_initialised",
+        }
+    }
+}
+
+/// An error as it leaves the command set.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct AppError {
+    /// What went wrong, for code to match on.
+    pub code: ErrorCode,
+    /// What went wrong, for a person to read.
+    pub message: String,
+}
+
+impl AppError {
+    /// Makes an error.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// A malformed command or field.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        AppError::new(ErrorCode::InvalidInput, message)
+    }
+}
+
+impl From<Core> for AppError {
+    fn from(e: Core) -> Self {
+        let code = match &e {
+            Core::Overflow => ErrorCode::Overflow,
+            Core::CurrencyMismatch { .. }
+            | Core::UnknownCurrency(_)
+            | Core::InvalidRate { .. }
+            | Core::InvalidPercent(_)
+            | Core::NegativeAmount { .. }
+            | Core::NoParts
+            | Core::NegativeWeight
+            | Core::InvalidId { .. }
+            | Core::InvalidDate(_)
+            | Core::InvalidField { .. } => ErrorCode::InvalidInput,
+            Core::InvalidPin => ErrorCode::WrongPin,
+            Core::InvalidCatalog(_) => ErrorCode::InvalidMenu,
+            Core::UnknownProduct(_) | Core::UnknownLine(_) => ErrorCode::NotFound,
+            Core::ProductUnavailable { .. } => ErrorCode::ProductUnavailable,
+            Core::VariantRequired { .. }
+            | Core::UnknownVariant { .. }
+            | Core::NoVariants(_)
+            | Core::UnknownModifier { .. }
+            | Core::ModifierUnavailable(_)
+            | Core::DuplicateModifier(_)
+            | Core::TooFewModifiers { .. }
+            | Core::TooManyModifiers { .. }
+            | Core::NegativeUnitPrice => ErrorCode::ModifierRule,
+            Core::InvalidQuantity(_) => ErrorCode::InvalidQuantity,
+            Core::LineSent(_) | Core::LineNotSent(_) | Core::LineVoid(_) => ErrorCode::LineLocked,
+            Core::ReasonRequired => ErrorCode::ReasonRequired,
+            Core::DiscountTooLarge => ErrorCode::InvalidDiscount,
+            Core::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Core::OrderClosed(_) => ErrorCode::OrderClosed,
+            Core::OrderEmpty => ErrorCode::OrderEmpty,
+            Core::NothingToSend | Core::NothingDue | Core::AlreadyParked | Core::NotParked => ErrorCode::NothingToDo,
+            Core::OrderHasPayments
+            | Core::TotalBelowPaid { .. }
+            | Core::BalanceDue { .. }
+            | Core::InvalidPaymentAmount => ErrorCode::PaymentRule,
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+impl From<Store> for AppError {
+    fn from(e: Store) -> Self {
+        let code = match &e {
+            Store::Core(core) => return AppError::from(core.clone()),
+            Store::Database(_) | Store::Migrate(_) | Store::Corrupt(_) => ErrorCode::Storage,
+            Store::NotFound(_) | Store::NotInitialised => ErrorCode::NotInitialised,
+            Store::AlreadyExists(_) | Store::VersionConflict { .. } => ErrorCode::Conflict,
+            Store::OrderNotFound(_) => ErrorCode::NotFound,
+        };
+        AppError::new(code, e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_documented_names() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).expect("serialises");
+            assert_eq!(json, serde_json::Value::String(code.as_str().into()));
+        }
+    }
+}

@@ -1,0 +1,148 @@
+//! Setting a till up: the setup file (restaurant, menu, staff), the demo restaurant shipped with the
+//! project, and importing a menu.
+//!
+//! The setup file is JSON: `{"restaurant": …, "menu": …, "staff": […]}`. The menu part is the menu format
+//! documented in `docs/menu-format.md`; staff carry argon2id PIN hashes only (`fynlo hash-pin` makes one).
+
+use std::path::Path;
+
+use fynlo_core::{
+    catalog::{Catalog, CatalogData},
+    ids::{DeviceId, StaffId},
+    settings::Restaurant,
+    staff::Staff,
+    time::{Clock, IdSource},
+};
+use fynlo_store::{Store, Write};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, ErrorCode};
+
+/// The demo restaurant, as shipped in `crates/app/demo/restaurant.json`.
+pub const DEMO_JSON: &str = include_str!("../demo/restaurant.json");
+
+/// The demo staff and their PINs, for dev mode and tests. The demo file itself holds only their hashes.
+pub const DEMO_PINS: [(&str, &str); 3] = [("priya", "2468"), ("sam", "1357"), ("jo", "8080")];
+
+/// Everything a new till is set up with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetupFile {
+    /// Who the restaurant is and how it charges.
+    pub restaurant: Restaurant,
+    /// The menu.
+    pub menu: CatalogData,
+    /// The staff, with PIN hashes.
+    pub staff: Vec<Staff>,
+}
+
+impl SetupFile {
+    /// Parses and validates a setup file.
+    pub fn parse(json: &str) -> Result<SetupFile, AppError> {
+        let file: SetupFile = serde_json::from_str(json).map_err(|e| AppError::invalid(format!("setup file: {e}")))?;
+        file.restaurant.validate()?;
+        Catalog::new(file.menu.clone())?;
+        if file.staff.is_empty() {
+            return Err(AppError::invalid("setup file: at least one member of staff is needed"));
+        }
+        if !file.staff.iter().any(|s| s.role.is_manager()) {
+            return Err(AppError::invalid("setup file: at least one manager or owner is needed"));
+        }
+        let mut ids: Vec<&StaffId> = file.staff.iter().map(|s| &s.id).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.len() != file.staff.len() {
+            return Err(AppError::invalid("setup file: staff ids must be unique"));
+        }
+        Ok(file)
+    }
+
+    /// The demo restaurant.
+    pub fn demo() -> Result<SetupFile, AppError> {
+        SetupFile::parse(DEMO_JSON)
+    }
+}
+
+/// The staff id setup and import changes are recorded under.
+pub fn system_staff() -> StaffId {
+    StaffId::new("system").expect("\"system\" is a valid staff id")
+}
+
+/// Creates a new till database at `path` from a setup file.
+pub async fn init(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSource) -> Result<Store, AppError> {
+    let device = DeviceId::from_uuid(ids.new_id());
+    let store = Store::create(path, device, clock.now()).await?;
+    let system = system_staff();
+    let w = Write {
+        at: clock.now(),
+        staff: &system,
+        ids,
+    };
+    store.set_restaurant(&setup.restaurant, &w).await?;
+    store.import_menu(&setup.menu, &w).await?;
+    for member in &setup.staff {
+        store.put_staff(member, &w).await?;
+    }
+    Ok(store)
+}
+
+/// Imports a new menu version into an existing till; returns the version.
+pub async fn import_menu(store: &Store, json: &str, clock: &dyn Clock, ids: &dyn IdSource) -> Result<i64, AppError> {
+    let data: CatalogData =
+        serde_json::from_str(json).map_err(|e| AppError::new(ErrorCode::InvalidMenu, format!("menu file: {e}")))?;
+    let system = system_staff();
+    let w = Write {
+        at: clock.now(),
+        staff: &system,
+        ids,
+    };
+    Ok(store.import_menu(&data, &w).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_restaurant_is_valid_and_realistic() {
+        let demo = SetupFile::demo().expect("demo parses");
+        let menu = Catalog::new(demo.menu.clone()).expect("demo menu valid");
+        let data = menu.data();
+        assert!(
+            (35..=50).contains(&data.products.len()),
+            "{} products",
+            data.products.len()
+        );
+        assert!((6..=7).contains(&data.categories.len()));
+        assert!(data.products.iter().any(|p| !p.variants.is_empty()));
+        assert!(data.modifier_groups.iter().any(|g| g.min >= 1));
+        assert!(data.modifier_groups.iter().any(|g| g.min == 0 && g.max > 1));
+        use fynlo_core::catalog::VatClass;
+        assert!(data
+            .products
+            .iter()
+            .any(|p| p.vat.eat_in == VatClass::Standard && p.vat.takeaway == VatClass::Zero));
+        assert_eq!(demo.restaurant.service_charge.rate.get(), 1250);
+        assert_eq!(demo.staff.iter().filter(|s| s.role.is_manager()).count(), 1);
+        assert_eq!(demo.staff.len(), 3);
+    }
+
+    #[test]
+    fn demo_file_holds_no_plain_pins() {
+        for pin in DEMO_PINS.iter().map(|(_, pin)| pin) {
+            assert!(
+                !DEMO_JSON.contains(&format!("\"{pin}\"")),
+                "demo file contains PIN {pin}"
+            );
+        }
+        assert!(DEMO_JSON.matches("$argon2id$").count() >= 3);
+    }
+
+    #[test]
+    fn rejects_bad_setup_files() {
+        assert_eq!(SetupFile::parse("{").map_err(|e| e.code), Err(ErrorCode::InvalidInput));
+        let mut demo: serde_json::Value = serde_json::from_str(DEMO_JSON).expect("json");
+        demo["staff"][0]["pin_hash"] = "1234".into();
+        assert!(SetupFile::parse(&demo.to_string()).is_err());
+    }
+}

@@ -1,0 +1,679 @@
+//! What the command set answers with: transport types (DTOs) made from domain types at the boundary.
+//! Amounts are integer minor units (`Amount` in TypeScript); times are milliseconds since the epoch.
+
+use fynlo_core::{
+    catalog::{Catalog, VatClass},
+    order::{Discount, DiscountKind, Line, Order, OrderKind},
+    payment::Payment,
+    pricing::Totals,
+    settings::{Restaurant, ServiceChargeKind},
+    staff::{Role, Staff},
+    Result as CoreResult,
+};
+use fynlo_store::HistoryEntry;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// An amount in integer minor units (pence). Always an integer; never a float.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(transparent)]
+#[ts(type = "number")]
+pub struct Amount(pub i64);
+
+impl From<fynlo_core::Minor> for Amount {
+    fn from(m: fynlo_core::Minor) -> Self {
+        Amount(m.get())
+    }
+}
+
+/// The answer to a command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Reply {
+    /// The member of staff logged in (or null after logout).
+    Session(SessionView),
+    /// An order.
+    Order(Box<OrderView>),
+    /// Open orders.
+    Orders(OrdersView),
+    /// The restaurant and menu.
+    Menu(MenuView),
+    /// An order's history.
+    History(HistoryView),
+}
+
+/// Who is logged in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SessionView {
+    /// The member of staff, if anyone is logged in.
+    pub staff: Option<StaffView>,
+    /// The current order's id, if any.
+    pub current_order: Option<String>,
+}
+
+/// A member of staff (never their PIN hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StaffView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Role: cashier, supervisor, manager or owner.
+    pub role: String,
+}
+
+impl From<&Staff> for StaffView {
+    fn from(s: &Staff) -> Self {
+        StaffView {
+            id: s.id.to_string(),
+            name: s.name.clone(),
+            role: role_name(s.role).into(),
+        }
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Cashier => "cashier",
+        Role::Supervisor => "supervisor",
+        Role::Manager => "manager",
+        Role::Owner => "owner",
+    }
+}
+
+/// A discount.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DiscountView {
+    /// "percent" or "fixed".
+    pub kind: String,
+    /// The rate in basis points, for percent discounts.
+    pub rate_bp: Option<u32>,
+    /// The amount, for fixed discounts.
+    pub amount: Option<Amount>,
+    /// Why.
+    pub reason: String,
+}
+
+impl From<&Discount> for DiscountView {
+    fn from(d: &Discount) -> Self {
+        match d.kind {
+            DiscountKind::Percent { rate } => DiscountView {
+                kind: "percent".into(),
+                rate_bp: Some(rate.get()),
+                amount: None,
+                reason: d.reason.clone(),
+            },
+            DiscountKind::Fixed { amount } => DiscountView {
+                kind: "fixed".into(),
+                rate_bp: None,
+                amount: Some(amount.into()),
+                reason: d.reason.clone(),
+            },
+        }
+    }
+}
+
+/// A chosen modifier on a line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LineModifierView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Price delta per unit.
+    pub price_delta: Amount,
+}
+
+/// A void.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VoidView {
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub by: String,
+    /// When (ms since epoch).
+    #[ts(type = "number")]
+    pub at: i64,
+}
+
+/// A line with its prices.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LineView {
+    /// Line number.
+    pub no: u32,
+    /// Product id.
+    pub product: String,
+    /// SKU.
+    pub sku: String,
+    /// Product name.
+    pub name: String,
+    /// Variant id and name.
+    pub variant: Option<VariantChoiceView>,
+    /// Modifiers.
+    pub modifiers: Vec<LineModifierView>,
+    /// Quantity.
+    pub quantity: u32,
+    /// Unit price with modifiers.
+    pub unit_price: Amount,
+    /// Kitchen note.
+    pub note: Option<String>,
+    /// Course.
+    pub course: Option<String>,
+    /// Seat.
+    pub seat: Option<u32>,
+    /// VAT class on this order: standard, reduced or zero.
+    pub vat_class: String,
+    /// Kitchen station.
+    pub station: String,
+    /// Line discount.
+    pub discount: Option<DiscountView>,
+    /// Sent to the kitchen.
+    pub sent: bool,
+    /// Set when void.
+    pub void: Option<VoidView>,
+    /// Quantity × unit price (zero when void).
+    pub gross: Amount,
+    /// Line discount amount.
+    pub line_discount: Amount,
+    /// Share of the order discount.
+    pub order_discount: Amount,
+    /// After both discounts.
+    pub net: Amount,
+}
+
+/// A chosen variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VariantChoiceView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// VAT at one rate.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VatView {
+    /// standard, reduced or zero.
+    pub class: String,
+    /// Rate in basis points.
+    pub rate_bp: u32,
+    /// VAT-inclusive amount at this rate.
+    pub gross: Amount,
+    /// VAT.
+    pub vat: Amount,
+    /// Gross less VAT.
+    pub net: Amount,
+}
+
+/// An order's totals and balance.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TotalsView {
+    /// Sum of line grosses.
+    pub subtotal: Amount,
+    /// Sum of line discounts.
+    pub line_discounts: Amount,
+    /// The order discount.
+    pub order_discount: Amount,
+    /// After all discounts.
+    pub after_discounts: Amount,
+    /// Service charge.
+    pub service_charge: Amount,
+    /// VAT by rate.
+    pub vat: Vec<VatView>,
+    /// Sum of VAT.
+    pub vat_total: Amount,
+    /// What the guest owes (before tips).
+    pub total: Amount,
+    /// Paid so far.
+    pub paid: Amount,
+    /// Still due.
+    pub balance: Amount,
+}
+
+/// The order's service charge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ServiceChargeView {
+    /// Rate in basis points.
+    pub rate_bp: u32,
+    /// discretionary or compulsory.
+    pub kind: String,
+    /// Is it charged on this order now?
+    pub applies: bool,
+    /// Why it was removed, if it was.
+    pub removed_reason: Option<String>,
+}
+
+/// A payment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PaymentView {
+    /// Id.
+    pub id: String,
+    /// Tender: cash.
+    pub tender: String,
+    /// Status: succeeded, …
+    pub status: String,
+    /// Applied to the bill.
+    pub amount: Amount,
+    /// Handed over.
+    pub tendered: Amount,
+    /// Change given.
+    pub change: Amount,
+    /// Who took it.
+    pub staff: String,
+    /// When (ms since epoch).
+    #[ts(type = "number")]
+    pub at: i64,
+}
+
+/// An order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OrderView {
+    /// Id (UUIDv7).
+    pub id: String,
+    /// Alias given in this session, if any.
+    pub alias: Option<String>,
+    /// Number for the day on this device.
+    pub number: u32,
+    /// Business day.
+    pub business_date: String,
+    /// pending, confirmed, preparing, ready, served, completed, cancelled.
+    pub state: String,
+    /// dine_in or takeaway.
+    pub kind: String,
+    /// Table, for dine-in.
+    pub table: Option<String>,
+    /// Covers, for dine-in.
+    pub covers: Option<u32>,
+    /// Parked.
+    pub parked: bool,
+    /// ISO currency code.
+    pub currency: String,
+    /// Lines, voided ones included.
+    pub lines: Vec<LineView>,
+    /// Order discount.
+    pub discount: Option<DiscountView>,
+    /// Service charge.
+    pub service_charge: ServiceChargeView,
+    /// Totals.
+    pub totals: TotalsView,
+    /// Payments.
+    pub payments: Vec<PaymentView>,
+    /// Who opened it.
+    pub opened_by: String,
+    /// When (ms since epoch).
+    #[ts(type = "number")]
+    pub opened_at: i64,
+    /// Last change (ms since epoch).
+    #[ts(type = "number")]
+    pub updated_at: i64,
+    /// Number of recorded changes.
+    #[ts(type = "number")]
+    pub version: u64,
+    /// Why it was cancelled.
+    pub cancel_reason: Option<String>,
+}
+
+/// Open orders.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct OrdersView {
+    /// Oldest first.
+    pub orders: Vec<OrderView>,
+}
+
+/// One entry of an order's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HistoryEntryView {
+    /// The order's version after it.
+    #[ts(type = "number")]
+    pub version: u64,
+    /// The event's type (e.g. `order.line_added`).
+    pub op_type: String,
+    /// The event as recorded.
+    #[ts(type = "unknown")]
+    pub event: serde_json::Value,
+    /// Who.
+    pub staff: String,
+    /// When (ms since epoch).
+    #[ts(type = "number")]
+    pub at: i64,
+}
+
+/// An order's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HistoryView {
+    /// The order.
+    pub order: String,
+    /// Oldest first.
+    pub entries: Vec<HistoryEntryView>,
+}
+
+/// The restaurant and its menu.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MenuView {
+    /// Restaurant name.
+    pub restaurant: String,
+    /// Address lines.
+    pub address: Vec<String>,
+    /// VAT number.
+    pub vat_number: String,
+    /// ISO currency code.
+    pub currency: String,
+    /// Menu version.
+    #[ts(type = "number")]
+    pub version: i64,
+    /// Categories in order.
+    pub categories: Vec<CategoryView>,
+    /// Modifier groups.
+    pub modifier_groups: Vec<ModifierGroupView>,
+    /// Products in order.
+    pub products: Vec<ProductView>,
+}
+
+/// A category.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CategoryView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `#RRGGBB`.
+    pub colour: String,
+}
+
+/// A product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ProductView {
+    /// Id.
+    pub id: String,
+    /// SKU.
+    pub sku: String,
+    /// Name.
+    pub name: String,
+    /// Category id.
+    pub category: String,
+    /// VAT-inclusive price (for products with variants, the lowest variant price).
+    pub price: Amount,
+    /// VAT class eaten in.
+    pub vat_eat_in: String,
+    /// VAT class taken away.
+    pub vat_takeaway: String,
+    /// Barcode.
+    pub barcode: Option<String>,
+    /// Kitchen station.
+    pub station: String,
+    /// Can be sold.
+    pub available: bool,
+    /// Allergens.
+    pub allergens: Vec<String>,
+    /// `#RRGGBB`.
+    pub colour: String,
+    /// Variants.
+    pub variants: Vec<VariantView>,
+    /// Modifier group ids.
+    pub modifier_groups: Vec<String>,
+}
+
+/// A variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct VariantView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// VAT-inclusive price.
+    pub price: Amount,
+}
+
+/// A modifier group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ModifierGroupView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Fewest choices.
+    pub min: u32,
+    /// Most choices.
+    pub max: u32,
+    /// Choices.
+    pub modifiers: Vec<ModifierView>,
+}
+
+/// A modifier.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ModifierView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Price delta.
+    pub price_delta: Amount,
+    /// Can be chosen.
+    pub available: bool,
+}
+
+fn text<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(other) => other.to_string(),
+        Err(_) => String::new(),
+    }
+}
+
+fn vat_name(class: VatClass) -> String {
+    text(&class)
+}
+
+impl OrderView {
+    /// Builds the view of an order, pricing it.
+    pub fn new(order: &Order, alias: Option<String>) -> CoreResult<OrderView> {
+        let totals: Totals = order.totals()?;
+        let paid = order.paid()?;
+        let (kind, table, covers) = match order.kind() {
+            OrderKind::DineIn { table, covers } => ("dine_in", Some(table.clone()), Some(*covers)),
+            OrderKind::Takeaway => ("takeaway", None, None),
+        };
+        let lines = order
+            .lines()
+            .iter()
+            .map(|line| line_view(order, line, &totals))
+            .collect::<CoreResult<Vec<_>>>()?;
+        let sc = order.service_charge();
+        Ok(OrderView {
+            id: order.id().to_string(),
+            alias,
+            number: order.number(),
+            business_date: order.business_date().to_string(),
+            state: order.state().as_str().into(),
+            kind: kind.into(),
+            table,
+            covers,
+            parked: order.parked(),
+            currency: order.currency().code().into(),
+            lines,
+            discount: order.discount().map(DiscountView::from),
+            service_charge: ServiceChargeView {
+                rate_bp: sc.policy.rate.get(),
+                kind: match sc.policy.kind {
+                    ServiceChargeKind::Discretionary => "discretionary".into(),
+                    ServiceChargeKind::Compulsory => "compulsory".into(),
+                },
+                applies: sc.applies(order.kind()),
+                removed_reason: sc.removed.clone(),
+            },
+            totals: TotalsView {
+                subtotal: totals.subtotal.into(),
+                line_discounts: totals.line_discounts.into(),
+                order_discount: totals.order_discount.into(),
+                after_discounts: totals.after_discounts.into(),
+                service_charge: totals.service_charge.into(),
+                vat: totals
+                    .vat
+                    .iter()
+                    .map(|v| VatView {
+                        class: vat_name(v.class),
+                        rate_bp: v.rate.get(),
+                        gross: v.gross.into(),
+                        vat: v.vat.into(),
+                        net: v.net.into(),
+                    })
+                    .collect(),
+                vat_total: totals.vat_total.into(),
+                total: totals.total.into(),
+                paid: paid.into(),
+                balance: totals.total.checked_sub(paid)?.into(),
+            },
+            payments: order.payments().iter().map(payment_view).collect(),
+            opened_by: order.opened_by().to_string(),
+            opened_at: order.opened_at().millis(),
+            updated_at: order.updated_at().millis(),
+            version: order.version(),
+            cancel_reason: order.cancel_reason().map(str::to_owned),
+        })
+    }
+}
+
+fn line_view(order: &Order, line: &Line, totals: &Totals) -> CoreResult<LineView> {
+    let priced = totals.lines.iter().find(|t| t.line == line.no);
+    let zero = Amount(0);
+    Ok(LineView {
+        no: line.no.get(),
+        product: line.product.to_string(),
+        sku: line.sku.clone(),
+        name: line.name.clone(),
+        variant: line.variant.as_ref().map(|v| VariantChoiceView {
+            id: v.id.to_string(),
+            name: v.name.clone(),
+        }),
+        modifiers: line
+            .modifiers
+            .iter()
+            .map(|m| LineModifierView {
+                id: m.id.to_string(),
+                name: m.name.clone(),
+                price_delta: m.price_delta.into(),
+            })
+            .collect(),
+        quantity: line.quantity,
+        unit_price: line.unit_price()?.into(),
+        note: line.note.clone(),
+        course: line.course.as_ref().map(text),
+        seat: line.seat,
+        vat_class: vat_name(order.vat_class(line)),
+        station: line.station.to_string(),
+        discount: line.discount.as_ref().map(DiscountView::from),
+        sent: line.sent,
+        void: line.void.as_ref().map(|v| VoidView {
+            reason: v.reason.clone(),
+            by: v.by.to_string(),
+            at: v.at.millis(),
+        }),
+        gross: priced.map_or(zero, |p| p.gross.into()),
+        line_discount: priced.map_or(zero, |p| p.line_discount.into()),
+        order_discount: priced.map_or(zero, |p| p.order_discount.into()),
+        net: priced.map_or(zero, |p| p.net.into()),
+    })
+}
+
+fn payment_view(p: &Payment) -> PaymentView {
+    PaymentView {
+        id: p.id.to_string(),
+        tender: text(&p.tender),
+        status: text(&p.status),
+        amount: p.amount.into(),
+        tendered: p.tendered.into(),
+        change: p.change.into(),
+        staff: p.staff.to_string(),
+        at: p.at.millis(),
+    }
+}
+
+impl HistoryView {
+    /// Builds the view of an order's history.
+    pub fn new(order: &Order, entries: &[HistoryEntry]) -> HistoryView {
+        HistoryView {
+            order: order.id().to_string(),
+            entries: entries
+                .iter()
+                .map(|e| HistoryEntryView {
+                    version: e.version,
+                    op_type: e.event.op_type().into(),
+                    event: serde_json::to_value(&e.event).unwrap_or(serde_json::Value::Null),
+                    staff: e.staff.clone(),
+                    at: e.at.millis(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl MenuView {
+    /// Builds the view of the restaurant and its menu.
+    pub fn new(restaurant: &Restaurant, version: i64, catalog: &Catalog) -> MenuView {
+        let data = catalog.data();
+        MenuView {
+            restaurant: restaurant.name.clone(),
+            address: restaurant.address.clone(),
+            vat_number: restaurant.vat_number.clone(),
+            currency: restaurant.currency.code().into(),
+            version,
+            categories: data
+                .categories
+                .iter()
+                .map(|c| CategoryView {
+                    id: c.id.to_string(),
+                    name: c.name.clone(),
+                    colour: c.colour.clone(),
+                })
+                .collect(),
+            modifier_groups: data
+                .modifier_groups
+                .iter()
+                .map(|g| ModifierGroupView {
+                    id: g.id.to_string(),
+                    name: g.name.clone(),
+                    min: g.min,
+                    max: g.max,
+                    modifiers: g
+                        .modifiers
+                        .iter()
+                        .map(|m| ModifierView {
+                            id: m.id.to_string(),
+                            name: m.name.clone(),
+                            price_delta: m.price_delta.into(),
+                            available: m.available,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            products: data
+                .products
+                .iter()
+                .map(|p| ProductView {
+                    id: p.id.to_string(),
+                    sku: p.sku.clone(),
+                    name: p.name.clone(),
+                    category: p.category.to_string(),
+                    price: p.variants.iter().map(|v| v.price).min().unwrap_or(p.price).into(),
+                    vat_eat_in: vat_name(p.vat.eat_in),
+                    vat_takeaway: vat_name(p.vat.takeaway),
+                    barcode: p.barcode.clone(),
+                    station: p.station.to_string(),
+                    available: p.available,
+                    allergens: p.allergens.iter().map(text).collect(),
+                    colour: p.colour.clone(),
+                    variants: p
+                        .variants
+                        .iter()
+                        .map(|v| VariantView {
+                            id: v.id.to_string(),
+                            name: v.name.clone(),
+                            price: v.price.into(),
+                        })
+                        .collect(),
+                    modifier_groups: p.modifier_groups.iter().map(|g| g.to_string()).collect(),
+                })
+                .collect(),
+        }
+    }
+}

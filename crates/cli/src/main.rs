@@ -1,0 +1,216 @@
+//! `fynlo`: the headless Fynlo POS command line for developers, scripting and support.
+//!
+//! It runs the same command set as the till app (`fynlo-app`), against the same SQLite file.
+
+mod exec;
+mod human;
+
+use std::{
+    io::{self, Read},
+    path::PathBuf,
+    process::ExitCode,
+    sync::Arc,
+};
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use fynlo_app::{
+    auth,
+    clock::{SystemClock, UuidV7},
+    setup::{self, SetupFile},
+    Till,
+};
+use fynlo_core::{staff::Pin, time::Clock};
+
+#[derive(Parser)]
+#[command(name = "fynlo", version, about = "Fynlo POS: the till's command line")]
+struct Cli {
+    /// The till's database file.
+    #[arg(long, global = true, env = "FYNLO_DB", default_value = "fynlo.db")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create a new till database.
+    Init {
+        /// Load the demo restaurant (menu, staff, settings).
+        #[arg(long, conflicts_with = "setup")]
+        demo: bool,
+        /// Load a setup file (restaurant, menu, staff) instead.
+        #[arg(long)]
+        setup: Option<PathBuf>,
+        /// Replace an existing database file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import a menu file (see docs/menu-format.md) as a new menu version.
+    ImportMenu {
+        /// The menu JSON file.
+        file: PathBuf,
+    },
+    /// Run JSON commands, one per line, from a file or stdin; print one JSON result per line.
+    Exec {
+        /// The script (default: stdin).
+        file: Option<PathBuf>,
+        /// Stop at the first command that fails.
+        #[arg(long)]
+        stop_on_error: bool,
+    },
+    /// Show the restaurant and its menu.
+    Menu,
+    /// List open orders.
+    Orders,
+    /// Show one order with its totals.
+    Order {
+        /// Order id, or today's order number.
+        order: String,
+        /// Also show its history.
+        #[arg(long)]
+        history: bool,
+    },
+    /// Print outbox ops (the offline queue) as JSON lines.
+    Outbox {
+        /// Only ops after this sequence number.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Hash a PIN (read from stdin) for a setup file.
+    HashPin,
+    /// Write the UI's TypeScript types generated from the Rust boundary types.
+    GenTs {
+        /// Where to write them.
+        #[arg(long, default_value = fynlo_app::bindings::BINDINGS_PATH)]
+        out: PathBuf,
+        /// Only check that the file is up to date.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("fynlo: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fynlo: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let ids = Arc::new(UuidV7);
+    match cli.command {
+        Cmd::Init {
+            demo,
+            setup: file,
+            force,
+        } => {
+            let setup = match (demo, file) {
+                (true, _) => SetupFile::demo()?,
+                (false, Some(path)) => {
+                    let json = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                    SetupFile::parse(&json)?
+                }
+                (false, None) => bail!("say what to load: --demo or --setup FILE"),
+            };
+            if force {
+                remove_database(&cli.db)?;
+            }
+            let store = setup::init(&cli.db, &setup, clock.as_ref(), ids.as_ref()).await?;
+            println!(
+                "Created {} for {} (device {}).",
+                cli.db.display(),
+                setup.restaurant.name,
+                store.device()
+            );
+            store.close().await?;
+        }
+        Cmd::ImportMenu { file } => {
+            let json = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let mut till = Till::open(&cli.db, clock, ids).await?;
+            let version = till.import_menu(&json).await?;
+            println!("Imported menu version {version}.");
+        }
+        Cmd::Exec { file, stop_on_error } => {
+            let mut till = Till::open(&cli.db, clock, ids).await?;
+            let script: Box<dyn io::BufRead> = match file {
+                Some(path) => Box::new(io::BufReader::new(
+                    std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?,
+                )),
+                None => Box::new(io::BufReader::new(io::stdin())),
+            };
+            let ok = exec::run(&mut till, script, io::stdout().lock(), stop_on_error).await?;
+            return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+        Cmd::Menu => {
+            let mut till = Till::open(&cli.db, clock, ids).await?;
+            print!("{}", human::menu(&mut till).await?);
+        }
+        Cmd::Orders => {
+            let till = Till::open(&cli.db, clock.clone(), ids).await?;
+            print!("{}", human::open_orders(till.store()).await?);
+        }
+        Cmd::Order { order, history } => {
+            let till = Till::open(&cli.db, clock.clone(), ids).await?;
+            print!("{}", human::order(till.store(), clock.as_ref(), &order, history).await?);
+        }
+        Cmd::Outbox { after, limit } => {
+            let till = Till::open(&cli.db, clock, ids).await?;
+            for op in till.store().outbox_after(after, limit).await? {
+                println!("{}", serde_json::to_string(&op)?);
+            }
+        }
+        Cmd::HashPin => {
+            let mut text = String::new();
+            io::stdin().read_to_string(&mut text)?;
+            let pin = Pin::new(text.trim())?;
+            println!("{}", auth::hash_pin(&pin)?.as_str());
+        }
+        Cmd::GenTs { out, check } => {
+            let ts = fynlo_app::bindings::typescript();
+            if check {
+                let current = std::fs::read_to_string(&out).unwrap_or_default();
+                if current != ts {
+                    bail!("{} is stale: run `fynlo gen-ts`", out.display());
+                }
+                println!("{} is up to date.", out.display());
+            } else {
+                if let Some(dir) = out.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&out, ts)?;
+                println!("Wrote {}.", out.display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Removes a database file and its WAL and shared-memory files.
+fn remove_database(db: &std::path::Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("removing {}", PathBuf::from(path).display())),
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,25 @@
+//! The Fynlo POS domain core: money, rates, catalog, orders, pricing, payments and staff.
+//!
+//! This crate is pure. It does no I/O, has no async, never reads a clock and never makes a random id:
+//! timestamps and ids are values handed in by the caller. Everything here is deterministic, so the same
+//! inputs always give the same order, the same totals and the same events.
+
+pub mod allocate;
+pub mod catalog;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod order;
+pub mod payment;
+pub mod pricing;
+pub mod rate;
+pub mod settings;
+pub mod staff;
+pub mod time;
+
+pub use error::Error;
+pub use money::{Currency, Minor, Money};
+pub use rate::BasisPoints;
+
+/// The result type of every fallible operation in the core.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

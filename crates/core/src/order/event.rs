@@ -1,0 +1,142 @@
+//! The events an order's history is made of. Each is one fact, stored as JSON in the order's history and in
+//! the outbox for the cloud; the `type` tag is the op type.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Discount, Line, OrderKind, OrderState};
+use crate::{
+    ids::{DeviceId, LineNo, OrderId, StaffId},
+    payment::Payment,
+    settings::ServiceChargePolicy,
+    time::BusinessDate,
+    Currency,
+};
+
+/// One recorded change to an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OrderEvent {
+    /// The order was opened.
+    Opened {
+        /// Its id.
+        id: OrderId,
+        /// Its number for the day.
+        number: u32,
+        /// The business day.
+        business_date: BusinessDate,
+        /// The device that owns it.
+        device: DeviceId,
+        /// Its currency.
+        currency: Currency,
+        /// Dine-in or takeaway.
+        kind: OrderKind,
+        /// The service charge rule in force.
+        service_charge: ServiceChargePolicy,
+        /// Who opened it.
+        staff: StaffId,
+    },
+    /// A line was added.
+    LineAdded {
+        /// The new line.
+        line: Line,
+    },
+    /// An unsent line's quantity, note, course or seat changed; the line as it now is.
+    LineChanged {
+        /// The line after the change.
+        line: Line,
+    },
+    /// An unsent line was removed.
+    LineRemoved {
+        /// Which.
+        line: LineNo,
+    },
+    /// A sent line was voided.
+    LineVoided {
+        /// Which.
+        line: LineNo,
+        /// Why.
+        reason: String,
+        /// Who.
+        by: StaffId,
+    },
+    /// A line discount was set or cleared.
+    LineDiscountSet {
+        /// Which line.
+        line: LineNo,
+        /// The discount, or none.
+        discount: Option<Discount>,
+    },
+    /// The order discount was set or cleared.
+    OrderDiscountSet {
+        /// The discount, or none.
+        discount: Option<Discount>,
+    },
+    /// The service charge was removed (with a reason) or restored.
+    ServiceChargeSet {
+        /// The reason it was removed, or none when restored.
+        removed: Option<String>,
+    },
+    /// Changed between dine-in and takeaway, or moved table.
+    KindChanged {
+        /// The new kind.
+        kind: OrderKind,
+    },
+    /// Lines were sent to the kitchen (a pending order becomes confirmed).
+    SentToKitchen {
+        /// The lines sent.
+        lines: Vec<LineNo>,
+    },
+    /// The kitchen moved the order on.
+    StatusChanged {
+        /// The new state.
+        to: OrderState,
+    },
+    /// Parked in the open-orders list.
+    Parked,
+    /// Taken back from the open-orders list.
+    Resumed,
+    /// A payment was recorded.
+    PaymentRecorded {
+        /// The payment.
+        payment: Payment,
+    },
+    /// Paid in full and closed.
+    Completed,
+    /// Cancelled before payment.
+    Cancelled {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl OrderEvent {
+    /// The op type written to the outbox: `order.` and the event's tag.
+    pub fn op_type(&self) -> &'static str {
+        match self {
+            OrderEvent::Opened { .. } => "order.opened",
+            OrderEvent::LineAdded { .. } => "order.line_added",
+            OrderEvent::LineChanged { .. } => "order.line_changed",
+            OrderEvent::LineRemoved { .. } => "order.line_removed",
+            OrderEvent::LineVoided { .. } => "order.line_voided",
+            OrderEvent::LineDiscountSet { .. } => "order.line_discount_set",
+            OrderEvent::OrderDiscountSet { .. } => "order.order_discount_set",
+            OrderEvent::ServiceChargeSet { .. } => "order.service_charge_set",
+            OrderEvent::KindChanged { .. } => "order.kind_changed",
+            OrderEvent::SentToKitchen { .. } => "order.sent_to_kitchen",
+            OrderEvent::StatusChanged { .. } => "order.status_changed",
+            OrderEvent::Parked => "order.parked",
+            OrderEvent::Resumed => "order.resumed",
+            OrderEvent::PaymentRecorded { .. } => "order.payment_recorded",
+            OrderEvent::Completed => "order.completed",
+            OrderEvent::Cancelled { .. } => "order.cancelled",
+        }
+    }
+
+    /// Does this event move money, so its commit must reach the disk before the till says it is done?
+    pub fn moves_money(&self) -> bool {
+        matches!(
+            self,
+            OrderEvent::PaymentRecorded { .. } | OrderEvent::Completed | OrderEvent::Cancelled { .. }
+        )
+    }
+}

@@ -1,0 +1,209 @@
+//! An order line: a snapshot of what was sold (product, variant, modifiers and their prices at the time),
+//! how many, for whom, and what happened to it (discount, sent, void).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    catalog::VatClasses,
+    ids::{LineNo, ModifierGroupId, ModifierId, ProductId, StaffId, StationId, VariantId},
+    time::Timestamp,
+    BasisPoints, Error, Minor, Result,
+};
+
+/// The course a line is served with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Course {
+    /// First.
+    Starter,
+    /// Second.
+    Main,
+    /// Last.
+    Dessert,
+}
+
+/// The variant chosen, as it was on the menu when the line was added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenVariant {
+    /// Its key.
+    pub id: VariantId,
+    /// Its name.
+    pub name: String,
+}
+
+/// A modifier chosen, as it was on the menu when the line was added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenModifier {
+    /// The group it was chosen from.
+    pub group: ModifierGroupId,
+    /// Its key.
+    pub id: ModifierId,
+    /// Its name.
+    pub name: String,
+    /// Its VAT-inclusive price delta per unit.
+    pub price_delta: Minor,
+}
+
+/// Percent or fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DiscountKind {
+    /// A share of the amount, rounded half up.
+    Percent {
+        /// The share, at most 100 %.
+        rate: BasisPoints,
+    },
+    /// A fixed amount, at most the amount it applies to.
+    Fixed {
+        /// The amount in minor units.
+        amount: Minor,
+    },
+}
+
+/// A discount with the reason staff gave for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discount {
+    /// Percent or fixed.
+    pub kind: DiscountKind,
+    /// Why.
+    pub reason: String,
+}
+
+impl Discount {
+    /// Checks the rate (≤ 100 %), the amount (≥ 0) and the reason.
+    pub fn validate(&self) -> Result<()> {
+        match self.kind {
+            DiscountKind::Percent { rate } => {
+                BasisPoints::fraction(rate.get())?;
+            }
+            DiscountKind::Fixed { amount } => {
+                if amount.is_negative() {
+                    return Err(Error::NegativeAmount { what: "a discount" });
+                }
+            }
+        }
+        check_reason(&self.reason)
+    }
+
+    /// The discount on `amount`: a percent is rounded half up; a fixed one may not exceed `amount`.
+    pub fn of(&self, amount: Minor) -> Result<Minor> {
+        match self.kind {
+            DiscountKind::Percent { rate } => rate.of(amount),
+            DiscountKind::Fixed { amount: fixed } if fixed > amount => Err(Error::DiscountTooLarge),
+            DiscountKind::Fixed { amount: fixed } => Ok(fixed),
+        }
+    }
+}
+
+/// Why and by whom a sent line was voided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Void {
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub by: StaffId,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// One line of an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// Its number on the order.
+    pub no: LineNo,
+    /// The product sold.
+    pub product: ProductId,
+    /// The product's SKU when sold.
+    pub sku: String,
+    /// The product's name when sold.
+    pub name: String,
+    /// The variant chosen.
+    pub variant: Option<ChosenVariant>,
+    /// Unit price of the product or variant, VAT-inclusive, when sold.
+    pub base_price: Minor,
+    /// Modifiers chosen.
+    pub modifiers: Vec<ChosenModifier>,
+    /// How many, 1 to 999.
+    pub quantity: u32,
+    /// A note for the kitchen.
+    pub note: Option<String>,
+    /// Course.
+    pub course: Option<Course>,
+    /// Seat number at the table.
+    pub seat: Option<u32>,
+    /// VAT classes of the product when sold.
+    pub vat: VatClasses,
+    /// Where the kitchen ticket goes.
+    pub station: StationId,
+    /// The line discount.
+    pub discount: Option<Discount>,
+    /// Sent to the kitchen: from then on it can only be voided.
+    pub sent: bool,
+    /// Set when voided.
+    pub void: Option<Void>,
+}
+
+/// The most of one line.
+pub const MAX_QUANTITY: u32 = 999;
+
+impl Line {
+    /// Unit price plus modifier deltas.
+    pub fn unit_price(&self) -> Result<Minor> {
+        let unit = Minor::sum(self.modifiers.iter().map(|m| m.price_delta))?.checked_add(self.base_price)?;
+        if unit.is_negative() {
+            return Err(Error::NegativeUnitPrice);
+        }
+        Ok(unit)
+    }
+
+    /// Rule 1: (unit price + modifier deltas) × quantity.
+    pub fn gross(&self) -> Result<Minor> {
+        self.unit_price()?.checked_mul(i64::from(self.quantity))
+    }
+}
+
+/// Checks a quantity is 1 to 999.
+pub fn check_quantity(quantity: i64) -> Result<u32> {
+    match u32::try_from(quantity) {
+        Ok(q) if (1..=MAX_QUANTITY).contains(&q) => Ok(q),
+        _ => Err(Error::InvalidQuantity(quantity)),
+    }
+}
+
+/// Checks a reason: 1 to 140 characters after trimming.
+pub fn check_reason(reason: &str) -> Result<()> {
+    if reason.trim().is_empty() {
+        return Err(Error::ReasonRequired);
+    }
+    if reason.chars().count() > 140 {
+        return Err(Error::InvalidField {
+            field: "reason",
+            reason: "must be at most 140 characters".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Checks a kitchen note: at most 140 characters.
+pub fn check_note(note: &Option<String>) -> Result<()> {
+    if let Some(n) = note {
+        if n.chars().count() > 140 {
+            return Err(Error::InvalidField {
+                field: "note",
+                reason: "must be at most 140 characters".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Checks a seat number: 1 to 99.
+pub fn check_seat(seat: Option<u32>) -> Result<()> {
+    match seat {
+        Some(s) if !(1..=99).contains(&s) => Err(Error::InvalidField {
+            field: "seat",
+            reason: "must be 1 to 99".into(),
+        }),
+        _ => Ok(()),
+    }
+}

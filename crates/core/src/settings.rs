@@ -1,0 +1,90 @@
+//! The restaurant's settings that the core needs: who it is (for receipts) and its service charge rule.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{BasisPoints, Currency, Error, Result};
+
+/// Whether a service charge is optional for the guest (and so outside the scope of VAT) or a condition of
+/// the meal (and so standard-rated).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceChargeKind {
+    /// Optional: outside the scope of VAT. The default.
+    #[default]
+    Discretionary,
+    /// A condition of the meal: standard-rated.
+    Compulsory,
+}
+
+/// The restaurant's service charge rule, copied onto each order when it opens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ServiceChargePolicy {
+    /// Whether a service charge is added at all.
+    pub enabled: bool,
+    /// The rate (12.5 % is 1250).
+    pub rate: BasisPoints,
+    /// Discretionary or compulsory.
+    pub kind: ServiceChargeKind,
+    /// Charged on dine-in orders only (the default) or on every order.
+    pub dine_in_only: bool,
+}
+
+impl Default for ServiceChargePolicy {
+    fn default() -> Self {
+        ServiceChargePolicy {
+            enabled: true,
+            rate: BasisPoints::new(1250),
+            kind: ServiceChargeKind::Discretionary,
+            dine_in_only: true,
+        }
+    }
+}
+
+/// Who the restaurant is and how it charges.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restaurant {
+    /// Trading name, printed on receipts.
+    pub name: String,
+    /// Address lines, printed on receipts.
+    pub address: Vec<String>,
+    /// VAT registration number, printed on receipts (e.g. `GB123456789`).
+    pub vat_number: String,
+    /// The currency of every amount.
+    #[serde(default)]
+    pub currency: Currency,
+    /// Service charge rule.
+    #[serde(default)]
+    pub service_charge: ServiceChargePolicy,
+}
+
+impl Restaurant {
+    /// Checks the name, address and VAT number shape, and that the service charge is at most 100 %.
+    pub fn validate(&self) -> Result<()> {
+        let field = |field: &'static str, reason: &str| {
+            Err(Error::InvalidField {
+                field,
+                reason: reason.to_owned(),
+            })
+        };
+        if self.name.trim().is_empty() || self.name.chars().count() > 80 {
+            return field("name", "must be 1 to 80 characters");
+        }
+        if self.address.is_empty()
+            || self
+                .address
+                .iter()
+                .any(|l| l.trim().is_empty() || l.chars().count() > 80)
+        {
+            return field("address", "needs 1 or more lines of 1 to 80 characters");
+        }
+        let digits: String = self.vat_number.chars().filter(|c| !c.is_whitespace()).collect();
+        let ok = digits.starts_with("GB")
+            && matches!(digits.len() - 2, 9 | 12)
+            && digits[2..].bytes().all(|b| b.is_ascii_digit());
+        if !ok {
+            return field("vat_number", "must be GB followed by 9 or 12 digits");
+        }
+        BasisPoints::fraction(self.service_charge.rate.get())?;
+        Ok(())
+    }
+}

@@ -1,0 +1,50 @@
+//! The store's errors.
+
+use std::path::PathBuf;
+
+use fynlo_core::ids::OrderId;
+
+/// What can go wrong reading or writing the till's database.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite or sqlx failed (disk full, locked, corrupt file…).
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored record no longer decodes.
+    #[error("corrupt record in the database: {0}")]
+    Corrupt(String),
+    /// There is no database at this path.
+    #[error("no database at {0} (run `fynlo init` first)")]
+    NotFound(PathBuf),
+    /// A database already exists at this path.
+    #[error("a database already exists at {0}")]
+    AlreadyExists(PathBuf),
+    /// The file has no till in it.
+    #[error("the database has no device row: it was not created by `fynlo init`")]
+    NotInitialised,
+    /// No such order.
+    #[error("no order {0}")]
+    OrderNotFound(OrderId),
+    /// Someone else changed the order first.
+    #[error("order {order} changed meanwhile (expected version {expected}, found {found})")]
+    VersionConflict {
+        /// The order.
+        order: OrderId,
+        /// The version this write was based on.
+        expected: u64,
+        /// The version stored.
+        found: u64,
+    },
+    /// A domain rule refused the change.
+    #[error(transparent)]
+    Core(#[from] fynlo_core::Error),
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Corrupt(e.to_string())
+    }
+}

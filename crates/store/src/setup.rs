@@ -1,0 +1,177 @@
+//! What a till is set up with: the restaurant's settings, the menu (versioned) and the staff; and the
+//! count of wrong PINs typed at login.
+
+use fynlo_core::{
+    catalog::{Catalog, CatalogData},
+    ids::StaffId,
+    settings::Restaurant,
+    staff::{PinHash, Role, Staff},
+    time::Timestamp,
+};
+use serde_json::json;
+use sqlx::Connection;
+
+use crate::{outbox, Durability, Error, Result, Store, Write};
+
+impl Store {
+    /// Saves the restaurant's settings.
+    pub async fn set_restaurant(&self, restaurant: &Restaurant, w: &Write<'_>) -> Result<()> {
+        restaurant.validate()?;
+        let settings = serde_json::to_value(restaurant)?;
+        let mut inner = self.inner.lock().await;
+        inner.durability(Durability::Power).await?;
+        let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT INTO restaurant (id, settings, updated_at) VALUES (1, ?, ?) \
+             ON CONFLICT (id) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at",
+        )
+        .bind(settings.to_string())
+        .bind(w.at.millis())
+        .execute(&mut *tx)
+        .await?;
+        outbox::push(&mut tx, &self.device.to_string(), w, "settings.updated", &settings).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The restaurant's settings, if set.
+    pub async fn restaurant(&self) -> Result<Option<Restaurant>> {
+        let mut inner = self.inner.lock().await;
+        let row: Option<(String,)> = sqlx::query_as("SELECT settings FROM restaurant WHERE id = 1")
+            .fetch_optional(&mut inner.conn)
+            .await?;
+        row.map(|(json,)| serde_json::from_str(&json).map_err(Error::from))
+            .transpose()
+    }
+
+    /// Stores a new menu version after validating it; returns the version number.
+    pub async fn import_menu(&self, data: &CatalogData, w: &Write<'_>) -> Result<i64> {
+        Catalog::new(data.clone())?;
+        let json = serde_json::to_value(data)?;
+        let mut inner = self.inner.lock().await;
+        inner.durability(Durability::Power).await?;
+        let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
+        let (version,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) + 1 FROM menus")
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO menus (version, data, imported_at) VALUES (?, ?, ?)")
+            .bind(version)
+            .bind(json.to_string())
+            .bind(w.at.millis())
+            .execute(&mut *tx)
+            .await?;
+        let payload = json!({ "version": version, "products": data.products.len() });
+        outbox::push(&mut tx, &self.device.to_string(), w, "menu.imported", &payload).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// The current menu and its version, if any was imported.
+    pub async fn menu(&self) -> Result<Option<(i64, Catalog)>> {
+        let mut inner = self.inner.lock().await;
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT version, data FROM menus ORDER BY version DESC LIMIT 1")
+                .fetch_optional(&mut inner.conn)
+                .await?;
+        match row {
+            None => Ok(None),
+            Some((version, json)) => {
+                let data: CatalogData = serde_json::from_str(&json)?;
+                let catalog = Catalog::new(data).map_err(|e| Error::Corrupt(e.to_string()))?;
+                Ok(Some((version, catalog)))
+            }
+        }
+    }
+
+    /// Adds or replaces a member of staff. The outbox op carries no PIN hash.
+    pub async fn put_staff(&self, staff: &Staff, w: &Write<'_>) -> Result<()> {
+        let role = role_name(staff.role);
+        let mut inner = self.inner.lock().await;
+        inner.durability(Durability::Power).await?;
+        let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(
+            "INSERT INTO staff (id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, 1, ?) \
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, \
+             pin_hash = excluded.pin_hash, active = 1, updated_at = excluded.updated_at",
+        )
+        .bind(staff.id.as_str())
+        .bind(&staff.name)
+        .bind(role)
+        .bind(staff.pin_hash.as_str())
+        .bind(w.at.millis())
+        .execute(&mut *tx)
+        .await?;
+        let payload = json!({ "id": staff.id, "name": staff.name, "role": role });
+        outbox::push(&mut tx, &self.device.to_string(), w, "staff.updated", &payload).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Active staff, by name.
+    pub async fn staff(&self) -> Result<Vec<Staff>> {
+        let mut inner = self.inner.lock().await;
+        let rows: Vec<(String, String, String, String)> =
+            sqlx::query_as("SELECT id, name, role, pin_hash FROM staff WHERE active = 1 ORDER BY name, id")
+                .fetch_all(&mut inner.conn)
+                .await?;
+        rows.into_iter()
+            .map(|(id, name, role, hash)| {
+                let corrupt = |e: fynlo_core::Error| Error::Corrupt(e.to_string());
+                Ok(Staff {
+                    id: StaffId::new(id).map_err(corrupt)?,
+                    name,
+                    role: parse_role(&role)?,
+                    pin_hash: PinHash::new(hash).map_err(corrupt)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a wrong PIN typed at login, and queues it for the audit trail. Returns how many wrong
+    /// PINs were typed since `since`.
+    pub async fn record_pin_failure(&self, since: Timestamp, w: &Write<'_>) -> Result<i64> {
+        let mut inner = self.inner.lock().await;
+        inner.durability(Durability::Process).await?;
+        let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("INSERT INTO pin_failures (at) VALUES (?)")
+            .bind(w.at.millis())
+            .execute(&mut *tx)
+            .await?;
+        outbox::push(&mut tx, &self.device.to_string(), w, "auth.pin_failed", &json!({})).await?;
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pin_failures WHERE at >= ?")
+            .bind(since.millis())
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(count)
+    }
+
+    /// How many wrong PINs were typed since `since`.
+    pub async fn pin_failures_since(&self, since: Timestamp) -> Result<i64> {
+        let mut inner = self.inner.lock().await;
+        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pin_failures WHERE at >= ?")
+            .bind(since.millis())
+            .fetch_one(&mut inner.conn)
+            .await?;
+        Ok(count)
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Cashier => "cashier",
+        Role::Supervisor => "supervisor",
+        Role::Manager => "manager",
+        Role::Owner => "owner",
+    }
+}
+
+fn parse_role(text: &str) -> Result<Role> {
+    match text {
+        "cashier" => Ok(Role::Cashier),
+        "supervisor" => Ok(Role::Supervisor),
+        "manager" => Ok(Role::Manager),
+        "owner" => Ok(Role::Owner),
+        other => Err(Error::Corrupt(format!("unknown role {other:?}"))),
+    }
+}

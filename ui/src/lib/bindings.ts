@@ -1,0 +1,802 @@
+// Generated from the Rust boundary types by `fynlo gen-ts` (crates/app/src/bindings.rs).
+// Do not edit: change the Rust types and regenerate. Amounts are integer minor units.
+
+export type Command = { "cmd": "login", 
+/**
+ * 4–6 digits.
+ */
+pin: string, 
+/**
+ * A staff id.
+ */
+staff?: string, } | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order", 
+/**
+ * Dine-in (table, covers) or takeaway.
+ */
+kind: OrderKindInput, 
+/**
+ * A name to refer to this order by later in the same session or script.
+ */
+alias?: string, } | { "cmd": "add_line", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Product id.
+ */
+product?: string, 
+/**
+ * Product SKU.
+ */
+sku?: string, 
+/**
+ * Product barcode.
+ */
+barcode?: string, 
+/**
+ * Variant id, required when the product has variants.
+ */
+variant?: string, 
+/**
+ * Modifier ids.
+ */
+modifiers?: Array<string>, 
+/**
+ * How many (1–999, default 1).
+ */
+quantity?: number, 
+/**
+ * Note for the kitchen.
+ */
+note?: string, 
+/**
+ * Course.
+ */
+course?: CourseInput, 
+/**
+ * Seat (1–99).
+ */
+seat?: number, } | { "cmd": "change_line", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * New quantity (1–999).
+ */
+quantity?: number, 
+/**
+ * New note.
+ */
+note?: string, 
+/**
+ * New course.
+ */
+course?: CourseInput, 
+/**
+ * New seat.
+ */
+seat?: number, 
+/**
+ * Fields to clear: any of "note", "course", "seat".
+ */
+clear?: Array<string>, } | { "cmd": "remove_line", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Line number.
+ */
+line: number, } | { "cmd": "void_line", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * Why.
+ */
+reason: string, } | { "cmd": "set_line_discount", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * The discount, or null to clear.
+ */
+discount: DiscountInput | null, } | { "cmd": "set_order_discount", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * The discount, or null to clear.
+ */
+discount: DiscountInput | null, } | { "cmd": "set_service_charge", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Charge it?
+ */
+enabled: boolean, 
+/**
+ * Why it is removed.
+ */
+reason?: string, } | { "cmd": "set_order_type", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * The new kind.
+ */
+kind: OrderKindInput, } | { "cmd": "send_to_kitchen", 
+/**
+ * The order (default: current).
+ */
+order?: string, } | { "cmd": "set_status", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * The new status.
+ */
+status: KitchenStatus, } | { "cmd": "park", 
+/**
+ * The order (default: current).
+ */
+order?: string, } | { "cmd": "resume", 
+/**
+ * The order.
+ */
+order: string, } | { "cmd": "show_order", 
+/**
+ * The order (default: current).
+ */
+order?: string, } | { "cmd": "open_orders" } | { "cmd": "take_cash", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * What the guest handed over, in minor units.
+ */
+tendered: number, } | { "cmd": "complete", 
+/**
+ * The order (default: current).
+ */
+order?: string, } | { "cmd": "cancel", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Why.
+ */
+reason: string, } | { "cmd": "history", 
+/**
+ * The order (default: current).
+ */
+order?: string, };
+
+export type OrderKindInput = { "type": "dine_in", 
+/**
+ * Table name or number.
+ */
+table: string, 
+/**
+ * Number of guests.
+ */
+covers: number, } | { "type": "takeaway" };
+
+export type DiscountInput = { "type": "percent", 
+/**
+ * The rate.
+ */
+rate_bp: number, 
+/**
+ * Why.
+ */
+reason: string, } | { "type": "fixed", 
+/**
+ * The amount.
+ */
+amount: number, 
+/**
+ * Why.
+ */
+reason: string, };
+
+export type KitchenStatus = "preparing" | "ready" | "served";
+
+export type CourseInput = "starter" | "main" | "dessert";
+
+export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised";
+
+export type AppError = { 
+/**
+ * What went wrong, for code to match on.
+ */
+code: ErrorCode, 
+/**
+ * What went wrong, for a person to read.
+ */
+message: string, };
+
+export type Amount = number;
+
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView;
+
+export type SessionView = { 
+/**
+ * The member of staff, if anyone is logged in.
+ */
+staff: StaffView | null, 
+/**
+ * The current order's id, if any.
+ */
+current_order: string | null, };
+
+export type StaffView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Role: cashier, supervisor, manager or owner.
+ */
+role: string, };
+
+export type DiscountView = { 
+/**
+ * "percent" or "fixed".
+ */
+kind: string, 
+/**
+ * The rate in basis points, for percent discounts.
+ */
+rate_bp: number | null, 
+/**
+ * The amount, for fixed discounts.
+ */
+amount: Amount | null, 
+/**
+ * Why.
+ */
+reason: string, };
+
+export type LineModifierView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Price delta per unit.
+ */
+price_delta: Amount, };
+
+export type VoidView = { 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * Who.
+ */
+by: string, 
+/**
+ * When (ms since epoch).
+ */
+at: number, };
+
+export type VariantChoiceView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, };
+
+export type LineView = { 
+/**
+ * Line number.
+ */
+no: number, 
+/**
+ * Product id.
+ */
+product: string, 
+/**
+ * SKU.
+ */
+sku: string, 
+/**
+ * Product name.
+ */
+name: string, 
+/**
+ * Variant id and name.
+ */
+variant: VariantChoiceView | null, 
+/**
+ * Modifiers.
+ */
+modifiers: Array<LineModifierView>, 
+/**
+ * Quantity.
+ */
+quantity: number, 
+/**
+ * Unit price with modifiers.
+ */
+unit_price: Amount, 
+/**
+ * Kitchen note.
+ */
+note: string | null, 
+/**
+ * Course.
+ */
+course: string | null, 
+/**
+ * Seat.
+ */
+seat: number | null, 
+/**
+ * VAT class on this order: standard, reduced or zero.
+ */
+vat_class: string, 
+/**
+ * Kitchen station.
+ */
+station: string, 
+/**
+ * Line discount.
+ */
+discount: DiscountView | null, 
+/**
+ * Sent to the kitchen.
+ */
+sent: boolean, 
+/**
+ * Set when void.
+ */
+void: VoidView | null, 
+/**
+ * Quantity × unit price (zero when void).
+ */
+gross: Amount, 
+/**
+ * Line discount amount.
+ */
+line_discount: Amount, 
+/**
+ * Share of the order discount.
+ */
+order_discount: Amount, 
+/**
+ * After both discounts.
+ */
+net: Amount, };
+
+export type VatView = { 
+/**
+ * standard, reduced or zero.
+ */
+class: string, 
+/**
+ * Rate in basis points.
+ */
+rate_bp: number, 
+/**
+ * VAT-inclusive amount at this rate.
+ */
+gross: Amount, 
+/**
+ * VAT.
+ */
+vat: Amount, 
+/**
+ * Gross less VAT.
+ */
+net: Amount, };
+
+export type TotalsView = { 
+/**
+ * Sum of line grosses.
+ */
+subtotal: Amount, 
+/**
+ * Sum of line discounts.
+ */
+line_discounts: Amount, 
+/**
+ * The order discount.
+ */
+order_discount: Amount, 
+/**
+ * After all discounts.
+ */
+after_discounts: Amount, 
+/**
+ * Service charge.
+ */
+service_charge: Amount, 
+/**
+ * VAT by rate.
+ */
+vat: Array<VatView>, 
+/**
+ * Sum of VAT.
+ */
+vat_total: Amount, 
+/**
+ * What the guest owes (before tips).
+ */
+total: Amount, 
+/**
+ * Paid so far.
+ */
+paid: Amount, 
+/**
+ * Still due.
+ */
+balance: Amount, };
+
+export type ServiceChargeView = { 
+/**
+ * Rate in basis points.
+ */
+rate_bp: number, 
+/**
+ * discretionary or compulsory.
+ */
+kind: string, 
+/**
+ * Is it charged on this order now?
+ */
+applies: boolean, 
+/**
+ * Why it was removed, if it was.
+ */
+removed_reason: string | null, };
+
+export type PaymentView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Tender: cash.
+ */
+tender: string, 
+/**
+ * Status: succeeded, …
+ */
+status: string, 
+/**
+ * Applied to the bill.
+ */
+amount: Amount, 
+/**
+ * Handed over.
+ */
+tendered: Amount, 
+/**
+ * Change given.
+ */
+change: Amount, 
+/**
+ * Who took it.
+ */
+staff: string, 
+/**
+ * When (ms since epoch).
+ */
+at: number, };
+
+export type OrderView = { 
+/**
+ * Id (UUIDv7).
+ */
+id: string, 
+/**
+ * Alias given in this session, if any.
+ */
+alias: string | null, 
+/**
+ * Number for the day on this device.
+ */
+number: number, 
+/**
+ * Business day.
+ */
+business_date: string, 
+/**
+ * pending, confirmed, preparing, ready, served, completed, cancelled.
+ */
+state: string, 
+/**
+ * dine_in or takeaway.
+ */
+kind: string, 
+/**
+ * Table, for dine-in.
+ */
+table: string | null, 
+/**
+ * Covers, for dine-in.
+ */
+covers: number | null, 
+/**
+ * Parked.
+ */
+parked: boolean, 
+/**
+ * ISO currency code.
+ */
+currency: string, 
+/**
+ * Lines, voided ones included.
+ */
+lines: Array<LineView>, 
+/**
+ * Order discount.
+ */
+discount: DiscountView | null, 
+/**
+ * Service charge.
+ */
+service_charge: ServiceChargeView, 
+/**
+ * Totals.
+ */
+totals: TotalsView, 
+/**
+ * Payments.
+ */
+payments: Array<PaymentView>, 
+/**
+ * Who opened it.
+ */
+opened_by: string, 
+/**
+ * When (ms since epoch).
+ */
+opened_at: number, 
+/**
+ * Last change (ms since epoch).
+ */
+updated_at: number, 
+/**
+ * Number of recorded changes.
+ */
+version: number, 
+/**
+ * Why it was cancelled.
+ */
+cancel_reason: string | null, };
+
+export type OrdersView = { 
+/**
+ * Oldest first.
+ */
+orders: Array<OrderView>, };
+
+export type HistoryEntryView = { 
+/**
+ * The order's version after it.
+ */
+version: number, 
+/**
+ * The event's type (e.g. `order.line_added`).
+ */
+op_type: string, 
+/**
+ * The event as recorded.
+ */
+event: unknown, 
+/**
+ * Who.
+ */
+staff: string, 
+/**
+ * When (ms since epoch).
+ */
+at: number, };
+
+export type HistoryView = { 
+/**
+ * The order.
+ */
+order: string, 
+/**
+ * Oldest first.
+ */
+entries: Array<HistoryEntryView>, };
+
+export type MenuView = { 
+/**
+ * Restaurant name.
+ */
+restaurant: string, 
+/**
+ * Address lines.
+ */
+address: Array<string>, 
+/**
+ * VAT number.
+ */
+vat_number: string, 
+/**
+ * ISO currency code.
+ */
+currency: string, 
+/**
+ * Menu version.
+ */
+version: number, 
+/**
+ * Categories in order.
+ */
+categories: Array<CategoryView>, 
+/**
+ * Modifier groups.
+ */
+modifier_groups: Array<ModifierGroupView>, 
+/**
+ * Products in order.
+ */
+products: Array<ProductView>, };
+
+export type CategoryView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * `#RRGGBB`.
+ */
+colour: string, };
+
+export type ProductView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * SKU.
+ */
+sku: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Category id.
+ */
+category: string, 
+/**
+ * VAT-inclusive price (for products with variants, the lowest variant price).
+ */
+price: Amount, 
+/**
+ * VAT class eaten in.
+ */
+vat_eat_in: string, 
+/**
+ * VAT class taken away.
+ */
+vat_takeaway: string, 
+/**
+ * Barcode.
+ */
+barcode: string | null, 
+/**
+ * Kitchen station.
+ */
+station: string, 
+/**
+ * Can be sold.
+ */
+available: boolean, 
+/**
+ * Allergens.
+ */
+allergens: Array<string>, 
+/**
+ * `#RRGGBB`.
+ */
+colour: string, 
+/**
+ * Variants.
+ */
+variants: Array<VariantView>, 
+/**
+ * Modifier group ids.
+ */
+modifier_groups: Array<string>, };
+
+export type VariantView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * VAT-inclusive price.
+ */
+price: Amount, };
+
+export type ModifierGroupView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Fewest choices.
+ */
+min: number, 
+/**
+ * Most choices.
+ */
+max: number, 
+/**
+ * Choices.
+ */
+modifiers: Array<ModifierView>, };
+
+export type ModifierView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Price delta.
+ */
+price_delta: Amount, 
+/**
+ * Can be chosen.
+ */
+available: boolean, };
