@@ -1,0 +1,177 @@
+//! The crash test: a child `fynlo exec` sells in a loop and is killed with SIGKILL at random moments.
+//! After every kill, each sale the child had reported as committed must be in the database, whole, and
+//! the outbox sequence must have no gaps.
+//!
+//! `FYNLO_CRASH_KILLS` sets the number of kills (50 by default; `./dev stress` runs 1000) and
+//! `FYNLO_CRASH_SEED` replays a run.
+
+use std::{
+    collections::HashMap,
+    io::{BufRead, BufReader},
+    process::Stdio,
+    thread,
+    time::Duration,
+};
+
+use fynlo_core::{ids::OrderId, order::Order, order::OrderState};
+use fynlo_store::Store;
+use serde_json::Value;
+
+use crate::{fynlo, DemoTill};
+
+/// A sale the child reported as committed: its total and number of lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Sale {
+    total: i64,
+    lines: usize,
+}
+
+const PRODUCTS: &[&str] = &[
+    r#""product": "chips""#,
+    r#""product": "soup""#,
+    r#""product": "sirloin", "modifiers": ["medium"]"#,
+    r#""product": "burger", "modifiers": ["extra-cheese"]"#,
+    r#""sku": "AL01", "variant": "pint""#,
+    r#""product": "flat-white", "modifiers": ["oat-milk"]"#,
+    r#""product": "club-sandwich""#,
+];
+
+fn sales_script(rng: &mut fastrand::Rng, sales: usize) -> String {
+    let mut script = String::from("{\"cmd\": \"login\", \"pin\": \"1357\"}\n");
+    for _ in 0..sales {
+        if rng.bool() {
+            script.push_str("{\"cmd\": \"open_order\", \"kind\": {\"type\": \"takeaway\"}}\n");
+        } else {
+            script.push_str(
+                "{\"cmd\": \"open_order\", \"kind\": {\"type\": \"dine_in\", \"table\": \"5\", \"covers\": 2}}\n",
+            );
+        }
+        for _ in 0..rng.usize(1..=5) {
+            let product = PRODUCTS[rng.usize(..PRODUCTS.len())];
+            let quantity = rng.u32(1..=3);
+            script.push_str(&format!(
+                "{{\"cmd\": \"add_line\", {product}, \"quantity\": {quantity}}}\n"
+            ));
+        }
+        script.push_str("{\"cmd\": \"take_cash\", \"tendered\": 50000}\n");
+    }
+    script
+}
+
+#[test]
+fn sales_survive_sigkill_at_random_moments() {
+    let kills: usize = std::env::var("FYNLO_CRASH_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let seed: u64 = std::env::var("FYNLO_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("crash test: {kills} kills, FYNLO_CRASH_SEED={seed}");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let till = DemoTill::new();
+    let script_path = till.dir.path().join("sales.jsonl");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut committed: HashMap<String, Sale> = HashMap::new();
+    let mut killed_mid_run = 0;
+
+    for round in 0..kills {
+        std::fs::write(&script_path, sales_script(&mut rng, 400)).expect("writes script");
+        let mut child = fynlo()
+            .arg("--db")
+            .arg(&till.db)
+            .arg("exec")
+            .arg(&script_path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawns the selling child");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let reader = thread::spawn(move || {
+            let mut reported = Vec::new();
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                reported.push(line);
+            }
+            reported
+        });
+        thread::sleep(Duration::from_millis(rng.u64(15..=250)));
+        // SIGKILL: no destructors, no flush, no checkpoint.
+        let finished_early = child.try_wait().expect("polls child").is_some();
+        child.kill().expect("kills child");
+        child.wait().expect("reaps child");
+        if !finished_early {
+            killed_mid_run += 1;
+        }
+        // Only whole lines count as reported: a line cut by the kill was never acknowledged.
+        for line in reader.join().expect("reader thread") {
+            let Ok(record) = serde_json::from_str::<Value>(&line) else {
+                continue;
+            };
+            if record["cmd"] == "take_cash" && record["ok"] == true && record["result"]["state"] == "completed" {
+                let order = &record["result"];
+                let id = order["id"].as_str().expect("order id").to_owned();
+                let sale = Sale {
+                    total: order["totals"]["total"].as_i64().expect("total"),
+                    lines: order["lines"].as_array().map_or(0, Vec::len),
+                };
+                committed.insert(id, sale);
+            }
+        }
+        runtime.block_on(verify(&till, &committed, round, seed));
+    }
+    eprintln!(
+        "crash test: {} committed sales checked after each of {kills} kills ({killed_mid_run} mid-run)",
+        committed.len()
+    );
+    assert!(
+        killed_mid_run * 10 >= kills * 9,
+        "most kills must land while the child is selling"
+    );
+    assert!(
+        committed.len() >= kills,
+        "the child completed too few sales ({}) to prove anything",
+        committed.len()
+    );
+}
+
+async fn verify(till: &DemoTill, committed: &HashMap<String, Sale>, round: usize, seed: u64) {
+    let store = Store::open(&till.db).await.expect("database opens after a kill");
+    let context = format!("after kill {round} (FYNLO_CRASH_SEED={seed})");
+    for (id, sale) in committed {
+        let order_id = OrderId::parse(id).expect("valid id");
+        let order = store
+            .order(order_id)
+            .await
+            .unwrap_or_else(|e| panic!("sale {id} lost {context}: {e}"));
+        assert_eq!(order.state(), OrderState::Completed, "sale {id} {context}");
+        let totals = order.totals().expect("prices");
+        assert_eq!(totals.total.get(), sale.total, "sale {id} total {context}");
+        assert_eq!(order.lines().len(), sale.lines, "sale {id} lines {context}");
+        assert_eq!(
+            order.paid().expect("paid").get(),
+            sale.total,
+            "sale {id} paid {context}"
+        );
+        let history = store.history(order_id).await.expect("history");
+        let replayed = Order::replay(history.iter().map(|h| (&h.event, h.at))).expect("replays");
+        assert_eq!(replayed, order, "sale {id}: snapshot and history disagree {context}");
+    }
+    let stats = store.outbox_stats().await.expect("outbox stats");
+    assert!(stats.is_gapless(), "outbox has gaps {context}: {stats:?}");
+    let ops = store.outbox_after(0, i64::MAX).await.expect("outbox");
+    for (id, _) in committed.iter().take(25) {
+        let types: Vec<&str> = ops
+            .iter()
+            .filter(|op| op.payload["order_id"] == id.as_str())
+            .map(|op| op.op_type.as_str())
+            .collect();
+        assert_eq!(types.first(), Some(&"order.opened"), "sale {id} outbox {context}");
+        assert_eq!(types.last(), Some(&"order.completed"), "sale {id} outbox {context}");
+    }
+    store.close().await.expect("closes");
+}

@@ -1,0 +1,117 @@
+//! Keeps the documentation and the UI's generated types in step with the Rust boundary types:
+//! every command and each of its fields is documented in `docs/commands.md`, every error code is in its
+//! table, nothing documented is stale, and `ui/src/lib/bindings.ts` is what `fynlo gen-ts` writes now.
+
+use fynlo_app::{bindings, Command, ErrorCode};
+use ts_rs::{Config, TS};
+
+use crate::repo_root;
+
+/// Each command of the [`Command`] union with its field names, read from its generated TypeScript type.
+fn commands() -> Vec<(String, Vec<String>)> {
+    let decl = Command::decl(&Config::default());
+    let body = decl.split_once('=').map(|(_, b)| b).expect("a type alias");
+    let mut without_comments = String::new();
+    let mut rest = body;
+    while let Some(start) = rest.find("/**") {
+        without_comments.push_str(&rest[..start]);
+        let end = rest[start..].find("*/").expect("closed comment") + start + 2;
+        rest = &rest[end..];
+    }
+    without_comments.push_str(rest);
+    without_comments
+        .split("} | {")
+        .map(|variant| {
+            let name = variant
+                .split("\"cmd\": \"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .expect("every variant has a cmd tag")
+                .to_owned();
+            let fields = variant
+                .split(',')
+                .filter_map(|part| {
+                    let (key, _) = part.split_once(':')?;
+                    let key = key.trim().trim_start_matches('{').trim().trim_end_matches('?');
+                    (key != "\"cmd\"" && !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                        .then(|| key.to_owned())
+                })
+                .collect();
+            (name, fields)
+        })
+        .collect()
+}
+
+fn commands_md() -> String {
+    std::fs::read_to_string(repo_root().join("docs/commands.md")).expect("docs/commands.md exists")
+}
+
+fn section<'a>(doc: &'a str, name: &str) -> Option<&'a str> {
+    let heading = format!("### `{name}`");
+    let start = doc.find(&heading)? + heading.len();
+    let end = doc[start..].find("\n### ").map_or(doc.len(), |e| start + e);
+    Some(&doc[start..end])
+}
+
+#[test]
+fn every_command_and_field_is_documented() {
+    let doc = commands_md();
+    let commands = commands();
+    assert!(commands.len() >= 20, "parsed only {} commands", commands.len());
+    let mut missing = Vec::new();
+    for (name, fields) in &commands {
+        match section(&doc, name) {
+            None => missing.push(format!("command {name}")),
+            Some(text) => {
+                for field in fields {
+                    if !text.contains(&format!("`{field}`")) {
+                        missing.push(format!("field {name}.{field}"));
+                    }
+                }
+                if !text.contains("```json") {
+                    missing.push(format!("an example for {name}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "docs/commands.md lacks: {missing:#?}");
+    // Nothing documented that no longer exists.
+    for heading in doc.lines().filter_map(|l| l.strip_prefix("### `")) {
+        let name = heading.trim_end_matches('`');
+        assert!(
+            commands.iter().any(|(c, _)| c == name),
+            "docs/commands.md documents unknown command {name}"
+        );
+    }
+}
+
+#[test]
+fn every_error_code_is_documented() {
+    let doc = commands_md();
+    let after = doc.split("## Error codes").nth(1).expect("an Error codes section");
+    let table = after.split("\n## ").next().unwrap_or(after);
+    for code in ErrorCode::ALL {
+        assert!(
+            table.contains(&format!("| `{}` |", code.as_str())),
+            "error code {} is not documented",
+            code.as_str()
+        );
+    }
+    let rows = table.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(
+        rows,
+        ErrorCode::ALL.len(),
+        "the error table has codes that do not exist"
+    );
+}
+
+#[test]
+fn generated_typescript_is_current() {
+    let path = repo_root().join(bindings::BINDINGS_PATH);
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == bindings::typescript(),
+        "{} is stale: run `cargo run -p fynlo-cli -- gen-ts`",
+        path.display()
+    );
+}

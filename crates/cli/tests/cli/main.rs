@@ -1,0 +1,88 @@
+//! End-to-end tests of the `fynlo` binary against real SQLite files, plus the checks that keep the
+//! generated TypeScript types and `docs/commands.md` in step with the Rust boundary types.
+
+mod crash;
+mod docs;
+mod exec;
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::{Command, Output, Stdio},
+};
+
+use serde_json::Value;
+
+/// The binary under test.
+pub fn fynlo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fynlo"))
+}
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A temporary folder with a demo till database in it.
+pub struct DemoTill {
+    /// Keeps the folder alive.
+    pub dir: tempfile::TempDir,
+    /// The database file.
+    pub db: PathBuf,
+}
+
+impl DemoTill {
+    /// Runs `fynlo init --demo` in a new temporary folder.
+    pub fn new() -> DemoTill {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("till.db");
+        let out = fynlo()
+            .arg("--db")
+            .arg(&db)
+            .args(["init", "--demo"])
+            .output()
+            .expect("runs fynlo");
+        assert!(
+            out.status.success(),
+            "init failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        DemoTill { dir, db }
+    }
+
+    /// Runs `fynlo` with arguments against this database.
+    pub fn run(&self, args: &[&str]) -> Output {
+        fynlo()
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .output()
+            .expect("runs fynlo")
+    }
+
+    /// Runs an exec script given on stdin; returns the exit status and the parsed output lines.
+    pub fn exec(&self, script: &str) -> (bool, Vec<Value>) {
+        let mut child = fynlo()
+            .arg("--db")
+            .arg(&self.db)
+            .arg("exec")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawns fynlo exec");
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(script.as_bytes())
+            .expect("writes script");
+        let out = child.wait_with_output().expect("exec finishes");
+        let lines = String::from_utf8(out.stdout)
+            .expect("utf-8 output")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad output line {l:?}: {e}")))
+            .collect();
+        (out.status.success(), lines)
+    }
+}
