@@ -3,7 +3,7 @@
 //! implemented twice. JSON shape: `{"cmd": "add_line", …fields}`. Amounts are integer minor units;
 //! rates are integer basis points (1250 = 12.5 %).
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use ts_rs::TS;
 
 /// Dine-in or takeaway, as sent by the UI.
@@ -18,6 +18,7 @@ pub enum OrderKindInput {
         covers: u32,
     },
     /// Taken away.
+    #[serde(deserialize_with = "no_fields")]
     Takeaway,
 }
 
@@ -81,10 +82,13 @@ pub enum Command {
         staff: Option<String>,
     },
     /// Log out (lock the till).
+    #[serde(deserialize_with = "no_fields")]
     Logout,
     /// Who is logged in.
+    #[serde(deserialize_with = "no_fields")]
     Whoami,
     /// The restaurant and its menu.
+    #[serde(deserialize_with = "no_fields")]
     Menu,
     /// Open a new order; it becomes the current order.
     OpenOrder {
@@ -265,6 +269,7 @@ pub enum Command {
         order: Option<String>,
     },
     /// Orders not yet completed or cancelled.
+    #[serde(deserialize_with = "no_fields")]
     OpenOrders,
     /// Take a cash payment. Change is given for anything above the balance; when the balance reaches
     /// zero the order completes.
@@ -300,6 +305,16 @@ pub enum Command {
         #[ts(optional)]
         order: Option<String>,
     },
+}
+
+/// Refuses any field on a command (or order kind) that has none. `deny_unknown_fields` does not reach the unit variants of
+/// an internally tagged enum (serde-rs/serde#2123), so without this `{"cmd": "logout", "force": true}`
+/// would be accepted and the extra field silently ignored.
+fn no_fields<'de, D: Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct NoFields {}
+    NoFields::deserialize(deserializer).map(|NoFields {}| ())
 }
 
 impl Command {

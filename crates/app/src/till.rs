@@ -38,6 +38,8 @@ pub struct Till {
     menu_version: i64,
     staff: Vec<Staff>,
     session: Session,
+    /// Open orders this till has worked on, as last stored.
+    orders: HashMap<OrderId, Order>,
 }
 
 #[derive(Default)]
@@ -74,6 +76,7 @@ impl Till {
             menu_version,
             staff,
             session: Session::default(),
+            orders: HashMap::new(),
         })
     }
 
@@ -97,8 +100,16 @@ impl Till {
         Ok(version)
     }
 
-    /// Runs one command. On error nothing has changed.
+    /// Runs one command. On error nothing has changed, except that a wrong PIN is recorded for the audit trail.
     pub async fn execute(&mut self, command: Command) -> Result<Reply, AppError> {
+        // A locked till answers every order command with `not_logged_in` before looking at its fields, so
+        // it never tells a passer-by which products, orders or aliases exist.
+        if !matches!(
+            command,
+            Command::Login { .. } | Command::Logout | Command::Whoami | Command::Menu
+        ) {
+            self.require_staff()?;
+        }
         match command {
             Command::Login { pin, staff } => self.login(&pin, staff.as_deref()).await,
             Command::Logout => {
@@ -321,6 +332,7 @@ impl Till {
         };
         let order = self.store.open_order(&date, &w, |n| Order::open(req(n), &ctx)).await?;
         self.session.current = Some(order.id());
+        self.orders.insert(order.id(), order.clone());
         if let Some(a) = alias {
             self.session.aliases.insert(a, order.id());
         }
@@ -342,21 +354,46 @@ impl Till {
     }
 
     /// Executes an order command through the core and stores the events with their outbox rows.
+    ///
+    /// The orders this till works on are kept in memory, so a command costs one round trip to SQLite.
+    /// If another process changed the order meanwhile, the store refuses the write (version conflict);
+    /// the till then reloads the order and decides the command once more on what is really stored.
     async fn run(&mut self, order: Option<String>, command: OrderCommand) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
         let id = self.resolve(order.as_deref())?;
-        let current = self.store.order(id).await?;
         let ctx = Ctx {
             at: self.clock.now(),
             staff,
         };
-        let (next, events) = current.execute(&command, &self.catalog, &ctx)?;
         let w = Write {
             at: ctx.at,
             staff: &ctx.staff,
             ids: self.ids.as_ref(),
         };
-        self.store.append(&next, &events, &w).await?;
+        let mut retried = false;
+        let next = loop {
+            let current = match self.orders.get(&id) {
+                Some(order) => order.clone(),
+                None => self.store.order(id).await?,
+            };
+            let (next, events) = current.execute(&command, &self.catalog, &ctx)?;
+            match self.store.append(&next, &events, &w).await {
+                Ok(()) => break next,
+                Err(fynlo_store::Error::VersionConflict { .. }) if !retried => {
+                    self.orders.remove(&id);
+                    retried = true;
+                }
+                Err(e) => {
+                    self.orders.remove(&id);
+                    return Err(e.into());
+                }
+            }
+        };
+        if next.state().is_closed() {
+            self.orders.remove(&id);
+        } else {
+            self.orders.insert(id, next.clone());
+        }
         match command {
             OrderCommand::Resume => self.session.current = Some(id),
             OrderCommand::Park if self.session.current == Some(id) => self.session.current = None,
@@ -418,7 +455,10 @@ impl Till {
     }
 
     fn order_reply(&self, order: &Order) -> Result<Reply, AppError> {
-        Ok(Reply::Order(Box::new(OrderView::new(order, self.alias_of(order.id()))?)))
+        Ok(Reply::Order(Box::new(OrderView::new(
+            order,
+            self.alias_of(order.id()),
+        )?)))
     }
 
     fn session_reply(&self) -> Reply {

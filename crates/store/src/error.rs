@@ -38,6 +38,9 @@ pub enum Error {
         /// The version stored.
         found: u64,
     },
+    /// Another process took the order number this till was about to use, three times over.
+    #[error("the order number was taken by another process; try again")]
+    NumberTaken,
     /// A domain rule refused the change.
     #[error(transparent)]
     Core(#[from] fynlo_core::Error),

@@ -11,7 +11,7 @@ use fynlo_core::{
 use serde_json::json;
 use sqlx::Connection;
 
-use crate::{outbox, Durability, Error, Result, Store, Write};
+use crate::{outbox, Error, Result, Store, Write};
 
 impl Store {
     /// Saves the restaurant's settings.
@@ -19,7 +19,7 @@ impl Store {
         restaurant.validate()?;
         let settings = serde_json::to_value(restaurant)?;
         let mut inner = self.inner.lock().await;
-        inner.durability(Durability::Power).await?;
+        inner.power_durability().await?;
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO restaurant (id, settings, updated_at) VALUES (1, ?, ?) \
@@ -31,6 +31,7 @@ impl Store {
         .await?;
         outbox::push(&mut tx, &self.device.to_string(), w, "settings.updated", &settings).await?;
         tx.commit().await?;
+        inner.usual_durability().await?;
         Ok(())
     }
 
@@ -49,7 +50,7 @@ impl Store {
         Catalog::new(data.clone())?;
         let json = serde_json::to_value(data)?;
         let mut inner = self.inner.lock().await;
-        inner.durability(Durability::Power).await?;
+        inner.power_durability().await?;
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         let (version,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) + 1 FROM menus")
             .fetch_one(&mut *tx)
@@ -63,6 +64,7 @@ impl Store {
         let payload = json!({ "version": version, "products": data.products.len() });
         outbox::push(&mut tx, &self.device.to_string(), w, "menu.imported", &payload).await?;
         tx.commit().await?;
+        inner.usual_durability().await?;
         Ok(version)
     }
 
@@ -87,7 +89,7 @@ impl Store {
     pub async fn put_staff(&self, staff: &Staff, w: &Write<'_>) -> Result<()> {
         let role = role_name(staff.role);
         let mut inner = self.inner.lock().await;
-        inner.durability(Durability::Power).await?;
+        inner.power_durability().await?;
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO staff (id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, 1, ?) \
@@ -104,6 +106,7 @@ impl Store {
         let payload = json!({ "id": staff.id, "name": staff.name, "role": role });
         outbox::push(&mut tx, &self.device.to_string(), w, "staff.updated", &payload).await?;
         tx.commit().await?;
+        inner.usual_durability().await?;
         Ok(())
     }
 
@@ -131,7 +134,6 @@ impl Store {
     /// PINs were typed since `since`.
     pub async fn record_pin_failure(&self, since: Timestamp, w: &Write<'_>) -> Result<i64> {
         let mut inner = self.inner.lock().await;
-        inner.durability(Durability::Process).await?;
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("INSERT INTO pin_failures (at) VALUES (?)")
             .bind(w.at.millis())

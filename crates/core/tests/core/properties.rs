@@ -91,8 +91,17 @@ fn is_half_up(q: i128, num: i128, den: i128) -> bool {
     }
 }
 
+/// Cases per property: the default keeps `./dev test` quick; `FYNLO_PROPTEST_CASES` (set by `./dev stress`)
+/// runs many more.
+fn cases(default: u32) -> u32 {
+    std::env::var("FYNLO_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
     fn checked_add_is_exact_or_overflow(a in any_amount(), b in any_amount()) {
@@ -252,7 +261,7 @@ fn weight() -> impl Strategy<Value = i64> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(cases(2000)))]
 
     #[test]
     fn allocation_sums_to_the_whole(
@@ -732,7 +741,7 @@ fn aggregates(t: &Totals) -> (i64, i64, i64, i64, i64, Option<ServiceChargeKind>
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(ProptestConfig::with_cases(cases(500)))]
 
     #[test]
     fn random_orders_price_by_the_rules(spec in order_spec()) {

@@ -1,0 +1,407 @@
+//! Orders in the database (`orders.rs`): numbers per day, one history row and one outbox row per event,
+//! payment rows, version conflicts, replaying the history, and the triggers that keep history append-only.
+
+use fynlo_core::{
+    ids::{LineNo, OrderId, PaymentId},
+    order::{Course, Discount, DiscountKind, LineChange, OpenOrder, Order, OrderCommand, OrderKind, OrderState},
+    payment::{PaymentStatus, Tender},
+    time::IdSource,
+    BasisPoints, Currency, Minor,
+};
+use fynlo_store::Error;
+use uuid::Uuid;
+
+use crate::{add, count, date, dine_in, restaurant, Fixture};
+
+/// id, order_id, tender, status, amount, tendered, change, staff_id, at.
+type PaymentRow = (String, String, String, String, i64, i64, i64, String, i64);
+
+fn cash(f: &Fixture, tendered: i64) -> OrderCommand {
+    OrderCommand::TakeCash {
+        payment: PaymentId::from_uuid(f.ids.new_id()),
+        tendered: Minor::new(tendered),
+    }
+}
+
+#[tokio::test]
+async fn numbers_run_per_business_day_and_restart_on_a_new_date() {
+    let f = Fixture::new().await;
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        numbers.push(f.open_order(dine_in()).await.expect("opens").number());
+    }
+    assert_eq!(numbers, [1, 2, 3]);
+
+    f.clock.set_date("2026-11-23");
+    let next_day = f.open_order(OrderKind::Takeaway).await.expect("opens");
+    assert_eq!(next_day.number(), 1);
+    assert_eq!(next_day.business_date(), &date("2026-11-23"));
+    assert_eq!(f.open_order(OrderKind::Takeaway).await.expect("opens").number(), 2);
+
+    // A late edit on the old day carries on from where that day stopped.
+    f.clock.set_date("2026-11-22");
+    assert_eq!(f.open_order(dine_in()).await.expect("opens").number(), 4);
+
+    let day_one: Vec<u32> = f
+        .store
+        .orders_on(&date("2026-11-22"))
+        .await
+        .expect("lists")
+        .iter()
+        .map(Order::number)
+        .collect();
+    assert_eq!(day_one, [1, 2, 3, 4]);
+    assert_eq!(f.store.orders_on(&date("2026-11-23")).await.expect("lists").len(), 2);
+    assert!(f.store.orders_on(&date("2026-11-24")).await.expect("lists").is_empty());
+}
+
+#[tokio::test]
+async fn opening_writes_the_snapshot_the_first_event_and_one_outbox_row() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    assert_eq!(order.version(), 1);
+    assert_eq!(f.store.order(order.id()).await.expect("reads"), order);
+
+    let mut conn = f.raw().await;
+    assert_eq!(count(&mut conn, "orders").await, 1);
+    assert_eq!(count(&mut conn, "order_events").await, 1);
+    let ops = f.store.outbox_after(0, 10).await.expect("reads");
+    assert_eq!(ops.len(), 1);
+    assert_eq!(ops[0].op_type, "order.opened");
+    assert_eq!(ops[0].payload["order_id"], order.id().to_string());
+    assert_eq!(ops[0].payload["version"], 1);
+    assert_eq!(ops[0].payload["staff"], "alex");
+    assert_eq!(ops[0].payload["event"]["type"], "opened");
+    assert_eq!(ops[0].payload["event"]["number"], 1);
+}
+
+#[tokio::test]
+async fn a_refused_opening_takes_no_number_and_writes_nothing() {
+    let f = Fixture::new().await;
+    let bad = OrderKind::DineIn {
+        table: "7".into(),
+        covers: 0,
+    };
+    let refused = f.open_order(bad).await;
+    assert!(matches!(refused, Err(Error::Core(_))), "{refused:?}");
+    assert_eq!(f.store.outbox_stats().await.expect("stats").count, 0);
+    let mut conn = f.raw().await;
+    assert_eq!(count(&mut conn, "orders").await, 0);
+    assert_eq!(count(&mut conn, "order_numbers").await, 0);
+    assert_eq!(f.open_order(dine_in()).await.expect("opens").number(), 1);
+}
+
+#[tokio::test]
+async fn append_writes_one_history_row_and_one_outbox_row_per_event() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    let mut conn = f.raw().await;
+    let mut expected_events = 1;
+    let commands = [
+        add("steak", None, &["rare", "peppercorn"], 1),
+        add("beer", Some("pint"), &[], 2),
+        OrderCommand::SendToKitchen,
+        OrderCommand::SetStatus(OrderState::Served),
+        cash(&f, 10_000),
+    ];
+    let mut current = order;
+    for cmd in commands {
+        let (next, events) = f.run(&current, cmd).await.expect("runs");
+        expected_events += events.len() as i64;
+        assert_eq!(next.version(), current.version() + events.len() as u64);
+        assert_eq!(count(&mut conn, "order_events").await, expected_events);
+        assert_eq!(f.store.outbox_stats().await.expect("stats").count, expected_events);
+        current = next;
+    }
+    // The cash payment settled the bill, so it was two events: the payment and the completion.
+    assert_eq!(current.state(), OrderState::Completed);
+    assert_eq!(expected_events, 7);
+    assert_eq!(f.store.order(current.id()).await.expect("reads"), current);
+
+    let types: Vec<(i64, String)> = sqlx::query_as("SELECT version, type FROM order_events ORDER BY version")
+        .fetch_all(&mut conn)
+        .await
+        .expect("reads history rows");
+    let expected = [
+        "order.opened",
+        "order.line_added",
+        "order.line_added",
+        "order.sent_to_kitchen",
+        "order.status_changed",
+        "order.payment_recorded",
+        "order.completed",
+    ];
+    assert_eq!(
+        types,
+        expected
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i as i64 + 1, t.to_string()))
+            .collect::<Vec<_>>()
+    );
+    let ops: Vec<String> = f
+        .store
+        .outbox_after(0, 100)
+        .await
+        .expect("reads")
+        .into_iter()
+        .map(|op| op.op_type)
+        .collect();
+    assert_eq!(ops, expected);
+}
+
+#[tokio::test]
+async fn payments_get_a_row_each_with_the_recorded_amounts() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 2)).await.expect("adds");
+    // 2 × 595 = 1190, plus 12.5 % service charge (148.75 → 149) = 1339.
+    assert_eq!(order.balance().expect("prices"), Minor::new(1339));
+    let (order, _) = f.run(&order, cash(&f, 1000)).await.expect("part-pays");
+    assert_eq!(order.state(), OrderState::Pending);
+    let (order, events) = f.run(&order, cash(&f, 500)).await.expect("pays the rest");
+    assert_eq!(events.len(), 2);
+    assert_eq!(order.state(), OrderState::Completed);
+
+    let mut conn = f.raw().await;
+    let rows: Vec<PaymentRow> = sqlx::query_as(
+        "SELECT id, order_id, tender, status, amount, tendered, change, staff_id, at FROM payments ORDER BY at",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("reads payments");
+    assert_eq!(rows.len(), 2);
+    for (row, payment) in rows.iter().zip(order.payments()) {
+        assert_eq!(row.0, payment.id.to_string());
+        assert_eq!(row.1, order.id().to_string());
+        assert_eq!((row.2.as_str(), row.3.as_str()), ("cash", "succeeded"));
+        assert_eq!(payment.tender, Tender::Cash);
+        assert_eq!(payment.status, PaymentStatus::Succeeded);
+        assert_eq!(row.7, "alex");
+        assert_eq!(row.8, payment.at.millis());
+    }
+    assert_eq!((rows[0].4, rows[0].5, rows[0].6), (1000, 1000, 0));
+    assert_eq!((rows[1].4, rows[1].5, rows[1].6), (339, 500, 161));
+    let (total, paid, state): (i64, i64, String) = sqlx::query_as("SELECT total, paid, state FROM orders")
+        .fetch_one(&mut conn)
+        .await
+        .expect("reads the order row");
+    assert_eq!((total, paid, state.as_str()), (1339, 1339, "completed"));
+}
+
+#[tokio::test]
+async fn a_stale_version_is_a_conflict_and_writes_nothing() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    let (stored, _) = f.run(&order, add("beer", Some("half"), &[], 1)).await.expect("adds");
+    let before = f.store.outbox_stats().await.expect("stats");
+    let mut conn = f.raw().await;
+    let events_before = count(&mut conn, "order_events").await;
+
+    // A second till decided on version 1 while this one moved the order to version 2.
+    let (stale, events) = f.decide(&order, add("steak", None, &["well"], 1)).expect("decides");
+    let w = f.write();
+    let conflict = f.store.append(&stale, &events, &w).await;
+    assert!(
+        matches!(conflict, Err(Error::VersionConflict { order: id, expected: 1, found: 2 }) if id == order.id()),
+        "{conflict:?}"
+    );
+    assert_eq!(f.store.outbox_stats().await.expect("stats"), before);
+    assert_eq!(count(&mut conn, "order_events").await, events_before);
+    assert_eq!(f.store.order(order.id()).await.expect("reads"), stored);
+    assert_eq!(f.store.history(order.id()).await.expect("reads").len(), 2);
+
+    // The store is still usable: the next write takes the next sequence number.
+    f.run(&stored, add("steak", None, &["well"], 1))
+        .await
+        .expect("adds on the stored version");
+    let after = f.store.outbox_stats().await.expect("stats");
+    assert_eq!(after.max_seq, before.max_seq + 1);
+    assert!(after.is_gapless());
+}
+
+#[tokio::test]
+async fn appending_to_an_order_never_opened_is_not_found_and_writes_nothing() {
+    let f = Fixture::new().await;
+    let ctx = fynlo_core::order::Ctx {
+        at: f.clock.tick(),
+        staff: f.staff.clone(),
+    };
+    let id = OrderId::from_uuid(Uuid::from_u128(0xBAD));
+    let req = OpenOrder {
+        id,
+        number: 1,
+        business_date: date("2026-11-22"),
+        device: f.store.device(),
+        currency: Currency::GBP,
+        kind: dine_in(),
+        service_charge: restaurant().service_charge,
+    };
+    let (ghost, _) = Order::open(req, &ctx).expect("opens in memory only");
+    let (next, events) = f.decide(&ghost, add("beer", Some("pint"), &[], 1)).expect("decides");
+    let w = f.write();
+    assert!(matches!(f.store.append(&next, &events, &w).await, Err(Error::OrderNotFound(x)) if x == id));
+    assert!(matches!(f.store.order(id).await, Err(Error::OrderNotFound(_))));
+    assert!(matches!(f.store.history(id).await, Err(Error::OrderNotFound(_))));
+    assert_eq!(f.store.outbox_stats().await.expect("stats").count, 0);
+    // No events is no change, not an error.
+    let order = f.open_order(dine_in()).await.expect("opens");
+    f.store.append(&order, &[], &w).await.expect("nothing to append");
+    assert_eq!(f.store.outbox_stats().await.expect("stats").count, 1);
+}
+
+#[tokio::test]
+async fn the_history_replays_to_the_stored_snapshot() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    let reason = |r: &str| r.to_owned();
+    let commands = vec![
+        add("steak", None, &["rare", "peppercorn"], 1),
+        add("beer", Some("pint"), &[], 2),
+        add("sandwich", None, &[], 1),
+        OrderCommand::ChangeLine {
+            line: LineNo::new(2),
+            change: LineChange {
+                quantity: Some(3),
+                note: Some(Some("one shandy".into())),
+                course: Some(Some(Course::Main)),
+                seat: Some(Some(2)),
+            },
+        },
+        OrderCommand::RemoveLine(LineNo::new(3)),
+        OrderCommand::SetLineDiscount {
+            line: LineNo::new(1),
+            discount: Some(Discount {
+                kind: DiscountKind::Percent {
+                    rate: BasisPoints::new(1000),
+                },
+                reason: reason("regular"),
+            }),
+        },
+        OrderCommand::SendToKitchen,
+        OrderCommand::VoidLine {
+            line: LineNo::new(2),
+            reason: reason("spilt"),
+        },
+        add("beer", Some("half"), &[], 1),
+        OrderCommand::SetOrderDiscount(Some(Discount {
+            kind: DiscountKind::Fixed {
+                amount: Minor::new(100),
+            },
+            reason: reason("late food"),
+        })),
+        OrderCommand::SetServiceCharge {
+            enabled: false,
+            reason: Some(reason("guest asked")),
+        },
+        OrderCommand::SetKind(OrderKind::DineIn {
+            table: "9".into(),
+            covers: 3,
+        }),
+        OrderCommand::Park,
+        OrderCommand::Resume,
+        OrderCommand::SendToKitchen,
+        OrderCommand::SetStatus(OrderState::Preparing),
+        OrderCommand::SetStatus(OrderState::Ready),
+        cash(&f, 1000),
+    ];
+    let mut current = order;
+    for cmd in commands {
+        current = f
+            .run(&current, cmd.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{cmd:?}: {e}"))
+            .0;
+    }
+    let stored = f.store.order(current.id()).await.expect("reads");
+    assert_eq!(stored, current);
+
+    let history = f.store.history(current.id()).await.expect("reads");
+    assert_eq!(history.len() as u64, stored.version());
+    let versions: Vec<u64> = history.iter().map(|e| e.version).collect();
+    assert_eq!(versions, (1..=stored.version()).collect::<Vec<_>>());
+    assert!(history.iter().all(|e| e.staff == "alex"));
+    assert!(
+        history.windows(2).all(|w| w[0].at < w[1].at),
+        "each event keeps its own time"
+    );
+    let replayed = Order::replay(history.iter().map(|e| (&e.event, e.at))).expect("replays");
+    assert_eq!(replayed, stored);
+    assert!(!replayed.payments().is_empty() && replayed.lines()[1].void.is_some());
+}
+
+#[tokio::test]
+async fn open_orders_leaves_out_completed_and_cancelled_ones() {
+    let f = Fixture::new().await;
+    let first = f.open_order(dine_in()).await.expect("opens");
+    let second = f.open_order(OrderKind::Takeaway).await.expect("opens");
+    let third = f.open_order(OrderKind::Takeaway).await.expect("opens");
+    let (second, _) = f.run(&second, add("sandwich", None, &[], 1)).await.expect("adds");
+    f.run(&second, cash(&f, 1150)).await.expect("pays");
+    f.run(
+        &third,
+        OrderCommand::Cancel {
+            reason: "walked out".into(),
+        },
+    )
+    .await
+    .expect("cancels");
+    let (first, _) = f.run(&first, OrderCommand::Park).await.expect("parks");
+    assert_eq!(f.store.open_orders().await.expect("lists"), vec![first]);
+    let states: Vec<&str> = f
+        .store
+        .orders_on(&date("2026-11-22"))
+        .await
+        .expect("lists")
+        .iter()
+        .map(|o| o.state().as_str())
+        .collect();
+    assert_eq!(states, ["pending", "completed", "cancelled"]);
+}
+
+#[tokio::test]
+async fn history_and_payments_cannot_be_deleted_or_rewritten() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 1)).await.expect("adds");
+    f.run(&order, cash(&f, 2000)).await.expect("pays");
+
+    let mut conn = f.raw().await;
+    let tables = ["orders", "order_events", "payments"];
+    let before: Vec<i64> = row_counts(&mut conn, &tables).await;
+    assert!(
+        before.iter().all(|n| *n > 0),
+        "every table has rows for the triggers to guard: {before:?}"
+    );
+    let attempts = [
+        ("DELETE FROM orders", "orders are never deleted"),
+        ("DELETE FROM order_events", "order history is append-only"),
+        ("UPDATE order_events SET payload = '{}'", "order history is append-only"),
+        (
+            "UPDATE order_events SET staff_id = 'mallory' WHERE version = 1",
+            "order history is append-only",
+        ),
+        ("DELETE FROM payments", "payments are never deleted"),
+    ];
+    for (sql, message) in attempts {
+        let err = sqlx::query(sql)
+            .execute(&mut conn)
+            .await
+            .expect_err(&format!("{sql} must fail"));
+        assert!(err.to_string().contains(message), "{sql}: {err}");
+    }
+    assert_eq!(row_counts(&mut conn, &tables).await, before);
+    let replayed = {
+        let history = f.store.history(order.id()).await.expect("reads");
+        Order::replay(history.iter().map(|e| (&e.event, e.at))).expect("replays")
+    };
+    assert_eq!(replayed, f.store.order(order.id()).await.expect("reads"));
+}
+
+async fn row_counts(conn: &mut sqlx::SqliteConnection, tables: &[&str]) -> Vec<i64> {
+    let mut counts = Vec::new();
+    for table in tables {
+        counts.push(count(conn, table).await);
+    }
+    counts
+}

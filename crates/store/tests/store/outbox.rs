@@ -1,0 +1,160 @@
+//! The outbox (`outbox.rs`): one row per change, a per-device sequence 1..=n with no gaps whatever mix of
+//! writes made it (refused ones included), unique op ids, paging, and rows that cannot be deleted.
+
+use std::collections::HashSet;
+
+use fynlo_core::{
+    ids::PaymentId,
+    order::{OrderCommand, OrderKind},
+    staff::Role,
+    time::{IdSource, Timestamp},
+    Minor,
+};
+use fynlo_store::OutboxStats;
+use uuid::Uuid;
+
+use crate::{add, bad_restaurant, count, dine_in, menu_data, restaurant, staff, Fixture};
+
+#[tokio::test]
+async fn the_sequence_has_no_gaps_after_many_mixed_writes() {
+    let f = Fixture::new().await;
+    assert!(f.store.outbox_stats().await.expect("stats").is_gapless());
+    let mut expected = 0;
+    let w = f.write();
+    f.store.set_restaurant(&restaurant(), &w).await.expect("settings");
+    f.store.import_menu(&menu_data(), &w).await.expect("menu");
+    for (id, name) in [("alex", "Alex"), ("bo", "Bo"), ("cy", "Cy")] {
+        f.store
+            .put_staff(&staff(id, name, Role::Cashier), &w)
+            .await
+            .expect("staff");
+    }
+    expected += 5;
+    for round in 0..6 {
+        let order = f
+            .open_order(if round % 2 == 0 { dine_in() } else { OrderKind::Takeaway })
+            .await
+            .expect("opens");
+        let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 1)).await.expect("adds");
+        let (order, _) = f.run(&order, add("steak", None, &["rare"], 1)).await.expect("adds");
+        expected += 3;
+        // Refused writes in between must not use up a sequence number.
+        assert!(
+            f.run(&order, add("steak", None, &[], 1)).await.is_err(),
+            "cooking is required"
+        );
+        assert!(f.store.set_restaurant(&bad_restaurant(), &w).await.is_err());
+        let (stale, events) = f.decide(&order, OrderCommand::Park).expect("decides");
+        let (order, _) = f.run(&order, OrderCommand::SendToKitchen).await.expect("sends");
+        expected += 1;
+        assert!(f.store.append(&stale, &events, &w).await.is_err(), "stale version");
+        let payment = PaymentId::from_uuid(f.ids.new_id());
+        let (_, events) = f
+            .run(
+                &order,
+                OrderCommand::TakeCash {
+                    payment,
+                    tendered: Minor::new(5000),
+                },
+            )
+            .await
+            .expect("pays");
+        expected += events.len() as i64;
+        f.store
+            .record_pin_failure(Timestamp::from_millis(0), &w)
+            .await
+            .expect("pin failure");
+        expected += 1;
+    }
+
+    let stats = f.store.outbox_stats().await.expect("stats");
+    assert_eq!(
+        stats,
+        OutboxStats {
+            count: expected,
+            min_seq: 1,
+            max_seq: expected
+        }
+    );
+    assert!(stats.is_gapless());
+    let ops = f.store.outbox_after(0, 10_000).await.expect("reads");
+    let seqs: Vec<i64> = ops.iter().map(|op| op.seq).collect();
+    assert_eq!(seqs, (1..=expected).collect::<Vec<_>>());
+    let op_ids: HashSet<&str> = ops.iter().map(|op| op.op_id.as_str()).collect();
+    assert_eq!(op_ids.len(), ops.len(), "op ids are unique");
+    for op in &ops {
+        Uuid::parse_str(&op.op_id).expect("op ids are UUIDs");
+        assert_eq!(op.device_id, f.store.device().to_string());
+    }
+}
+
+#[tokio::test]
+async fn outbox_after_pages_in_sequence_order() {
+    let f = Fixture::new().await;
+    for _ in 0..10 {
+        f.open_order(dine_in()).await.expect("opens");
+    }
+    let page = |after, limit| {
+        let store = &f.store;
+        async move {
+            store
+                .outbox_after(after, limit)
+                .await
+                .expect("reads")
+                .iter()
+                .map(|op| op.seq)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(page(0, 3).await, [1, 2, 3]);
+    assert_eq!(page(3, 3).await, [4, 5, 6]);
+    assert_eq!(page(8, 100).await, [9, 10]);
+    assert!(page(10, 100).await.is_empty());
+    let ops = f.store.outbox_after(0, 100).await.expect("reads");
+    assert!(ops.iter().all(|op| op.op_type == "order.opened"));
+    assert!(ops.windows(2).all(|w| w[0].created_at < w[1].created_at));
+}
+
+#[tokio::test]
+async fn outbox_rows_cannot_be_deleted_or_rewritten() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    f.run(&order, add("beer", Some("half"), &[], 1)).await.expect("adds");
+    let before = f.store.outbox_after(0, 100).await.expect("reads");
+    assert_eq!(before.len(), 2);
+
+    let mut conn = f.raw().await;
+    for sql in [
+        "DELETE FROM outbox",
+        "DELETE FROM outbox WHERE seq = 1",
+        "UPDATE outbox SET payload = '{}'",
+        "UPDATE outbox SET seq = seq + 100",
+        "UPDATE outbox SET op_type = 'order.cancelled'",
+    ] {
+        let err = sqlx::query(sql)
+            .execute(&mut conn)
+            .await
+            .expect_err(&format!("{sql} must fail"));
+        assert!(err.to_string().contains("the outbox is append-only"), "{sql}: {err}");
+    }
+    assert_eq!(count(&mut conn, "outbox").await, 2);
+    assert_eq!(f.store.outbox_after(0, 100).await.expect("reads"), before);
+}
+
+#[test]
+fn gapless_means_one_to_max_with_nothing_missing() {
+    let check = |count, min_seq, max_seq, expected: bool| {
+        let stats = OutboxStats {
+            count,
+            min_seq,
+            max_seq,
+        };
+        assert_eq!(stats.is_gapless(), expected, "{stats:?}");
+    };
+    check(0, 0, 0, true);
+    check(1, 1, 1, true);
+    check(5, 1, 5, true);
+    check(4, 1, 5, false);
+    check(4, 2, 5, false);
+    check(0, 0, 3, false);
+}
