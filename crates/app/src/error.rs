@@ -179,7 +179,10 @@ impl From<Store> for AppError {
             Store::Core(core) => return AppError::from(core.clone()),
             Store::Database(_) | Store::Migrate(_) | Store::Corrupt(_) => ErrorCode::Storage,
             Store::NotFound(_) | Store::NotInitialised => ErrorCode::NotInitialised,
-            Store::AlreadyExists(_) | Store::VersionConflict { .. } | Store::NumberTaken => ErrorCode::Conflict,
+            Store::AlreadyExists(_) | Store::VersionConflict { .. } | Store::NumberTaken | Store::Busy(_) => {
+                ErrorCode::Conflict
+            }
+            Store::Io(_) => ErrorCode::Storage,
             Store::OrderNotFound(_) => ErrorCode::NotFound,
         };
         AppError::new(code, e.to_string())

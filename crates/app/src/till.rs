@@ -1,5 +1,18 @@
-//! The till: a store, a clock, an id source, the cached menu and settings, and the session (who is
-//! logged in, which order is current, aliases). [`Till::execute`] runs one [`Command`].
+//! The till: a store, a clock, an id source, the cached menu and settings, the session (who is logged in,
+//! which order is current, aliases), and the open orders it works on. [`Till::execute`] runs one
+//! [`Command`].
+//!
+//! # When an order is saved
+//!
+//! A sale is saved in one durable transaction. Edits to an order being built — lines, quantities, notes,
+//! discounts, service charge, dine-in or takeaway, and opening it — are kept in memory and answered at
+//! once (`saved: false` in the reply); they are saved, with everything before them, as soon as the world
+//! acts on the order: a payment, completion or cancellation, sending to the kitchen, a void, a kitchen
+//! status, parking or resuming. They are also saved when the till switches to another order or member
+//! of staff, on logout, on `open_orders` and `history`, and whenever the front door calls
+//! [`Till::save`] (the CLI at the end of a script; the app when it goes idle or closes). A till that is
+//! killed loses at most the unsaved edits of the orders being built; nothing it reported as saved, and
+//! no payment, is ever lost.
 
 use std::{collections::HashMap, path::Path, sync::Arc};
 
@@ -7,15 +20,15 @@ use fynlo_core::{
     catalog::Catalog,
     ids::{LineNo, ModifierId, OrderId, PaymentId, ProductId, VariantId},
     order::{
-        Course, Ctx, Discount, DiscountKind, LineChange, LineRequest, OpenOrder, Order, OrderCommand, OrderKind,
-        OrderState,
+        Course, Ctx, Discount, DiscountKind, LineChange, LineRequest, OpenOrder, Order, OrderCommand, OrderEvent,
+        OrderKind, OrderState,
     },
     settings::Restaurant,
     staff::{Pin, Staff},
-    time::{Clock, IdSource, Timestamp},
+    time::{BusinessDate, Clock, IdSource, Timestamp},
     BasisPoints, Minor,
 };
-use fynlo_store::{Store, Write};
+use fynlo_store::{Recorded, Store, Write};
 
 use crate::{
     auth,
@@ -38,8 +51,35 @@ pub struct Till {
     menu_version: i64,
     staff: Vec<Staff>,
     session: Session,
-    /// Open orders this till has worked on, as last stored.
-    orders: HashMap<OrderId, Order>,
+    /// Open orders this till has worked on, with their changes not yet saved.
+    drafts: HashMap<OrderId, Draft>,
+    /// The last order number given out per business day.
+    numbers: HashMap<BusinessDate, u32>,
+}
+
+/// An open order as this till knows it: its latest state and the events since it was last saved.
+#[derive(Clone)]
+struct Draft {
+    order: Order,
+    unsaved: Vec<Recorded>,
+    stored: bool,
+}
+
+/// Events the world acts on at once — money, the kitchen, the open-orders list — are saved before the
+/// till answers. Other edits to an order being built (lines, discounts, notes) wait for the next of these,
+/// for a switch to another order, for logout, or for [`Till::save`].
+fn saves_at_once(event: &OrderEvent) -> bool {
+    matches!(
+        event,
+        OrderEvent::PaymentRecorded { .. }
+            | OrderEvent::Completed
+            | OrderEvent::Cancelled { .. }
+            | OrderEvent::SentToKitchen { .. }
+            | OrderEvent::LineVoided { .. }
+            | OrderEvent::StatusChanged { .. }
+            | OrderEvent::Parked
+            | OrderEvent::Resumed
+    )
 }
 
 #[derive(Default)]
@@ -76,7 +116,8 @@ impl Till {
             menu_version,
             staff,
             session: Session::default(),
-            orders: HashMap::new(),
+            drafts: HashMap::new(),
+            numbers: HashMap::new(),
         })
     }
 
@@ -113,6 +154,7 @@ impl Till {
         match command {
             Command::Login { pin, staff } => self.login(&pin, staff.as_deref()).await,
             Command::Logout => {
+                self.save().await?;
                 self.session.staff = None;
                 self.session.current = None;
                 Ok(self.session_reply())
@@ -228,17 +270,16 @@ impl Till {
             Command::Park { order } => self.run(order, OrderCommand::Park).await,
             Command::Resume { order } => self.resume(&order).await,
             Command::ShowOrder { order } => {
-                self.require_staff()?;
                 let id = self.resolve(order.as_deref())?;
-                let order = self.store.order(id).await?;
-                self.order_reply(&order)
+                let draft = self.draft(id).await?;
+                self.order_reply(&draft)
             }
             Command::OpenOrders => {
-                self.require_staff()?;
+                self.save().await?;
                 let orders = self.store.open_orders().await?;
                 let views = orders
                     .iter()
-                    .map(|o| OrderView::new(o, self.alias_of(o.id())))
+                    .map(|o| OrderView::new(o, self.alias_of(o.id()), true))
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Reply::Orders(OrdersView { orders: views }))
             }
@@ -256,8 +297,8 @@ impl Till {
             Command::Complete { order } => self.run(order, OrderCommand::Complete).await,
             Command::Cancel { order, reason } => self.run(order, OrderCommand::Cancel { reason }).await,
             Command::History { order } => {
-                self.require_staff()?;
                 let id = self.resolve(order.as_deref())?;
+                self.save_order(id).await?;
                 let order = self.store.order(id).await?;
                 let entries = self.store.history(id).await?;
                 Ok(Reply::History(HistoryView::new(&order, &entries)))
@@ -276,6 +317,7 @@ impl Till {
             .and_then(|pin| auth::find_staff(&candidates, &pin).cloned());
         match found {
             Ok(member) => {
+                self.save().await?;
                 self.session = Session {
                     staff: Some(member),
                     ..Session::default()
@@ -311,53 +353,127 @@ impl Till {
                 ));
             }
         }
+        // Switching to a new order saves the one being worked on.
+        self.save().await?;
         let ctx = Ctx {
             at: self.clock.now(),
-            staff: staff.clone(),
+            staff,
         };
         let date = self.clock.business_date();
-        let req = |number: u32| OpenOrder {
+        let number = match self.numbers.get(&date) {
+            Some(last) => last + 1,
+            None => self.store.next_order_number(&date).await?,
+        };
+        let req = OpenOrder {
             id: OrderId::from_uuid(self.ids.new_id()),
             number,
             business_date: date.clone(),
             device: self.store.device(),
             currency: self.restaurant.currency,
-            kind: kind_of(kind.clone()),
+            kind: kind_of(kind),
             service_charge: self.restaurant.service_charge,
         };
-        let w = Write {
-            at: ctx.at,
-            staff: &staff,
-            ids: self.ids.as_ref(),
+        let (order, event) = Order::open(req, &ctx)?;
+        self.numbers.insert(date, number);
+        let draft = Draft {
+            order,
+            unsaved: vec![Recorded {
+                event,
+                staff: ctx.staff,
+                at: ctx.at,
+            }],
+            stored: false,
         };
-        let order = self.store.open_order(&date, &w, |n| Order::open(req(n), &ctx)).await?;
-        self.session.current = Some(order.id());
-        self.orders.insert(order.id(), order.clone());
+        let id = draft.order.id();
+        self.drafts.insert(id, draft.clone());
+        self.session.current = Some(id);
         if let Some(a) = alias {
-            self.session.aliases.insert(a, order.id());
+            self.session.aliases.insert(a, id);
         }
-        self.order_reply(&order)
+        self.order_reply(&draft)
     }
 
     async fn resume(&mut self, order: &str) -> Result<Reply, AppError> {
-        self.require_staff()?;
         let id = self.resolve(Some(order))?;
-        let found = self.store.order(id).await?;
-        if found.state().is_closed() {
-            return Err(fynlo_core::Error::OrderClosed(found.state()).into());
+        if self.session.current != Some(id) {
+            self.save().await?;
         }
-        if found.parked() {
+        let draft = self.draft(id).await?;
+        if draft.order.state().is_closed() {
+            return Err(fynlo_core::Error::OrderClosed(draft.order.state()).into());
+        }
+        if draft.order.parked() {
             return self.run(Some(order.to_owned()), OrderCommand::Resume).await;
         }
         self.session.current = Some(id);
-        self.order_reply(&found)
+        self.order_reply(&draft)
     }
 
-    /// Executes an order command through the core and stores the events with their outbox rows.
-    ///
-    /// The orders this till works on are kept in memory, so a command costs one round trip to SQLite.
-    /// If another process changed the order meanwhile, the store refuses the write (version conflict);
-    /// the till then reloads the order and decides the command once more on what is really stored.
+    /// Saves every order with unsaved changes. Front doors call it when they go idle or close; the till
+    /// calls it itself when it switches orders or staff.
+    pub async fn save(&mut self) -> Result<(), AppError> {
+        let ids: Vec<OrderId> = self.drafts.keys().copied().collect();
+        for id in ids {
+            self.save_order(id).await?;
+        }
+        Ok(())
+    }
+
+    /// Saves one order's unsaved changes in one durable transaction.
+    async fn save_order(&mut self, id: OrderId) -> Result<(), AppError> {
+        let Some(draft) = self.drafts.get_mut(&id) else {
+            return Ok(());
+        };
+        if !draft.unsaved.is_empty() {
+            self.store
+                .save_order(&draft.order, !draft.stored, &draft.unsaved, self.ids.as_ref())
+                .await?;
+            draft.unsaved.clear();
+            draft.stored = true;
+        }
+        if draft.order.state().is_closed() {
+            self.drafts.remove(&id);
+        }
+        Ok(())
+    }
+
+    /// The order as this till has it, loading it from the store the first time.
+    async fn draft(&mut self, id: OrderId) -> Result<Draft, AppError> {
+        if let Some(draft) = self.drafts.get(&id) {
+            return Ok(draft.clone());
+        }
+        let order = self.store.order(id).await?;
+        let draft = Draft {
+            order,
+            unsaved: Vec::new(),
+            stored: true,
+        };
+        if !draft.order.state().is_closed() {
+            self.drafts.insert(id, draft.clone());
+        }
+        Ok(draft)
+    }
+
+    /// Makes sure an order is among the drafts, loading it from the store if needed. A closed order is
+    /// loaded too, so a command on it is refused by the core with `order_closed`.
+    async fn load(&mut self, id: OrderId) -> Result<(), AppError> {
+        if !self.drafts.contains_key(&id) {
+            let order = self.store.order(id).await?;
+            self.drafts.insert(
+                id,
+                Draft {
+                    order,
+                    unsaved: Vec::new(),
+                    stored: true,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Executes an order command through the core. The events join the order's unsaved changes, and are
+    /// saved at once when the world acts on them (see [`saves_at_once`]). If saving fails, the command is
+    /// undone: the till answers with the error and the order is as it was.
     async fn run(&mut self, order: Option<String>, command: OrderCommand) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
         let id = self.resolve(order.as_deref())?;
@@ -365,42 +481,40 @@ impl Till {
             at: self.clock.now(),
             staff,
         };
-        let w = Write {
+        self.load(id).await?;
+        let alias = self.alias_of(id);
+        let Some(draft) = self.drafts.get_mut(&id) else {
+            return Err(fynlo_store::Error::OrderNotFound(id).into());
+        };
+        let (next, events) = draft.order.execute(&command, &self.catalog, &ctx)?;
+        let save_now = events.iter().any(saves_at_once);
+        let before = std::mem::replace(&mut draft.order, next);
+        let unsaved_before = draft.unsaved.len();
+        draft.unsaved.extend(events.into_iter().map(|event| Recorded {
+            event,
+            staff: ctx.staff.clone(),
             at: ctx.at,
-            staff: &ctx.staff,
-            ids: self.ids.as_ref(),
-        };
-        let mut retried = false;
-        let next = loop {
-            let current = match self.orders.get(&id) {
-                Some(order) => order.clone(),
-                None => self.store.order(id).await?,
-            };
-            let (next, events) = current.execute(&command, &self.catalog, &ctx)?;
-            match self.store.append(&next, &events, &w).await {
-                Ok(()) => break next,
-                Err(fynlo_store::Error::VersionConflict { .. }) if !retried => {
-                    self.orders.remove(&id);
-                    retried = true;
+        }));
+        let closed = draft.order.state().is_closed();
+        let reply = OrderView::new(&draft.order, alias, !save_now && draft.unsaved.is_empty());
+        if save_now {
+            if let Err(e) = self.save_order(id).await {
+                if let Some(draft) = self.drafts.get_mut(&id) {
+                    draft.order = before;
+                    draft.unsaved.truncate(unsaved_before);
                 }
-                Err(e) => {
-                    self.orders.remove(&id);
-                    return Err(e.into());
-                }
+                return Err(e);
             }
-        };
-        if next.state().is_closed() {
-            self.orders.remove(&id);
-        } else {
-            self.orders.insert(id, next.clone());
         }
+        let mut view = reply?;
+        view.saved = save_now || view.saved;
         match command {
             OrderCommand::Resume => self.session.current = Some(id),
             OrderCommand::Park if self.session.current == Some(id) => self.session.current = None,
-            _ if next.state().is_closed() && self.session.current == Some(id) => self.session.current = None,
+            _ if closed && self.session.current == Some(id) => self.session.current = None,
             _ => {}
         }
-        self.order_reply(&next)
+        Ok(Reply::Order(Box::new(view)))
     }
 
     fn require_staff(&self) -> Result<&Staff, AppError> {
@@ -454,11 +568,10 @@ impl Till {
         Ok(found.id.clone())
     }
 
-    fn order_reply(&self, order: &Order) -> Result<Reply, AppError> {
-        Ok(Reply::Order(Box::new(OrderView::new(
-            order,
-            self.alias_of(order.id()),
-        )?)))
+    fn order_reply(&self, draft: &Draft) -> Result<Reply, AppError> {
+        let order = &draft.order;
+        let view = OrderView::new(order, self.alias_of(order.id()), draft.unsaved.is_empty())?;
+        Ok(Reply::Order(Box::new(view)))
     }
 
     fn session_reply(&self) -> Reply {

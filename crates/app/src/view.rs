@@ -311,6 +311,9 @@ pub struct OrderView {
     pub version: u64,
     /// Why it was cancelled.
     pub cancel_reason: Option<String>,
+    /// True when every change to this order is saved in the database. Edits to an order being built are
+    /// saved together at the next payment, kitchen send, park, switch of order or logout.
+    pub saved: bool,
 }
 
 /// Open orders.
@@ -466,7 +469,7 @@ fn vat_name(class: VatClass) -> String {
 
 impl OrderView {
     /// Builds the view of an order, pricing it.
-    pub fn new(order: &Order, alias: Option<String>) -> CoreResult<OrderView> {
+    pub fn new(order: &Order, alias: Option<String>, saved: bool) -> CoreResult<OrderView> {
         let totals: Totals = order.totals()?;
         let paid = order.paid()?;
         let (kind, table, covers) = match order.kind() {
@@ -529,6 +532,7 @@ impl OrderView {
             updated_at: order.updated_at().millis(),
             version: order.version(),
             cancel_reason: order.cancel_reason().map(str::to_owned),
+            saved,
         })
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Output lines are `{"ok": true, "cmd": NAME, "result": REPLY}` or
 //! `{"ok": false, "cmd": NAME, "error": {"code": CODE, "message": TEXT}}`. Blank lines and lines starting
-//! with `#` are skipped. Each line is flushed as soon as its command has committed, so a reader that has
-//! seen a result knows the change is in the database.
+//! with `#` are skipped. Each line is written as soon as its command has run. An order's `saved` field says
+//! whether its changes are in the database yet (see `fynlo_app::Till` for when orders are saved); every
+//! order is saved when the script ends.
 
 use std::io::{BufRead, Write};
 
@@ -39,6 +40,11 @@ pub async fn run(till: &mut Till, script: impl BufRead, mut out: impl Write, sto
         if !all_ok && stop_on_error {
             break;
         }
+    }
+    // Orders still being built are saved when the script ends.
+    if let Err(error) = till.save().await {
+        writeln!(out, "{}", json!({ "ok": false, "cmd": "save", "error": error }))?;
+        all_ok = false;
     }
     Ok(all_ok)
 }

@@ -77,7 +77,7 @@ pub async fn open_orders(store: &Store) -> Result<String> {
     }
     let mut out = String::new();
     for order in &orders {
-        let view = OrderView::new(order, None)?;
+        let view = OrderView::new(order, None, true)?;
         let _ = writeln!(
             out,
             "#{:<4} {:<10} {:<22} {:<10} {:>10}  {}",
@@ -118,7 +118,7 @@ pub async fn order(store: &Store, clock: &dyn Clock, name: &str, history: bool) 
                 .ok_or_else(|| anyhow!("no order #{number} today ({today})"))?
         }
     };
-    let view = OrderView::new(&found, None)?;
+    let view = OrderView::new(&found, None, true)?;
     let mut out = render_order(&view);
     if history {
         let _ = writeln!(out, "\nHistory");

@@ -21,6 +21,7 @@ use fynlo_app::{
     Till,
 };
 use fynlo_core::{staff::Pin, time::Clock};
+use fynlo_store::Store;
 
 #[derive(Parser)]
 #[command(name = "fynlo", version, about = "Fynlo POS: the till's command line")]
@@ -158,20 +159,20 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         Cmd::Menu => {
-            let mut till = Till::open(&cli.db, clock, ids).await?;
+            let mut till = Till::with_store(Store::open_reader(&cli.db).await?, clock, ids).await?;
             print!("{}", human::menu(&mut till).await?);
         }
         Cmd::Orders => {
-            let till = Till::open(&cli.db, clock.clone(), ids).await?;
-            print!("{}", human::open_orders(till.store()).await?);
+            let store = Store::open_reader(&cli.db).await?;
+            print!("{}", human::open_orders(&store).await?);
         }
         Cmd::Order { order, history } => {
-            let till = Till::open(&cli.db, clock.clone(), ids).await?;
-            print!("{}", human::order(till.store(), clock.as_ref(), &order, history).await?);
+            let store = Store::open_reader(&cli.db).await?;
+            print!("{}", human::order(&store, clock.as_ref(), &order, history).await?);
         }
         Cmd::Outbox { after, limit } => {
-            let till = Till::open(&cli.db, clock, ids).await?;
-            for op in till.store().outbox_after(after, limit).await? {
+            let store = Store::open_reader(&cli.db).await?;
+            for op in store.outbox_after(after, limit).await? {
                 println!("{}", serde_json::to_string(&op)?);
             }
         }

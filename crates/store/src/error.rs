@@ -22,6 +22,12 @@ pub enum Error {
     /// A database already exists at this path.
     #[error("a database already exists at {0}")]
     AlreadyExists(PathBuf),
+    /// Another process has the database open for writing.
+    #[error("{0} is in use by another till process")]
+    Busy(PathBuf),
+    /// A file next to the database could not be used.
+    #[error("file error: {0}")]
+    Io(String),
     /// The file has no till in it.
     #[error("the database has no device row: it was not created by `fynlo init`")]
     NotInitialised,

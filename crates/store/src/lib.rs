@@ -7,26 +7,31 @@
 //! - Orders are kept as an append-only history (`order_events`) plus a snapshot for fast reads; triggers
 //!   refuse deletes and rewrites of history.
 //!
-//! # Durability
+//! # Durability and the one writer
 //!
-//! The database runs in WAL mode. Commits that move money — a payment, a completion, a cancellation —
-//! and changes to menu, settings and staff run with `PRAGMA synchronous = FULL`: the WAL is fsynced
-//! before the commit returns, so the sale survives a power cut. Other order edits (adding a line, a note)
-//! run with `synchronous = NORMAL`: they survive the process being killed (the WAL is in the operating
-//! system's cache), and a power cut can at worst lose the last unpaid edits since the previous FULL
-//! commit (which flushes everything before it). That keeps building an order fast — one round trip to
-//! SQLite and no fsync per tap — without ever risking a sale the till has reported as paid.
+//! The database runs in WAL mode with `PRAGMA synchronous = FULL`: every commit fsyncs the WAL before it
+//! returns, so whatever the store has saved survives a killed process and a power cut. A till saves an
+//! order at the moments that matter (payment, completion, cancellation, sending to the kitchen, voids,
+//! parking, switching orders, logging out — see `fynlo_app::Till`), so a sale costs one durable commit.
 //!
-//! Each command is one transaction sent to SQLite in one round trip (see `orders::record`): the history
-//! rows, outbox rows, payment rows and the snapshot are written by statements that read the command's
-//! events from one JSON array.
+//! A store opened for writing holds an exclusive lock on `<database>.lock` for as long as it is open, so
+//! exactly one process writes a till's database; others can still read it ([`Store::open_reader`]).
+//! That lets the till keep its open orders and its order-number counter in memory.
+//!
+//! Saving an order is one transaction sent to SQLite in one round trip (see `orders::save_sql`): the
+//! snapshot, then a history row and an outbox row per event, then the payment rows.
 
 mod error;
 mod orders;
 mod outbox;
 mod setup;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{
+    fs::File,
+    path::{Path, PathBuf},
+    str::FromStr,
+    time::Duration,
+};
 
 use fynlo_core::{
     ids::{DeviceId, StaffId},
@@ -39,7 +44,7 @@ use sqlx::{
 use tokio::sync::Mutex;
 
 pub use error::Error;
-pub use orders::HistoryEntry;
+pub use orders::{HistoryEntry, Recorded};
 pub use outbox::{OutboxOp, OutboxStats};
 
 /// The result type of the store.
@@ -57,32 +62,35 @@ pub struct Write<'a> {
     pub ids: &'a dyn IdSource,
 }
 
-/// How hard a commit must reach the disk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Durability {
-    /// Survives a killed process (`synchronous = NORMAL` in WAL mode), the connection's default.
-    Process,
-    /// Survives a power cut (`synchronous = FULL`).
-    Power,
-}
-
 pub(crate) struct Inner {
     pub(crate) conn: SqliteConnection,
+    /// The next outbox sequence number, when known. Only this process writes (it holds the lock), so
+    /// it stays true; it is dropped whenever a write fails and read afresh.
+    next_seq: Option<i64>,
 }
 
 impl Inner {
-    /// Makes the next commits durable against a power cut, until [`Inner::usual_durability`].
-    pub(crate) async fn power_durability(&mut self) -> Result<()> {
-        sqlx::query("PRAGMA synchronous = FULL").execute(&mut self.conn).await?;
-        Ok(())
+    /// The next outbox sequence number for this device.
+    pub(crate) async fn next_seq(&mut self, device: &str) -> Result<i64> {
+        if let Some(seq) = self.next_seq {
+            return Ok(seq);
+        }
+        let (seq,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE device_id = ?")
+            .bind(device)
+            .fetch_one(&mut self.conn)
+            .await?;
+        self.next_seq = Some(seq);
+        Ok(seq)
     }
 
-    /// Back to the default: durable against a killed process.
-    pub(crate) async fn usual_durability(&mut self) -> Result<()> {
-        sqlx::query("PRAGMA synchronous = NORMAL")
-            .execute(&mut self.conn)
-            .await?;
-        Ok(())
+    /// Records that sequence numbers up to `next - 1` are now used.
+    pub(crate) fn seq_taken(&mut self, next: i64) {
+        self.next_seq = Some(next);
+    }
+
+    /// Forgets the cached sequence number, after a failed or outside write.
+    pub(crate) fn forget_seq(&mut self) {
+        self.next_seq = None;
     }
 }
 
@@ -90,6 +98,8 @@ impl Inner {
 pub struct Store {
     inner: Mutex<Inner>,
     device: DeviceId,
+    /// Held while the store is open for writing; the operating system releases it if the process dies.
+    _lock: Option<File>,
 }
 
 impl Store {
@@ -98,6 +108,7 @@ impl Store {
         if path.exists() {
             return Err(Error::AlreadyExists(path.to_owned()));
         }
+        let lock = lock(path)?;
         let mut conn = connect(path, true).await?;
         MIGRATOR.run(&mut conn).await?;
         sqlx::query("INSERT INTO device (id, created_at) VALUES (?, ?)")
@@ -105,28 +116,37 @@ impl Store {
             .bind(at.millis())
             .execute(&mut conn)
             .await?;
-        Ok(Store::wrap(conn, device))
+        Ok(Store::wrap(conn, device, Some(lock)))
     }
 
-    /// Opens an existing database and brings its schema up to date.
+    /// Opens an existing database for writing, brings its schema up to date, and takes the writer's lock.
     pub async fn open(path: &Path) -> Result<Store> {
         if !path.exists() {
             return Err(Error::NotFound(path.to_owned()));
         }
+        let lock = lock(path)?;
         let mut conn = connect(path, false).await?;
         MIGRATOR.run(&mut conn).await?;
-        let row: Option<(String,)> = sqlx::query_as("SELECT id FROM device")
-            .fetch_optional(&mut conn)
-            .await?;
-        let (id,) = row.ok_or(Error::NotInitialised)?;
-        let device = DeviceId::parse(&id).map_err(|e| Error::Corrupt(e.to_string()))?;
-        Ok(Store::wrap(conn, device))
+        let device = device_of(&mut conn).await?;
+        Ok(Store::wrap(conn, device, Some(lock)))
     }
 
-    fn wrap(conn: SqliteConnection, device: DeviceId) -> Store {
+    /// Opens an existing database to read it, alongside a till that may be writing it. Use it only to
+    /// read: it neither migrates nor takes the writer's lock.
+    pub async fn open_reader(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NotFound(path.to_owned()));
+        }
+        let mut conn = connect(path, false).await?;
+        let device = device_of(&mut conn).await?;
+        Ok(Store::wrap(conn, device, None))
+    }
+
+    fn wrap(conn: SqliteConnection, device: DeviceId, lock: Option<File>) -> Store {
         Store {
-            inner: Mutex::new(Inner { conn }),
+            inner: Mutex::new(Inner { conn, next_seq: None }),
             device,
+            _lock: lock,
         }
     }
 
@@ -143,12 +163,37 @@ impl Store {
     }
 }
 
+async fn device_of(conn: &mut SqliteConnection) -> Result<DeviceId> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT id FROM device")
+        .fetch_optional(&mut *conn)
+        .await?;
+    let (id,) = row.ok_or(Error::NotInitialised)?;
+    DeviceId::parse(&id).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+/// Takes the exclusive writer's lock on `<database>.lock`.
+fn lock(path: &Path) -> Result<File> {
+    let mut lock_path = path.as_os_str().to_owned();
+    lock_path.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::Io(format!("{}: {e}", PathBuf::from(&lock_path).display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy(path.to_owned())),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io(format!("locking {}: {e}", path.display()))),
+    }
+}
+
 async fn connect(path: &Path, create: bool) -> Result<SqliteConnection> {
     let url = format!("sqlite://{}", path.display());
     let options = SqliteConnectOptions::from_str(&url)?
         .create_if_missing(create)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
         .disable_statement_logging();

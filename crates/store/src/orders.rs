@@ -1,16 +1,16 @@
 //! Orders in the database: a snapshot row per order, the append-only history of its events, payment rows,
-//! and the outbox rows — all written in one transaction per command.
+//! and the outbox rows — all written in one transaction, in one round trip, each time an order is saved.
 
 use fynlo_core::{
-    ids::OrderId,
+    ids::{OrderId, StaffId},
     order::{Order, OrderEvent, OrderKind},
-    time::{BusinessDate, Timestamp},
+    payment::Payment,
+    time::{BusinessDate, IdSource, Timestamp},
 };
 use serde::Serialize;
 use serde_json::json;
-use sqlx::SqliteConnection;
 
-use crate::{Durability, Error, Result, Store, Write};
+use crate::{Error, Inner, Result, Store, Write};
 
 /// One entry of an order's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -25,108 +25,71 @@ pub struct HistoryEntry {
     pub at: Timestamp,
 }
 
-/// The statements that record a command, sent to SQLite in one round trip (sqlx runs every statement of
-/// a query string in turn). Parameter ?1 is a JSON object with the order's columns, the version before
-/// the events (`base`), who and when, and the `events` and `payments` as arrays; every statement reads
-/// what it needs from it with `json_extract`. Parameter ?2 is the order's snapshot; a statement that
-/// uses ?2 also uses ?1, because sqlx binds a statement's parameters in order from the first.
-///
-/// History rows and outbox rows come from the same `events` array, so each event gets exactly one of each;
-/// outbox sequence numbers continue from the device's highest with no gaps (the sub-select is evaluated
-/// before any row is inserted). A version already taken fails the history's primary key; an order that
-/// does not exist fails its foreign key — either way nothing of the transaction is kept.
-const RECORD_EVENTS: &str = "\
-INSERT INTO order_events (order_id, version, type, payload, staff_id, at) \
-    SELECT json_extract(?1, '$.id'), json_extract(?1, '$.base') + e.key + 1, json_extract(e.value, '$.type'), \
-           json_extract(e.value, '$.event'), json_extract(?1, '$.staff'), json_extract(?1, '$.at') \
-    FROM json_each(?1, '$.events') AS e; \
-INSERT INTO outbox (device_id, seq, op_id, op_type, payload, created_at) \
-    SELECT json_extract(?1, '$.device'), \
-           (SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE device_id = json_extract(?1, '$.device')) + e.key + 1, \
-           json_extract(e.value, '$.op_id'), json_extract(e.value, '$.type'), json_extract(e.value, '$.op'), \
-           json_extract(?1, '$.at') \
-    FROM json_each(?1, '$.events') AS e; \
-INSERT INTO payments (id, order_id, tender, status, amount, tendered, change, staff_id, at) \
-    SELECT json_extract(p.value, '$.id'), json_extract(?1, '$.id'), json_extract(p.value, '$.tender'), \
-           json_extract(p.value, '$.status'), json_extract(p.value, '$.amount'), \
-           json_extract(p.value, '$.tendered'), json_extract(p.value, '$.change'), \
-           json_extract(p.value, '$.staff'), json_extract(p.value, '$.at') \
-    FROM json_each(?1, '$.payments') AS p;";
-
-const INSERT_ORDER: &str = "\
-INSERT INTO orders (id, device_id, number, business_date, state, kind, table_name, parked, currency, total, \
-    paid, opened_by, opened_at, updated_at, version, snapshot) \
-    SELECT json_extract(?1, '$.id'), json_extract(?1, '$.device'), json_extract(?1, '$.number'), \
-           json_extract(?1, '$.date'), json_extract(?1, '$.state'), json_extract(?1, '$.kind'), \
-           json_extract(?1, '$.table'), json_extract(?1, '$.parked'), json_extract(?1, '$.currency'), \
-           json_extract(?1, '$.total'), json_extract(?1, '$.paid'), json_extract(?1, '$.opened_by'), \
-           json_extract(?1, '$.opened_at'), json_extract(?1, '$.updated_at'), json_extract(?1, '$.version'), ?2; \
-INSERT INTO order_numbers (device_id, business_date, last_number) \
-    SELECT json_extract(?1, '$.device'), json_extract(?1, '$.date'), json_extract(?1, '$.number') WHERE true \
-    ON CONFLICT (device_id, business_date) DO UPDATE SET last_number = max(last_number, excluded.last_number);";
-
-const UPDATE_ORDER: &str = "\
-UPDATE orders SET state = json_extract(?1, '$.state'), kind = json_extract(?1, '$.kind'), \
-    table_name = json_extract(?1, '$.table'), parked = json_extract(?1, '$.parked'), \
-    total = json_extract(?1, '$.total'), paid = json_extract(?1, '$.paid'), \
-    updated_at = json_extract(?1, '$.updated_at'), version = json_extract(?1, '$.version'), \
-    snapshot = ?2 \
-    WHERE id = json_extract(?1, '$.id');";
-
-/// Builds the round trip for a new or an existing order, durable against a power cut or a killed process.
-fn script(new: bool, durability: Durability) -> String {
-    let body = if new {
-        format!("{INSERT_ORDER} {RECORD_EVENTS}")
-    } else {
-        format!("{RECORD_EVENTS} {UPDATE_ORDER}")
-    };
-    match durability {
-        Durability::Process => format!("BEGIN IMMEDIATE; {body} COMMIT;"),
-        Durability::Power => {
-            format!("PRAGMA synchronous = FULL; BEGIN IMMEDIATE; {body} COMMIT; PRAGMA synchronous = NORMAL;")
-        }
-    }
+/// An event with who made it and when: what [`Store::save_order`] writes to the history and the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+    /// The event.
+    pub event: OrderEvent,
+    /// Who.
+    pub staff: StaffId,
+    /// When.
+    pub at: Timestamp,
 }
 
 impl Store {
-    /// Opens a new order: takes the next number for this device and business day, lets `build` make the
-    /// order with it, and stores the order, its first event and its outbox row in one transaction. If
-    /// another process took the same number meanwhile, it tries again with the next one.
-    pub async fn open_order<F>(&self, date: &BusinessDate, w: &Write<'_>, build: F) -> Result<Order>
-    where
-        F: Fn(u32) -> fynlo_core::Result<(Order, OrderEvent)>,
-    {
-        let device = self.device.to_string();
+    /// The next order number for this device and business day, for a till that numbers the orders it
+    /// opens itself (the store's lock guarantees it is the only writer).
+    pub async fn next_order_number(&self, date: &BusinessDate) -> Result<u32> {
         let mut inner = self.inner.lock().await;
-        for _ in 0..3 {
-            let (last,): (i64,) = sqlx::query_as(
-                "SELECT COALESCE((SELECT last_number FROM order_numbers WHERE device_id = ? AND business_date = ?), 0)",
-            )
-            .bind(&device)
-            .bind(date.as_str())
-            .fetch_one(&mut inner.conn)
-            .await?;
-            let number = u32::try_from(last + 1).map_err(|_| Error::Corrupt("order number out of range".into()))?;
-            let (order, event) = build(number)?;
-            match record(&mut inner.conn, &device, &order, true, std::slice::from_ref(&event), w).await {
-                Err(Error::NumberTaken) => continue,
-                Err(e) => return Err(e),
-                Ok(()) => return Ok(order),
-            }
-        }
-        Err(Error::NumberTaken)
+        let (last,): (i64,) = sqlx::query_as(
+            "SELECT COALESCE((SELECT last_number FROM order_numbers WHERE device_id = ? AND business_date = ?), 0)",
+        )
+        .bind(self.device.to_string())
+        .bind(date.as_str())
+        .fetch_one(&mut inner.conn)
+        .await?;
+        u32::try_from(last + 1).map_err(|_| Error::Corrupt("order number out of range".into()))
     }
 
-    /// Stores the events of one command and the order they produced. The order's stored version must be
-    /// the one the events were decided on, or nothing is written. Events that move money are made durable
-    /// against a power cut before this returns; the others against a killed process.
-    pub async fn append(&self, order: &Order, events: &[OrderEvent], w: &Write<'_>) -> Result<()> {
+    /// Saves an order and the events that made it since it was last saved (`new` when it was never
+    /// saved), with one outbox row per event and a row per payment, in one durable transaction. The stored
+    /// version must be the one the first event was decided on, or nothing is written.
+    pub async fn save_order(&self, order: &Order, new: bool, events: &[Recorded], ids: &dyn IdSource) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
         let device = self.device.to_string();
         let mut inner = self.inner.lock().await;
-        record(&mut inner.conn, &device, order, false, events, w).await
+        record(&mut inner, &device, order, new, events, ids).await
+    }
+
+    /// Opens a new order and saves it at once: takes the next number for this device and business day,
+    /// lets `build` make the order with it, and stores the order, its first event and its outbox row.
+    pub async fn open_order<F>(&self, date: &BusinessDate, w: &Write<'_>, build: F) -> Result<Order>
+    where
+        F: FnOnce(u32) -> fynlo_core::Result<(Order, OrderEvent)>,
+    {
+        let (order, event) = build(self.next_order_number(date).await?)?;
+        let recorded = [Recorded {
+            event,
+            staff: w.staff.clone(),
+            at: w.at,
+        }];
+        self.save_order(&order, true, &recorded, w.ids).await?;
+        Ok(order)
+    }
+
+    /// Saves the events of one command on a stored order and the order they produced.
+    pub async fn append(&self, order: &Order, events: &[OrderEvent], w: &Write<'_>) -> Result<()> {
+        let recorded: Vec<Recorded> = events
+            .iter()
+            .map(|event| Recorded {
+                event: event.clone(),
+                staff: w.staff.clone(),
+                at: w.at,
+            })
+            .collect();
+        self.save_order(order, false, &recorded, w.ids).await
     }
 
     /// An order as it is now.
@@ -198,84 +161,164 @@ fn kind_columns(kind: &OrderKind) -> (&'static str, Option<&str>) {
     }
 }
 
-/// Writes one command's events, their outbox rows, payment rows and the order's snapshot in one
-/// transaction and one round trip.
+/// The statements that save an order: its snapshot (inserted or updated), its history rows, its outbox
+/// rows (one per event, numbered on from the device's last sequence number) and its payment rows, in one
+/// transaction — all sent to SQLite in one round trip (sqlx runs every statement of a query string in
+/// turn, binding `?` parameters in order). The text depends only on the shape of the save (new or not,
+/// how many events and payments), so sqlx's statement cache holds the few that occur.
+fn save_sql(new: bool, events: usize, payments: usize) -> String {
+    let mut sql = String::from("BEGIN IMMEDIATE; ");
+    if new {
+        sql.push_str(
+            "INSERT INTO orders (id, device_id, number, business_date, state, kind, table_name, parked, currency, \
+             total, paid, opened_by, opened_at, updated_at, version, snapshot) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?); \
+             INSERT INTO order_numbers (device_id, business_date, last_number) VALUES (?, ?, ?) \
+             ON CONFLICT (device_id, business_date) DO UPDATE SET last_number = max(last_number, excluded.last_number); ",
+        );
+    } else {
+        sql.push_str(
+            "UPDATE orders SET state = ?, kind = ?, table_name = ?, parked = ?, total = ?, paid = ?, updated_at = ?, \
+             version = ?, snapshot = ? WHERE id = ?; ",
+        );
+    }
+    if events > 0 {
+        // A version already taken fails the history's primary key; an unknown order fails its foreign key.
+        sql.push_str("INSERT INTO order_events (order_id, version, type, payload, staff_id, at) VALUES ");
+        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?)"; events].join(", "));
+        sql.push_str("; INSERT INTO outbox (device_id, seq, op_id, op_type, payload, created_at) VALUES ");
+        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?)"; events].join(", "));
+        sql.push_str("; ");
+    }
+    if payments > 0 {
+        sql.push_str(
+            "INSERT INTO payments (id, order_id, tender, status, amount, tendered, change, staff_id, at) VALUES ",
+        );
+        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; payments].join(", "));
+        sql.push_str("; ");
+    }
+    sql.push_str("COMMIT;");
+    sql
+}
+
+/// Saves an order's snapshot, history rows, outbox rows and payment rows in one transaction and one
+/// round trip to SQLite.
 async fn record(
-    conn: &mut SqliteConnection,
+    inner: &mut Inner,
     device: &str,
     order: &Order,
     new: bool,
-    events: &[OrderEvent],
-    w: &Write<'_>,
+    events: &[Recorded],
+    ids: &dyn IdSource,
 ) -> Result<()> {
+    let next_seq = inner.next_seq(device).await?;
     let base = order.version() - events.len() as u64;
-    let mut rows = Vec::with_capacity(events.len());
-    let mut payments = Vec::new();
-    for (i, event) in events.iter().enumerate() {
-        let payload = serde_json::to_value(event)?;
-        let op = json!({
-            "order_id": order.id(),
-            "version": base + 1 + i as u64,
-            "staff": w.staff,
-            "event": payload,
-        });
-        rows.push(json!({
-            "type": event.op_type(),
-            "event": payload,
-            "op_id": w.ids.new_id().hyphenated().to_string(),
-            "op": op,
-        }));
-        if let OrderEvent::PaymentRecorded { payment } = event {
-            payments.push(json!({
-                "id": payment.id,
-                "tender": payment.tender,
-                "status": payment.status,
-                "amount": payment.amount,
-                "tendered": payment.tendered,
-                "change": payment.change,
-                "staff": payment.staff,
-                "at": payment.at,
-            }));
-        }
-    }
-    let durability = if events.iter().any(OrderEvent::moves_money) {
-        Durability::Power
-    } else {
-        Durability::Process
-    };
+    let id = order.id().to_string();
+    let payments: Vec<&Payment> = events
+        .iter()
+        .filter_map(|r| match &r.event {
+            OrderEvent::PaymentRecorded { payment } => Some(payment),
+            _ => None,
+        })
+        .collect();
+    let sql = save_sql(new, events.len(), payments.len());
     let (kind, table) = kind_columns(order.kind());
-    let write = json!({
-        "id": order.id(),
-        "device": device,
-        "number": order.number(),
-        "date": order.business_date(),
-        "state": order.state().as_str(),
-        "kind": kind,
-        "table": table,
-        "parked": order.parked(),
-        "currency": order.currency().code(),
-        "total": order.totals()?.total,
-        "paid": order.paid()?,
-        "opened_by": order.opened_by(),
-        "opened_at": order.opened_at(),
-        "updated_at": order.updated_at(),
-        "version": order.version(),
-        "base": base,
-        "staff": w.staff,
-        "at": w.at,
-        "events": rows,
-        "payments": payments,
-    });
-    let sql = script(new, durability);
-    let result = sqlx::query(&sql)
-        .bind(write.to_string())
-        .bind(serde_json::to_string(order)?)
-        .execute(&mut *conn)
-        .await;
-    let Err(error) = result else { return Ok(()) };
-    // Whatever failed, end the transaction and go back to the usual durability.
-    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-    let _ = sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await;
+    let total = order.totals()?.total.get();
+    let paid = order.paid()?.get();
+    let snapshot = serde_json::to_string(order)?;
+    let mut query = sqlx::query(&sql);
+    if new {
+        query = query
+            .bind(id.clone())
+            .bind(device.to_owned())
+            .bind(i64::from(order.number()))
+            .bind(order.business_date().as_str().to_owned())
+            .bind(order.state().as_str())
+            .bind(kind)
+            .bind(table.map(str::to_owned))
+            .bind(order.parked())
+            .bind(order.currency().code())
+            .bind(total)
+            .bind(paid)
+            .bind(order.opened_by().as_str().to_owned())
+            .bind(order.opened_at().millis())
+            .bind(order.updated_at().millis())
+            .bind(order.version() as i64)
+            .bind(snapshot)
+            .bind(device.to_owned())
+            .bind(order.business_date().as_str().to_owned())
+            .bind(i64::from(order.number()));
+    } else {
+        query = query
+            .bind(order.state().as_str())
+            .bind(kind)
+            .bind(table.map(str::to_owned))
+            .bind(order.parked())
+            .bind(total)
+            .bind(paid)
+            .bind(order.updated_at().millis())
+            .bind(order.version() as i64)
+            .bind(snapshot)
+            .bind(id.clone());
+    }
+    let mut outbox_rows = Vec::with_capacity(events.len());
+    for (i, recorded) in events.iter().enumerate() {
+        let version = (base + 1 + i as u64) as i64;
+        let event = serde_json::to_value(&recorded.event)?;
+        let op = json!({
+            "order_id": id,
+            "version": version,
+            "staff": recorded.staff,
+            "event": event,
+        });
+        query = query
+            .bind(id.clone())
+            .bind(version)
+            .bind(recorded.event.op_type())
+            .bind(event.to_string())
+            .bind(recorded.staff.as_str().to_owned())
+            .bind(recorded.at.millis());
+        outbox_rows.push((recorded, op));
+    }
+    for (i, (recorded, op)) in outbox_rows.into_iter().enumerate() {
+        query = query
+            .bind(device.to_owned())
+            .bind(next_seq + i as i64)
+            .bind(ids.new_id().hyphenated().to_string())
+            .bind(recorded.event.op_type())
+            .bind(op.to_string())
+            .bind(recorded.at.millis());
+    }
+    for payment in payments {
+        query = query
+            .bind(payment.id.to_string())
+            .bind(id.clone())
+            .bind(
+                serde_json::to_value(payment.tender)?
+                    .as_str()
+                    .unwrap_or("unknown")
+                    .to_owned(),
+            )
+            .bind(
+                serde_json::to_value(payment.status)?
+                    .as_str()
+                    .unwrap_or("unknown")
+                    .to_owned(),
+            )
+            .bind(payment.amount.get())
+            .bind(payment.tendered.get())
+            .bind(payment.change.get())
+            .bind(payment.staff.as_str().to_owned())
+            .bind(payment.at.millis());
+    }
+    let result = query.execute(&mut inner.conn).await;
+    let Err(error) = result else {
+        inner.seq_taken(next_seq + events.len() as i64);
+        return Ok(());
+    };
+    // A statement failed part-way: undo the transaction, and read the sequence afresh next time.
+    let _ = sqlx::query("ROLLBACK").execute(&mut inner.conn).await;
+    inner.forget_seq();
     let message = match &error {
         sqlx::Error::Database(db) => db.message().to_owned(),
         _ => return Err(error.into()),
@@ -283,7 +326,7 @@ async fn record(
     if message.contains("UNIQUE constraint failed: order_events") {
         let found: Option<(i64,)> = sqlx::query_as("SELECT version FROM orders WHERE id = ?")
             .bind(order.id().to_string())
-            .fetch_optional(&mut *conn)
+            .fetch_optional(&mut inner.conn)
             .await?;
         return Err(Error::VersionConflict {
             order: order.id(),

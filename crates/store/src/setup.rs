@@ -19,7 +19,7 @@ impl Store {
         restaurant.validate()?;
         let settings = serde_json::to_value(restaurant)?;
         let mut inner = self.inner.lock().await;
-        inner.power_durability().await?;
+        inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO restaurant (id, settings, updated_at) VALUES (1, ?, ?) \
@@ -31,7 +31,6 @@ impl Store {
         .await?;
         outbox::push(&mut tx, &self.device.to_string(), w, "settings.updated", &settings).await?;
         tx.commit().await?;
-        inner.usual_durability().await?;
         Ok(())
     }
 
@@ -50,7 +49,7 @@ impl Store {
         Catalog::new(data.clone())?;
         let json = serde_json::to_value(data)?;
         let mut inner = self.inner.lock().await;
-        inner.power_durability().await?;
+        inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         let (version,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(version), 0) + 1 FROM menus")
             .fetch_one(&mut *tx)
@@ -64,7 +63,6 @@ impl Store {
         let payload = json!({ "version": version, "products": data.products.len() });
         outbox::push(&mut tx, &self.device.to_string(), w, "menu.imported", &payload).await?;
         tx.commit().await?;
-        inner.usual_durability().await?;
         Ok(version)
     }
 
@@ -89,7 +87,7 @@ impl Store {
     pub async fn put_staff(&self, staff: &Staff, w: &Write<'_>) -> Result<()> {
         let role = role_name(staff.role);
         let mut inner = self.inner.lock().await;
-        inner.power_durability().await?;
+        inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query(
             "INSERT INTO staff (id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, 1, ?) \
@@ -106,7 +104,6 @@ impl Store {
         let payload = json!({ "id": staff.id, "name": staff.name, "role": role });
         outbox::push(&mut tx, &self.device.to_string(), w, "staff.updated", &payload).await?;
         tx.commit().await?;
-        inner.usual_durability().await?;
         Ok(())
     }
 
@@ -134,6 +131,7 @@ impl Store {
     /// PINs were typed since `since`.
     pub async fn record_pin_failure(&self, since: Timestamp, w: &Write<'_>) -> Result<i64> {
         let mut inner = self.inner.lock().await;
+        inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("INSERT INTO pin_failures (at) VALUES (?)")
             .bind(w.at.millis())

@@ -601,7 +601,12 @@ version: number,
 /**
  * Why it was cancelled.
  */
-cancel_reason: string | null, };
+cancel_reason: string | null, 
+/**
+ * True when every change to this order is saved in the database. Edits to an order being built are
+ * saved together at the next payment, kitchen send, park, switch of order or logout.
+ */
+saved: boolean, };
 
 export type OrdersView = { 
 /**

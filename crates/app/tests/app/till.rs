@@ -301,12 +301,18 @@ async fn aliases_and_the_current_order() {
     f.ok(r#"{"cmd": "park", "order": "one"}"#).await;
     assert_eq!(f.current().await.as_deref(), Some(three.id.as_str()));
 
-    // Resuming a parked order un-parks it (one event) and makes it current.
+    // Resuming a parked order un-parks it (one event) and makes it current. Switching away from order
+    // three saves it first: its opening had not been saved yet (it was still being built).
     let before = f.snapshot().await.outbox.count;
+    assert!(
+        !three.saved,
+        "a new order is not saved until the world acts on it or the till switches"
+    );
     let two_back = f.order(r#"{"cmd": "resume", "order": "two"}"#).await;
     assert!(!two_back.parked);
+    assert!(two_back.saved);
     assert_eq!(two_back.version, parked_two.version + 1);
-    assert_eq!(f.snapshot().await.outbox.count, before + 1);
+    assert_eq!(f.snapshot().await.outbox.count, before + 2);
     assert_eq!(f.current().await.as_deref(), Some(two.id.as_str()));
 
     // Cancelling another order leaves the current one; cancelling the current one clears it.

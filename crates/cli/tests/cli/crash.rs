@@ -1,6 +1,7 @@
 //! The crash test: a child `fynlo exec` sells in a loop and is killed with SIGKILL at random moments.
-//! After every kill, each sale the child had reported as committed must be in the database, whole, and
-//! the outbox sequence must have no gaps.
+//! After every kill, each sale the child had reported as completed must be in the database, whole; every
+//! order it had reported as saved must be there at least at the version reported; and the outbox
+//! sequence must have no gaps.
 //!
 //! `FYNLO_CRASH_KILLS` sets the number of kills (50 by default; `./dev stress` runs 1000) and
 //! `FYNLO_CRASH_SEED` replays a run.
@@ -70,13 +71,14 @@ fn sales_survive_sigkill_at_random_moments() {
         .unwrap_or_else(|| fastrand::u64(..));
     eprintln!("crash test: {kills} kills, FYNLO_CRASH_SEED={seed}");
     let mut rng = fastrand::Rng::with_seed(seed);
-    let till = DemoTill::new();
+    let till = DemoTill::create();
     let script_path = till.dir.path().join("sales.jsonl");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("runtime");
     let mut committed: HashMap<String, Sale> = HashMap::new();
+    let mut saved: HashMap<String, u64> = HashMap::new();
     let mut killed_mid_run = 0;
 
     for round in 0..kills {
@@ -112,6 +114,12 @@ fn sales_survive_sigkill_at_random_moments() {
             let Ok(record) = serde_json::from_str::<Value>(&line) else {
                 continue;
             };
+            if record["result"]["type"] == "order" && record["result"]["saved"] == true {
+                let id = record["result"]["id"].as_str().expect("order id").to_owned();
+                let version = record["result"]["version"].as_u64().expect("version");
+                let entry = saved.entry(id).or_insert(version);
+                *entry = (*entry).max(version);
+            }
             if record["cmd"] == "take_cash" && record["ok"] == true && record["result"]["state"] == "completed" {
                 let order = &record["result"];
                 let id = order["id"].as_str().expect("order id").to_owned();
@@ -122,11 +130,12 @@ fn sales_survive_sigkill_at_random_moments() {
                 committed.insert(id, sale);
             }
         }
-        runtime.block_on(verify(&till, &committed, round, seed));
+        runtime.block_on(verify(&till, &committed, &saved, round, seed));
     }
     eprintln!(
-        "crash test: {} committed sales checked after each of {kills} kills ({killed_mid_run} mid-run)",
-        committed.len()
+        "crash test: {} completed sales and {} saved orders checked after each of {kills} kills ({killed_mid_run} mid-run)",
+        committed.len(),
+        saved.len()
     );
     assert!(
         killed_mid_run * 10 >= kills * 9,
@@ -139,9 +148,26 @@ fn sales_survive_sigkill_at_random_moments() {
     );
 }
 
-async fn verify(till: &DemoTill, committed: &HashMap<String, Sale>, round: usize, seed: u64) {
+async fn verify(
+    till: &DemoTill,
+    committed: &HashMap<String, Sale>,
+    saved: &HashMap<String, u64>,
+    round: usize,
+    seed: u64,
+) {
     let store = Store::open(&till.db).await.expect("database opens after a kill");
     let context = format!("after kill {round} (FYNLO_CRASH_SEED={seed})");
+    for (id, version) in saved {
+        let order_id = OrderId::parse(id).expect("valid id");
+        let order = store
+            .order(order_id)
+            .await
+            .unwrap_or_else(|e| panic!("saved order {id} lost {context}: {e}"));
+        assert!(
+            order.version() >= *version,
+            "saved order {id} went back in time {context}"
+        );
+    }
     for (id, sale) in committed {
         let order_id = OrderId::parse(id).expect("valid id");
         let order = store

@@ -22,7 +22,7 @@ fn ok(lines: &[Value]) {
 
 #[test]
 fn dine_in_sale_with_void_discounts_and_two_cash_payments() {
-    let till = DemoTill::new();
+    let till = DemoTill::create();
     let (success, lines) = till.exec(&script("dine_in_sale.jsonl"));
     assert!(success);
     assert_eq!(lines.len(), 12);
@@ -75,7 +75,7 @@ fn dine_in_sale_with_void_discounts_and_two_cash_payments() {
 
 #[test]
 fn takeaway_is_zero_rated_for_cold_food_and_has_no_service_charge() {
-    let till = DemoTill::new();
+    let till = DemoTill::create();
     let (success, lines) = till.exec(&script("takeaway_vat.jsonl"));
     assert!(success);
     ok(&lines);
@@ -105,7 +105,7 @@ fn takeaway_is_zero_rated_for_cold_food_and_has_no_service_charge() {
 /// Each bad command gets its documented code, and none of them changes the database.
 #[test]
 fn every_refused_command_has_its_code_and_changes_nothing() {
-    let till = DemoTill::new();
+    let till = DemoTill::create();
     let outbox_before = count_outbox(&till);
     let cases: &[(&str, &str)] = &[
         (r#"{"cmd": "add_line", "product": "sirloin"}"#, "modifier_rule"),
@@ -273,7 +273,7 @@ fn count_outbox(till: &DemoTill) -> usize {
 
 #[test]
 fn aliases_park_resume_and_open_orders() {
-    let till = DemoTill::new();
+    let till = DemoTill::create();
     let (success, lines) = till.exec(
         r#"{"cmd": "login", "pin": "1357"}
 {"cmd": "open_order", "kind": {"type": "dine_in", "table": "3", "covers": 4}, "alias": "t3"}
@@ -332,7 +332,7 @@ fn aliases_park_resume_and_open_orders() {
 
 #[test]
 fn stop_on_error_and_script_files() {
-    let till = DemoTill::new();
+    let till = DemoTill::create();
     let path = till.dir.path().join("script.jsonl");
     std::fs::write(
         &path,
@@ -348,7 +348,7 @@ fn stop_on_error_and_script_files() {
 
 #[test]
 fn init_import_menu_and_human_views() {
-    let till = DemoTill::new();
+    let till = DemoTill::create();
     let again = till.run(&["init", "--demo"]);
     assert!(!again.status.success(), "init must not overwrite a database");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));

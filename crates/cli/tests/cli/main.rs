@@ -33,7 +33,7 @@ pub struct DemoTill {
 
 impl DemoTill {
     /// Runs `fynlo init --demo` in a new temporary folder.
-    pub fn new() -> DemoTill {
+    pub fn create() -> DemoTill {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("till.db");
         let out = fynlo()
