@@ -19,20 +19,21 @@ use std::{collections::HashMap, path::Path, sync::Arc};
 use fynlo_core::{
     catalog::Catalog,
     ids::{LineNo, ModifierId, OrderId, PaymentId, ProductId, VariantId},
-    order::{
-        Course, Ctx, Discount, DiscountKind, LineChange, LineRequest, OpenOrder, Order, OrderCommand, OrderEvent,
-        OrderKind, OrderState,
-    },
+    order::{Ctx, LineChange, LineRequest, OpenOrder, Order, OrderCommand, OrderEvent, OrderState},
     settings::Restaurant,
     staff::{Pin, Staff},
     time::{BusinessDate, Clock, IdSource, Timestamp},
-    BasisPoints, Minor,
+    Minor,
 };
 use fynlo_store::{Recorded, Store, Write};
 
+mod input;
+
+use input::{check_alias, course_of, discount_of, kind_of};
+
 use crate::{
     auth,
-    command::{Command, CourseInput, DiscountInput, KitchenStatus, OrderKindInput},
+    command::{Command, KitchenStatus, OrderKindInput},
     error::{AppError, ErrorCode},
     setup,
     view::{HistoryView, MenuView, OrderView, OrdersView, Reply, SessionView, StaffView},
@@ -580,59 +581,4 @@ impl Till {
             current_order: self.session.current.map(|id| id.to_string()),
         })
     }
-}
-
-fn check_alias(alias: &str) -> Result<(), AppError> {
-    let ok = !alias.is_empty()
-        && alias.len() <= 32
-        && alias
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
-        && OrderId::parse(alias).is_err();
-    if ok {
-        Ok(())
-    } else {
-        Err(AppError::invalid("alias: 1 to 32 letters, digits, - or _"))
-    }
-}
-
-fn kind_of(kind: OrderKindInput) -> OrderKind {
-    match kind {
-        OrderKindInput::DineIn { table, covers } => OrderKind::DineIn { table, covers },
-        OrderKindInput::Takeaway => OrderKind::Takeaway,
-    }
-}
-
-fn course_of(course: CourseInput) -> Course {
-    match course {
-        CourseInput::Starter => Course::Starter,
-        CourseInput::Main => Course::Main,
-        CourseInput::Dessert => Course::Dessert,
-    }
-}
-
-fn discount_of(input: DiscountInput) -> Result<Discount, AppError> {
-    Ok(match input {
-        DiscountInput::Percent { rate_bp, reason } => Discount {
-            kind: DiscountKind::Percent {
-                rate: BasisPoints::fraction(rate_bp)
-                    .map_err(|e| AppError::new(ErrorCode::InvalidDiscount, e.to_string()))?,
-            },
-            reason,
-        },
-        DiscountInput::Fixed { amount, reason } => {
-            if amount < 0 {
-                return Err(AppError::new(
-                    ErrorCode::InvalidDiscount,
-                    "a discount must not be negative",
-                ));
-            }
-            Discount {
-                kind: DiscountKind::Fixed {
-                    amount: Minor::new(amount),
-                },
-                reason,
-            }
-        }
-    })
 }

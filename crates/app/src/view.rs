@@ -2,17 +2,20 @@
 //! Amounts are integer minor units (`Amount` in TypeScript); times are milliseconds since the epoch.
 
 use fynlo_core::{
-    catalog::{Catalog, VatClass},
+    catalog::VatClass,
     order::{Discount, DiscountKind, Line, Order, OrderKind},
     payment::Payment,
     pricing::Totals,
-    settings::{Restaurant, ServiceChargeKind},
+    settings::ServiceChargeKind,
     staff::{Role, Staff},
     Result as CoreResult,
 };
 use fynlo_store::HistoryEntry;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+mod menu;
+pub use menu::{CategoryView, MenuView, ModifierGroupView, ModifierView, ProductView, VariantView};
 
 /// An amount in integer minor units (pence). Always an integer; never a float.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -350,112 +353,7 @@ pub struct HistoryView {
     pub entries: Vec<HistoryEntryView>,
 }
 
-/// The restaurant and its menu.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct MenuView {
-    /// Restaurant name.
-    pub restaurant: String,
-    /// Address lines.
-    pub address: Vec<String>,
-    /// VAT number.
-    pub vat_number: String,
-    /// ISO currency code.
-    pub currency: String,
-    /// Menu version.
-    #[ts(type = "number")]
-    pub version: i64,
-    /// Categories in order.
-    pub categories: Vec<CategoryView>,
-    /// Modifier groups.
-    pub modifier_groups: Vec<ModifierGroupView>,
-    /// Products in order.
-    pub products: Vec<ProductView>,
-}
-
-/// A category.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CategoryView {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// `#RRGGBB`.
-    pub colour: String,
-}
-
-/// A product.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ProductView {
-    /// Id.
-    pub id: String,
-    /// SKU.
-    pub sku: String,
-    /// Name.
-    pub name: String,
-    /// Category id.
-    pub category: String,
-    /// VAT-inclusive price (for products with variants, the lowest variant price).
-    pub price: Amount,
-    /// VAT class eaten in.
-    pub vat_eat_in: String,
-    /// VAT class taken away.
-    pub vat_takeaway: String,
-    /// Barcode.
-    pub barcode: Option<String>,
-    /// Kitchen station.
-    pub station: String,
-    /// Can be sold.
-    pub available: bool,
-    /// Allergens.
-    pub allergens: Vec<String>,
-    /// `#RRGGBB`.
-    pub colour: String,
-    /// Variants.
-    pub variants: Vec<VariantView>,
-    /// Modifier group ids.
-    pub modifier_groups: Vec<String>,
-}
-
-/// A variant.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct VariantView {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// VAT-inclusive price.
-    pub price: Amount,
-}
-
-/// A modifier group.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ModifierGroupView {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Fewest choices.
-    pub min: u32,
-    /// Most choices.
-    pub max: u32,
-    /// Choices.
-    pub modifiers: Vec<ModifierView>,
-}
-
-/// A modifier.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct ModifierView {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Price delta.
-    pub price_delta: Amount,
-    /// Can be chosen.
-    pub available: bool,
-}
-
-fn text<T: Serialize>(value: &T) -> String {
+pub(crate) fn text<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(other) => other.to_string(),
@@ -463,7 +361,7 @@ fn text<T: Serialize>(value: &T) -> String {
     }
 }
 
-fn vat_name(class: VatClass) -> String {
+pub(crate) fn vat_name(class: VatClass) -> String {
     text(&class)
 }
 
@@ -605,77 +503,6 @@ impl HistoryView {
                     event: serde_json::to_value(&e.event).unwrap_or(serde_json::Value::Null),
                     staff: e.staff.clone(),
                     at: e.at.millis(),
-                })
-                .collect(),
-        }
-    }
-}
-
-impl MenuView {
-    /// Builds the view of the restaurant and its menu.
-    pub fn new(restaurant: &Restaurant, version: i64, catalog: &Catalog) -> MenuView {
-        let data = catalog.data();
-        MenuView {
-            restaurant: restaurant.name.clone(),
-            address: restaurant.address.clone(),
-            vat_number: restaurant.vat_number.clone(),
-            currency: restaurant.currency.code().into(),
-            version,
-            categories: data
-                .categories
-                .iter()
-                .map(|c| CategoryView {
-                    id: c.id.to_string(),
-                    name: c.name.clone(),
-                    colour: c.colour.clone(),
-                })
-                .collect(),
-            modifier_groups: data
-                .modifier_groups
-                .iter()
-                .map(|g| ModifierGroupView {
-                    id: g.id.to_string(),
-                    name: g.name.clone(),
-                    min: g.min,
-                    max: g.max,
-                    modifiers: g
-                        .modifiers
-                        .iter()
-                        .map(|m| ModifierView {
-                            id: m.id.to_string(),
-                            name: m.name.clone(),
-                            price_delta: m.price_delta.into(),
-                            available: m.available,
-                        })
-                        .collect(),
-                })
-                .collect(),
-            products: data
-                .products
-                .iter()
-                .map(|p| ProductView {
-                    id: p.id.to_string(),
-                    sku: p.sku.clone(),
-                    name: p.name.clone(),
-                    category: p.category.to_string(),
-                    price: p.variants.iter().map(|v| v.price).min().unwrap_or(p.price).into(),
-                    vat_eat_in: vat_name(p.vat.eat_in),
-                    vat_takeaway: vat_name(p.vat.takeaway),
-                    barcode: p.barcode.clone(),
-                    station: p.station.to_string(),
-                    available: p.available,
-                    allergens: p.allergens.iter().map(text).collect(),
-                    colour: p.colour.clone(),
-                    variants: p
-                        .variants
-                        .iter()
-                        .map(|v| VariantView {
-                            id: v.id.to_string(),
-                            name: v.name.clone(),
-                            price: v.price.into(),
-                        })
-                        .collect(),
-                    modifier_groups: p.modifier_groups.iter().map(|g| g.to_string()).collect(),
                 })
                 .collect(),
         }
