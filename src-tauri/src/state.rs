@@ -1,0 +1,79 @@
+//! The till held by the app: opened at start, shared with commands through `tauri::State`, and saved when
+//! the till goes quiet or closes.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use fynlo_app::{
+    clock::{SystemClock, UuidV7},
+    setup::{self, SetupFile},
+    AppError, Command, Reply, Till,
+};
+use tauri::{AppHandle, Manager};
+use tokio::sync::Mutex;
+
+/// How long the till waits after a command before saving orders still being built.
+const SAVE_AFTER: Duration = Duration::from_secs(2);
+
+/// The till behind a lock: commands run one at a time, in the order they arrive.
+pub struct TillState {
+    till: Mutex<Till>,
+}
+
+impl TillState {
+    /// Opens the till database (`FYNLO_DB`, or `fynlo.db` in the app's data folder). When there is none,
+    /// dev builds (and `FYNLO_DEMO=1`) create the demo restaurant; a release build without a database
+    /// refuses to start, since pairing with the cloud comes later.
+    pub async fn open(app: &AppHandle) -> Result<TillState, Box<dyn std::error::Error>> {
+        let path = match std::env::var_os("FYNLO_DB") {
+            Some(path) => PathBuf::from(path),
+            None => {
+                let dir = app.path().app_data_dir()?;
+                std::fs::create_dir_all(&dir)?;
+                dir.join("fynlo.db")
+            }
+        };
+        let clock = Arc::new(SystemClock);
+        let ids = Arc::new(UuidV7);
+        let demo = cfg!(debug_assertions) || std::env::var("FYNLO_DEMO").is_ok_and(|v| v == "1");
+        let till = if path.exists() {
+            Till::open(&path, clock, ids).await?
+        } else if demo {
+            tracing::info!(path = %path.display(), "creating the demo restaurant");
+            let store = setup::init(&path, &SetupFile::demo()?, clock.as_ref(), ids.as_ref()).await?;
+            Till::with_store(store, clock, ids).await?
+        } else {
+            return Err(format!("no till database at {}", path.display()).into());
+        };
+        tracing::info!(path = %path.display(), "till open");
+        Ok(TillState { till: Mutex::new(till) })
+    }
+
+    /// Runs one command.
+    pub async fn execute(&self, command: Command) -> Result<Reply, AppError> {
+        self.till.lock().await.execute(command).await
+    }
+
+    /// Saves every order with unsaved changes; a failure is logged, the changes stay to be saved later.
+    pub async fn save(&self) {
+        if let Err(error) = self.till.lock().await.save().await {
+            tracing::error!(
+                code = error.code.as_str(),
+                "could not save open orders: {}",
+                error.message
+            );
+        }
+    }
+}
+
+/// Saves orders being built every couple of seconds, so a till that loses power mid-order loses at most
+/// the last moments of typing.
+pub fn spawn_saver(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            tokio::time::sleep(SAVE_AFTER).await;
+            if let Some(state) = app.try_state::<TillState>() {
+                state.save().await;
+            }
+        }
+    });
+}

@@ -1,0 +1,84 @@
+// End-to-end harness: starts tauri-driver (which runs Debian's WebKitWebDriver) and drives the real till
+// window of the built app over WebDriver with WebdriverIO. Every test gets a fresh demo database.
+//
+// Expects: the app built with its UI embedded at target/debug/fynlo-pos (see ./dev test), tauri-driver on
+// PATH or in ~/.cargo/bin, a display (./dev test runs this under xvfb-run and dbus-run-session).
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { remote } from 'webdriverio';
+
+export const root = resolve(import.meta.dirname, '../..');
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target');
+export const appBinary = join(targetDir, 'debug', 'fynlo-pos');
+export const cliBinary = join(targetDir, 'debug', 'fynlo');
+export const screenshotDir = join(targetDir, 'e2e-screenshots');
+
+function tauriDriverPath() {
+  const home = process.env.HOME ?? '';
+  const candidate = join(home, '.cargo', 'bin', 'tauri-driver');
+  return existsSync(candidate) ? candidate : 'tauri-driver';
+}
+
+/** A running app with a fresh demo database, and a WebDriver session on its window. */
+export async function startTill(port) {
+  mkdirSync(screenshotDir, { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), 'fynlo-e2e-'));
+  const db = join(dir, 'till.db');
+  execFileSync(cliBinary, ['--db', db, 'init', '--demo']);
+  const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(port + 1)], {
+    env: { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let browser;
+  for (let attempt = 0; attempt < 50 && !browser; attempt++) {
+    try {
+      browser = await remote({
+        hostname: '127.0.0.1',
+        port,
+        logLevel: 'error',
+        connectionRetryCount: 0,
+        capabilities: { 'tauri:options': { application: appBinary }, 'wdio:enforceWebDriverClassic': true },
+      });
+    } catch (error) {
+      if (attempt === 49) throw error;
+      await sleep(200);
+    }
+  }
+  return {
+    browser,
+    db,
+    async stop() {
+      try {
+        await browser.deleteSession();
+      } finally {
+        driver.kill('SIGTERM');
+      }
+    },
+  };
+}
+
+/** The element with this data-testid. */
+export function byTestId(browser, id) {
+  return browser.$(`[data-testid="${id}"]`);
+}
+
+/** Clicks the element with this data-testid once it is shown and enabled. */
+export async function tap(browser, id) {
+  const element = byTestId(browser, id);
+  await element.waitForClickable({ timeout: 10_000 });
+  await element.click();
+}
+
+/** Saves a screenshot named after a screen. */
+export async function screenshot(browser, name) {
+  await browser.saveScreenshot(join(screenshotDir, `${name}.png`));
+}
+
+/** Runs the fynlo CLI against the till database (read-only views work while the app runs). */
+export function fynlo(db, args) {
+  return execFileSync(cliBinary, ['--db', db, ...args], { encoding: 'utf8' });
+}

@@ -1,0 +1,124 @@
+// The till app end to end: the real window, built with its UI embedded, driven over WebDriver under Xvfb.
+// Amounts are worked out by hand from the demo menu: sirloin £26.00 (medium rare, no charge), a pint of
+// house lager £5.95 × 2, takeaway (no service charge): subtotal £37.90, 10% off £3.79, total £34.11,
+// VAT 20% = 3411 / 6 = 568.5 → £5.69; £50 cash → £15.89 change.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTill, byTestId, tap, screenshot, fynlo } from './harness.mjs';
+import { accessibilityProblems, focusIsVisible } from './a11y.mjs';
+
+let till;
+let browser;
+
+before(async () => {
+  till = await startTill(4444);
+  browser = till.browser;
+});
+
+after(async () => {
+  await till?.stop();
+});
+
+async function typePin(pin) {
+  for (const digit of pin) await tap(browser, `pin-key-${digit}`);
+  await tap(browser, 'pin-enter');
+}
+
+async function text(id) {
+  const element = byTestId(browser, id);
+  await element.waitForDisplayed({ timeout: 10_000 });
+  return (await element.getText()).trim();
+}
+
+test('a wrong PIN is refused with a clear message', async () => {
+  await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 20_000 });
+  assert.deepEqual(await accessibilityProblems(browser), [], 'PIN screen accessibility');
+  const focus = await focusIsVisible(browser);
+  assert.ok(focus.ok, `focus is visible on the PIN screen (${focus.what})`);
+  await typePin('0000');
+  const message = await text('error');
+  assert.match(message, /PIN/i);
+  await screenshot(browser, 'login-wrong-pin');
+  assert.equal(await byTestId(browser, 'staff-name').isExisting(), false, 'still logged out');
+});
+
+test('a cashier sells a steak and two pints for cash, with a discount', async () => {
+  await typePin('1357');
+  assert.equal(await text('staff-name'), 'Sam Taylor');
+  await screenshot(browser, 'order-screen');
+  assert.deepEqual(await accessibilityProblems(browser), [], 'order screen accessibility');
+
+  await tap(browser, 'start-order');
+  await tap(browser, 'order-type-takeaway');
+  await tap(browser, 'dialog-confirm');
+
+  // A product with a required modifier: the dialog will not add it until a cooking choice is made.
+  await tap(browser, 'category-mains');
+  await tap(browser, 'product-sirloin');
+  const add = byTestId(browser, 'dialog-add');
+  await add.waitForDisplayed({ timeout: 10_000 });
+  await screenshot(browser, 'modifier-dialog');
+  assert.deepEqual(await accessibilityProblems(browser), [], 'modifier dialog accessibility');
+  if (await add.isEnabled()) await add.click();
+  assert.equal(await add.isDisplayed(), true, 'the dialog stays open without a required choice');
+  assert.equal(await byTestId(browser, 'line-1').isExisting(), false, 'nothing was added');
+  await tap(browser, 'modifier-medium-rare');
+  await tap(browser, 'dialog-add');
+  await byTestId(browser, 'line-1').waitForDisplayed({ timeout: 10_000 });
+
+  // A product with variants.
+  await tap(browser, 'category-alcohol');
+  await tap(browser, 'product-lager');
+  await tap(browser, 'variant-pint');
+  await tap(browser, 'dialog-add');
+  await byTestId(browser, 'line-2').waitForDisplayed({ timeout: 10_000 });
+
+  // Change a quantity.
+  await tap(browser, 'line-2-plus');
+  await browser.waitUntil(async () => (await text('line-2-quantity')).startsWith('2'), { timeout: 10_000 });
+
+  // An 86'd product cannot be added.
+  await tap(browser, 'category-starters');
+  const squid = byTestId(browser, 'product-squid');
+  await squid.waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await squid.isEnabled(), false, "the 86'd squid is disabled");
+  assert.equal(await byTestId(browser, 'line-3').isExisting(), false);
+
+  // 10% off the order, with a reason.
+  await tap(browser, 'discount-order');
+  await tap(browser, 'discount-mode-percent');
+  await tap(browser, 'discount-preset-1000');
+  await byTestId(browser, 'discount-reason').setValue('regular');
+  await tap(browser, 'dialog-apply');
+  await browser.waitUntil(async () => (await text('total')) === '£34.11', {
+    timeout: 10_000,
+    timeoutMsg: 'the total after 10% off is £34.11',
+  });
+  assert.equal(await text('vat-standard').then((t) => t.includes('£5.69')), true, 'VAT at 20% is £5.69');
+
+  // Cash: £50 note, £15.89 change, the order completes.
+  await tap(browser, 'pay');
+  await screenshot(browser, 'payment');
+  assert.deepEqual(await accessibilityProblems(browser), [], 'payment screen accessibility');
+  await tap(browser, 'quick-cash-5000');
+  await tap(browser, 'tender');
+  assert.equal(await text('change-due'), '£15.89');
+  await screenshot(browser, 'payment-change');
+
+  // The SQLite file says the same: completed, right totals, outbox rows written.
+  const shown = fynlo(till.db, ['order', '1', '--history']);
+  assert.match(shown, /completed/);
+  assert.match(shown, /TOTAL\s+£34\.11/);
+  assert.match(shown, /VAT 20% on £34\.11\s+£5\.69/);
+  assert.match(shown, /change £15\.89/);
+  const outbox = fynlo(till.db, ['outbox', '--limit', '1000'])
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+  const orderOps = outbox.filter((op) => op.op_type.startsWith('order.')).map((op) => op.op_type);
+  assert.equal(orderOps[0], 'order.opened');
+  assert.ok(orderOps.includes('order.payment_recorded'));
+  assert.equal(orderOps.at(-1), 'order.completed');
+  outbox.forEach((op, i) => assert.equal(op.seq, i + 1, 'the outbox sequence has no gaps'));
+});

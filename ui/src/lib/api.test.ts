@@ -1,0 +1,53 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+// The Tauri IPC is replaced so the test sees exactly what `run` sends and how it treats rejections.
+const invoke = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (...args: unknown[]) => invoke(...args),
+  isTauri: () => true,
+}));
+
+const { run, runExpecting, toTillError, TillError } = await import('./api');
+const { friendlyMessage } = await import('./errors');
+
+describe('run', () => {
+  beforeEach(() => {
+    invoke.mockReset();
+  });
+
+  it('sends the command to `execute` and resolves with the reply', async () => {
+    const reply = { type: 'session', staff: null, current_order: null };
+    invoke.mockResolvedValue(reply);
+    await expect(run({ cmd: 'whoami' })).resolves.toBe(reply);
+    expect(invoke).toHaveBeenCalledWith('execute', { command: { cmd: 'whoami' } });
+  });
+
+  it('turns an AppError rejection into a typed TillError', async () => {
+    invoke.mockRejectedValue({ code: 'wrong_pin', message: 'wrong PIN (1 wrong in the last 15 minutes)' });
+    const error = await run({ cmd: 'login', pin: '0000' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TillError);
+    expect(error).toMatchObject({ code: 'wrong_pin', message: 'wrong PIN (1 wrong in the last 15 minutes)' });
+  });
+
+  it('treats a rejection without a known code as the core being unreachable', async () => {
+    invoke.mockRejectedValue('Command execute not allowed');
+    await expect(run({ cmd: 'menu' })).rejects.toMatchObject({ code: 'unreachable' });
+    expect(toTillError({ code: 'made_up', message: 'x' }).code).toBe('unreachable');
+    expect(toTillError(new TypeError('Failed to fetch')).message).toBe('Failed to fetch');
+  });
+
+  it('checks the reply type', async () => {
+    invoke.mockResolvedValue({ type: 'session', staff: null, current_order: null });
+    await expect(runExpecting({ cmd: 'show_order' }, 'order')).rejects.toMatchObject({ code: 'unexpected' });
+  });
+});
+
+describe('friendlyMessage', () => {
+  it('prefers the screen’s wording, then the shared sentence, then the message', () => {
+    expect(friendlyMessage('wrong_pin', 'x')).toMatch(/PIN/);
+    expect(friendlyMessage('not_found', 'x', { not_found: 'No product has that barcode.' })).toBe(
+      'No product has that barcode.',
+    );
+    expect(friendlyMessage('some_future_code', 'the core’s own words')).toBe('the core’s own words');
+  });
+});

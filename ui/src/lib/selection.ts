@@ -1,0 +1,137 @@
+// The choices a cashier makes for one product before it is added: a variant and modifiers per group.
+//
+// The core enforces every rule again (`modifier_rule`); checking here lets the dialog say what is
+// missing before anything is sent, and keeps "Add" disabled until the order would be accepted.
+
+import type { Command, ModifierGroupView, ModifierView, ProductView } from './bindings';
+
+/** What has been chosen so far: a variant id and, per group id, the chosen modifier ids in tap order. */
+export interface Selection {
+  readonly variant: string | null;
+  readonly modifiers: Readonly<Record<string, readonly string[]>>;
+}
+
+/** The `add_line` command this module builds. */
+export type AddLine = Extract<Command, { cmd: 'add_line' }>;
+
+/** Does adding this product need the options dialog? */
+export function needsOptions(product: ProductView): boolean {
+  return product.variants.length > 0 || product.modifier_groups.length > 0;
+}
+
+/** The product's modifier groups, in the product's order, skipping ids the menu does not define. */
+export function groupsOf(product: ProductView, all: readonly ModifierGroupView[]): ModifierGroupView[] {
+  return product.modifier_groups.flatMap((id) => all.filter((g) => g.id === id));
+}
+
+/** Nothing chosen yet, except the variant when there is only one to choose. */
+export function emptySelection(product: ProductView): Selection {
+  const only = product.variants.length === 1 ? product.variants[0] : undefined;
+  return { variant: only ? only.id : null, modifiers: {} };
+}
+
+/** The modifiers chosen in one group. */
+export function chosenIn(selection: Selection, group: ModifierGroupView): readonly string[] {
+  return selection.modifiers[group.id] ?? [];
+}
+
+/** Chooses a variant. */
+export function chooseVariant(selection: Selection, variant: string): Selection {
+  return { ...selection, variant };
+}
+
+/** Can this modifier be tapped now? Unavailable ones never; others unless the group is full. */
+export function canToggle(selection: Selection, group: ModifierGroupView, modifier: ModifierView): boolean {
+  if (!modifier.available) return false;
+  const chosen = chosenIn(selection, group);
+  // A single-choice group behaves like radio buttons: another tap replaces the choice.
+  return chosen.includes(modifier.id) || group.max === 1 || chosen.length < group.max;
+}
+
+/**
+ * Taps a modifier. In a single-choice group the tap replaces the choice (and a required choice cannot
+ * be tapped off, like a radio button); in a multiple-choice group it toggles, up to the group's max.
+ * A tap that is not allowed returns the selection unchanged.
+ */
+export function toggleModifier(
+  selection: Selection,
+  group: ModifierGroupView,
+  modifier: ModifierView,
+): Selection {
+  if (!canToggle(selection, group, modifier)) return selection;
+  const chosen = chosenIn(selection, group);
+  let next: readonly string[];
+  if (chosen.includes(modifier.id)) {
+    next = group.max === 1 && group.min >= 1 ? chosen : chosen.filter((id) => id !== modifier.id);
+  } else {
+    next = group.max === 1 ? [modifier.id] : [...chosen, modifier.id];
+  }
+  return { ...selection, modifiers: { ...selection.modifiers, [group.id]: next } };
+}
+
+/** What a group still needs, in words, or null when it is satisfied. */
+export function groupProblem(group: ModifierGroupView, chosen: readonly string[]): string | null {
+  if (chosen.length < group.min) {
+    return group.min === group.max ? `Choose ${group.min}` : `Choose at least ${group.min}`;
+  }
+  if (chosen.length > group.max) return `Choose at most ${group.max}`;
+  return null;
+}
+
+/** How a group's rule reads next to its name: "Required · choose 1", "Optional · up to 3". */
+export function groupRule(group: ModifierGroupView): string {
+  if (group.min === 0) return group.max === 1 ? 'Optional · choose 1' : `Optional · up to ${group.max}`;
+  if (group.min === group.max) return `Required · choose ${group.min}`;
+  return `Required · ${group.min} to ${group.max}`;
+}
+
+/** Everything that stops the product being added, in the dialog's order; empty when it can be added. */
+export function selectionProblems(
+  product: ProductView,
+  groups: readonly ModifierGroupView[],
+  selection: Selection,
+): string[] {
+  const problems: string[] = [];
+  if (product.variants.length > 0 && !product.variants.some((v) => v.id === selection.variant)) {
+    problems.push('Choose a size');
+  }
+  for (const group of groups) {
+    const problem = groupProblem(group, chosenIn(selection, group));
+    if (problem) problems.push(`${group.name}: ${problem.toLowerCase()}`);
+  }
+  return problems;
+}
+
+/** The price of one with these choices: the variant's (or product's) price plus every chosen delta. */
+export function unitPrice(
+  product: ProductView,
+  groups: readonly ModifierGroupView[],
+  selection: Selection,
+): number {
+  const variant = product.variants.find((v) => v.id === selection.variant);
+  let price = variant ? variant.price : product.price;
+  for (const group of groups) {
+    for (const id of chosenIn(selection, group)) {
+      price += group.modifiers.find((m) => m.id === id)?.price_delta ?? 0;
+    }
+  }
+  return price;
+}
+
+/** The `add_line` command for these choices, modifiers in the menu's group order. */
+export function addLineCommand(
+  product: ProductView,
+  groups: readonly ModifierGroupView[],
+  selection: Selection,
+  extra: { order?: string; note?: string; quantity?: number } = {},
+): AddLine {
+  const modifiers = groups.flatMap((g) => chosenIn(selection, g));
+  const command: AddLine = { cmd: 'add_line', product: product.id };
+  if (extra.order) command.order = extra.order;
+  if (selection.variant) command.variant = selection.variant;
+  if (modifiers.length > 0) command.modifiers = modifiers;
+  const note = extra.note?.trim();
+  if (note) command.note = note;
+  if (extra.quantity !== undefined && extra.quantity !== 1) command.quantity = extra.quantity;
+  return command;
+}
