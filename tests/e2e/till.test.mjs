@@ -3,7 +3,7 @@
 // house lager £5.95 × 2, takeaway (no service charge): subtotal £37.90, 10% off £3.79, total £34.11,
 // VAT 20% = 3411 / 6 = 568.5 → £5.69; £50 cash → £15.89 change.
 
-import { test, before, after } from 'node:test';
+import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTill, byTestId, tap, screenshot, fynlo } from './harness.mjs';
 import { accessibilityProblems, focusIsVisible } from './a11y.mjs';
@@ -19,6 +19,18 @@ before(async () => {
 after(async () => {
   await till?.stop();
 });
+
+// A failing test leaves a picture of the window behind, named after the test.
+function test(name, body) {
+  nodeTest(name, async () => {
+    try {
+      await body();
+    } catch (error) {
+      await screenshot(browser, `failed-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
+      throw error;
+    }
+  });
+}
 
 async function typePin(pin) {
   for (const digit of pin) await tap(browser, `pin-key-${digit}`);
@@ -105,6 +117,12 @@ test('a cashier sells a steak and two pints for cash, with a discount', async ()
   await tap(browser, 'tender');
   assert.equal(await text('change-due'), '£15.89');
   await screenshot(browser, 'payment-change');
+
+  // The open-orders list: the paid order has left it.
+  await tap(browser, 'open-orders');
+  await browser.pause(300);
+  await screenshot(browser, 'open-orders');
+  assert.deepEqual(await accessibilityProblems(browser), [], 'open orders accessibility');
 
   // The SQLite file says the same: completed, right totals, outbox rows written.
   const shown = fynlo(till.db, ['order', '1', '--history']);
