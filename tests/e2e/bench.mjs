@@ -73,7 +73,7 @@ async function login(browser) {
 
 async function tauriApp() {
   const started = performance.now();
-  const till = await startTill(4460);
+  const till = await startTill();
   await byTestId(till.browser, 'pin-key-1').waitForClickable({ timeout: 30_000 });
   const coldStartMs = performance.now() - started;
   await login(till.browser);

@@ -9,6 +9,7 @@ import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createServer } from 'node:net';
 import { remote } from 'webdriverio';
 
 export const root = resolve(import.meta.dirname, '../..');
@@ -23,28 +24,47 @@ function tauriDriverPath() {
   return existsSync(candidate) ? candidate : 'tauri-driver';
 }
 
+/** A TCP port nobody is listening on now (the OS picks it), so runs side by side never collide. */
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
 /** A running app with a fresh demo database, and a WebDriver session on its window. */
-export async function startTill(port) {
+export async function startTill() {
+  const port = await freePort();
+  const nativePort = await freePort();
   mkdirSync(screenshotDir, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'fynlo-e2e-'));
   const db = join(dir, 'till.db');
   execFileSync(cliBinary, ['--db', db, 'init', '--demo']);
-  const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(port + 1)], {
+  const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  let driverExit = null;
+  driver.on('exit', (code, signal) => (driverExit = `tauri-driver exited (${code ?? signal})`));
+  driver.on('error', (error) => (driverExit = `tauri-driver could not start: ${error.message}`));
   let browser;
-  for (let attempt = 0; attempt < 50 && !browser; attempt++) {
+  // Up to 30 s for tauri-driver to listen: a loaded CI machine can be slow.
+  for (let attempt = 0; attempt < 150 && !browser; attempt++) {
+    if (driverExit) throw new Error(driverExit);
     try {
       browser = await remote({
         hostname: '127.0.0.1',
         port,
-        logLevel: 'error',
+        logLevel: 'silent',
         connectionRetryCount: 0,
         capabilities: { 'tauri:options': { application: appBinary }, 'wdio:enforceWebDriverClassic': true },
       });
     } catch (error) {
-      if (attempt === 49) throw error;
+      if (attempt === 149) throw error;
       await sleep(200);
     }
   }

@@ -12,7 +12,7 @@ let till;
 let browser;
 
 before(async () => {
-  till = await startTill(4444);
+  till = await startTill();
   browser = till.browser;
 });
 
