@@ -440,19 +440,11 @@ impl Till {
 
     /// The order as this till has it, loading it from the store the first time.
     async fn draft(&mut self, id: OrderId) -> Result<Draft, AppError> {
-        if let Some(draft) = self.drafts.get(&id) {
-            return Ok(draft.clone());
-        }
-        let order = self.store.order(id).await?;
-        let draft = Draft {
-            order,
-            unsaved: Vec::new(),
-            stored: true,
-        };
-        if !draft.order.state().is_closed() {
-            self.drafts.insert(id, draft.clone());
-        }
-        Ok(draft)
+        self.load(id).await?;
+        self.drafts
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| fynlo_store::Error::OrderNotFound(id).into())
     }
 
     /// Makes sure an order is among the drafts, loading it from the store if needed. A closed order is

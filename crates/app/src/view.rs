@@ -7,7 +7,7 @@ use fynlo_core::{
     payment::Payment,
     pricing::Totals,
     settings::ServiceChargeKind,
-    staff::{Role, Staff},
+    staff::Staff,
     Result as CoreResult,
 };
 use fynlo_store::HistoryEntry;
@@ -70,17 +70,8 @@ impl From<&Staff> for StaffView {
         StaffView {
             id: s.id.to_string(),
             name: s.name.clone(),
-            role: role_name(s.role).into(),
+            role: s.role.as_str().into(),
         }
-    }
-}
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Cashier => "cashier",
-        Role::Supervisor => "supervisor",
-        Role::Manager => "manager",
-        Role::Owner => "owner",
     }
 }
 

@@ -22,6 +22,24 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, lowest first.
+    pub const ALL: [Role; 4] = [Role::Cashier, Role::Supervisor, Role::Manager, Role::Owner];
+
+    /// The role's name as written in JSON and SQL.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Role::Cashier => "cashier",
+            Role::Supervisor => "supervisor",
+            Role::Manager => "manager",
+            Role::Owner => "owner",
+        }
+    }
+
+    /// The role with this name, if there is one.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == name)
+    }
+
     /// Managers and owners approve what cashiers may not do alone.
     pub fn is_manager(self) -> bool {
         self >= Role::Manager
@@ -129,5 +147,11 @@ mod tests {
         let hash = PinHash::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA").expect("phc");
         assert_eq!(format!("{hash:?}"), "PinHash(***)");
         assert!(Role::Owner.is_manager() && !Role::Supervisor.is_manager());
+        for role in Role::ALL {
+            let json = serde_json::to_value(role).expect("serialises");
+            assert_eq!(json, serde_json::Value::String(role.as_str().into()));
+            assert_eq!(Role::from_name(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::from_name("chef"), None);
     }
 }

@@ -85,7 +85,7 @@ impl Store {
 
     /// Adds or replaces a member of staff. The outbox op carries no PIN hash.
     pub async fn put_staff(&self, staff: &Staff, w: &Write<'_>) -> Result<()> {
-        let role = role_name(staff.role);
+        let role = staff.role.as_str();
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -120,7 +120,7 @@ impl Store {
                 Ok(Staff {
                     id: StaffId::new(id).map_err(corrupt)?,
                     name,
-                    role: parse_role(&role)?,
+                    role: Role::from_name(&role).ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
                     pin_hash: PinHash::new(hash).map_err(corrupt)?,
                 })
             })
@@ -154,24 +154,5 @@ impl Store {
             .fetch_one(&mut inner.conn)
             .await?;
         Ok(count)
-    }
-}
-
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Cashier => "cashier",
-        Role::Supervisor => "supervisor",
-        Role::Manager => "manager",
-        Role::Owner => "owner",
-    }
-}
-
-fn parse_role(text: &str) -> Result<Role> {
-    match text {
-        "cashier" => Ok(Role::Cashier),
-        "supervisor" => Ok(Role::Supervisor),
-        "manager" => Ok(Role::Manager),
-        "owner" => Ok(Role::Owner),
-        other => Err(Error::Corrupt(format!("unknown role {other:?}"))),
     }
 }
