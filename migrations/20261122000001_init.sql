@@ -74,19 +74,46 @@ CREATE TABLE order_events (
     PRIMARY KEY (order_id, version)
 ) WITHOUT ROWID;
 
--- Payments, one row per attempt. Only status 'succeeded' counts as paid.
+-- Payments, one row per attempt, kept up to date as the attempt moves on (the order's history has every
+-- step). Only status 'succeeded' counts as paid. The fee is what the payment cost the restaurant.
 CREATE TABLE payments (
-    id          TEXT    NOT NULL PRIMARY KEY,
-    order_id    TEXT    NOT NULL REFERENCES orders (id),
-    tender      TEXT    NOT NULL,
-    status      TEXT    NOT NULL,
-    amount      INTEGER NOT NULL,
-    tendered    INTEGER NOT NULL,
-    change      INTEGER NOT NULL,
-    staff_id    TEXT    NOT NULL,
-    at          INTEGER NOT NULL
-);
+    id              TEXT    NOT NULL PRIMARY KEY,
+    order_id        TEXT    NOT NULL REFERENCES orders (id),
+    idempotency_key TEXT    NOT NULL,
+    tender          TEXT    NOT NULL CHECK (tender IN ('cash', 'card', 'pay_by_bank')),
+    status          TEXT    NOT NULL CHECK (status IN ('pending', 'authorized', 'succeeded', 'failed', 'cancelled')),
+    amount          INTEGER NOT NULL CHECK (amount > 0),
+    tip             INTEGER NOT NULL CHECK (tip >= 0),
+    tendered        INTEGER NOT NULL,
+    change          INTEGER NOT NULL CHECK (change >= 0),
+    fee_processing  INTEGER NOT NULL,
+    fee_platform    INTEGER NOT NULL,
+    split_seq       INTEGER,
+    split_part      INTEGER,
+    provider_ref    TEXT,
+    note            TEXT,
+    staff_id        TEXT    NOT NULL,
+    at              INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE INDEX payments_by_order ON payments (order_id);
+
+-- Refunds, one row per refund, kept up to date like payments. Always with a reason and an approver.
+CREATE TABLE refunds (
+    id              TEXT    NOT NULL PRIMARY KEY,
+    order_id        TEXT    NOT NULL REFERENCES orders (id),
+    payment_id      TEXT    NOT NULL REFERENCES payments (id),
+    idempotency_key TEXT    NOT NULL,
+    tender          TEXT    NOT NULL,
+    status          TEXT    NOT NULL CHECK (status IN ('pending', 'authorized', 'succeeded', 'failed', 'cancelled')),
+    amount          INTEGER NOT NULL CHECK (amount > 0),
+    reason          TEXT    NOT NULL CHECK (length(reason) > 0),
+    provider_ref    TEXT,
+    staff_id        TEXT    NOT NULL,
+    approved_by     TEXT    NOT NULL,
+    at              INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+) WITHOUT ROWID;
 
 -- The offline queue for the cloud: one row per state change, written in the same transaction as the change.
 -- seq is per device, starts at 1 and has no gaps.
@@ -114,6 +141,12 @@ CREATE TRIGGER orders_never_deleted BEFORE DELETE ON orders
 BEGIN SELECT RAISE(ABORT, 'orders are never deleted'); END;
 CREATE TRIGGER payments_never_deleted BEFORE DELETE ON payments
 BEGIN SELECT RAISE(ABORT, 'payments are never deleted'); END;
+CREATE TRIGGER payments_facts_fixed BEFORE UPDATE OF id, order_id, idempotency_key, tender, amount, tip, staff_id, at ON payments
+BEGIN SELECT RAISE(ABORT, 'a payment''s amount, tender and key never change'); END;
+CREATE TRIGGER refunds_never_deleted BEFORE DELETE ON refunds
+BEGIN SELECT RAISE(ABORT, 'refunds are never deleted'); END;
+CREATE TRIGGER refunds_facts_fixed BEFORE UPDATE OF id, order_id, payment_id, idempotency_key, amount, reason, approved_by ON refunds
+BEGIN SELECT RAISE(ABORT, 'a refund''s amount, reason and approver never change'); END;
 CREATE TRIGGER outbox_append_only_d BEFORE DELETE ON outbox
 BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;
 CREATE TRIGGER outbox_append_only_u BEFORE UPDATE OF seq, op_id, op_type, payload ON outbox

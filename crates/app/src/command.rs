@@ -43,6 +43,111 @@ pub enum DiscountInput {
     },
 }
 
+/// A manager's approval given in place: their PIN (and optionally who they are), typed on the overlay
+/// without logging the cashier out. Not needed when a manager is the one logged in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalInput {
+    /// The manager's PIN.
+    pub pin: String,
+    /// The manager's staff id, to skip trying every manager.
+    #[serde(default)]
+    #[ts(optional)]
+    pub staff: Option<String>,
+}
+
+/// The guest's tip choice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TipInput {
+    /// No tip.
+    #[serde(deserialize_with = "no_fields")]
+    None,
+    /// A percentage of the tip base, in basis points (1000 = 10 %).
+    Percent {
+        /// The rate.
+        rate_bp: u32,
+    },
+    /// An amount in minor units.
+    Amount {
+        /// The amount.
+        #[ts(type = "number")]
+        amount: i64,
+    },
+}
+
+/// How to split the bill.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SplitInput {
+    /// Into equal parts (extra pennies to the earlier parts).
+    Even {
+        /// 2 to 20.
+        parts: u32,
+    },
+    /// Into parts of these amounts (minor units), adding up to what is due.
+    ByAmount {
+        /// 2 to 20 amounts.
+        #[ts(type = "number[]")]
+        amounts: Vec<i64>,
+    },
+    /// By item: each line to one part, or shared by weight (1, 1, 1 for a starter shared by three).
+    ByItem {
+        /// 2 to 20.
+        parts: u32,
+        /// One entry per line that is not void.
+        items: Vec<ItemShareInput>,
+    },
+}
+
+/// Who has a line in a split by item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct ItemShareInput {
+    /// Line number.
+    pub line: u32,
+    /// One weight per part; 0 = not this part's. They add up to 1–20.
+    pub weights: Vec<u32>,
+}
+
+/// A tender that goes through a payment provider.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderTender {
+    /// Card, Apple Pay or Tap to Pay.
+    Card,
+    /// Open Banking pay-by-bank.
+    PayByBank,
+}
+
+/// What the payment simulator should do with an attempt (dev mode and tests; the real providers ignore
+/// it). The names follow the card provider's test cards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SimOutcome {
+    /// Approved.
+    #[default]
+    Approve,
+    /// Declined by the issuer (`card_declined`).
+    Decline,
+    /// Declined for lack of funds (`insufficient_funds`).
+    InsufficientFunds,
+    /// Needs the customer to authenticate (`requires_action`); approved when next checked.
+    RequiresAction,
+    /// The provider takes the money but the answer never arrives (a timeout); checking finds it succeeded.
+    Timeout,
+}
+
+/// A line to refund.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RefundLineInput {
+    /// Line number.
+    pub line: u32,
+    /// How many of it.
+    pub quantity: u32,
+}
+
 /// Kitchen progress a member of staff can set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -190,6 +295,10 @@ pub enum Command {
         line: u32,
         /// Why.
         reason: String,
+        /// A manager's approval, unless a manager is logged in.
+        #[serde(default)]
+        #[ts(optional)]
+        approval: Option<ApprovalInput>,
     },
     /// Set (or clear, with `null`) a line discount.
     SetLineDiscount {
@@ -201,6 +310,10 @@ pub enum Command {
         line: u32,
         /// The discount, or null to clear.
         discount: Option<DiscountInput>,
+        /// A manager's approval, for a discount above the approval threshold.
+        #[serde(default)]
+        #[ts(optional)]
+        approval: Option<ApprovalInput>,
     },
     /// Set (or clear, with `null`) the order discount.
     SetOrderDiscount {
@@ -210,6 +323,10 @@ pub enum Command {
         order: Option<String>,
         /// The discount, or null to clear.
         discount: Option<DiscountInput>,
+        /// A manager's approval, for a discount above the approval threshold.
+        #[serde(default)]
+        #[ts(optional)]
+        approval: Option<ApprovalInput>,
     },
     /// Remove the service charge (a reason is required) or restore it.
     SetServiceCharge {
@@ -223,6 +340,10 @@ pub enum Command {
         #[serde(default)]
         #[ts(optional)]
         reason: Option<String>,
+        /// A manager's approval, for removing it (when the settings require one).
+        #[serde(default)]
+        #[ts(optional)]
+        approval: Option<ApprovalInput>,
     },
     /// Switch between dine-in and takeaway, or move table.
     SetOrderType {
@@ -271,8 +392,9 @@ pub enum Command {
     /// Orders not yet completed or cancelled.
     #[serde(deserialize_with = "no_fields")]
     OpenOrders,
-    /// Take a cash payment. Change is given for anything above the balance; when the balance reaches
-    /// zero the order completes.
+    /// Take a cash payment. Change is given for anything above what is due; when the balance reaches
+    /// zero the order completes. With `tip`, that much of the cash is kept as a tip (the guest said
+    /// "keep the change").
     TakeCash {
         /// The order (default: current).
         #[serde(default)]
@@ -281,7 +403,124 @@ pub enum Command {
         /// What the guest handed over, in minor units.
         #[ts(type = "number")]
         tendered: i64,
+        /// The tip kept from it, in minor units.
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        tip: Option<i64>,
+        /// The part of a split bill it pays.
+        #[serde(default)]
+        #[ts(optional)]
+        part: Option<u32>,
     },
+    /// Take a card or pay-by-bank payment: the attempt is saved (pending) before the provider is called,
+    /// then the provider's answer is saved. The reply shows the attempt's outcome; a decline is an
+    /// answer, not an error.
+    Pay {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Card or pay-by-bank.
+        tender: ProviderTender,
+        /// What it settles (default: all that is due on the order or the part).
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        amount: Option<i64>,
+        /// The guest's tip.
+        #[serde(default)]
+        #[ts(optional)]
+        tip: Option<TipInput>,
+        /// The part of a split bill it pays.
+        #[serde(default)]
+        #[ts(optional)]
+        part: Option<u32>,
+        /// What the simulator should do (dev mode and tests).
+        #[serde(default)]
+        #[ts(optional)]
+        simulate: Option<SimOutcome>,
+    },
+    /// Ask the provider again about a pending attempt (after a timeout, or once the customer has
+    /// authenticated) and record the answer.
+    CheckPayment {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// The payment id.
+        payment: String,
+    },
+    /// Cancel a pending attempt, at the provider and on the order.
+    CancelPayment {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// The payment id.
+        payment: String,
+    },
+    /// Split the bill, or clear the split with `null`.
+    SplitBill {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// How, or null.
+        split: Option<SplitInput>,
+    },
+    /// Say who served the order: they share its tips and service charge equally.
+    SetServers {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Staff ids.
+        staff: Vec<String>,
+    },
+    /// Refund a payment of a completed order, by amount or by lines, to its original tender. Needs a
+    /// reason and a manager's approval.
+    Refund {
+        /// The completed order.
+        order: String,
+        /// The payment to refund.
+        payment: String,
+        /// An amount in minor units, or leave out and give `lines`.
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        amount: Option<i64>,
+        /// Lines and quantities, or leave out and give `amount`.
+        #[serde(default)]
+        #[ts(optional)]
+        lines: Option<Vec<RefundLineInput>>,
+        /// Why.
+        reason: String,
+        /// A manager's approval, unless a manager is logged in.
+        #[serde(default)]
+        #[ts(optional)]
+        approval: Option<ApprovalInput>,
+    },
+    /// What each payment method would cost the restaurant on this bill (or on `amount`), and what
+    /// pay-by-bank saves.
+    FeeQuote {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// An amount instead of the order's balance.
+        #[serde(default)]
+        #[ts(optional, type = "number")]
+        amount: Option<i64>,
+    },
+    /// Completed and cancelled orders, newest first (for refunds and reprints).
+    RecentOrders {
+        /// How many (default 20, at most 100).
+        #[serde(default)]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
+    /// Resume or safely abandon every payment and refund attempt left pending (the till does this when
+    /// it starts).
+    #[serde(deserialize_with = "no_fields")]
+    RecoverPayments,
     /// Complete an order whose balance is zero (e.g. fully discounted).
     Complete {
         /// The order (default: current).
@@ -341,6 +580,15 @@ impl Command {
             Command::ShowOrder { .. } => "show_order",
             Command::OpenOrders => "open_orders",
             Command::TakeCash { .. } => "take_cash",
+            Command::Pay { .. } => "pay",
+            Command::CheckPayment { .. } => "check_payment",
+            Command::CancelPayment { .. } => "cancel_payment",
+            Command::SplitBill { .. } => "split_bill",
+            Command::SetServers { .. } => "set_servers",
+            Command::Refund { .. } => "refund",
+            Command::FeeQuote { .. } => "fee_quote",
+            Command::RecentOrders { .. } => "recent_orders",
+            Command::RecoverPayments => "recover_payments",
             Command::Complete { .. } => "complete",
             Command::Cancel { .. } => "cancel",
             Command::History { .. } => "history",

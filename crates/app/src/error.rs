@@ -50,11 +50,19 @@ pub enum ErrorCode {
     Storage,
     /// No database or no menu yet.
     NotInitialised,
+    /// A manager's approval (PIN) is needed, or the PIN given is not a manager's.
+    ApprovalRequired,
+    /// A split-bill rule: parts, amounts or line shares.
+    SplitRule,
+    /// A refund rule: more than can be refunded, not a completed order, or not a succeeded payment.
+    RefundRule,
+    /// The guest cannot be charged the payment fee (UK surcharging ban).
+    SurchargeBanned,
 }
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::InvalidInput,
         ErrorCode::NotLoggedIn,
         ErrorCode::WrongPin,
@@ -75,6 +83,10 @@ impl ErrorCode {
         ErrorCode::Conflict,
         ErrorCode::Storage,
         ErrorCode::NotInitialised,
+        ErrorCode::ApprovalRequired,
+        ErrorCode::SplitRule,
+        ErrorCode::RefundRule,
+        ErrorCode::SurchargeBanned,
     ];
 
     /// The code as written in JSON.
@@ -100,6 +112,10 @@ impl ErrorCode {
             ErrorCode::Conflict => "conflict",
             ErrorCode::Storage => "storage",
             ErrorCode::NotInitialised => "not_initialised",
+            ErrorCode::ApprovalRequired => "approval_required",
+            ErrorCode::SplitRule => "split_rule",
+            ErrorCode::RefundRule => "refund_rule",
+            ErrorCode::SurchargeBanned => "surcharge_banned",
         }
     }
 }
@@ -141,8 +157,9 @@ impl From<Core> for AppError {
             | Core::NoParts
             | Core::NegativeWeight
             | Core::InvalidId { .. }
-            | Core::InvalidDate(_)
-            | Core::InvalidField { .. } => ErrorCode::InvalidInput,
+            | Core::InvalidDate(_) => ErrorCode::InvalidInput,
+            Core::InvalidField { field: "split", .. } => ErrorCode::SplitRule,
+            Core::InvalidField { .. } => ErrorCode::InvalidInput,
             Core::InvalidPin => ErrorCode::WrongPin,
             Core::InvalidCatalog(_) => ErrorCode::InvalidMenu,
             Core::UnknownProduct(_) | Core::UnknownLine(_) => ErrorCode::NotFound,
@@ -167,7 +184,19 @@ impl From<Core> for AppError {
             Core::OrderHasPayments
             | Core::TotalBelowPaid { .. }
             | Core::BalanceDue { .. }
-            | Core::InvalidPaymentAmount => ErrorCode::PaymentRule,
+            | Core::InvalidPaymentAmount
+            | Core::Overpayment { .. }
+            | Core::TipExceedsTendered
+            | Core::TipsDisabled
+            | Core::PaymentInFlight { .. }
+            | Core::InvalidPaymentMove { .. }
+            | Core::NotAProviderTender(_)
+            | Core::PartRequired { .. } => ErrorCode::PaymentRule,
+            Core::UnknownPayment(_) | Core::UnknownRefund(_) | Core::UnknownPart(_) => ErrorCode::NotFound,
+            Core::SplitAmountsMismatch { .. } | Core::LineNotAssigned(_) => ErrorCode::SplitRule,
+            Core::ApprovalRequired(_) => ErrorCode::ApprovalRequired,
+            Core::RefundTooLarge { .. } | Core::RefundNotAllowed => ErrorCode::RefundRule,
+            Core::SurchargeBanned => ErrorCode::SurchargeBanned,
         };
         AppError::new(code, e.to_string())
     }

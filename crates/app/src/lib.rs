@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod clock;
 pub mod command;
 pub mod error;
+pub mod provider;
 pub mod setup;
 mod till;
 pub mod view;

@@ -18,7 +18,7 @@ use std::{collections::HashMap, path::Path, sync::Arc};
 
 use fynlo_core::{
     catalog::Catalog,
-    ids::{LineNo, ModifierId, OrderId, PaymentId, ProductId, VariantId},
+    ids::{LineNo, ModifierId, OrderId, PaymentId, ProductId, StaffId, VariantId},
     order::{Ctx, LineChange, LineRequest, OpenOrder, Order, OrderCommand, OrderEvent, OrderState},
     settings::Restaurant,
     staff::{Pin, Staff},
@@ -28,15 +28,17 @@ use fynlo_core::{
 use fynlo_store::{Recorded, Store, Write};
 
 mod input;
+mod pay;
 
 use input::{check_alias, course_of, discount_of, kind_of};
 
 use crate::{
     auth,
-    command::{Command, KitchenStatus, OrderKindInput},
+    command::{ApprovalInput, Command, KitchenStatus, OrderKindInput},
     error::{AppError, ErrorCode},
+    provider::{PaymentProvider, SimulatedProvider},
     setup,
-    view::{HistoryView, MenuView, OrderView, OrdersView, Reply, SessionView, StaffView},
+    view::{HistoryView, MenuView, OrderView, OrdersView, RecoveryView, Reply, SessionView, StaffView},
 };
 
 /// Wrong PINs are counted over this window (lockout itself comes with staff management).
@@ -56,6 +58,10 @@ pub struct Till {
     drafts: HashMap<OrderId, Draft>,
     /// The last order number given out per business day.
     numbers: HashMap<BusinessDate, u32>,
+    /// The card and pay-by-bank provider.
+    provider: Arc<dyn PaymentProvider>,
+    /// What recovery found when the till opened.
+    recovered: RecoveryView,
 }
 
 /// An open order as this till knows it: its latest state and the events since it was last saved.
@@ -73,6 +79,10 @@ fn saves_at_once(event: &OrderEvent) -> bool {
     matches!(
         event,
         OrderEvent::PaymentRecorded { .. }
+            | OrderEvent::PaymentStarted { .. }
+            | OrderEvent::PaymentUpdated { .. }
+            | OrderEvent::RefundStarted { .. }
+            | OrderEvent::RefundUpdated { .. }
             | OrderEvent::Completed
             | OrderEvent::Cancelled { .. }
             | OrderEvent::SentToKitchen { .. }
@@ -91,10 +101,27 @@ struct Session {
 }
 
 impl Till {
-    /// Opens the till database at `path`.
+    /// Opens the till database at `path`, with the payment simulator keeping its records beside it
+    /// (`<database>.sim-provider.json`), and resumes or abandons any payment left in flight.
     pub async fn open(path: &Path, clock: Arc<dyn Clock>, ids: Arc<dyn IdSource>) -> Result<Till, AppError> {
         let store = Store::open(path).await?;
-        Till::with_store(store, clock, ids).await
+        let mut sim = path.as_os_str().to_owned();
+        sim.push(".sim-provider.json");
+        let provider = Arc::new(SimulatedProvider::at(Path::new(&sim)));
+        let mut till = Till::with_store(store, clock, ids).await?.with_provider(provider);
+        till.recovered = till.recover().await?;
+        Ok(till)
+    }
+
+    /// Uses another payment provider.
+    pub fn with_provider(mut self, provider: Arc<dyn PaymentProvider>) -> Till {
+        self.provider = provider;
+        self
+    }
+
+    /// What recovery found when the till opened: attempts resumed or abandoned.
+    pub fn recovered(&self) -> &RecoveryView {
+        &self.recovered
     }
 
     /// Runs a till on an open store.
@@ -119,6 +146,8 @@ impl Till {
             session: Session::default(),
             drafts: HashMap::new(),
             numbers: HashMap::new(),
+            provider: Arc::new(SimulatedProvider::in_memory()),
+            recovered: RecoveryView { attempts: Vec::new() },
         })
     }
 
@@ -229,33 +258,59 @@ impl Till {
                 .await
             }
             Command::RemoveLine { order, line } => self.run(order, OrderCommand::RemoveLine(LineNo::new(line))).await,
-            Command::VoidLine { order, line, reason } => {
-                self.run(
+            Command::VoidLine {
+                order,
+                line,
+                reason,
+                approval,
+            } => {
+                let approver = self.approver(approval).await?;
+                self.run_approved(
                     order,
                     OrderCommand::VoidLine {
                         line: LineNo::new(line),
                         reason,
                     },
+                    approver,
                 )
                 .await
             }
-            Command::SetLineDiscount { order, line, discount } => {
+            Command::SetLineDiscount {
+                order,
+                line,
+                discount,
+                approval,
+            } => {
                 let discount = discount.map(discount_of).transpose()?;
-                self.run(
+                let approver = self.approver(approval).await?;
+                self.run_approved(
                     order,
                     OrderCommand::SetLineDiscount {
                         line: LineNo::new(line),
                         discount,
                     },
+                    approver,
                 )
                 .await
             }
-            Command::SetOrderDiscount { order, discount } => {
+            Command::SetOrderDiscount {
+                order,
+                discount,
+                approval,
+            } => {
                 let discount = discount.map(discount_of).transpose()?;
-                self.run(order, OrderCommand::SetOrderDiscount(discount)).await
+                let approver = self.approver(approval).await?;
+                self.run_approved(order, OrderCommand::SetOrderDiscount(discount), approver)
+                    .await
             }
-            Command::SetServiceCharge { order, enabled, reason } => {
-                self.run(order, OrderCommand::SetServiceCharge { enabled, reason })
+            Command::SetServiceCharge {
+                order,
+                enabled,
+                reason,
+                approval,
+            } => {
+                let approver = self.approver(approval).await?;
+                self.run_approved(order, OrderCommand::SetServiceCharge { enabled, reason }, approver)
                     .await
             }
             Command::SetOrderType { order, kind } => self.run(order, OrderCommand::SetKind(kind_of(kind))).await,
@@ -284,16 +339,75 @@ impl Till {
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Reply::Orders(OrdersView { orders: views }))
             }
-            Command::TakeCash { order, tendered } => {
+            Command::TakeCash {
+                order,
+                tendered,
+                tip,
+                part,
+            } => {
                 let payment = PaymentId::from_uuid(self.ids.new_id());
                 self.run(
                     order,
                     OrderCommand::TakeCash {
                         payment,
                         tendered: Minor::new(tendered),
+                        tip: Minor::new(tip.unwrap_or(0)),
+                        part,
                     },
                 )
                 .await
+            }
+            Command::Pay {
+                order,
+                tender,
+                amount,
+                tip,
+                part,
+                simulate,
+            } => self.pay(order, tender, amount, tip, part, simulate).await,
+            Command::CheckPayment { order, payment } => self.check_payment(order, &payment, false).await,
+            Command::CancelPayment { order, payment } => self.check_payment(order, &payment, true).await,
+            Command::SplitBill { order, split } => {
+                let plan = split.map(input::split_of).transpose()?;
+                self.run(order, OrderCommand::SetSplit(plan)).await
+            }
+            Command::SetServers { order, staff } => {
+                let mut servers = Vec::with_capacity(staff.len());
+                for id in staff {
+                    let found = self
+                        .staff
+                        .iter()
+                        .find(|s| s.id.as_str() == id)
+                        .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no member of staff {id:?}")))?;
+                    servers.push(found.id.clone());
+                }
+                self.run(order, OrderCommand::SetServers(servers)).await
+            }
+            Command::Refund {
+                order,
+                payment,
+                amount,
+                lines,
+                reason,
+                approval,
+            } => self.refund(&order, &payment, amount, lines, reason, approval).await,
+            Command::FeeQuote { order, amount } => self.fee_quote(order, amount).await,
+            Command::RecentOrders { limit } => {
+                self.save().await?;
+                let limit = limit.unwrap_or(20);
+                if !(1..=100).contains(&limit) {
+                    return Err(AppError::invalid("limit must be 1 to 100"));
+                }
+                let orders = self.store.recent_orders(limit).await?;
+                let views = orders
+                    .iter()
+                    .map(|o| OrderView::new(o, self.alias_of(o.id()), true))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Reply::Orders(OrdersView { orders: views }))
+            }
+            Command::RecoverPayments => {
+                self.save().await?;
+                Ok(Reply::Recovered(self.recover().await?))
             }
             Command::Complete { order } => self.run(order, OrderCommand::Complete).await,
             Command::Cancel { order, reason } => self.run(order, OrderCommand::Cancel { reason }).await,
@@ -356,10 +470,7 @@ impl Till {
         }
         // Switching to a new order saves the one being worked on.
         self.save().await?;
-        let ctx = Ctx {
-            at: self.clock.now(),
-            staff,
-        };
+        let ctx = Ctx::new(self.clock.now(), staff);
         let date = self.clock.business_date();
         let number = match self.numbers.get(&date) {
             Some(last) => last + 1,
@@ -468,11 +579,26 @@ impl Till {
     /// saved at once when the world acts on them (see [`saves_at_once`]). If saving fails, the command is
     /// undone: the till answers with the error and the order is as it was.
     async fn run(&mut self, order: Option<String>, command: OrderCommand) -> Result<Reply, AppError> {
+        let me = self.require_staff()?;
+        // A manager logged in approves their own commands.
+        let approver = me.role.can_approve().then(|| me.id.clone());
+        self.run_approved(order, command, approver).await
+    }
+
+    /// Runs an order command with a manager's approval (checked by [`Till::approver`]).
+    async fn run_approved(
+        &mut self,
+        order: Option<String>,
+        command: OrderCommand,
+        approver: Option<StaffId>,
+    ) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
         let id = self.resolve(order.as_deref())?;
         let ctx = Ctx {
             at: self.clock.now(),
             staff,
+            approver,
+            approvals: self.restaurant.approvals,
         };
         self.load(id).await?;
         let alias = self.alias_of(id);
@@ -508,6 +634,51 @@ impl Till {
             _ => {}
         }
         Ok(Reply::Order(Box::new(view)))
+    }
+
+    /// The manager approving a command: the member of staff logged in when they are a manager or owner,
+    /// or the manager whose PIN was typed on the approval overlay. A wrong PIN is recorded like one at
+    /// login; a PIN of someone who cannot approve is refused.
+    async fn approver(&mut self, approval: Option<ApprovalInput>) -> Result<Option<StaffId>, AppError> {
+        let me = self.require_staff()?;
+        if me.role.can_approve() {
+            return Ok(Some(me.id.clone()));
+        }
+        let Some(approval) = approval else {
+            return Ok(None);
+        };
+        let candidates: Vec<Staff> = self
+            .staff
+            .iter()
+            .filter(|s| approval.staff.as_deref().is_none_or(|id| s.id.as_str() == id))
+            .cloned()
+            .collect();
+        let found = Pin::new(&approval.pin)
+            .map_err(AppError::from)
+            .and_then(|pin| auth::find_staff(&candidates, &pin).cloned());
+        match found {
+            Ok(member) if member.role.can_approve() => Ok(Some(member.id)),
+            Ok(member) => Err(AppError::new(
+                ErrorCode::ApprovalRequired,
+                format!("{} cannot approve this: a manager's PIN is needed", member.name),
+            )),
+            Err(e) if e.code == ErrorCode::WrongPin => {
+                let now = self.clock.now();
+                let system = setup::system_staff();
+                let w = Write {
+                    at: now,
+                    staff: &system,
+                    ids: self.ids.as_ref(),
+                };
+                let since = Timestamp::from_millis(now.millis() - PIN_WINDOW_MS);
+                let count = self.store.record_pin_failure(since, &w).await?;
+                Err(AppError::new(
+                    ErrorCode::WrongPin,
+                    format!("wrong manager PIN ({count} wrong in the last 15 minutes)"),
+                ))
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn require_staff(&self) -> Result<&Staff, AppError> {

@@ -3,10 +3,12 @@
 
 use fynlo_core::{
     catalog::VatClass,
+    fees::{Fee, FeeQuote},
     order::{Discount, DiscountKind, Line, Order, OrderKind},
-    payment::Payment,
-    pricing::Totals,
+    payment::{Payment, Refund},
+    pricing::{Totals, VatTotal},
     settings::ServiceChargeKind,
+    split::{Part, SplitPlan},
     staff::Staff,
     Result as CoreResult,
 };
@@ -15,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod menu;
-pub use menu::{CategoryView, MenuView, ModifierGroupView, ModifierView, ProductView, VariantView};
+pub use menu::{CategoryView, MenuView, ModifierGroupView, ModifierView, ProductView, TipsView, VariantView};
 
 /// An amount in integer minor units (pence). Always an integer; never a float.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -43,6 +45,81 @@ pub enum Reply {
     Menu(MenuView),
     /// An order's history.
     History(HistoryView),
+    /// What each payment method would cost.
+    FeeQuote(FeeQuoteView),
+    /// Payment attempts resumed or abandoned.
+    Recovered(RecoveryView),
+}
+
+/// What each payment method would cost the restaurant on one charge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FeeQuoteView {
+    /// The charge.
+    pub amount: Amount,
+    /// One row per method.
+    pub methods: Vec<FeeRowView>,
+    /// Card fee less pay-by-bank fee.
+    pub pay_by_bank_saves: Amount,
+    /// The guest pays the fee (never for GBP).
+    pub customer_pays_fee: bool,
+}
+
+/// One method's fee.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FeeRowView {
+    /// cash, card or pay_by_bank.
+    pub tender: String,
+    /// The processor's part.
+    pub processing: Amount,
+    /// The platform's part.
+    pub platform: Amount,
+    /// Both.
+    pub total: Amount,
+}
+
+impl FeeQuoteView {
+    /// Builds the view of a quote.
+    pub fn new(q: &FeeQuote, customer_pays_fee: bool) -> CoreResult<FeeQuoteView> {
+        Ok(FeeQuoteView {
+            amount: q.amount.into(),
+            methods: q
+                .methods
+                .iter()
+                .map(|(t, f)| {
+                    Ok(FeeRowView {
+                        tender: t.as_str().into(),
+                        processing: f.processing.into(),
+                        platform: f.platform.into(),
+                        total: f.total()?.into(),
+                    })
+                })
+                .collect::<CoreResult<_>>()?,
+            pay_by_bank_saves: q.pay_by_bank_saves.into(),
+            customer_pays_fee,
+        })
+    }
+}
+
+/// What `recover_payments` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecoveryView {
+    /// One row per attempt looked at.
+    pub attempts: Vec<RecoveredView>,
+}
+
+/// One attempt looked at on recovery.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RecoveredView {
+    /// The order.
+    pub order: String,
+    /// The payment or refund id.
+    pub id: String,
+    /// payment or refund.
+    pub kind: String,
+    /// Its state now.
+    pub status: String,
+    /// What was found.
+    pub note: String,
 }
 
 /// Who is logged in.
@@ -237,21 +314,33 @@ pub struct ServiceChargeView {
     pub removed_reason: Option<String>,
 }
 
-/// A payment.
+/// A payment attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PaymentView {
     /// Id.
     pub id: String,
-    /// Tender: cash.
+    /// cash, card or pay_by_bank.
     pub tender: String,
-    /// Status: succeeded, …
+    /// pending, authorized, succeeded, failed or cancelled.
     pub status: String,
     /// Applied to the bill.
     pub amount: Amount,
-    /// Handed over.
+    /// The tip on top.
+    pub tip: Amount,
+    /// Handed over (cash) or charged (amount + tip).
     pub tendered: Amount,
     /// Change given.
     pub change: Amount,
+    /// What it cost the restaurant (processing + platform), once succeeded.
+    pub fee: Amount,
+    /// The part of the split bill it pays.
+    pub part: Option<u32>,
+    /// The provider's id.
+    pub provider_ref: Option<String>,
+    /// Why it failed, or what the provider waits for.
+    pub note: Option<String>,
+    /// What can still be refunded on it.
+    pub refundable: Amount,
     /// Who took it.
     pub staff: String,
     /// When (ms since epoch).
@@ -290,8 +379,22 @@ pub struct OrderView {
     pub service_charge: ServiceChargeView,
     /// Totals.
     pub totals: TotalsView,
-    /// Payments.
+    /// Payment attempts, failed ones included.
     pub payments: Vec<PaymentView>,
+    /// Refunds.
+    pub refunds: Vec<RefundView>,
+    /// unpaid, partly_paid, paid, partly_refunded or refunded.
+    pub payment_state: String,
+    /// Tips on succeeded payments.
+    pub tips: Amount,
+    /// Refunded so far.
+    pub refunded: Amount,
+    /// Held by attempts waiting for their provider.
+    pub in_flight: Amount,
+    /// The split bill, if split.
+    pub split: Option<SplitView>,
+    /// Who served it (they share tips and service charge).
+    pub servers: Vec<GratuityView>,
     /// Who opened it.
     pub opened_by: String,
     /// When (ms since epoch).
@@ -308,6 +411,163 @@ pub struct OrderView {
     /// True when every change to this order is saved in the database. Edits to an order being built are
     /// saved together at the next payment, kitchen send, park, switch of order or logout.
     pub saved: bool,
+}
+
+/// A refund.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RefundView {
+    /// Id.
+    pub id: String,
+    /// The payment refunded.
+    pub payment: String,
+    /// Its tender.
+    pub tender: String,
+    /// pending, succeeded or failed.
+    pub status: String,
+    /// How much.
+    pub amount: Amount,
+    /// Lines given back (line number and quantity).
+    pub lines: Vec<RefundLineView>,
+    /// Why.
+    pub reason: String,
+    /// Who.
+    pub staff: String,
+    /// The manager who approved it.
+    pub approved_by: String,
+    /// When (ms since epoch).
+    #[ts(type = "number")]
+    pub at: i64,
+}
+
+/// A line given back in a refund.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RefundLineView {
+    /// Line number.
+    pub line: u32,
+    /// How many.
+    pub quantity: u32,
+    /// Its amount.
+    pub amount: Amount,
+}
+
+/// A member of staff's share of the order's tips and service charge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GratuityView {
+    /// Staff id.
+    pub staff: String,
+    /// Share of tips.
+    pub tips: Amount,
+    /// Share of service charge.
+    pub service_charge: Amount,
+}
+
+/// A split bill.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SplitView {
+    /// even, by_amount or by_item.
+    pub method: String,
+    /// Already paid when the split was made.
+    pub settled: Amount,
+    /// The parts.
+    pub parts: Vec<PartView>,
+}
+
+/// One part of a split bill, with everything its receipt needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PartView {
+    /// 1, 2, 3…
+    pub no: u32,
+    /// Its share of each line.
+    pub lines: Vec<PartLineView>,
+    /// Before discounts.
+    pub gross: Amount,
+    /// Its share of discounts.
+    pub discount: Amount,
+    /// Its share of service charge.
+    pub service_charge: Amount,
+    /// Its share of VAT by rate.
+    pub vat: Vec<VatView>,
+    /// What it owes.
+    pub total: Amount,
+    /// Paid on it.
+    pub paid: Amount,
+    /// Held by attempts in progress on it.
+    pub in_flight: Amount,
+    /// Still due on it.
+    pub due: Amount,
+    /// Tips on it.
+    pub tips: Amount,
+}
+
+/// A part's share of one line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PartLineView {
+    /// Line number.
+    pub line: u32,
+    /// This part's weight of it…
+    #[ts(type = "number")]
+    pub weight: u64,
+    /// …out of this.
+    #[ts(type = "number")]
+    pub of: u64,
+    /// Before discounts.
+    pub gross: Amount,
+    /// Discount share.
+    pub discount: Amount,
+    /// After discounts.
+    pub net: Amount,
+    /// Service charge share.
+    pub service_charge: Amount,
+}
+
+fn vat_view(v: &VatTotal) -> VatView {
+    VatView {
+        class: vat_name(v.class),
+        rate_bp: v.rate.get(),
+        gross: v.gross.into(),
+        vat: v.vat.into(),
+        net: v.net.into(),
+    }
+}
+
+fn part_view(order: &Order, p: &Part) -> CoreResult<PartView> {
+    let (paid, held) = order.part_payments(p.no)?;
+    let tips = fynlo_core::Minor::sum(
+        order
+            .payments()
+            .iter()
+            .filter(|x| {
+                x.counts()
+                    && x.part.map(|r| r.part) == Some(p.no)
+                    && order.split().map(|s| s.seq) == x.part.map(|r| r.split)
+            })
+            .map(|x| x.tip),
+    )?;
+    Ok(PartView {
+        no: p.no,
+        lines: p
+            .lines
+            .iter()
+            .map(|l| PartLineView {
+                line: l.line.get(),
+                weight: l.weight,
+                of: l.of,
+                gross: l.gross.into(),
+                discount: l.discount.into(),
+                net: l.net.into(),
+                service_charge: l.service_charge.into(),
+            })
+            .collect(),
+        gross: p.gross.into(),
+        discount: p.discount.into(),
+        service_charge: p.service_charge.into(),
+        vat: p.vat.iter().map(vat_view).collect(),
+        total: p.total.into(),
+        paid: paid.into(),
+        in_flight: held.into(),
+        due: p.total.checked_sub(paid)?.checked_sub(held)?.into(),
+        tips: tips.into(),
+    })
 }
 
 /// Open orders.
@@ -399,23 +659,47 @@ impl OrderView {
                 order_discount: totals.order_discount.into(),
                 after_discounts: totals.after_discounts.into(),
                 service_charge: totals.service_charge.into(),
-                vat: totals
-                    .vat
-                    .iter()
-                    .map(|v| VatView {
-                        class: vat_name(v.class),
-                        rate_bp: v.rate.get(),
-                        gross: v.gross.into(),
-                        vat: v.vat.into(),
-                        net: v.net.into(),
-                    })
-                    .collect(),
+                vat: totals.vat.iter().map(vat_view).collect(),
                 vat_total: totals.vat_total.into(),
                 total: totals.total.into(),
                 paid: paid.into(),
                 balance: totals.total.checked_sub(paid)?.into(),
             },
-            payments: order.payments().iter().map(payment_view).collect(),
+            payments: order
+                .payments()
+                .iter()
+                .map(|p| payment_view(order, p))
+                .collect::<CoreResult<_>>()?,
+            refunds: order.refunds().iter().map(refund_view).collect(),
+            payment_state: text(&order.payment_state()?),
+            tips: order.tips()?.into(),
+            refunded: order.refunded()?.into(),
+            in_flight: order.in_flight()?.into(),
+            split: match (order.split(), order.bill()?) {
+                (Some(split), Some(bill)) => Some(SplitView {
+                    method: match split.plan {
+                        SplitPlan::Even { .. } => "even".into(),
+                        SplitPlan::ByAmount { .. } => "by_amount".into(),
+                        SplitPlan::ByItem { .. } => "by_item".into(),
+                    },
+                    settled: split.settled.into(),
+                    parts: bill
+                        .parts
+                        .iter()
+                        .map(|p| part_view(order, p))
+                        .collect::<CoreResult<_>>()?,
+                }),
+                _ => None,
+            },
+            servers: order
+                .gratuity()?
+                .into_iter()
+                .map(|g| GratuityView {
+                    staff: g.staff.to_string(),
+                    tips: g.tips.into(),
+                    service_charge: g.service_charge.into(),
+                })
+                .collect(),
             opened_by: order.opened_by().to_string(),
             opened_at: order.opened_at().millis(),
             updated_at: order.updated_at().millis(),
@@ -468,16 +752,46 @@ fn line_view(order: &Order, line: &Line, totals: &Totals) -> CoreResult<LineView
     })
 }
 
-fn payment_view(p: &Payment) -> PaymentView {
-    PaymentView {
+fn payment_view(order: &Order, p: &Payment) -> CoreResult<PaymentView> {
+    let fee: Fee = p.fee;
+    Ok(PaymentView {
         id: p.id.to_string(),
-        tender: text(&p.tender),
-        status: text(&p.status),
+        tender: p.tender.as_str().into(),
+        status: p.status.as_str().into(),
         amount: p.amount.into(),
+        tip: p.tip.into(),
         tendered: p.tendered.into(),
         change: p.change.into(),
+        fee: fee.total()?.into(),
+        part: p.part.map(|r| r.part),
+        provider_ref: p.provider_ref.clone(),
+        note: p.note.clone(),
+        refundable: order.refundable(p)?.into(),
         staff: p.staff.to_string(),
         at: p.at.millis(),
+    })
+}
+
+fn refund_view(r: &Refund) -> RefundView {
+    RefundView {
+        id: r.id.to_string(),
+        payment: r.payment.to_string(),
+        tender: r.tender.as_str().into(),
+        status: r.status.as_str().into(),
+        amount: r.amount.into(),
+        lines: r
+            .lines
+            .iter()
+            .map(|l| RefundLineView {
+                line: l.line.get(),
+                quantity: l.quantity,
+                amount: l.amount.into(),
+            })
+            .collect(),
+        reason: r.reason.clone(),
+        staff: r.staff.to_string(),
+        approved_by: r.approved_by.to_string(),
+        at: r.at.millis(),
     }
 }
 

@@ -39,9 +39,11 @@ const MENU: &str = r##"{
 }"##;
 
 fn order_of_30_lines(catalog: &Catalog) -> Order {
+    let staff = StaffId::new("bench").expect("valid id");
+    // The bench acts as a manager: its discounts are above the approval threshold.
     let ctx = Ctx {
-        at: Timestamp::from_millis(0),
-        staff: StaffId::new("bench").expect("valid id"),
+        approver: Some(staff.clone()),
+        ..Ctx::new(Timestamp::from_millis(0), staff)
     };
     let open = OpenOrder {
         id: OrderId::from_uuid(Uuid::from_u128(1)),

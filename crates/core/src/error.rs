@@ -5,6 +5,7 @@ use crate::{
     ids::{LineNo, ModifierGroupId, ModifierId, ProductId, VariantId},
     money::Currency,
     order::OrderState,
+    payment::PaymentStatus,
 };
 
 /// Everything the core can refuse.
@@ -206,4 +207,76 @@ pub enum Error {
     /// A payment amount of zero or less.
     #[error("a payment must be more than zero")]
     InvalidPaymentAmount,
+    /// More than is due was asked of a tender that cannot give change.
+    #[error("{amount} (minor units) is more than the {due} due; only cash can be overpaid (as change)")]
+    Overpayment {
+        /// What was asked.
+        amount: i64,
+        /// What is due.
+        due: i64,
+    },
+    /// Cash handed over does not cover the tip asked to be kept from it.
+    #[error("the cash handed over does not cover the tip")]
+    TipExceedsTendered,
+    /// Tips are switched off in the settings.
+    #[error("tips are switched off in the settings")]
+    TipsDisabled,
+    /// A payment is waiting for its provider, so the order cannot change that way yet.
+    #[error("a payment of {amount} (minor units) is still in progress: finish or cancel it first")]
+    PaymentInFlight {
+        /// What it holds.
+        amount: i64,
+    },
+    /// No such payment on the order.
+    #[error("the order has no payment {0}")]
+    UnknownPayment(String),
+    /// No such refund on the order.
+    #[error("the order has no refund {0}")]
+    UnknownRefund(String),
+    /// A payment or refund cannot move between these states.
+    #[error("a payment cannot go from {from:?} to {to:?}")]
+    InvalidPaymentMove {
+        /// The state now.
+        from: PaymentStatus,
+        /// The state asked for.
+        to: PaymentStatus,
+    },
+    /// Cash is taken with `take_cash`, not through a provider.
+    #[error("{0} is not taken through a payment provider")]
+    NotAProviderTender(&'static str),
+    /// The bill is split, so a payment must say which part it pays.
+    #[error("the bill is split into {parts} parts: say which part this pays")]
+    PartRequired {
+        /// How many parts.
+        parts: u32,
+    },
+    /// No such part in the current split.
+    #[error("the split has no part {0}")]
+    UnknownPart(u32),
+    /// The split's amounts do not add up to what is due.
+    #[error("the parts add up to {sum} but {due} (minor units) is due")]
+    SplitAmountsMismatch {
+        /// What the parts add up to.
+        sum: i64,
+        /// What is due.
+        due: i64,
+    },
+    /// A split by item leaves a line with nobody.
+    #[error("line {0} is not given to any part")]
+    LineNotAssigned(LineNo),
+    /// The action needs a manager's approval.
+    #[error("{0} needs a manager's approval")]
+    ApprovalRequired(&'static str),
+    /// A refund larger than what can still be refunded.
+    #[error("at most {max} (minor units) can be refunded on that payment")]
+    RefundTooLarge {
+        /// The most that can still be refunded.
+        max: i64,
+    },
+    /// Refunds are made on completed orders.
+    #[error("refunds are made on completed orders")]
+    RefundNotAllowed,
+    /// The fee cannot be passed to the guest here.
+    #[error("the guest cannot be charged the payment fee: UK law bans surcharging consumers for card and electronic payments (Consumer Rights (Payment Surcharges) Regulations 2012, as amended 2018)")]
+    SurchargeBanned,
 }

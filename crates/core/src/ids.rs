@@ -101,6 +101,10 @@ uuid_id!(
     PaymentId
 );
 uuid_id!(
+    /// A refund, made on the device before any provider is called.
+    RefundId
+);
+uuid_id!(
     /// A till: one per installation, made when its database is created.
     DeviceId
 );

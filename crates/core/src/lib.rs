@@ -7,6 +7,7 @@
 pub mod allocate;
 pub mod catalog;
 pub mod error;
+pub mod fees;
 pub mod ids;
 pub mod money;
 pub mod order;
@@ -14,8 +15,10 @@ pub mod payment;
 pub mod pricing;
 pub mod rate;
 pub mod settings;
+pub mod split;
 pub mod staff;
 pub mod time;
+pub mod tips;
 
 pub use error::Error;
 pub use money::{Currency, Minor, Money};

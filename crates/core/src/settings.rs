@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{BasisPoints, Currency, Error, Result};
+use crate::{fees::FeeSchedule, tips::TipPolicy, BasisPoints, Currency, Error, Result};
 
 /// Whether a service charge is optional for the guest (and so outside the scope of VAT) or a condition of
 /// the meal (and so standard-rated).
@@ -55,6 +55,39 @@ pub struct Restaurant {
     /// Service charge rule.
     #[serde(default)]
     pub service_charge: ServiceChargePolicy,
+    /// Tip settings.
+    #[serde(default)]
+    pub tips: TipPolicy,
+    /// What each payment method costs the restaurant.
+    #[serde(default)]
+    pub fees: FeeSchedule,
+    /// Add the payment fee to what the guest pays. Off by default, and refused for GBP: UK law bans
+    /// surcharging consumers for card and most electronic payments.
+    #[serde(default)]
+    pub customer_pays_fee: bool,
+    /// What needs a manager's approval.
+    #[serde(default)]
+    pub approvals: ApprovalPolicy,
+}
+
+/// What needs a manager's approval (a manager's PIN in place, or a manager logged in). Voids of lines
+/// sent to the kitchen and refunds always do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApprovalPolicy {
+    /// A discount above this share of what it applies to needs approval (10 % = 1000).
+    pub discount_over: BasisPoints,
+    /// Removing the service charge needs approval.
+    pub service_charge_removal: bool,
+}
+
+impl Default for ApprovalPolicy {
+    fn default() -> Self {
+        ApprovalPolicy {
+            discount_over: BasisPoints::new(1000),
+            service_charge_removal: true,
+        }
+    }
 }
 
 impl Restaurant {
@@ -85,6 +118,10 @@ impl Restaurant {
             return field("vat_number", "must be GB followed by 9 or 12 digits");
         }
         BasisPoints::fraction(self.service_charge.rate.get())?;
+        BasisPoints::fraction(self.approvals.discount_over.get())?;
+        self.tips.validate()?;
+        self.fees.validate()?;
+        crate::fees::check_customer_pays_fee(self.customer_pays_fee, self.currency)?;
         Ok(())
     }
 }

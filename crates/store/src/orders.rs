@@ -2,9 +2,9 @@
 //! and the outbox rows — all written in one transaction, in one round trip, each time an order is saved.
 
 use fynlo_core::{
-    ids::{OrderId, StaffId},
+    ids::{OrderId, PaymentId, RefundId, StaffId},
     order::{Order, OrderEvent, OrderKind},
-    payment::Payment,
+    payment::{Payment, Refund},
     time::{BusinessDate, IdSource, Timestamp},
 };
 use serde::Serialize;
@@ -116,6 +116,34 @@ impl Store {
             .collect()
     }
 
+    /// Completed and cancelled orders, newest first.
+    pub async fn recent_orders(&self, limit: u32) -> Result<Vec<Order>> {
+        let mut inner = self.inner.lock().await;
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT snapshot FROM orders WHERE state IN ('completed', 'cancelled') ORDER BY updated_at DESC, number DESC LIMIT ?",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&mut inner.conn)
+        .await?;
+        rows.into_iter()
+            .map(|(json,)| serde_json::from_str(&json).map_err(Error::from))
+            .collect()
+    }
+
+    /// Orders with a payment or refund attempt still waiting for its provider.
+    pub async fn orders_with_attempts_in_flight(&self) -> Result<Vec<OrderId>> {
+        let mut inner = self.inner.lock().await;
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT order_id FROM payments WHERE status IN ('pending', 'authorized') \
+             UNION SELECT order_id FROM refunds WHERE status IN ('pending', 'authorized') ORDER BY 1",
+        )
+        .fetch_all(&mut inner.conn)
+        .await?;
+        rows.into_iter()
+            .map(|(id,)| OrderId::parse(&id).map_err(|e| Error::Corrupt(format!("order id {id:?}: {e}"))))
+            .collect()
+    }
+
     /// Every order of a business day, by number.
     pub async fn orders_on(&self, date: &BusinessDate) -> Result<Vec<Order>> {
         let mut inner = self.inner.lock().await;
@@ -166,7 +194,7 @@ fn kind_columns(kind: &OrderKind) -> (&'static str, Option<&str>) {
 /// transaction — all sent to SQLite in one round trip (sqlx runs every statement of a query string in
 /// turn, binding `?` parameters in order). The text depends only on the shape of the save (new or not,
 /// how many events and payments), so sqlx's statement cache holds the few that occur.
-fn save_sql(new: bool, events: usize, payments: usize) -> String {
+fn save_sql(new: bool, events: usize, payments: usize, refunds: usize) -> String {
     let mut sql = String::from("BEGIN IMMEDIATE; ");
     if new {
         sql.push_str(
@@ -192,10 +220,26 @@ fn save_sql(new: bool, events: usize, payments: usize) -> String {
     }
     if payments > 0 {
         sql.push_str(
-            "INSERT INTO payments (id, order_id, tender, status, amount, tendered, change, staff_id, at) VALUES ",
+            "INSERT INTO payments (id, order_id, idempotency_key, tender, status, amount, tip, tendered, change, \
+             fee_processing, fee_platform, split_seq, split_part, provider_ref, note, staff_id, at, updated_at) VALUES ",
         );
-        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?)"; payments].join(", "));
-        sql.push_str("; ");
+        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; payments].join(", "));
+        sql.push_str(
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, fee_processing = excluded.fee_processing, \
+             fee_platform = excluded.fee_platform, provider_ref = excluded.provider_ref, note = excluded.note, \
+             updated_at = excluded.updated_at; ",
+        );
+    }
+    if refunds > 0 {
+        sql.push_str(
+            "INSERT INTO refunds (id, order_id, payment_id, idempotency_key, tender, status, amount, reason, \
+             provider_ref, staff_id, approved_by, at, updated_at) VALUES ",
+        );
+        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"; refunds].join(", "));
+        sql.push_str(
+            " ON CONFLICT (id) DO UPDATE SET status = excluded.status, provider_ref = excluded.provider_ref, \
+             updated_at = excluded.updated_at; ",
+        );
     }
     sql.push_str("COMMIT;");
     sql
@@ -214,14 +258,31 @@ async fn record(
     let next_seq = inner.next_seq(device).await?;
     let base = order.version() - events.len() as u64;
     let id = order.id().to_string();
-    let payments: Vec<&Payment> = events
+    // Payment and refund rows touched by this save, as they now stand on the order.
+    let mut touched_payments: Vec<PaymentId> = Vec::new();
+    let mut touched_refunds: Vec<RefundId> = Vec::new();
+    for r in events {
+        match &r.event {
+            OrderEvent::PaymentRecorded { payment } | OrderEvent::PaymentStarted { payment } => {
+                touched_payments.push(payment.id)
+            }
+            OrderEvent::PaymentUpdated { payment, .. } => touched_payments.push(*payment),
+            OrderEvent::RefundStarted { refund } => touched_refunds.push(refund.id),
+            OrderEvent::RefundUpdated { refund, .. } => touched_refunds.push(*refund),
+            _ => {}
+        }
+    }
+    let payments: Vec<&Payment> = order
+        .payments()
         .iter()
-        .filter_map(|r| match &r.event {
-            OrderEvent::PaymentRecorded { payment } => Some(payment),
-            _ => None,
-        })
+        .filter(|p| touched_payments.contains(&p.id))
         .collect();
-    let sql = save_sql(new, events.len(), payments.len());
+    let refunds: Vec<&Refund> = order
+        .refunds()
+        .iter()
+        .filter(|r| touched_refunds.contains(&r.id))
+        .collect();
+    let sql = save_sql(new, events.len(), payments.len(), refunds.len());
     let (kind, table) = kind_columns(order.kind());
     let total = order.totals()?.total.get();
     let paid = order.paid()?.get();
@@ -289,27 +350,43 @@ async fn record(
             .bind(op.to_string())
             .bind(recorded.at.millis());
     }
+    let now = order.updated_at().millis();
     for payment in payments {
         query = query
             .bind(payment.id.to_string())
             .bind(id.clone())
-            .bind(
-                serde_json::to_value(payment.tender)?
-                    .as_str()
-                    .unwrap_or("unknown")
-                    .to_owned(),
-            )
-            .bind(
-                serde_json::to_value(payment.status)?
-                    .as_str()
-                    .unwrap_or("unknown")
-                    .to_owned(),
-            )
+            .bind(payment.idempotency_key.clone())
+            .bind(payment.tender.as_str())
+            .bind(payment.status.as_str())
             .bind(payment.amount.get())
+            .bind(payment.tip.get())
             .bind(payment.tendered.get())
             .bind(payment.change.get())
+            .bind(payment.fee.processing.get())
+            .bind(payment.fee.platform.get())
+            .bind(payment.part.map(|p| i64::from(p.split)))
+            .bind(payment.part.map(|p| i64::from(p.part)))
+            .bind(payment.provider_ref.clone())
+            .bind(payment.note.clone())
             .bind(payment.staff.as_str().to_owned())
-            .bind(payment.at.millis());
+            .bind(payment.at.millis())
+            .bind(now);
+    }
+    for refund in refunds {
+        query = query
+            .bind(refund.id.to_string())
+            .bind(id.clone())
+            .bind(refund.payment.to_string())
+            .bind(refund.idempotency_key.clone())
+            .bind(refund.tender.as_str())
+            .bind(refund.status.as_str())
+            .bind(refund.amount.get())
+            .bind(refund.reason.clone())
+            .bind(refund.provider_ref.clone())
+            .bind(refund.staff.as_str().to_owned())
+            .bind(refund.approved_by.as_str().to_owned())
+            .bind(refund.at.millis())
+            .bind(now);
     }
     let result = query.execute(&mut inner.conn).await;
     let Err(error) = result else {

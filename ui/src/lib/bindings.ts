@@ -105,7 +105,11 @@ line: number,
 /**
  * Why.
  */
-reason: string, } | { "cmd": "set_line_discount", 
+reason: string, 
+/**
+ * A manager's approval, unless a manager is logged in.
+ */
+approval?: ApprovalInput, } | { "cmd": "set_line_discount", 
 /**
  * The order (default: current).
  */
@@ -117,7 +121,11 @@ line: number,
 /**
  * The discount, or null to clear.
  */
-discount: DiscountInput | null, } | { "cmd": "set_order_discount", 
+discount: DiscountInput | null, 
+/**
+ * A manager's approval, for a discount above the approval threshold.
+ */
+approval?: ApprovalInput, } | { "cmd": "set_order_discount", 
 /**
  * The order (default: current).
  */
@@ -125,7 +133,11 @@ order?: string,
 /**
  * The discount, or null to clear.
  */
-discount: DiscountInput | null, } | { "cmd": "set_service_charge", 
+discount: DiscountInput | null, 
+/**
+ * A manager's approval, for a discount above the approval threshold.
+ */
+approval?: ApprovalInput, } | { "cmd": "set_service_charge", 
 /**
  * The order (default: current).
  */
@@ -137,7 +149,11 @@ enabled: boolean,
 /**
  * Why it is removed.
  */
-reason?: string, } | { "cmd": "set_order_type", 
+reason?: string, 
+/**
+ * A manager's approval, for removing it (when the settings require one).
+ */
+approval?: ApprovalInput, } | { "cmd": "set_order_type", 
 /**
  * The order (default: current).
  */
@@ -177,7 +193,107 @@ order?: string,
 /**
  * What the guest handed over, in minor units.
  */
-tendered: number, } | { "cmd": "complete", 
+tendered: number, 
+/**
+ * The tip kept from it, in minor units.
+ */
+tip?: number, 
+/**
+ * The part of a split bill it pays.
+ */
+part?: number, } | { "cmd": "pay", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Card or pay-by-bank.
+ */
+tender: ProviderTender, 
+/**
+ * What it settles (default: all that is due on the order or the part).
+ */
+amount?: number, 
+/**
+ * The guest's tip.
+ */
+tip?: TipInput, 
+/**
+ * The part of a split bill it pays.
+ */
+part?: number, 
+/**
+ * What the simulator should do (dev mode and tests).
+ */
+simulate?: SimOutcome, } | { "cmd": "check_payment", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * The payment id.
+ */
+payment: string, } | { "cmd": "cancel_payment", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * The payment id.
+ */
+payment: string, } | { "cmd": "split_bill", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * How, or null.
+ */
+split: SplitInput | null, } | { "cmd": "set_servers", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Staff ids.
+ */
+staff: Array<string>, } | { "cmd": "refund", 
+/**
+ * The completed order.
+ */
+order: string, 
+/**
+ * The payment to refund.
+ */
+payment: string, 
+/**
+ * An amount in minor units, or leave out and give `lines`.
+ */
+amount?: number, 
+/**
+ * Lines and quantities, or leave out and give `amount`.
+ */
+lines?: Array<RefundLineInput>, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * A manager's approval, unless a manager is logged in.
+ */
+approval?: ApprovalInput, } | { "cmd": "fee_quote", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * An amount instead of the order's balance.
+ */
+amount?: number, } | { "cmd": "recent_orders", 
+/**
+ * How many (default 20, at most 100).
+ */
+limit?: number, } | { "cmd": "recover_payments" } | { "cmd": "complete", 
 /**
  * The order (default: current).
  */
@@ -227,7 +343,7 @@ export type KitchenStatus = "preparing" | "ready" | "served";
 
 export type CourseInput = "starter" | "main" | "dessert";
 
-export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised";
+export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised" | "approval_required" | "split_rule" | "refund_rule" | "surcharge_banned";
 
 export type AppError = { 
 /**
@@ -241,7 +357,7 @@ message: string, };
 
 export type Amount = number;
 
-export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView;
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "recovered" } & RecoveryView;
 
 export type SessionView = { 
 /**
@@ -493,11 +609,11 @@ export type PaymentView = {
  */
 id: string, 
 /**
- * Tender: cash.
+ * cash, card or pay_by_bank.
  */
 tender: string, 
 /**
- * Status: succeeded, …
+ * pending, authorized, succeeded, failed or cancelled.
  */
 status: string, 
 /**
@@ -505,13 +621,37 @@ status: string,
  */
 amount: Amount, 
 /**
- * Handed over.
+ * The tip on top.
+ */
+tip: Amount, 
+/**
+ * Handed over (cash) or charged (amount + tip).
  */
 tendered: Amount, 
 /**
  * Change given.
  */
 change: Amount, 
+/**
+ * What it cost the restaurant (processing + platform), once succeeded.
+ */
+fee: Amount, 
+/**
+ * The part of the split bill it pays.
+ */
+part: number | null, 
+/**
+ * The provider's id.
+ */
+provider_ref: string | null, 
+/**
+ * Why it failed, or what the provider waits for.
+ */
+note: string | null, 
+/**
+ * What can still be refunded on it.
+ */
+refundable: Amount, 
 /**
  * Who took it.
  */
@@ -579,9 +719,37 @@ service_charge: ServiceChargeView,
  */
 totals: TotalsView, 
 /**
- * Payments.
+ * Payment attempts, failed ones included.
  */
 payments: Array<PaymentView>, 
+/**
+ * Refunds.
+ */
+refunds: Array<RefundView>, 
+/**
+ * unpaid, partly_paid, paid, partly_refunded or refunded.
+ */
+payment_state: string, 
+/**
+ * Tips on succeeded payments.
+ */
+tips: Amount, 
+/**
+ * Refunded so far.
+ */
+refunded: Amount, 
+/**
+ * Held by attempts waiting for their provider.
+ */
+in_flight: Amount, 
+/**
+ * The split bill, if split.
+ */
+split: SplitView | null, 
+/**
+ * Who served it (they share tips and service charge).
+ */
+servers: Array<GratuityView>, 
 /**
  * Who opened it.
  */
@@ -667,6 +835,18 @@ currency: string,
  * Menu version.
  */
 version: number, 
+/**
+ * Tip settings for the tip prompt.
+ */
+tips: TipsView, 
+/**
+ * A discount above this (basis points of what it applies to) needs a manager.
+ */
+discount_approval_over_bp: number, 
+/**
+ * Removing the service charge needs a manager.
+ */
+service_charge_removal_needs_approval: boolean, 
 /**
  * Categories in order.
  */

@@ -1,15 +1,48 @@
 //! Turning the command set's input types into the core's types, with the checks that belong to input.
 
 use fynlo_core::{
-    ids::OrderId,
+    ids::{LineNo, OrderId},
     order::{Course, Discount, DiscountKind, OrderKind},
+    split::{ItemShare, SplitPlan},
+    tips::TipChoice,
     BasisPoints, Minor,
 };
 
 use crate::{
-    command::{CourseInput, DiscountInput, OrderKindInput},
+    command::{CourseInput, DiscountInput, OrderKindInput, SplitInput, TipInput},
     error::{AppError, ErrorCode},
 };
+
+pub(super) fn split_of(split: SplitInput) -> Result<SplitPlan, AppError> {
+    Ok(match split {
+        SplitInput::Even { parts } => SplitPlan::Even { parts },
+        SplitInput::ByAmount { amounts } => SplitPlan::ByAmount {
+            amounts: amounts.into_iter().map(Minor::new).collect(),
+        },
+        SplitInput::ByItem { parts, items } => SplitPlan::ByItem {
+            parts,
+            items: items
+                .into_iter()
+                .map(|i| ItemShare {
+                    line: LineNo::new(i.line),
+                    weights: i.weights,
+                })
+                .collect(),
+        },
+    })
+}
+
+pub(super) fn tip_of(tip: Option<TipInput>) -> Result<TipChoice, AppError> {
+    Ok(match tip {
+        None | Some(TipInput::None) => TipChoice::None,
+        Some(TipInput::Percent { rate_bp }) => TipChoice::Percent {
+            rate: BasisPoints::fraction(rate_bp)?,
+        },
+        Some(TipInput::Amount { amount }) => TipChoice::Amount {
+            amount: Minor::new(amount),
+        },
+    })
+}
 
 pub(super) fn check_alias(alias: &str) -> Result<(), AppError> {
     let ok = !alias.is_empty()

@@ -20,12 +20,31 @@ pub struct MenuView {
     /// Menu version.
     #[ts(type = "number")]
     pub version: i64,
+    /// Tip settings for the tip prompt.
+    pub tips: TipsView,
+    /// A discount above this (basis points of what it applies to) needs a manager.
+    pub discount_approval_over_bp: u32,
+    /// Removing the service charge needs a manager.
+    pub service_charge_removal_needs_approval: bool,
     /// Categories in order.
     pub categories: Vec<CategoryView>,
     /// Modifier groups.
     pub modifier_groups: Vec<ModifierGroupView>,
     /// Products in order.
     pub products: Vec<ProductView>,
+}
+
+/// Tip settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TipsView {
+    /// Offer tips.
+    pub enabled: bool,
+    /// Preset percentages in basis points.
+    pub presets_bp: Vec<u32>,
+    /// Custom percentage or amount allowed.
+    pub custom: bool,
+    /// after_discounts or before_discounts.
+    pub base: String,
 }
 
 /// A category.
@@ -121,6 +140,14 @@ impl MenuView {
             vat_number: restaurant.vat_number.clone(),
             currency: restaurant.currency.code().into(),
             version,
+            tips: TipsView {
+                enabled: restaurant.tips.enabled,
+                presets_bp: restaurant.tips.presets.iter().map(|p| p.get()).collect(),
+                custom: restaurant.tips.custom,
+                base: text(&restaurant.tips.base),
+            },
+            discount_approval_over_bp: restaurant.approvals.discount_over.get(),
+            service_charge_removal_needs_approval: restaurant.approvals.service_charge_removal,
             categories: data
                 .categories
                 .iter()

@@ -128,16 +128,20 @@ async fn a_locked_till_refuses_every_order_command() {
         r#"{"cmd": "add_line", "sku": "MN01"}"#.to_owned(),
         format!(r#"{{"cmd": "change_line", "order": "{id}", "line": 1, "quantity": 2}}"#),
         format!(r#"{{"cmd": "remove_line", "order": "{id}", "line": 1}}"#),
-        format!(r#"{{"cmd": "void_line", "order": "{id}", "line": 1, "reason": "x"}}"#),
+        format!(
+            r#"{{"cmd": "void_line", "order": "{id}", "line": 1, "reason": "x", "approval": {{"pin": "2468", "staff": "priya"}}}}"#
+        ),
         format!(
             r#"{{"cmd": "set_line_discount", "order": "{id}", "line": 1,
-                 "discount": {{"type": "percent", "rate_bp": 5000, "reason": "friend"}}}}"#
+                 "discount": {{"type": "percent", "rate_bp": 5000, "reason": "friend"}}, "approval": {{"pin": "2468", "staff": "priya"}}}}"#
         ),
         format!(
             r#"{{"cmd": "set_order_discount", "order": "{id}",
-                 "discount": {{"type": "fixed", "amount": 500, "reason": "friend"}}}}"#
+                 "discount": {{"type": "fixed", "amount": 500, "reason": "friend"}}, "approval": {{"pin": "2468", "staff": "priya"}}}}"#
         ),
-        format!(r#"{{"cmd": "set_service_charge", "order": "{id}", "enabled": false, "reason": "x"}}"#),
+        format!(
+            r#"{{"cmd": "set_service_charge", "order": "{id}", "enabled": false, "reason": "x", "approval": {{"pin": "2468", "staff": "priya"}}}}"#
+        ),
         format!(r#"{{"cmd": "set_order_type", "order": "{id}", "kind": {{"type": "takeaway"}}}}"#),
         format!(r#"{{"cmd": "send_to_kitchen", "order": "{id}"}}"#),
         format!(r#"{{"cmd": "set_status", "order": "{id}", "status": "served"}}"#),

@@ -20,10 +20,10 @@ pub const EXAMPLES: [&str; 23] = [
         "quantity": 2, "note": "no salt", "course": "main", "seat": 3}"#,
     r#"{"cmd": "change_line", "line": 1, "quantity": 3, "clear": ["note", "seat"]}"#,
     r#"{"cmd": "remove_line", "line": 2}"#,
-    r#"{"cmd": "void_line", "line": 1, "reason": "sent in error"}"#,
+    r#"{"cmd": "void_line", "line": 1, "reason": "sent in error", "approval": {"pin": "2468", "staff": "priya"}}"#,
     r#"{"cmd": "set_line_discount", "line": 1, "discount": {"type": "percent", "rate_bp": 1000, "reason": "staff"}}"#,
     r#"{"cmd": "set_order_discount", "discount": null}"#,
-    r#"{"cmd": "set_service_charge", "enabled": false, "reason": "long wait"}"#,
+    r#"{"cmd": "set_service_charge", "enabled": false, "reason": "long wait", "approval": {"pin": "2468", "staff": "priya"}}"#,
     r#"{"cmd": "set_order_type", "kind": {"type": "takeaway"}}"#,
     r#"{"cmd": "send_to_kitchen"}"#,
     r#"{"cmd": "set_status", "status": "ready"}"#,
@@ -89,6 +89,7 @@ fn fields_arrive_with_their_types() {
                 rate_bp: 1000,
                 reason: "staff".into()
             }),
+            approval: None,
         }
     );
     assert_eq!(
@@ -99,6 +100,7 @@ fn fields_arrive_with_their_types() {
                 amount: 250,
                 reason: "voucher".into()
             }),
+            approval: None,
         }
     );
     assert_eq!(
@@ -141,7 +143,7 @@ fn unknown_commands_fields_and_bad_values_do_not_parse() {
         r#"{"cmd": "set_order_discount", "discount": {"type": "fixed", "amount": 1, "reason": "x", "by": "jo"}}"#,
         // Required fields missing.
         r#"{"cmd": "login"}"#,
-        r#"{"cmd": "void_line", "line": 1}"#,
+        r#"{"cmd": "void_line", "line": 1, "approval": {"pin": "2468", "staff": "priya"}}"#,
         r#"{"cmd": "resume"}"#,
         r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "4"}}"#,
         // Wrong types and values: amounts are integer pence, never decimals or text.

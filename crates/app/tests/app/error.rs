@@ -23,7 +23,7 @@ async fn scene() -> Fixture {
         r#"{"cmd": "add_line", "product": "lager", "variant": "pint"}"#,
         r#"{"cmd": "send_to_kitchen"}"#,
         r#"{"cmd": "add_line", "product": "chips"}"#,
-        r#"{"cmd": "void_line", "line": 2, "reason": "spilt"}"#,
+        r#"{"cmd": "void_line", "line": 2, "reason": "spilt", "approval": {"pin": "2468", "staff": "priya"}}"#,
         r#"{"cmd": "set_status", "status": "ready"}"#,
         r#"{"cmd": "open_order", "kind": {"type": "takeaway"}, "alias": "empty"}"#,
         r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "2", "covers": 1}, "alias": "paid"}"#,
@@ -35,7 +35,7 @@ async fn scene() -> Fixture {
         r#"{"cmd": "take_cash", "tendered": 295}"#,
         r#"{"cmd": "open_order", "kind": {"type": "takeaway"}, "alias": "free"}"#,
         r#"{"cmd": "add_line", "sku": "SF01"}"#,
-        r#"{"cmd": "set_order_discount", "discount": {"type": "percent", "rate_bp": 10000, "reason": "on the house"}}"#,
+        r#"{"cmd": "set_order_discount", "discount": {"type": "percent", "rate_bp": 10000, "reason": "on the house"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         r#"{"cmd": "open_order", "kind": {"type": "takeaway"}, "alias": "parked"}"#,
         r#"{"cmd": "add_line", "sku": "SF01"}"#,
         r#"{"cmd": "park"}"#,
@@ -80,7 +80,7 @@ async fn unknown_orders_products_and_lines_are_not_found() {
             r#"{"cmd": "add_line", "order": "a", "barcode": "0000000000000"}"#,
             r#"{"cmd": "change_line", "order": "a", "line": 99, "quantity": 2}"#,
             r#"{"cmd": "remove_line", "order": "a", "line": 99}"#,
-            r#"{"cmd": "void_line", "order": "a", "line": 99, "reason": "x"}"#,
+            r#"{"cmd": "void_line", "order": "a", "line": 99, "reason": "x", "approval": {"pin": "2468", "staff": "priya"}}"#,
             r#"{"cmd": "set_line_discount", "order": "a", "line": 99, "discount": null}"#,
         ],
     )
@@ -200,14 +200,14 @@ async fn discounts_beyond_their_amount_are_refused() {
         &[
             // Chips are £4.00.
             r#"{"cmd": "set_line_discount", "order": "a", "line": 3,
-                "discount": {"type": "fixed", "amount": 401, "reason": "cold"}}"#,
+                "discount": {"type": "fixed", "amount": 401, "reason": "cold"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
             r#"{"cmd": "set_line_discount", "order": "a", "line": 3,
-                "discount": {"type": "percent", "rate_bp": 10001, "reason": "cold"}}"#,
+                "discount": {"type": "percent", "rate_bp": 10001, "reason": "cold"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
             r#"{"cmd": "set_line_discount", "order": "a", "line": 3,
                 "discount": {"type": "fixed", "amount": -1, "reason": "cold"}}"#,
             // The live lines come to £30.00.
             r#"{"cmd": "set_order_discount", "order": "a",
-                "discount": {"type": "fixed", "amount": 3001, "reason": "complaint"}}"#,
+                "discount": {"type": "fixed", "amount": 3001, "reason": "complaint"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         ],
     )
     .await;
@@ -215,7 +215,7 @@ async fn discounts_beyond_their_amount_are_refused() {
     let a = f
         .order(
             r#"{"cmd": "set_line_discount", "order": "a", "line": 3,
-                "discount": {"type": "fixed", "amount": 400, "reason": "cold"}}"#,
+                "discount": {"type": "fixed", "amount": 400, "reason": "cold"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         )
         .await;
     assert_eq!(a.lines[2].net.0, 0);
@@ -228,11 +228,11 @@ async fn missing_reasons_are_refused() {
         &mut f,
         ReasonRequired,
         &[
-            r#"{"cmd": "void_line", "order": "a", "line": 1, "reason": "  "}"#,
-            r#"{"cmd": "set_service_charge", "order": "a", "enabled": false}"#,
-            r#"{"cmd": "set_service_charge", "order": "a", "enabled": false, "reason": ""}"#,
+            r#"{"cmd": "void_line", "order": "a", "line": 1, "reason": "  ", "approval": {"pin": "2468", "staff": "priya"}}"#,
+            r#"{"cmd": "set_service_charge", "order": "a", "enabled": false, "approval": {"pin": "2468", "staff": "priya"}}"#,
+            r#"{"cmd": "set_service_charge", "order": "a", "enabled": false, "reason": "", "approval": {"pin": "2468", "staff": "priya"}}"#,
             r#"{"cmd": "cancel", "order": "empty", "reason": ""}"#,
-            r#"{"cmd": "set_order_discount", "order": "a", "discount": {"type": "percent", "rate_bp": 1000, "reason": " "}}"#,
+            r#"{"cmd": "set_order_discount", "order": "a", "discount": {"type": "percent", "rate_bp": 1000, "reason": " "}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         ],
     )
     .await;
@@ -299,9 +299,9 @@ async fn sent_and_void_lines_are_locked() {
             r#"{"cmd": "remove_line", "order": "a", "line": 1}"#,
             r#"{"cmd": "change_line", "order": "a", "line": 1, "quantity": 2}"#,
             // Line 3 was not sent: remove it instead.
-            r#"{"cmd": "void_line", "order": "a", "line": 3, "reason": "wrong table"}"#,
+            r#"{"cmd": "void_line", "order": "a", "line": 3, "reason": "wrong table", "approval": {"pin": "2468", "staff": "priya"}}"#,
             // Line 2 is void already.
-            r#"{"cmd": "void_line", "order": "a", "line": 2, "reason": "again"}"#,
+            r#"{"cmd": "void_line", "order": "a", "line": 2, "reason": "again", "approval": {"pin": "2468", "staff": "priya"}}"#,
             r#"{"cmd": "remove_line", "order": "a", "line": 2}"#,
             r#"{"cmd": "change_line", "order": "a", "line": 2, "note": "x"}"#,
             r#"{"cmd": "set_line_discount", "order": "a", "line": 2, "discount": null}"#,
@@ -354,9 +354,9 @@ async fn payment_rules_are_kept() {
             r#"{"cmd": "cancel", "order": "paid", "reason": "left"}"#,
             // The total may never fall below the £2.00 already paid.
             r#"{"cmd": "set_order_discount", "order": "paid",
-                "discount": {"type": "percent", "rate_bp": 10000, "reason": "complaint"}}"#,
+                "discount": {"type": "percent", "rate_bp": 10000, "reason": "complaint"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
             r#"{"cmd": "set_line_discount", "order": "paid", "line": 1,
-                "discount": {"type": "fixed", "amount": 400, "reason": "complaint"}}"#,
+                "discount": {"type": "fixed", "amount": 400, "reason": "complaint"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         ],
     )
     .await;
@@ -385,7 +385,7 @@ async fn a_locked_till_says_not_logged_in_before_anything_else() {
             r#"{"cmd": "add_line", "order": "a", "sku": "MN01", "variant": "bad id"}"#,
             r#"{"cmd": "change_line", "order": "a", "line": 3, "clear": ["price"]}"#,
             r#"{"cmd": "set_line_discount", "order": "a", "line": 3,
-                "discount": {"type": "percent", "rate_bp": 10001, "reason": "x"}}"#,
+                "discount": {"type": "percent", "rate_bp": 10001, "reason": "x"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
             r#"{"cmd": "set_order_discount", "order": "a",
                 "discount": {"type": "fixed", "amount": -1, "reason": "x"}}"#,
             r#"{"cmd": "open_order", "kind": {"type": "takeaway"}, "alias": "has space"}"#,

@@ -108,7 +108,7 @@ async fn one_shift_runs_every_command() {
     let o = f
         .order(
             r#"{"cmd": "set_line_discount", "line": 1,
-                "discount": {"type": "percent", "rate_bp": 1000, "reason": "regular"}}"#,
+                "discount": {"type": "percent", "rate_bp": 1000, "reason": "regular"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         )
         .await;
     assert_eq!(
@@ -124,7 +124,7 @@ async fn one_shift_runs_every_command() {
     let o = f
         .order(
             r#"{"cmd": "set_order_discount",
-                "discount": {"type": "fixed", "amount": 500, "reason": "birthday"}}"#,
+                "discount": {"type": "fixed", "amount": 500, "reason": "birthday"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         )
         .await;
     assert_eq!((o.lines[0].order_discount.0, o.lines[1].order_discount.0), (307, 193));
@@ -139,7 +139,7 @@ async fn one_shift_runs_every_command() {
 
     // The service charge comes off with a reason, and back on.
     let o = f
-        .order(r#"{"cmd": "set_service_charge", "enabled": false, "reason": "slow service"}"#)
+        .order(r#"{"cmd": "set_service_charge", "enabled": false, "reason": "slow service", "approval": {"pin": "2468", "staff": "priya"}}"#)
         .await;
     assert_eq!(
         (o.service_charge.applies, o.service_charge.removed_reason.as_deref()),
@@ -169,7 +169,9 @@ async fn one_shift_runs_every_command() {
     let o = f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
     assert_eq!(o.state, "confirmed");
     assert!(o.lines.iter().all(|l| l.sent));
-    let o = f.order(r#"{"cmd": "void_line", "line": 2, "reason": "spilt"}"#).await;
+    let o = f
+        .order(r#"{"cmd": "void_line", "line": 2, "reason": "spilt", "approval": {"pin": "2468", "staff": "priya"}}"#)
+        .await;
     let void = o.lines[1].void.as_ref().expect("line 2 is void");
     assert_eq!(
         (void.reason.as_str(), void.by.as_str(), o.lines[1].gross.0),
@@ -239,7 +241,7 @@ async fn one_shift_runs_every_command() {
     assert_eq!(o.number, 2);
     f.ok(r#"{"cmd": "add_line", "sku": "ST05"}"#).await;
     f.ok(r#"{"cmd": "set_order_discount",
-            "discount": {"type": "percent", "rate_bp": 10000, "reason": "complaint last week"}}"#)
+            "discount": {"type": "percent", "rate_bp": 10000, "reason": "complaint last week"}, "approval": {"pin": "2468", "staff": "priya"}}"#)
         .await;
     let o = f.order(r#"{"cmd": "complete"}"#).await;
     assert_eq!((o.state.as_str(), o.totals.total.0), ("completed", 0));

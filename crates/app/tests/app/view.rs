@@ -106,12 +106,12 @@ async fn discounts_come_off_the_vat_base_of_their_lines() {
     f.ok(r#"{"cmd": "add_line", "sku": "ST05"}"#).await;
     f.ok(r#"{"cmd": "add_line", "sku": "MN01"}"#).await;
     f.ok(r#"{"cmd": "set_line_discount", "line": 2,
-            "discount": {"type": "fixed", "amount": 150, "reason": "small portion"}}"#)
+            "discount": {"type": "fixed", "amount": 150, "reason": "small portion"}, "approval": {"pin": "2468", "staff": "priya"}}"#)
         .await;
     let o = f
         .order(
             r#"{"cmd": "set_order_discount",
-                "discount": {"type": "percent", "rate_bp": 1000, "reason": "loyalty card"}}"#,
+                "discount": {"type": "percent", "rate_bp": 1000, "reason": "loyalty card"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
         )
         .await;
     // Burrata 8.95 (zero to take away); fish & chips 16.50 - 1.50 = 15.00 (standard).

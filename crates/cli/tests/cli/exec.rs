@@ -151,7 +151,7 @@ fn every_refused_command_has_its_code_and_changes_nothing() {
             "invalid_discount",
         ),
         (
-            r#"{"cmd": "set_line_discount", "line": 1, "discount": {"type": "percent", "rate_bp": 10001, "reason": "x"}}"#,
+            r#"{"cmd": "set_line_discount", "line": 1, "discount": {"type": "percent", "rate_bp": 10001, "reason": "x"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
             "invalid_discount",
         ),
         (

@@ -10,20 +10,44 @@ use super::{
 };
 use crate::{
     catalog::Catalog,
-    ids::{DeviceId, LineNo, ModifierId, OrderId, PaymentId, ProductId, StaffId, VariantId},
-    payment::{Payment, PaymentStatus, Tender},
-    settings::ServiceChargePolicy,
+    fees::{Fee, FeeSchedule},
+    ids::{DeviceId, LineNo, ModifierId, OrderId, PaymentId, ProductId, RefundId, StaffId, VariantId},
+    payment::{Payment, PaymentStatus, Refund, RefundLine, Tender},
+    settings::{ApprovalPolicy, ServiceChargePolicy},
+    split::{Split, SplitPlan},
     time::{BusinessDate, Timestamp},
     Currency, Error, Minor, Result,
 };
 
-/// Who does a command, and when. Handed in: the core never reads a clock.
+/// Who does a command, and when, and which manager (if any) approved it. Handed in: the core never
+/// reads a clock or checks a PIN.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Ctx {
     /// When.
     pub at: Timestamp,
     /// Who.
     pub staff: StaffId,
+    /// The manager who approved this command: the member of staff themselves when they are a manager,
+    /// or a manager whose PIN the front door checked.
+    pub approver: Option<StaffId>,
+    /// What needs approval.
+    pub approvals: ApprovalPolicy,
+}
+
+impl Ctx {
+    /// A command by `staff` at `at`, with no approval and the default approval rules.
+    pub fn new(at: Timestamp, staff: StaffId) -> Ctx {
+        Ctx {
+            at,
+            staff,
+            approver: None,
+            approvals: ApprovalPolicy::default(),
+        }
+    }
+
+    fn approved(&self, what: &'static str) -> Result<StaffId> {
+        self.approver.clone().ok_or(Error::ApprovalRequired(what))
+    }
 }
 
 /// Everything needed to open an order; the id and number are made by the caller.
@@ -124,12 +148,75 @@ pub enum OrderCommand {
     Park,
     /// Take back from the open-orders list.
     Resume,
-    /// Take cash; change is given for anything over the balance, and the order completes when it is settled.
+    /// Take cash; change is given for anything over what is due, and the order completes when it is
+    /// settled. A tip may be kept from the cash handed over (the guest says "keep the change").
     TakeCash {
         /// A new payment id.
         payment: PaymentId,
         /// What the guest handed over.
         tendered: Minor,
+        /// The tip kept from it.
+        tip: Minor,
+        /// The part of a split bill it pays.
+        part: Option<u32>,
+    },
+    /// Record a card or pay-by-bank attempt, pending, before the provider is called.
+    StartPayment {
+        /// A new payment id.
+        payment: PaymentId,
+        /// A new idempotency key for the provider.
+        key: String,
+        /// Card or pay-by-bank.
+        tender: Tender,
+        /// What it settles of the bill (at most what is due).
+        amount: Minor,
+        /// The tip on top.
+        tip: Minor,
+        /// The part of a split bill it pays.
+        part: Option<u32>,
+    },
+    /// Record what the provider said about an attempt.
+    UpdatePayment {
+        /// Which.
+        payment: PaymentId,
+        /// Its new state.
+        status: PaymentStatus,
+        /// The provider's id for it.
+        provider_ref: Option<String>,
+        /// Why it failed, or what the provider waits for.
+        note: Option<String>,
+        /// The fee schedule, to record what a success cost.
+        fees: FeeSchedule,
+    },
+    /// Split the bill (or clear the split).
+    SetSplit(Option<SplitPlan>),
+    /// Say who served the order (they share its tips and service charge).
+    SetServers(Vec<StaffId>),
+    /// Give money back on a payment of a completed order, by lines or by amount (manager approval).
+    StartRefund {
+        /// A new refund id.
+        refund: RefundId,
+        /// A new idempotency key for the provider.
+        key: String,
+        /// The payment refunded.
+        payment: PaymentId,
+        /// An amount, or none when refunding by lines.
+        amount: Option<Minor>,
+        /// Lines and quantities, or empty when refunding by amount.
+        lines: Vec<(LineNo, u32)>,
+        /// Why.
+        reason: String,
+    },
+    /// Record what the provider said about a refund.
+    UpdateRefund {
+        /// Which.
+        refund: RefundId,
+        /// Its new state.
+        status: PaymentStatus,
+        /// The provider's id for it.
+        provider_ref: Option<String>,
+        /// Why it failed.
+        note: Option<String>,
     },
     /// Close an order whose balance is zero.
     Complete,
@@ -167,25 +254,48 @@ impl Order {
     /// Checks a command and returns the order it produces with the events that record it.
     /// On any error the order is untouched and no event exists.
     pub fn execute(&self, cmd: &OrderCommand, catalog: &Catalog, ctx: &Ctx) -> Result<(Order, Vec<OrderEvent>)> {
-        if self.state.is_closed() {
+        let refund = matches!(
+            cmd,
+            OrderCommand::StartRefund { .. } | OrderCommand::UpdateRefund { .. }
+        );
+        if self.state.is_closed() && !(refund && self.state == OrderState::Completed) {
             return Err(Error::OrderClosed(self.state));
         }
-        let events = self.decide(cmd, catalog, ctx)?;
+        let mut events = self.decide(cmd, catalog, ctx)?;
         let mut next = self.clone();
         for event in &events {
             next.apply(event, ctx.at);
+        }
+        // A payment that settles the balance completes the order.
+        let pays = matches!(cmd, OrderCommand::TakeCash { .. } | OrderCommand::UpdatePayment { .. });
+        if pays && !next.state.is_closed() && next.balance()?.is_zero() && next.live_lines().next().is_some() {
+            let done = OrderEvent::Completed;
+            next.apply(&done, ctx.at);
+            events.push(done);
         }
         next.check()?;
         Ok((next, events))
     }
 
-    /// Invariants every order keeps: it prices without error and its total never falls below what
-    /// was paid.
+    /// Invariants every order keeps: it prices without error; its total never falls below what was
+    /// paid and what attempts in progress hold; refunds never exceed what was paid on their payment.
     fn check(&self) -> Result<()> {
         let totals = self.totals()?;
         let paid = self.paid()?;
         if totals.total < paid {
             return Err(Error::TotalBelowPaid { paid: paid.get() });
+        }
+        let held = self.in_flight()?;
+        if held.is_positive() && totals.total < paid.checked_add(held)? {
+            return Err(Error::PaymentInFlight { amount: held.get() });
+        }
+        for p in &self.payments {
+            if self.refundable(p)?.is_negative() {
+                return Err(Error::RefundTooLarge { max: 0 });
+            }
+        }
+        if let Some(split) = &self.split {
+            crate::split::split_bill(&totals, split)?;
         }
         Ok(())
     }
@@ -226,30 +336,45 @@ impl Order {
                     return Err(Error::LineNotSent(*line));
                 }
                 check_reason(reason)?;
+                let approved_by = Some(ctx.approved("voiding a line sent to the kitchen")?);
                 vec![OrderEvent::LineVoided {
                     line: *line,
                     reason: reason.trim().to_owned(),
                     by: ctx.staff.clone(),
+                    approved_by,
                 }]
             }
             OrderCommand::SetLineDiscount { line, discount } => {
-                if self.line(*line)?.void.is_some() {
+                let found = self.line(*line)?;
+                if found.void.is_some() {
                     return Err(Error::LineVoid(*line));
                 }
+                let mut approved_by = ctx.approver.clone();
                 if let Some(d) = discount {
                     d.validate()?;
+                    if needs_approval(d, found.gross()?, ctx)? {
+                        approved_by = Some(ctx.approved("a discount this large")?);
+                    }
                 }
                 vec![OrderEvent::LineDiscountSet {
                     line: *line,
                     discount: discount.clone().map(trim_reason),
+                    approved_by,
                 }]
             }
             OrderCommand::SetOrderDiscount(discount) => {
+                let mut approved_by = ctx.approver.clone();
                 if let Some(d) = discount {
                     d.validate()?;
+                    let totals = self.totals()?;
+                    let base = totals.subtotal.checked_sub(totals.line_discounts)?;
+                    if needs_approval(d, base, ctx)? {
+                        approved_by = Some(ctx.approved("a discount this large")?);
+                    }
                 }
                 vec![OrderEvent::OrderDiscountSet {
                     discount: discount.clone().map(trim_reason),
+                    approved_by,
                 }]
             }
             OrderCommand::SetServiceCharge { enabled, reason } => {
@@ -266,7 +391,12 @@ impl Order {
                     check_reason(reason)?;
                     Some(reason.trim().to_owned())
                 };
-                vec![OrderEvent::ServiceChargeSet { removed }]
+                let approved_by = if removed.is_some() && ctx.approvals.service_charge_removal {
+                    Some(ctx.approved("removing the service charge")?)
+                } else {
+                    ctx.approver.clone()
+                };
+                vec![OrderEvent::ServiceChargeSet { removed, approved_by }]
             }
             OrderCommand::SetKind(kind) => {
                 kind.validate()?;
@@ -290,33 +420,172 @@ impl Order {
             OrderCommand::Park => vec![OrderEvent::Parked],
             OrderCommand::Resume if !self.parked => return Err(Error::NotParked),
             OrderCommand::Resume => vec![OrderEvent::Resumed],
-            OrderCommand::TakeCash { payment, tendered } => {
+            OrderCommand::TakeCash {
+                payment,
+                tendered,
+                tip,
+                part,
+            } => {
                 if !tendered.is_positive() {
                     return Err(Error::InvalidPaymentAmount);
                 }
-                if self.live_lines().next().is_none() {
-                    return Err(Error::OrderEmpty);
+                if tip.is_negative() {
+                    return Err(Error::NegativeAmount { what: "a tip" });
                 }
-                let balance = self.balance()?;
-                if !balance.is_positive() {
-                    return Err(Error::NothingDue);
+                if tip > tendered {
+                    return Err(Error::TipExceedsTendered);
                 }
-                let amount = (*tendered).min(balance);
+                let (part, due) = self.payable(*payment, *part)?;
+                let amount = tendered.checked_sub(*tip)?.min(due);
+                if !amount.is_positive() {
+                    return Err(Error::InvalidPaymentAmount);
+                }
                 let payment = Payment {
                     id: *payment,
+                    idempotency_key: payment.to_string(),
                     tender: Tender::Cash,
                     status: PaymentStatus::Succeeded,
                     amount,
+                    tip: *tip,
                     tendered: *tendered,
-                    change: tendered.checked_sub(amount)?,
+                    change: tendered.checked_sub(amount)?.checked_sub(*tip)?,
+                    fee: Fee::default(),
+                    part,
+                    provider_ref: None,
+                    note: None,
                     staff: ctx.staff.clone(),
                     at: ctx.at,
                 };
-                let mut events = vec![OrderEvent::PaymentRecorded { payment }];
-                if amount == balance {
-                    events.push(OrderEvent::Completed);
+                vec![OrderEvent::PaymentRecorded { payment }]
+            }
+            OrderCommand::StartPayment {
+                payment,
+                key,
+                tender,
+                amount,
+                tip,
+                part,
+            } => {
+                if *tender == Tender::Cash {
+                    return Err(Error::NotAProviderTender("cash"));
                 }
-                events
+                if !amount.is_positive() {
+                    return Err(Error::InvalidPaymentAmount);
+                }
+                if tip.is_negative() {
+                    return Err(Error::NegativeAmount { what: "a tip" });
+                }
+                check_key(key)?;
+                let (part, due) = self.payable(*payment, *part)?;
+                if *amount > due {
+                    return Err(Error::Overpayment {
+                        amount: amount.get(),
+                        due: due.get(),
+                    });
+                }
+                let payment = Payment {
+                    id: *payment,
+                    idempotency_key: key.clone(),
+                    tender: *tender,
+                    status: PaymentStatus::Pending,
+                    amount: *amount,
+                    tip: *tip,
+                    tendered: amount.checked_add(*tip)?,
+                    change: Minor::ZERO,
+                    fee: Fee::default(),
+                    part,
+                    provider_ref: None,
+                    note: None,
+                    staff: ctx.staff.clone(),
+                    at: ctx.at,
+                };
+                vec![OrderEvent::PaymentStarted { payment }]
+            }
+            OrderCommand::UpdatePayment {
+                payment,
+                status,
+                provider_ref,
+                note,
+                fees,
+            } => {
+                let found = self.payment(*payment)?;
+                found.status.check_move(*status)?;
+                if found.tender == Tender::Cash {
+                    return Err(Error::NotAProviderTender("cash"));
+                }
+                let fee = if *status == PaymentStatus::Succeeded {
+                    fees.fee(found.tender, found.charge()?)?
+                } else {
+                    Fee::default()
+                };
+                vec![OrderEvent::PaymentUpdated {
+                    payment: *payment,
+                    status: *status,
+                    provider_ref: clean_text(provider_ref, "provider_ref")?,
+                    note: clean_text(note, "note")?,
+                    fee,
+                }]
+            }
+            OrderCommand::SetSplit(plan) => match plan {
+                None => vec![OrderEvent::SplitSet { split: None }],
+                Some(plan) => {
+                    if self.live_lines().next().is_none() {
+                        return Err(Error::OrderEmpty);
+                    }
+                    let held = self.in_flight()?;
+                    if held.is_positive() {
+                        return Err(Error::PaymentInFlight { amount: held.get() });
+                    }
+                    let split = Split {
+                        seq: self.splits.checked_add(1).ok_or(Error::Overflow)?,
+                        plan: plan.clone(),
+                        settled: self.paid()?,
+                    };
+                    crate::split::split_bill(&self.totals()?, &split)?;
+                    vec![OrderEvent::SplitSet { split: Some(split) }]
+                }
+            },
+            OrderCommand::SetServers(servers) => {
+                if servers.is_empty() || servers.len() > 10 {
+                    return Err(Error::InvalidField {
+                        field: "servers",
+                        reason: "name 1 to 10 members of staff".into(),
+                    });
+                }
+                if servers.iter().enumerate().any(|(i, s)| servers[..i].contains(s)) {
+                    return Err(Error::InvalidField {
+                        field: "servers",
+                        reason: "each member of staff once".into(),
+                    });
+                }
+                vec![OrderEvent::ServersSet {
+                    servers: servers.clone(),
+                }]
+            }
+            OrderCommand::StartRefund {
+                refund,
+                key,
+                payment,
+                amount,
+                lines,
+                reason,
+            } => vec![OrderEvent::RefundStarted {
+                refund: self.build_refund(*refund, key, *payment, *amount, lines, reason, ctx)?,
+            }],
+            OrderCommand::UpdateRefund {
+                refund,
+                status,
+                provider_ref,
+                note,
+            } => {
+                let found = self.refund(*refund)?;
+                found.status.check_move(*status)?;
+                vec![OrderEvent::RefundUpdated {
+                    refund: *refund,
+                    status: *status,
+                    provider_ref: clean_text(provider_ref, "provider_ref")?,
+                    note: clean_text(note, "note")?,
+                }]
             }
             OrderCommand::Complete => {
                 if self.live_lines().next().is_none() {
@@ -332,11 +601,144 @@ impl Order {
                 if !self.paid()?.is_zero() {
                     return Err(Error::OrderHasPayments);
                 }
+                let held = self.in_flight()?;
+                if held.is_positive() {
+                    return Err(Error::PaymentInFlight { amount: held.get() });
+                }
                 check_reason(reason)?;
                 vec![OrderEvent::Cancelled {
                     reason: reason.trim().to_owned(),
                 }]
             }
+        })
+    }
+
+    /// Checks a new payment id and finds what it may settle.
+    fn payable(&self, id: PaymentId, part: Option<u32>) -> Result<(Option<crate::payment::PartRef>, Minor)> {
+        if self.payments.iter().any(|p| p.id == id) {
+            return Err(Error::InvalidField {
+                field: "payment",
+                reason: format!("payment {id} is already recorded"),
+            });
+        }
+        if self.live_lines().next().is_none() {
+            return Err(Error::OrderEmpty);
+        }
+        let (part, due) = self.due_for(part)?;
+        if !due.is_positive() {
+            let held = self.in_flight()?;
+            if held.is_positive() {
+                return Err(Error::PaymentInFlight { amount: held.get() });
+            }
+            return Err(Error::NothingDue);
+        }
+        Ok((part, due))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn build_refund(
+        &self,
+        id: RefundId,
+        key: &str,
+        payment: PaymentId,
+        amount: Option<Minor>,
+        lines: &[(LineNo, u32)],
+        reason: &str,
+        ctx: &Ctx,
+    ) -> Result<Refund> {
+        if self.state != OrderState::Completed {
+            return Err(Error::RefundNotAllowed);
+        }
+        if self.refunds.iter().any(|r| r.id == id) {
+            return Err(Error::InvalidField {
+                field: "refund",
+                reason: format!("refund {id} is already recorded"),
+            });
+        }
+        check_key(key)?;
+        check_reason(reason)?;
+        let approved_by = ctx.approved("a refund")?;
+        let paid = self.payment(payment)?;
+        if !paid.counts() {
+            return Err(Error::InvalidField {
+                field: "payment",
+                reason: "only a payment that succeeded can be refunded".into(),
+            });
+        }
+        let mut refund_lines = Vec::new();
+        let amount = match (amount, lines.is_empty()) {
+            (Some(a), true) => {
+                if !a.is_positive() {
+                    return Err(Error::InvalidPaymentAmount);
+                }
+                a
+            }
+            (None, false) => {
+                let mut scratch = self.clone();
+                for (i, (line, quantity)) in lines.iter().enumerate() {
+                    if lines[..i].iter().any(|(l, _)| l == line) {
+                        return Err(Error::InvalidField {
+                            field: "lines",
+                            reason: format!("line {line} is listed twice"),
+                        });
+                    }
+                    let value = scratch.line_refund_amount(*line, *quantity)?;
+                    let row = RefundLine {
+                        line: *line,
+                        quantity: *quantity,
+                        amount: value,
+                    };
+                    scratch.refunds.push(Refund {
+                        id,
+                        idempotency_key: String::new(),
+                        payment,
+                        tender: paid.tender,
+                        status: PaymentStatus::Pending,
+                        amount: value,
+                        lines: vec![row.clone()],
+                        reason: String::new(),
+                        provider_ref: None,
+                        note: None,
+                        staff: ctx.staff.clone(),
+                        approved_by: approved_by.clone(),
+                        at: ctx.at,
+                    });
+                    refund_lines.push(row);
+                }
+                Minor::sum(refund_lines.iter().map(|l| l.amount))?
+            }
+            _ => {
+                return Err(Error::InvalidField {
+                    field: "refund",
+                    reason: "refund either an amount or lines, not both or neither".into(),
+                })
+            }
+        };
+        let max = self.refundable(paid)?;
+        if amount > max {
+            return Err(Error::RefundTooLarge { max: max.get() });
+        }
+        if !amount.is_positive() {
+            return Err(Error::InvalidPaymentAmount);
+        }
+        Ok(Refund {
+            id,
+            idempotency_key: key.to_owned(),
+            payment,
+            tender: paid.tender,
+            status: if paid.tender == Tender::Cash {
+                PaymentStatus::Succeeded
+            } else {
+                PaymentStatus::Pending
+            },
+            amount,
+            lines: refund_lines,
+            reason: reason.trim().to_owned(),
+            provider_ref: None,
+            note: None,
+            staff: ctx.staff.clone(),
+            approved_by,
+            at: ctx.at,
         })
     }
 
@@ -463,6 +865,38 @@ impl Order {
 
 fn clean_note(note: &Option<String>) -> Option<String> {
     note.as_ref().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+}
+
+/// Does this discount on `base` go over what staff may give without a manager?
+fn needs_approval(d: &Discount, base: Minor, ctx: &Ctx) -> Result<bool> {
+    // A discount that cannot apply at all is refused as such, before any question of approval.
+    d.of(base)?;
+    let limit = ctx.approvals.discount_over;
+    Ok(match d.kind {
+        super::DiscountKind::Percent { rate } => rate > limit,
+        super::DiscountKind::Fixed { amount } => amount > limit.of(base)?,
+    })
+}
+
+fn check_key(key: &str) -> Result<()> {
+    if key.trim().is_empty() || key.len() > 255 {
+        return Err(Error::InvalidField {
+            field: "key",
+            reason: "an idempotency key is 1 to 255 characters".into(),
+        });
+    }
+    Ok(())
+}
+
+fn clean_text(text: &Option<String>, field: &'static str) -> Result<Option<String>> {
+    let cleaned = text.as_ref().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+    if cleaned.as_ref().is_some_and(|t| t.chars().count() > 500) {
+        return Err(Error::InvalidField {
+            field,
+            reason: "must be at most 500 characters".into(),
+        });
+    }
+    Ok(cleaned)
 }
 
 fn trim_reason(mut d: Discount) -> Discount {

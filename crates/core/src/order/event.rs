@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 use super::{Discount, Line, OrderKind, OrderState};
 use crate::{
-    ids::{DeviceId, LineNo, OrderId, StaffId},
-    payment::Payment,
+    fees::Fee,
+    ids::{DeviceId, LineNo, OrderId, PaymentId, RefundId, StaffId},
+    payment::{Payment, PaymentStatus, Refund},
     settings::ServiceChargePolicy,
+    split::Split,
     time::BusinessDate,
     Currency,
 };
@@ -58,6 +60,9 @@ pub enum OrderEvent {
         reason: String,
         /// Who.
         by: StaffId,
+        /// The manager who approved it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by: Option<StaffId>,
     },
     /// A line discount was set or cleared.
     LineDiscountSet {
@@ -65,16 +70,69 @@ pub enum OrderEvent {
         line: LineNo,
         /// The discount, or none.
         discount: Option<Discount>,
+        /// The manager who approved it, when it needed approval or a manager set it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by: Option<StaffId>,
     },
     /// The order discount was set or cleared.
     OrderDiscountSet {
         /// The discount, or none.
         discount: Option<Discount>,
+        /// The manager who approved it, when it needed approval or a manager set it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by: Option<StaffId>,
     },
     /// The service charge was removed (with a reason) or restored.
     ServiceChargeSet {
         /// The reason it was removed, or none when restored.
         removed: Option<String>,
+        /// The manager who approved it, when it needed approval or a manager did it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by: Option<StaffId>,
+    },
+    /// The bill was split (or the split cleared).
+    SplitSet {
+        /// The split, or none.
+        split: Option<Split>,
+    },
+    /// The staff who served the order, who share its tips and service charge.
+    ServersSet {
+        /// One or more members of staff, in equal shares.
+        servers: Vec<StaffId>,
+    },
+    /// A card or pay-by-bank attempt was recorded, before the provider was called.
+    PaymentStarted {
+        /// The attempt, pending.
+        payment: Payment,
+    },
+    /// A payment attempt moved on.
+    PaymentUpdated {
+        /// Which.
+        payment: PaymentId,
+        /// Its new state.
+        status: PaymentStatus,
+        /// The provider's id for it.
+        provider_ref: Option<String>,
+        /// Why it failed, or what the provider waits for.
+        note: Option<String>,
+        /// What it cost the restaurant (when it succeeded).
+        fee: Fee,
+    },
+    /// A refund was recorded (cash refunds succeed at once; others before the provider is called).
+    RefundStarted {
+        /// The refund.
+        refund: Refund,
+    },
+    /// A refund moved on.
+    RefundUpdated {
+        /// Which.
+        refund: RefundId,
+        /// Its new state.
+        status: PaymentStatus,
+        /// The provider's id for it.
+        provider_ref: Option<String>,
+        /// Why it failed.
+        note: Option<String>,
     },
     /// Changed between dine-in and takeaway, or moved table.
     KindChanged {
@@ -127,6 +185,12 @@ impl OrderEvent {
             OrderEvent::Parked => "order.parked",
             OrderEvent::Resumed => "order.resumed",
             OrderEvent::PaymentRecorded { .. } => "order.payment_recorded",
+            OrderEvent::SplitSet { .. } => "order.split_set",
+            OrderEvent::ServersSet { .. } => "order.servers_set",
+            OrderEvent::PaymentStarted { .. } => "order.payment_started",
+            OrderEvent::PaymentUpdated { .. } => "order.payment_updated",
+            OrderEvent::RefundStarted { .. } => "order.refund_started",
+            OrderEvent::RefundUpdated { .. } => "order.refund_updated",
             OrderEvent::Completed => "order.completed",
             OrderEvent::Cancelled { .. } => "order.cancelled",
         }
@@ -136,7 +200,28 @@ impl OrderEvent {
     pub fn moves_money(&self) -> bool {
         matches!(
             self,
-            OrderEvent::PaymentRecorded { .. } | OrderEvent::Completed | OrderEvent::Cancelled { .. }
+            OrderEvent::PaymentRecorded { .. }
+                | OrderEvent::PaymentStarted { .. }
+                | OrderEvent::PaymentUpdated { .. }
+                | OrderEvent::RefundStarted { .. }
+                | OrderEvent::RefundUpdated { .. }
+                | OrderEvent::Completed
+                | OrderEvent::Cancelled { .. }
+        )
+    }
+
+    /// Does this event change what the order costs (so a split of it no longer holds)?
+    pub fn changes_price(&self) -> bool {
+        matches!(
+            self,
+            OrderEvent::LineAdded { .. }
+                | OrderEvent::LineChanged { .. }
+                | OrderEvent::LineRemoved { .. }
+                | OrderEvent::LineVoided { .. }
+                | OrderEvent::LineDiscountSet { .. }
+                | OrderEvent::OrderDiscountSet { .. }
+                | OrderEvent::ServiceChargeSet { .. }
+                | OrderEvent::KindChanged { .. }
         )
     }
 }

@@ -18,12 +18,16 @@ pub use state::OrderState;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    allocate::{allocate, split_even},
     catalog::VatClass,
-    ids::{DeviceId, LineNo, OrderId, StaffId},
-    payment::Payment,
+    ids::{DeviceId, LineNo, OrderId, PaymentId, RefundId, StaffId},
+    payment::{PartRef, Payment, PaymentState, PaymentStatus, Refund},
     pricing::{self, Totals},
+    rate::div_round_half_up,
     settings::ServiceChargePolicy,
+    split::{split_bill, Part, Split, SplitBill},
     time::{BusinessDate, Timestamp},
+    tips::{TipChoice, TipPolicy},
     Currency, Error, Minor, Result,
 };
 
@@ -84,6 +88,17 @@ impl ServiceCharge {
     }
 }
 
+/// One member of staff's share of an order's tips and service charge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GratuityShare {
+    /// Who.
+    pub staff: StaffId,
+    /// Their share of the tips.
+    pub tips: Minor,
+    /// Their share of the service charge.
+    pub service_charge: Minor,
+}
+
 /// An order: made on one device, owned by it, changed only through events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Order {
@@ -99,6 +114,14 @@ pub struct Order {
     discount: Option<Discount>,
     service_charge: ServiceCharge,
     payments: Vec<Payment>,
+    #[serde(default)]
+    refunds: Vec<Refund>,
+    #[serde(default)]
+    split: Option<Split>,
+    #[serde(default)]
+    splits: u32,
+    #[serde(default)]
+    servers: Vec<StaffId>,
     opened_by: StaffId,
     opened_at: Timestamp,
     updated_at: Timestamp,
@@ -152,9 +175,35 @@ impl Order {
     pub fn service_charge(&self) -> &ServiceCharge {
         &self.service_charge
     }
-    /// Payments, in the order they were recorded.
+    /// Payments, in the order they were recorded (attempts that failed included).
     pub fn payments(&self) -> &[Payment] {
         &self.payments
+    }
+    /// Refunds, in the order they were recorded.
+    pub fn refunds(&self) -> &[Refund] {
+        &self.refunds
+    }
+    /// The split in force, if the bill is split.
+    pub fn split(&self) -> Option<&Split> {
+        self.split.as_ref()
+    }
+    /// The staff who served the order (they share its tips and service charge equally).
+    pub fn servers(&self) -> &[StaffId] {
+        &self.servers
+    }
+    /// A payment by id.
+    pub fn payment(&self, id: PaymentId) -> Result<&Payment> {
+        self.payments
+            .iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| Error::UnknownPayment(id.to_string()))
+    }
+    /// A refund by id.
+    pub fn refund(&self, id: RefundId) -> Result<&Refund> {
+        self.refunds
+            .iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::UnknownRefund(id.to_string()))
     }
     /// Who opened it.
     pub fn opened_by(&self) -> &StaffId {
@@ -211,6 +260,205 @@ impl Order {
         self.totals()?.total.checked_sub(self.paid()?)
     }
 
+    /// What attempts still waiting for their provider hold against the balance.
+    pub fn in_flight(&self) -> Result<Minor> {
+        Minor::sum(self.payments.iter().filter(|p| p.status.in_flight()).map(|p| p.amount))
+    }
+
+    /// Tips on succeeded payments.
+    pub fn tips(&self) -> Result<Minor> {
+        Minor::sum(self.payments.iter().filter(|p| p.counts()).map(|p| p.tip))
+    }
+
+    /// What succeeded refunds gave back.
+    pub fn refunded(&self) -> Result<Minor> {
+        Minor::sum(self.refunds.iter().filter(|r| r.counts()).map(|r| r.amount))
+    }
+
+    /// What can still be refunded on a payment: its amount less refunds that succeeded or are in progress.
+    pub fn refundable(&self, payment: &Payment) -> Result<Minor> {
+        if !payment.counts() {
+            return Ok(Minor::ZERO);
+        }
+        let held = Minor::sum(
+            self.refunds
+                .iter()
+                .filter(|r| r.payment == payment.id && (r.counts() || r.status.in_flight()))
+                .map(|r| r.amount),
+        )?;
+        payment.amount.checked_sub(held)
+    }
+
+    /// Where the order's money stands.
+    pub fn payment_state(&self) -> Result<PaymentState> {
+        let paid = self.paid()?;
+        let refunded = self.refunded()?;
+        Ok(if refunded.is_positive() {
+            if refunded >= paid {
+                PaymentState::Refunded
+            } else {
+                PaymentState::PartlyRefunded
+            }
+        } else if self.balance()?.is_zero() && (paid.is_positive() || self.state == OrderState::Completed) {
+            PaymentState::Paid
+        } else if paid.is_positive() {
+            PaymentState::PartlyPaid
+        } else {
+            PaymentState::Unpaid
+        })
+    }
+
+    /// The split bill worked out against the current totals, if the bill is split.
+    pub fn bill(&self) -> Result<Option<SplitBill>> {
+        match &self.split {
+            None => Ok(None),
+            Some(split) => split_bill(&self.totals()?, split).map(Some),
+        }
+    }
+
+    /// One part of the current split.
+    pub fn part(&self, no: u32) -> Result<Part> {
+        let bill = self.bill()?.ok_or(Error::UnknownPart(no))?;
+        bill.parts
+            .into_iter()
+            .find(|p| p.no == no)
+            .ok_or(Error::UnknownPart(no))
+    }
+
+    /// Paid (succeeded) and held (in progress) on a part of the current split.
+    pub fn part_payments(&self, no: u32) -> Result<(Minor, Minor)> {
+        let Some(split) = &self.split else {
+            return Ok((Minor::ZERO, Minor::ZERO));
+        };
+        let at = PartRef {
+            split: split.seq,
+            part: no,
+        };
+        let mine = || self.payments.iter().filter(move |p| p.part == Some(at));
+        Ok((
+            Minor::sum(mine().filter(|p| p.counts()).map(|p| p.amount))?,
+            Minor::sum(mine().filter(|p| p.status.in_flight()).map(|p| p.amount))?,
+        ))
+    }
+
+    /// What a new payment may settle: on a part of the split bill, or on the whole order, less what is
+    /// paid and what attempts in progress hold. A split bill needs a part; an unsplit one refuses one.
+    pub fn due_for(&self, part: Option<u32>) -> Result<(Option<PartRef>, Minor)> {
+        match (&self.split, part) {
+            (Some(split), Some(no)) => {
+                let p = self.part(no)?;
+                let (paid, held) = self.part_payments(no)?;
+                let due = p.total.checked_sub(paid)?.checked_sub(held)?;
+                Ok((
+                    Some(PartRef {
+                        split: split.seq,
+                        part: no,
+                    }),
+                    due,
+                ))
+            }
+            (Some(split), None) => Err(Error::PartRequired {
+                parts: u32::try_from(split.plan.parts()).map_err(|_| Error::Overflow)?,
+            }),
+            (None, Some(no)) => Err(Error::UnknownPart(no)),
+            (None, None) => Ok((None, self.balance()?.checked_sub(self.in_flight()?)?)),
+        }
+    }
+
+    /// The tip for a guest's choice on the whole bill or on one part, by the restaurant's tip settings.
+    pub fn tip_for(&self, policy: &TipPolicy, choice: TipChoice, part: Option<u32>) -> Result<Minor> {
+        let (before, after) = match part {
+            Some(no) => {
+                let p = self.part(no)?;
+                (p.gross, p.gross.checked_sub(p.discount)?)
+            }
+            None => {
+                let t = self.totals()?;
+                (t.subtotal, t.after_discounts)
+            }
+        };
+        policy.tip(choice, before, after)
+    }
+
+    /// A line's amount after discounts together with its share of the service charge: what refunding all
+    /// of it gives back.
+    pub fn line_refund_value(&self, no: LineNo) -> Result<Minor> {
+        let totals = self.totals()?;
+        let index = totals
+            .lines
+            .iter()
+            .position(|l| l.line == no)
+            .ok_or(Error::UnknownLine(no))?;
+        let sc = if totals.service_charge.is_zero() {
+            Minor::ZERO
+        } else {
+            let nets: Vec<Minor> = totals.lines.iter().map(|l| l.net).collect();
+            allocate(totals.service_charge, &nets)?[index]
+        };
+        totals.lines[index].net.checked_add(sc)
+    }
+
+    /// What refunding `quantity` more of a line gives back: its share of the line's value, rounded half
+    /// up, and exactly what is left of it when the last of the line is refunded.
+    pub fn line_refund_amount(&self, no: LineNo, quantity: u32) -> Result<Minor> {
+        let line = self.line(no)?;
+        if line.void.is_some() {
+            return Err(Error::LineVoid(no));
+        }
+        let (done_qty, done_amount) = self.line_refunded(no)?;
+        let left = line.quantity.saturating_sub(done_qty);
+        if quantity == 0 || quantity > left {
+            return Err(Error::InvalidField {
+                field: "quantity",
+                reason: format!("line {no}: {left} left to refund"),
+            });
+        }
+        let value = self.line_refund_value(no)?;
+        if quantity == left {
+            return value.checked_sub(done_amount);
+        }
+        let share = div_round_half_up(
+            i128::from(value.get()) * i128::from(quantity),
+            i128::from(line.quantity),
+        );
+        crate::rate::to_minor(share)
+    }
+
+    /// How much of a line refunds that succeeded or are in progress gave back: quantity and amount.
+    pub fn line_refunded(&self, no: LineNo) -> Result<(u32, Minor)> {
+        let mut qty = 0u32;
+        let mut amount = Minor::ZERO;
+        for r in self.refunds.iter().filter(|r| r.counts() || r.status.in_flight()) {
+            for l in r.lines.iter().filter(|l| l.line == no) {
+                qty = qty.saturating_add(l.quantity);
+                amount = amount.checked_add(l.amount)?;
+            }
+        }
+        Ok((qty, amount))
+    }
+
+    /// How the order's tips and service charge are attributed: equal shares to each member of staff
+    /// who served it (largest remainder, extra pennies to the first named), so the tips report is built
+    /// from stored facts. Tips count from succeeded payments; the service charge is the order's.
+    pub fn gratuity(&self) -> Result<Vec<GratuityShare>> {
+        let servers: Vec<StaffId> = if self.servers.is_empty() {
+            vec![self.opened_by.clone()]
+        } else {
+            self.servers.clone()
+        };
+        let tips = split_even(self.tips()?, servers.len())?;
+        let sc = split_even(self.totals()?.service_charge, servers.len())?;
+        Ok(servers
+            .into_iter()
+            .zip(tips.into_iter().zip(sc))
+            .map(|(staff, (tips, service_charge))| GratuityShare {
+                staff,
+                tips,
+                service_charge,
+            })
+            .collect())
+    }
+
     /// Rebuilds an order from its history.
     pub fn replay<'a>(events: impl IntoIterator<Item = (&'a OrderEvent, Timestamp)>) -> Result<Order> {
         let mut events = events.into_iter();
@@ -244,6 +492,10 @@ impl Order {
                     removed: None,
                 },
                 payments: Vec::new(),
+                refunds: Vec::new(),
+                split: None,
+                splits: 0,
+                servers: vec![staff.clone()],
                 opened_by: staff.clone(),
                 opened_at: at,
                 updated_at: at,
@@ -269,6 +521,9 @@ impl Order {
     pub fn apply(&mut self, event: &OrderEvent, at: Timestamp) {
         self.version += 1;
         self.updated_at = at;
+        if event.changes_price() {
+            self.split = None;
+        }
         match event {
             OrderEvent::Opened { .. } => {}
             OrderEvent::LineAdded { line } => {
@@ -281,7 +536,7 @@ impl Order {
                 }
             }
             OrderEvent::LineRemoved { line } => self.lines.retain(|l| l.no != *line),
-            OrderEvent::LineVoided { line, reason, by } => {
+            OrderEvent::LineVoided { line, reason, by, .. } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
                     slot.void = Some(Void {
                         reason: reason.clone(),
@@ -290,13 +545,54 @@ impl Order {
                     });
                 }
             }
-            OrderEvent::LineDiscountSet { line, discount } => {
+            OrderEvent::LineDiscountSet { line, discount, .. } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
                     slot.discount = discount.clone();
                 }
             }
-            OrderEvent::OrderDiscountSet { discount } => self.discount = discount.clone(),
-            OrderEvent::ServiceChargeSet { removed } => self.service_charge.removed = removed.clone(),
+            OrderEvent::OrderDiscountSet { discount, .. } => self.discount = discount.clone(),
+            OrderEvent::ServiceChargeSet { removed, .. } => self.service_charge.removed = removed.clone(),
+            OrderEvent::SplitSet { split } => {
+                if let Some(s) = split {
+                    self.splits = self.splits.max(s.seq);
+                }
+                self.split = split.clone();
+            }
+            OrderEvent::ServersSet { servers } => self.servers = servers.clone(),
+            OrderEvent::PaymentStarted { payment } => self.payments.push(payment.clone()),
+            OrderEvent::PaymentUpdated {
+                payment,
+                status,
+                provider_ref,
+                note,
+                fee,
+            } => {
+                if let Some(p) = self.payments.iter_mut().find(|p| p.id == *payment) {
+                    p.status = *status;
+                    if provider_ref.is_some() {
+                        p.provider_ref = provider_ref.clone();
+                    }
+                    p.note = note.clone();
+                    if *status == PaymentStatus::Succeeded {
+                        p.fee = *fee;
+                    }
+                }
+            }
+            OrderEvent::RefundStarted { refund } => self.refunds.push(refund.clone()),
+            OrderEvent::RefundUpdated {
+                refund,
+                status,
+                provider_ref,
+                note,
+            } => {
+                if let Some(r) = self.refunds.iter_mut().find(|r| r.id == *refund) {
+                    r.status = *status;
+                    if provider_ref.is_some() {
+                        r.provider_ref = provider_ref.clone();
+                    }
+                    r.note = note.clone();
+                }
+            }
             OrderEvent::KindChanged { kind } => self.kind = kind.clone(),
             OrderEvent::SentToKitchen { lines } => {
                 for slot in self.lines.iter_mut().filter(|l| lines.contains(&l.no)) {

@@ -9,9 +9,10 @@ use crate::{
 use uuid::Uuid;
 
 fn ctx() -> Ctx {
+    let staff = StaffId::new("alex").expect("valid id");
     Ctx {
-        at: Timestamp::from_millis(1_700_000_000_000),
-        staff: StaffId::new("alex").expect("valid id"),
+        approver: Some(staff.clone()),
+        ..Ctx::new(Timestamp::from_millis(1_700_000_000_000), staff)
     }
 }
 
@@ -233,6 +234,8 @@ fn cash_gives_change_and_completes_on_zero_balance() {
     let pay = |tendered: i64, n: u128| OrderCommand::TakeCash {
         payment: PaymentId::from_uuid(Uuid::from_u128(n)),
         tendered: Minor::new(tendered),
+        tip: Minor::ZERO,
+        part: None,
     };
     assert_eq!(refused(&o, pay(0, 10)), Error::InvalidPaymentAmount);
     let o = run(&o, pay(1000, 11)).expect("part payment");
@@ -323,6 +326,8 @@ fn replaying_history_rebuilds_the_order() {
         OrderCommand::TakeCash {
             payment: PaymentId::from_uuid(Uuid::from_u128(9)),
             tendered: Minor::new(5000),
+            tip: Minor::ZERO,
+            part: None,
         },
     ];
     for cmd in commands {

@@ -6,8 +6,10 @@
 //! The shared fixture lives here: a small test menu (built from menu JSON, as a restaurant would publish it),
 //! a context, and helpers to open an order and run commands on it.
 
+mod payments;
 mod pricing;
 mod properties;
+mod splits;
 
 use fynlo_core::{
     catalog::{Catalog, CatalogData},
@@ -77,9 +79,10 @@ pub fn menu() -> Catalog {
 
 /// Who and when: fixed values, the core never reads a clock.
 pub fn ctx() -> Ctx {
+    let staff = StaffId::new("alice").expect("valid staff id");
     Ctx {
-        at: Timestamp::from_millis(1_795_000_000_000),
-        staff: StaffId::new("alice").expect("valid staff id"),
+        approver: Some(staff.clone()),
+        ..Ctx::new(Timestamp::from_millis(1_795_000_000_000), staff)
     }
 }
 

@@ -93,7 +93,7 @@ fn is_half_up(q: i128, num: i128, den: i128) -> bool {
 
 /// Cases per property: the default keeps `./dev test` quick; `FYNLO_PROPTEST_CASES` (set by `./dev stress`)
 /// runs many more.
-fn cases(default: u32) -> u32 {
+pub(crate) fn cases(default: u32) -> u32 {
     std::env::var("FYNLO_PROPTEST_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -439,7 +439,7 @@ impl Disc {
 }
 
 #[derive(Clone, Debug)]
-struct LineSpec {
+pub(crate) struct LineSpec {
     item: Item,
     quantity: i64,
     discount: Option<Disc>,
@@ -447,13 +447,13 @@ struct LineSpec {
 }
 
 #[derive(Clone, Debug)]
-struct OrderSpec {
+pub(crate) struct OrderSpec {
     eat_in: bool,
     /// Open as the other kind and switch with `SetKind` at the end.
     switch_kind: bool,
     sc: ServiceChargePolicy,
     sc_removed: bool,
-    lines: Vec<LineSpec>,
+    pub(crate) lines: Vec<LineSpec>,
     discount: Option<Disc>,
 }
 
@@ -507,7 +507,7 @@ fn line_spec() -> impl Strategy<Value = LineSpec> {
         })
 }
 
-fn order_spec() -> impl Strategy<Value = OrderSpec> {
+pub(crate) fn order_spec() -> impl Strategy<Value = OrderSpec> {
     let sc = (
         prop::bool::weighted(0.9),
         prop_oneof![3 => Just(1250u32), 1 => 0u32..=2_500],
@@ -546,7 +546,7 @@ fn try_discount(order: &mut Order, cmd: &OrderCommand) {
 }
 
 /// Builds an order from a spec, its lines in the order given.
-fn build(spec: &OrderSpec, lines: &[LineSpec]) -> Order {
+pub(crate) fn build(spec: &OrderSpec, lines: &[LineSpec]) -> Order {
     let catalog = menu();
     let opened_as = if spec.switch_kind {
         if spec.eat_in {

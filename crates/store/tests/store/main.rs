@@ -240,10 +240,7 @@ impl Fixture {
     /// Opens an order on the clock's business day, as the app does.
     pub async fn open_order(&self, kind: OrderKind) -> Result<Order, Error> {
         let at = self.clock.tick();
-        let ctx = Ctx {
-            at,
-            staff: self.staff.clone(),
-        };
+        let ctx = Ctx::new(at, self.staff.clone());
         let date = self.clock.business_date();
         let w = Write {
             at,
@@ -276,9 +273,10 @@ impl Fixture {
 
     /// Decides a command in the core without storing it.
     pub fn decide(&self, order: &Order, cmd: OrderCommand) -> Result<(Order, Vec<OrderEvent>), Error> {
+        // The fixture's member of staff acts as a manager, so voids and refunds are approved.
         let ctx = Ctx {
-            at: self.clock.tick(),
-            staff: self.staff.clone(),
+            approver: Some(self.staff.clone()),
+            ..Ctx::new(self.clock.tick(), self.staff.clone())
         };
         Ok(order.execute(&cmd, &self.catalog, &ctx)?)
     }
@@ -408,6 +406,8 @@ async fn a_reopened_store_sees_every_committed_write() {
             OrderCommand::TakeCash {
                 payment: fynlo_core::ids::PaymentId::from_uuid(f.ids.new_id()),
                 tendered: fynlo_core::Minor::new(2000),
+                tip: fynlo_core::Minor::ZERO,
+                part: None,
             },
         )
         .await

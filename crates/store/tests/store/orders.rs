@@ -20,6 +20,8 @@ fn cash(f: &Fixture, tendered: i64) -> OrderCommand {
     OrderCommand::TakeCash {
         payment: PaymentId::from_uuid(f.ids.new_id()),
         tendered: Minor::new(tendered),
+        tip: fynlo_core::Minor::ZERO,
+        part: None,
     }
 }
 
@@ -223,10 +225,7 @@ async fn a_stale_version_is_a_conflict_and_writes_nothing() {
 #[tokio::test]
 async fn appending_to_an_order_never_opened_is_not_found_and_writes_nothing() {
     let f = Fixture::new().await;
-    let ctx = fynlo_core::order::Ctx {
-        at: f.clock.tick(),
-        staff: f.staff.clone(),
-    };
+    let ctx = fynlo_core::order::Ctx::new(f.clock.tick(), f.staff.clone());
     let id = OrderId::from_uuid(Uuid::from_u128(0xBAD));
     let req = OpenOrder {
         id,

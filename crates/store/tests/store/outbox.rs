@@ -55,6 +55,8 @@ async fn the_sequence_has_no_gaps_after_many_mixed_writes() {
                 OrderCommand::TakeCash {
                     payment,
                     tendered: Minor::new(5000),
+                    tip: fynlo_core::Minor::ZERO,
+                    part: None,
                 },
             )
             .await
