@@ -40,21 +40,27 @@ impl SetupFile {
     /// Parses and validates a setup file.
     pub fn parse(json: &str) -> Result<SetupFile, AppError> {
         let file: SetupFile = serde_json::from_str(json).map_err(|e| AppError::invalid(format!("setup file: {e}")))?;
-        file.restaurant.validate()?;
-        Catalog::new(file.menu.clone())?;
-        if file.staff.is_empty() {
+        file.validate()?;
+        Ok(file)
+    }
+
+    /// Checks the settings, the menu and the staff.
+    pub fn validate(&self) -> Result<(), AppError> {
+        self.restaurant.validate()?;
+        Catalog::new(self.menu.clone())?;
+        if self.staff.is_empty() {
             return Err(AppError::invalid("setup file: at least one member of staff is needed"));
         }
-        if !file.staff.iter().any(|s| s.role.is_manager()) {
+        if !self.staff.iter().any(|s| s.role.is_manager()) {
             return Err(AppError::invalid("setup file: at least one manager or owner is needed"));
         }
-        let mut ids: Vec<&StaffId> = file.staff.iter().map(|s| &s.id).collect();
+        let mut ids: Vec<&StaffId> = self.staff.iter().map(|s| &s.id).collect();
         ids.sort();
         ids.dedup();
-        if ids.len() != file.staff.len() {
+        if ids.len() != self.staff.len() {
             return Err(AppError::invalid("setup file: staff ids must be unique"));
         }
-        Ok(file)
+        Ok(())
     }
 
     /// The demo restaurant.
@@ -70,6 +76,8 @@ pub fn system_staff() -> StaffId {
 
 /// Creates a new till database at `path` from a setup file.
 pub async fn init(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSource) -> Result<Store, AppError> {
+    // Refused settings create nothing.
+    setup.validate()?;
     let device = DeviceId::from_uuid(ids.new_id());
     let store = Store::create(path, device, clock.now()).await?;
     let system = system_staff();

@@ -581,7 +581,7 @@ impl Till {
     async fn run(&mut self, order: Option<String>, command: OrderCommand) -> Result<Reply, AppError> {
         let me = self.require_staff()?;
         // A manager logged in approves their own commands.
-        let approver = me.role.can_approve().then(|| me.id.clone());
+        let approver = me.role.is_manager().then(|| me.id.clone());
         self.run_approved(order, command, approver).await
     }
 
@@ -641,7 +641,7 @@ impl Till {
     /// login; a PIN of someone who cannot approve is refused.
     async fn approver(&mut self, approval: Option<ApprovalInput>) -> Result<Option<StaffId>, AppError> {
         let me = self.require_staff()?;
-        if me.role.can_approve() {
+        if me.role.is_manager() {
             return Ok(Some(me.id.clone()));
         }
         let Some(approval) = approval else {
@@ -657,7 +657,7 @@ impl Till {
             .map_err(AppError::from)
             .and_then(|pin| auth::find_staff(&candidates, &pin).cloned());
         match found {
-            Ok(member) if member.role.can_approve() => Ok(Some(member.id)),
+            Ok(member) if member.role.is_manager() => Ok(Some(member.id)),
             Ok(member) => Err(AppError::new(
                 ErrorCode::ApprovalRequired,
                 format!("{} cannot approve this: a manager's PIN is needed", member.name),

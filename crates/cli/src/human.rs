@@ -213,14 +213,39 @@ pub fn render_order(view: &OrderView) -> String {
     }
     row(&mut out, "Paid", t.paid);
     for p in &view.payments {
+        let part = p.part.map(|n| format!(" part {n}")).unwrap_or_default();
+        let mut detail = format!("  {} {}{part} {}", p.tender, money(p.amount, c), p.status);
+        if p.tip.0 != 0 {
+            detail.push_str(&format!(", tip {}", money(p.tip, c)));
+        }
+        if p.change.0 != 0 {
+            detail.push_str(&format!(
+                ", tendered {}, change {}",
+                money(p.tendered, c),
+                money(p.change, c)
+            ));
+        }
+        if p.fee.0 != 0 {
+            detail.push_str(&format!(", fee {}", money(p.fee, c)));
+        }
+        if let Some(note) = &p.note {
+            detail.push_str(&format!(" ({note})"));
+        }
+        let _ = writeln!(out, "{detail}");
+    }
+    for r in &view.refunds {
         let _ = writeln!(
             out,
-            "  {} {} tendered {}, change {}",
-            p.tender,
-            money(p.amount, c),
-            money(p.tendered, c),
-            money(p.change, c)
+            "  REFUND {} to {} {} ({}; approved by {})",
+            money(r.amount, c),
+            r.tender,
+            r.status,
+            r.reason,
+            r.approved_by
         );
+    }
+    if view.tips.0 != 0 {
+        row(&mut out, "Tips (outside VAT, to staff)", view.tips);
     }
     row(&mut out, "Balance", t.balance);
     out

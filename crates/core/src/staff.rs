@@ -22,11 +22,6 @@ pub enum Role {
 }
 
 impl Role {
-    /// Managers and owners approve voids, refunds, large discounts and service-charge removal.
-    pub const fn can_approve(self) -> bool {
-        matches!(self, Role::Manager | Role::Owner)
-    }
-
     /// Every role, lowest first.
     pub const ALL: [Role; 4] = [Role::Cashier, Role::Supervisor, Role::Manager, Role::Owner];
 

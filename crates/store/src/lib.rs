@@ -44,7 +44,7 @@ use sqlx::{
 use tokio::sync::Mutex;
 
 pub use error::Error;
-pub use orders::{HistoryEntry, Recorded};
+pub use orders::{HistoryEntry, PaymentRow, Recorded};
 pub use outbox::{OutboxOp, OutboxStats};
 
 /// The result type of the store.

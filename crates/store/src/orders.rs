@@ -12,6 +12,29 @@ use serde_json::json;
 
 use crate::{Error, Inner, Result, Store, Write};
 
+/// A payment row as the store keeps it: for cost reports, tips and reconciling with the providers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PaymentRow {
+    /// Our payment id.
+    pub id: String,
+    /// Its order.
+    pub order_id: String,
+    /// cash, card or pay_by_bank.
+    pub tender: String,
+    /// Its state.
+    pub status: String,
+    /// Applied to the bill.
+    pub amount: i64,
+    /// Tip on top.
+    pub tip: i64,
+    /// Processing fee.
+    pub fee_processing: i64,
+    /// Platform fee.
+    pub fee_platform: i64,
+    /// The provider's id.
+    pub provider_ref: Option<String>,
+}
+
 /// One entry of an order's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HistoryEntry {
@@ -128,6 +151,34 @@ impl Store {
         rows.into_iter()
             .map(|(json,)| serde_json::from_str(&json).map_err(Error::from))
             .collect()
+    }
+
+    /// Every payment attempt, oldest first.
+    pub async fn payment_rows(&self) -> Result<Vec<PaymentRow>> {
+        let mut inner = self.inner.lock().await;
+        type Row = (String, String, String, String, i64, i64, i64, i64, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, order_id, tender, status, amount, tip, fee_processing, fee_platform, provider_ref \
+             FROM payments ORDER BY at, id",
+        )
+        .fetch_all(&mut inner.conn)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, order_id, tender, status, amount, tip, fee_processing, fee_platform, provider_ref)| PaymentRow {
+                    id,
+                    order_id,
+                    tender,
+                    status,
+                    amount,
+                    tip,
+                    fee_processing,
+                    fee_platform,
+                    provider_ref,
+                },
+            )
+            .collect())
     }
 
     /// Orders with a payment or refund attempt still waiting for its provider.

@@ -15,6 +15,7 @@
 mod auth;
 mod command;
 mod error;
+mod payments;
 mod setup;
 mod till;
 mod view;

@@ -54,7 +54,13 @@ fn sales_script(rng: &mut fastrand::Rng, sales: usize) -> String {
                 "{{\"cmd\": \"add_line\", {product}, \"quantity\": {quantity}}}\n"
             ));
         }
-        script.push_str("{\"cmd\": \"take_cash\", \"tendered\": 50000}\n");
+        // Half the sales are paid by (simulated) card: the attempt is saved, the provider called, its
+        // answer saved — a kill can land between any two.
+        if rng.bool() {
+            script.push_str("{\"cmd\": \"take_cash\", \"tendered\": 50000}\n");
+        } else {
+            script.push_str("{\"cmd\": \"pay\", \"tender\": \"card\"}\n");
+        }
     }
     script
 }
@@ -120,7 +126,8 @@ fn sales_survive_sigkill_at_random_moments() {
                 let entry = saved.entry(id).or_insert(version);
                 *entry = (*entry).max(version);
             }
-            if record["cmd"] == "take_cash" && record["ok"] == true && record["result"]["state"] == "completed" {
+            let pays = record["cmd"] == "take_cash" || record["cmd"] == "pay";
+            if pays && record["ok"] == true && record["result"]["state"] == "completed" {
                 let order = &record["result"];
                 let id = order["id"].as_str().expect("order id").to_owned();
                 let sale = Sale {
@@ -132,6 +139,7 @@ fn sales_survive_sigkill_at_random_moments() {
         }
         runtime.block_on(verify(&till, &committed, &saved, round, seed));
     }
+    runtime.block_on(reconcile(&till));
     eprintln!(
         "crash test: {} completed sales and {} saved orders checked after each of {kills} kills ({killed_mid_run} mid-run)",
         committed.len(),
@@ -146,6 +154,51 @@ fn sales_survive_sigkill_at_random_moments() {
         "the child completed too few sales ({}) to prove anything",
         committed.len()
     );
+}
+
+/// After the last kill a till starts once more (and so recovers): no attempt is left waiting, and every
+/// charge the provider took is a succeeded payment on an order — never lost, never twice.
+async fn reconcile(till: &DemoTill) {
+    let out = till.run(&["exec", "--stop-on-error", "/dev/null"]);
+    assert!(out.status.success(), "a till starts after the kills");
+    let store = Store::open(&till.db).await.expect("opens");
+    assert_eq!(store.orders_with_attempts_in_flight().await.expect("reads"), Vec::new());
+    let rows = store.payment_rows().await.expect("payments");
+    let mut sim = till.db.as_os_str().to_owned();
+    sim.push(".sim-provider.json");
+    let provider: Value = match std::fs::read(&sim) {
+        Ok(bytes) => serde_json::from_slice(&bytes).expect("simulator records parse"),
+        Err(_) => Value::Null,
+    };
+    let intents = provider["intents"].as_object().cloned().unwrap_or_default();
+    for (key, entry) in &intents {
+        let intent = &entry["intent"];
+        let recorded: Vec<_> = rows.iter().filter(|r| r.id == intent["payment_id"]).collect();
+        assert_eq!(recorded.len(), 1, "provider charge {key} has no payment row");
+        assert_eq!(
+            recorded[0].status, "succeeded",
+            "charge {key} taken but not recorded as paid"
+        );
+        assert_eq!(recorded[0].provider_ref.as_deref(), intent["id"].as_str());
+        assert_eq!(
+            recorded[0].amount + recorded[0].tip,
+            intent["amount"].as_i64().expect("amount")
+        );
+    }
+    let card_paid = rows
+        .iter()
+        .filter(|r| r.tender == "card" && r.status == "succeeded")
+        .count();
+    assert_eq!(
+        card_paid,
+        intents.len(),
+        "every succeeded card payment is one provider charge"
+    );
+    eprintln!(
+        "crash test: {} card charges at the provider, each recorded once as paid",
+        intents.len()
+    );
+    store.close().await.expect("closes");
 }
 
 async fn verify(
@@ -200,4 +253,117 @@ async fn verify(
         assert_eq!(types.last(), Some(&"order.completed"), "sale {id} outbox {context}");
     }
     store.close().await.expect("closes");
+}
+
+/// Runs `fynlo exec` with `FYNLO_FAILPOINT` set; returns whether it died of the abort, and the lines it
+/// had printed.
+fn exec_until(till: &DemoTill, failpoint: &str, script: &str) -> (bool, Vec<Value>) {
+    use std::{io::Write, os::unix::process::ExitStatusExt};
+    let mut child = fynlo()
+        .env("FYNLO_FAILPOINT", failpoint)
+        .arg("--db")
+        .arg(&till.db)
+        .arg("exec")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawns fynlo exec");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(script.as_bytes())
+        .expect("writes");
+    let out = child.wait_with_output().expect("waits");
+    let lines = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    (out.status.signal() == Some(6), lines)
+}
+
+/// What the simulated provider holds: (charges, refunds).
+fn provider_counts(till: &DemoTill) -> (usize, usize) {
+    let mut sim = till.db.as_os_str().to_owned();
+    sim.push(".sim-provider.json");
+    let Ok(bytes) = std::fs::read(&sim) else {
+        return (0, 0);
+    };
+    let v: Value = serde_json::from_slice(&bytes).expect("parses");
+    let count = |k: &str| v[k].as_object().map_or(0, |o| o.len());
+    (count("intents"), count("refunds"))
+}
+
+const CARD_SALE: &str = r#"{"cmd": "login", "pin": "1357"}
+{"cmd": "open_order", "kind": {"type": "takeaway"}}
+{"cmd": "add_line", "product": "fish-chips"}
+{"cmd": "pay", "tender": "card"}
+"#;
+
+#[test]
+fn a_till_killed_between_the_steps_of_a_payment_resumes_or_abandons_it_safely() {
+    // Killed after the attempt was saved, before the provider heard of it: abandoned on restart,
+    // nothing was charged, and the sale can be paid again.
+    let till = DemoTill::create();
+    let (aborted, lines) = exec_until(&till, "pay.after_start", CARD_SALE);
+    assert!(aborted, "the failpoint aborts the till");
+    let order = lines[1]["result"]["id"].as_str().expect("order id").to_owned();
+    let (_, lines) = till.exec(&format!(
+        "{{\"cmd\": \"login\", \"pin\": \"1357\"}}\n{{\"cmd\": \"show_order\", \"order\": \"{order}\"}}\n"
+    ));
+    let shown = &lines[1]["result"];
+    assert_eq!(shown["payments"][0]["status"], "cancelled");
+    assert_eq!(shown["payments"][0]["note"], "abandoned: it never reached the provider");
+    assert_eq!(
+        (shown["state"].clone(), shown["totals"]["balance"].clone()),
+        ("pending".into(), 1650.into())
+    );
+    assert_eq!(provider_counts(&till), (0, 0));
+    let (success, lines) = till.exec(&format!(
+        "{{\"cmd\": \"login\", \"pin\": \"1357\"}}\n{{\"cmd\": \"pay\", \"order\": \"{order}\", \"tender\": \"card\"}}\n"
+    ));
+    assert!(success);
+    assert_eq!(lines[1]["result"]["state"], "completed");
+    assert_eq!(provider_counts(&till), (1, 0));
+
+    // Killed after the provider took the money, before its answer was saved: found paid on restart,
+    // charged once.
+    let till = DemoTill::create();
+    let (aborted, lines) = exec_until(&till, "pay.after_provider", CARD_SALE);
+    assert!(aborted);
+    let order = lines[1]["result"]["id"].as_str().expect("order id").to_owned();
+    assert_eq!(provider_counts(&till), (1, 0));
+    let (_, lines) = till.exec(&format!(
+        "{{\"cmd\": \"login\", \"pin\": \"1357\"}}\n{{\"cmd\": \"show_order\", \"order\": \"{order}\"}}\n"
+    ));
+    let shown = &lines[1]["result"];
+    assert_eq!(shown["state"], "completed");
+    assert_eq!(shown["payments"][0]["status"], "succeeded");
+    assert!(shown["payments"][0]["provider_ref"]
+        .as_str()
+        .is_some_and(|r| r.starts_with("pi_sim_")));
+    assert_eq!(shown["totals"]["paid"], 1650);
+    assert_eq!(provider_counts(&till), (1, 0));
+
+    // Killed after a refund was saved, before the provider heard of it: sent on restart, once.
+    let (success, lines) = till.exec(&format!(
+        "{{\"cmd\": \"login\", \"pin\": \"2468\"}}\n{{\"cmd\": \"show_order\", \"order\": \"{order}\"}}\n"
+    ));
+    assert!(success);
+    let payment = lines[1]["result"]["payments"][0]["id"].as_str().expect("id").to_owned();
+    let refund = format!(
+        "{{\"cmd\": \"login\", \"pin\": \"2468\"}}\n{{\"cmd\": \"refund\", \"order\": \"{order}\", \"payment\": \"{payment}\", \"amount\": 650, \"reason\": \"cold\"}}\n"
+    );
+    let (aborted, _) = exec_until(&till, "refund.after_start", &refund);
+    assert!(aborted);
+    assert_eq!(provider_counts(&till), (1, 0));
+    let (_, lines) = till.exec(&format!(
+        "{{\"cmd\": \"login\", \"pin\": \"2468\"}}\n{{\"cmd\": \"show_order\", \"order\": \"{order}\"}}\n"
+    ));
+    let shown = &lines[1]["result"];
+    assert_eq!(shown["refunds"][0]["status"], "succeeded");
+    assert_eq!(shown["refunds"][0]["amount"], 650);
+    assert_eq!(shown["payment_state"], "partly_refunded");
+    assert_eq!(provider_counts(&till), (1, 1));
 }

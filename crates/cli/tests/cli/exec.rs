@@ -446,3 +446,107 @@ fn hash_pin_makes_argon2id_hashes_and_refuses_bad_pins() {
     assert!(text.starts_with("$argon2id$v=19$") && !text.contains("4321"));
     assert!(!hash("12").status.success());
 }
+
+/// The payment at `index` of an order in a result line.
+fn payment(line: &Value, index: usize) -> &Value {
+    &line["result"]["payments"][index]
+}
+
+#[test]
+fn split_bill_tips_pending_approval_and_a_refund_across_two_runs() {
+    let till = DemoTill::create();
+    let (success, lines) = till.exec(&script("split_tips_refund.jsonl"));
+    assert!(success, "{lines:#?}");
+    assert_eq!(lines.len(), 9);
+    ok(&lines);
+    // Fees on the 5569 balance: card 2.9 % = 161.5 → 162 + 30 + platform 55.69 → 56 = 248;
+    // pay-by-bank 0.2 % = 11.14 → 11 + 56 = 67; it saves 181.
+    let quote = &lines[3]["result"];
+    assert_eq!(quote["type"], "fee_quote");
+    assert_eq!(quote["methods"][1]["total"], 248);
+    assert_eq!(quote["methods"][2]["total"], 67);
+    assert_eq!(quote["pay_by_bank_saves"], 181);
+    let parts = &lines[4]["result"]["split"]["parts"];
+    assert_eq!(
+        (parts[0]["total"].clone(), parts[1]["total"].clone()),
+        (1857.into(), 1856.into())
+    );
+    assert_eq!(payment(&lines[5], 0)["change"], 143);
+    // Part 2's tip: 10 % of its food after discounts (1650), never of service: 165.
+    assert_eq!(payment(&lines[6], 1)["tip"], 165);
+    assert_eq!(payment(&lines[6], 1)["status"], "succeeded");
+    let waiting = payment(&lines[7], 2);
+    assert_eq!(waiting["status"], "pending");
+    assert_eq!(lines[7]["result"]["in_flight"], 1856);
+    let order = lines[8]["result"]["id"].as_str().expect("order id").to_owned();
+    let pending = waiting["id"].as_str().expect("payment id").to_owned();
+    let card = payment(&lines[6], 1)["id"].as_str().expect("payment id").to_owned();
+
+    // A second run: the till starts, finds the attempt still waiting (recovery leaves it pending), the
+    // customer approves, and the order completes. Then a refund of one fish on the card, approved in place.
+    let second = format!(
+        r#"{{"cmd": "login", "pin": "1357"}}
+{{"cmd": "check_payment", "order": "{order}", "payment": "{pending}"}}
+{{"cmd": "refund", "order": "{order}", "payment": "{card}", "lines": [{{"line": 1, "quantity": 1}}], "reason": "cold"}}
+{{"cmd": "refund", "order": "{order}", "payment": "{card}", "lines": [{{"line": 1, "quantity": 1}}], "reason": "cold", "approval": {{"pin": "2468", "staff": "priya"}}}}
+{{"cmd": "recent_orders", "limit": 1}}
+{{"cmd": "recover_payments"}}
+"#
+    );
+    let (success, lines) = till.exec(&second);
+    assert!(!success, "the unapproved refund fails");
+    assert_eq!(lines[1]["result"]["state"], "completed");
+    assert_eq!(lines[2]["error"]["code"], "approval_required");
+    // (4950 + 619) / 3 = 1856.33 → 1856 back to the card.
+    let refunded = &lines[3]["result"];
+    assert_eq!(refunded["refunds"][0]["amount"], 1856);
+    assert_eq!(refunded["refunds"][0]["status"], "succeeded");
+    assert_eq!(refunded["refunds"][0]["approved_by"], "priya");
+    assert_eq!(refunded["payment_state"], "partly_refunded");
+    assert_eq!(lines[4]["result"]["orders"][0]["id"], order.as_str());
+    assert_eq!(lines[5]["result"]["attempts"].as_array().map(Vec::len), Some(0));
+    // Tips 165 and service 619 shared by Sam and Jo.
+    assert_eq!(refunded["servers"][0]["tips"], 83);
+    assert_eq!(refunded["servers"][1]["service_charge"], 309);
+
+    let shown = till.run(&["order", &order]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    for needle in [
+        "card £18.56 part 2 succeeded, tip £1.65",
+        "REFUND £18.56 to card succeeded",
+        "Tips",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn declines_timeouts_and_cancels_through_exec_and_recovery_at_start() {
+    let till = DemoTill::create();
+    let (success, lines) = till.exec(&script("declines.jsonl"));
+    assert!(success, "{lines:#?}");
+    ok(&lines);
+    assert_eq!(payment(&lines[3], 0)["note"], "declined: card_declined");
+    assert_eq!(payment(&lines[4], 1)["note"], "declined: insufficient_funds");
+    assert_eq!(payment(&lines[5], 2)["status"], "pending");
+    let cola = lines[5]["result"]["id"].as_str().expect("id").to_owned();
+    let tea = lines[8]["result"]["id"].as_str().expect("id").to_owned();
+    let waiting = payment(&lines[8], 0)["id"].as_str().expect("id").to_owned();
+
+    // The next start recovers: the timed-out payment had succeeded at the provider, so the cola is paid.
+    let (success, lines) = till.exec(&format!(
+        r#"{{"cmd": "login", "pin": "1357"}}
+{{"cmd": "show_order", "order": "{cola}"}}
+{{"cmd": "cancel_payment", "order": "{tea}", "payment": "{waiting}"}}
+{{"cmd": "cancel_payment", "order": "{tea}", "payment": "{waiting}"}}
+{{"cmd": "take_cash", "order": "{tea}", "tendered": 500}}
+"#
+    ));
+    assert!(!success);
+    assert_eq!(lines[1]["result"]["state"], "completed");
+    assert_eq!(payment(&lines[1], 2)["status"], "succeeded");
+    assert_eq!(lines[2]["result"]["payments"][0]["status"], "cancelled");
+    assert_eq!(lines[3]["error"]["code"], "payment_rule");
+    // Tea 280, cash 500: change 220.
+    assert_eq!(payment(&lines[4], 1)["change"], 220);
+}

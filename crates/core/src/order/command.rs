@@ -469,6 +469,7 @@ impl Order {
                 if *tender == Tender::Cash {
                     return Err(Error::NotAProviderTender("cash"));
                 }
+                let (part, due) = self.payable(*payment, *part)?;
                 if !amount.is_positive() {
                     return Err(Error::InvalidPaymentAmount);
                 }
@@ -476,7 +477,6 @@ impl Order {
                     return Err(Error::NegativeAmount { what: "a tip" });
                 }
                 check_key(key)?;
-                let (part, due) = self.payable(*payment, *part)?;
                 if *amount > due {
                     return Err(Error::Overpayment {
                         amount: amount.get(),
