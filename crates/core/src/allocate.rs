@@ -70,19 +70,21 @@ pub const MAX_TABLE_WEIGHT: u64 = 1 << 40;
 /// Returns `cells[p][c]`. A column whose weights are all zero is refused ([`Error::NoParts`]), as are
 /// negative amounts and a column whose weights add up to more than [`MAX_TABLE_WEIGHT`].
 pub fn round_table(columns: &[Minor], weights: &[Vec<u64>], parts: usize) -> Result<Vec<Vec<i64>>> {
+    let refs: Vec<&[u64]> = weights.iter().map(Vec::as_slice).collect();
+    round_table_of(columns, &refs, parts)
+}
+
+/// [`round_table`] on borrowed weight rows, so callers that share one row across many columns (an even
+/// split) need not copy it.
+pub fn round_table_of(columns: &[Minor], weights: &[&[u64]], parts: usize) -> Result<Vec<Vec<i64>>> {
     if parts == 0 || weights.len() != columns.len() {
         return Err(Error::NoParts);
     }
     let cols = columns.len();
-    let mut base = vec![vec![0i64; cols]; parts];
-    // The remainder of each cell, as a numerator over its column's weight.
-    let mut rem = vec![vec![0i128; cols]; parts];
-    let mut need = vec![0i64; cols];
-    // Each part's exact total as whole pennies plus a fraction num/den, kept exact.
-    let mut whole = vec![0i128; parts];
-    let mut frac_num = vec![0i128; parts];
-    let mut frac_den: i128 = 1;
-    for (c, (&amount, w)) in columns.iter().zip(weights).enumerate() {
+    // Every column's total weight, and one common denominator for the parts' exact totals.
+    let mut totals = Vec::with_capacity(cols);
+    let mut common: u128 = 1;
+    for (&amount, w) in columns.iter().zip(weights) {
         if amount.is_negative() {
             return Err(Error::NegativeAmount {
                 what: "an amount to split",
@@ -91,228 +93,247 @@ pub fn round_table(columns: &[Minor], weights: &[Vec<u64>], parts: usize) -> Res
         if w.len() != parts {
             return Err(Error::NoParts);
         }
-        let total_weight: u64 = w
+        let total: u64 = w
             .iter()
             .try_fold(0u64, |a, &x| a.checked_add(x))
             .ok_or(Error::Overflow)?;
-        if total_weight == 0 {
+        if total == 0 {
             return Err(Error::NoParts);
         }
-        if total_weight > MAX_TABLE_WEIGHT {
+        if total > MAX_TABLE_WEIGHT {
             return Err(Error::Overflow);
         }
-        let den = i128::from(total_weight);
-        let a = i128::from(amount.get());
-        let mut given: i128 = 0;
-        // Bring the running fractions to a common denominator with this column's.
-        let g = gcd(frac_den, den);
-        let new_den = (frac_den / g).checked_mul(den).ok_or(Error::Overflow)?;
-        let scale_old = new_den / frac_den;
-        let scale_new = new_den / den;
+        let t = u128::from(total);
+        if !common.is_multiple_of(t) {
+            common = (common / gcd(common, t)).checked_mul(t).ok_or(Error::Overflow)?;
+            if common > 1 << 96 {
+                return Err(Error::Overflow);
+            }
+        }
+        totals.push(total);
+    }
+    let mut t = Table {
+        cols,
+        rem: vec![0; parts * cols],
+        give: vec![false; parts * cols],
+        need: vec![0; cols],
+        extra: vec![0; parts],
+    };
+    let mut base = vec![vec![0i64; cols]; parts];
+    // Each part's exact total: whole pennies plus `frac / common`.
+    let mut whole = vec![0u128; parts];
+    let mut frac = vec![0u128; parts];
+    for c in 0..cols {
+        let a = columns[c].get().unsigned_abs();
+        let den = totals[c];
+        let scale = common / u128::from(den);
+        let mut given: u64 = 0;
         for p in 0..parts {
-            let exact = a * i128::from(w[p]);
-            let q = exact / den;
-            let r = exact % den;
+            let w = weights[c][p];
+            let (q, r) = match a.checked_mul(w) {
+                Some(x) => (x / den, x % den),
+                None => {
+                    let x = u128::from(a) * u128::from(w);
+                    let d = u128::from(den);
+                    // q ≤ a and r < den, so both fit.
+                    ((x / d) as u64, (x % d) as u64)
+                }
+            };
             base[p][c] = i64::try_from(q).map_err(|_| Error::Overflow)?;
-            rem[p][c] = r;
+            t.rem[p * cols + c] = r;
             given += q;
-            whole[p] += q;
-            frac_num[p] = frac_num[p]
-                .checked_mul(scale_old)
-                .and_then(|x| x.checked_add(r.checked_mul(scale_new)?))
-                .ok_or(Error::Overflow)?;
+            whole[p] += u128::from(q);
+            frac[p] = frac[p].checked_add(u128::from(r) * scale).ok_or(Error::Overflow)?;
         }
-        frac_den = new_den;
-        // Normalise: carry whole pennies out of the fractions and shrink the denominator.
-        let mut common = frac_den;
-        for p in 0..parts {
-            whole[p] += frac_num[p] / frac_den;
-            frac_num[p] %= frac_den;
-            common = gcd(common, frac_num[p]);
-        }
-        if common > 1 {
-            frac_den /= common;
-            frac_num.iter_mut().for_each(|n| *n /= common);
-        }
-        need[c] = i64::try_from(a - given).map_err(|_| Error::Overflow)?;
+        t.need[c] = i64::try_from(a - given).map_err(|_| Error::Overflow)?;
     }
     // Bounds on how many extra pennies each part may take: its exact total rounded down, or up.
-    let floor_sum: Vec<i128> = base
-        .iter()
-        .map(|row| row.iter().map(|&x| i128::from(x)).sum())
-        .collect();
-    let lo: Vec<i64> = (0..parts)
-        .map(|p| i64::try_from(whole[p] - floor_sum[p]).map_err(|_| Error::Overflow))
-        .collect::<Result<_>>()?;
-    let hi: Vec<i64> = (0..parts).map(|p| lo[p] + i64::from(frac_num[p] != 0)).collect();
-
-    let mut give = vec![vec![false; cols]; parts];
-    let mut extra = vec![0i64; parts];
+    let mut lo = vec![0i64; parts];
+    let mut hi = vec![0i64; parts];
+    for p in 0..parts {
+        let exact_floor = whole[p] + frac[p] / common;
+        let floor_sum: u128 = base[p].iter().map(|&x| x as u128).sum();
+        lo[p] = i64::try_from(exact_floor - floor_sum).map_err(|_| Error::Overflow)?;
+        hi[p] = lo[p] + i64::from(!frac[p].is_multiple_of(common));
+    }
     // Greedy: each column's pennies to the cells with the largest remainders, ties to the earlier part.
+    let mut candidates: Vec<usize> = Vec::with_capacity(parts);
     for c in 0..cols {
-        let mut candidates: Vec<usize> = (0..parts).filter(|&p| rem[p][c] > 0).collect();
-        candidates.sort_by(|&a, &b| rem[b][c].cmp(&rem[a][c]));
-        for p in candidates {
-            if need[c] == 0 {
+        if t.need[c] == 0 {
+            continue;
+        }
+        candidates.clear();
+        candidates.extend((0..parts).filter(|&p| t.rem[p * cols + c] > 0));
+        candidates.sort_by(|&a, &b| t.rem[b * cols + c].cmp(&t.rem[a * cols + c]));
+        for &p in &candidates {
+            if t.need[c] == 0 {
                 break;
             }
-            if extra[p] < hi[p] {
-                give[p][c] = true;
-                extra[p] += 1;
-                need[c] -= 1;
+            if t.extra[p] < hi[p] {
+                t.give[p * cols + c] = true;
+                t.extra[p] += 1;
+                t.need[c] -= 1;
             }
         }
     }
     // Repair by augmenting paths until every part is within its bounds and every column is whole.
     loop {
-        if let Some(p) = (0..parts).find(|&p| extra[p] < lo[p]) {
-            augment_from_part(p, &rem, &mut give, &mut extra, &mut need, &lo)?;
-        } else if let Some(c) = (0..cols).find(|&c| need[c] > 0) {
-            augment_to_column(c, &rem, &mut give, &mut extra, &mut need, &hi)?;
+        if let Some(p) = (0..parts).find(|&p| t.extra[p] < lo[p]) {
+            t.augment_from_part(p, &lo)?;
+        } else if let Some(c) = (0..cols).find(|&c| t.need[c] > 0) {
+            t.augment_to_column(c, &hi)?;
         } else {
             break;
         }
     }
-    for p in 0..parts {
-        for c in 0..cols {
-            if give[p][c] {
-                base[p][c] += 1;
+    for (p, row) in base.iter_mut().enumerate() {
+        for (c, cell) in row.iter_mut().enumerate() {
+            if t.give[p * cols + c] {
+                *cell += 1;
             }
         }
     }
     Ok(base)
 }
 
-fn gcd(mut a: i128, mut b: i128) -> i128 {
-    a = a.abs();
-    b = b.abs();
+fn gcd(mut a: u128, mut b: u128) -> u128 {
     while b != 0 {
         (a, b) = (b, a % b);
     }
     a.max(1)
 }
 
-/// Part `start` takes one more penny: through a column that still needs one, or from a part that can
-/// spare one, along a path of cells that can round up (taking) and cells that did (giving back).
-fn augment_from_part(
-    start: usize,
-    rem: &[Vec<i128>],
-    give: &mut [Vec<bool>],
-    extra: &mut [i64],
-    need: &mut [i64],
-    lo: &[i64],
-) -> Result<()> {
-    let parts = rem.len();
-    let cols = need.len();
-    // prev_col[c] = the part that reached column c; prev_part[p] = the column part p was reached from.
-    let mut prev_col: Vec<Option<usize>> = vec![None; cols];
-    let mut prev_part: Vec<Option<usize>> = vec![None; parts];
-    let mut seen_part = vec![false; parts];
-    seen_part[start] = true;
-    let mut queue = std::collections::VecDeque::from([start]);
-    while let Some(p) = queue.pop_front() {
-        for c in 0..cols {
-            if prev_col[c].is_some() || rem[p][c] == 0 || give[p][c] {
-                continue;
-            }
-            prev_col[c] = Some(p);
-            if need[c] > 0 {
-                need[c] -= 1;
-                flip_path(c, &prev_col, &prev_part, give);
-                extra[start] += 1;
-                return Ok(());
-            }
-            for q in 0..parts {
-                if seen_part[q] || !give[q][c] {
+fn no_rounding() -> Error {
+    Error::InvalidField {
+        field: "split",
+        reason: "no exact rounding found".into(),
+    }
+}
+
+/// The rounding state: each cell's remainder, whether it rounds up, and what columns and parts still need.
+struct Table {
+    cols: usize,
+    rem: Vec<u64>,
+    give: Vec<bool>,
+    need: Vec<i64>,
+    extra: Vec<i64>,
+}
+
+impl Table {
+    fn parts(&self) -> usize {
+        self.extra.len()
+    }
+
+    /// Can part `p` round column `c` up (it has a fraction there and does not yet)?
+    fn can_take(&self, p: usize, c: usize) -> bool {
+        self.rem[p * self.cols + c] > 0 && !self.give[p * self.cols + c]
+    }
+
+    fn set(&mut self, p: usize, c: usize, up: bool) {
+        self.give[p * self.cols + c] = up;
+    }
+
+    /// Part `start` takes one more penny: through a column that still needs one, or from a part that
+    /// can spare one, along a path of cells that can round up (taking) and cells that did (giving back).
+    fn augment_from_part(&mut self, start: usize, lo: &[i64]) -> Result<()> {
+        let (parts, cols) = (self.parts(), self.cols);
+        // prev_col[c] = the part that reached column c; prev_part[p] = the column p was reached from.
+        let mut prev_col: Vec<Option<usize>> = vec![None; cols];
+        let mut prev_part: Vec<Option<usize>> = vec![None; parts];
+        let mut seen_part = vec![false; parts];
+        seen_part[start] = true;
+        let mut queue = std::collections::VecDeque::from([start]);
+        while let Some(p) = queue.pop_front() {
+            for c in 0..cols {
+                if prev_col[c].is_some() || !self.can_take(p, c) {
                     continue;
                 }
-                seen_part[q] = true;
-                prev_part[q] = Some(c);
-                if extra[q] > lo[q] {
-                    give[q][c] = false;
-                    extra[q] -= 1;
-                    flip_path(c, &prev_col, &prev_part, give);
-                    extra[start] += 1;
+                prev_col[c] = Some(p);
+                if self.need[c] > 0 {
+                    self.need[c] -= 1;
+                    self.flip_path(c, &prev_col, &prev_part);
+                    self.extra[start] += 1;
                     return Ok(());
                 }
-                queue.push_back(q);
+                for q in 0..parts {
+                    if seen_part[q] || !self.give[q * cols + c] {
+                        continue;
+                    }
+                    seen_part[q] = true;
+                    prev_part[q] = Some(c);
+                    if self.extra[q] > lo[q] {
+                        self.set(q, c, false);
+                        self.extra[q] -= 1;
+                        self.flip_path(c, &prev_col, &prev_part);
+                        self.extra[start] += 1;
+                        return Ok(());
+                    }
+                    queue.push_back(q);
+                }
             }
         }
+        Err(no_rounding())
     }
-    Err(Error::InvalidField {
-        field: "split",
-        reason: "no exact rounding found".into(),
-    })
-}
 
-/// Column `start` gets its missing penny from a part that can take one more, along an alternating path.
-fn augment_to_column(
-    start: usize,
-    rem: &[Vec<i128>],
-    give: &mut [Vec<bool>],
-    extra: &mut [i64],
-    need: &mut [i64],
-    hi: &[i64],
-) -> Result<()> {
-    let parts = rem.len();
-    let cols = need.len();
-    // via_part[p] = the column part p would take; via_col[c] = the part that gives column c up.
-    let mut via_part: Vec<Option<usize>> = vec![None; parts];
-    let mut via_col: Vec<Option<usize>> = vec![None; cols];
-    let mut seen_col = vec![false; cols];
-    seen_col[start] = true;
-    let mut queue = std::collections::VecDeque::from([start]);
-    while let Some(c) = queue.pop_front() {
-        for p in 0..parts {
-            if via_part[p].is_some() || rem[p][c] == 0 || give[p][c] {
-                continue;
-            }
-            via_part[p] = Some(c);
-            if extra[p] < hi[p] {
-                // p takes c; walk back: the part that gave up c takes the column before it, and so on.
-                let mut part = p;
-                while let Some(col) = via_part[part] {
-                    give[part][col] = true;
-                    if col == start {
-                        break;
-                    }
-                    let Some(prev) = via_col[col] else { break };
-                    give[prev][col] = false;
-                    part = prev;
-                }
-                extra[p] += 1;
-                need[start] -= 1;
-                return Ok(());
-            }
-            // p is full: it may take c if it gives up another of its columns.
-            for d in 0..cols {
-                if seen_col[d] || !give[p][d] {
+    /// Column `start` gets its missing penny from a part that can take one more, along an alternating
+    /// path.
+    fn augment_to_column(&mut self, start: usize, hi: &[i64]) -> Result<()> {
+        let (parts, cols) = (self.parts(), self.cols);
+        // via_part[p] = the column part p would take; via_col[c] = the part that gives column c up.
+        let mut via_part: Vec<Option<usize>> = vec![None; parts];
+        let mut via_col: Vec<Option<usize>> = vec![None; cols];
+        let mut seen_col = vec![false; cols];
+        seen_col[start] = true;
+        let mut queue = std::collections::VecDeque::from([start]);
+        while let Some(c) = queue.pop_front() {
+            for p in 0..parts {
+                if via_part[p].is_some() || !self.can_take(p, c) {
                     continue;
                 }
-                seen_col[d] = true;
-                via_col[d] = Some(p);
-                queue.push_back(d);
+                via_part[p] = Some(c);
+                if self.extra[p] < hi[p] {
+                    // p takes c; walk back: the part that gave up c takes the column before it, and so on.
+                    let mut part = p;
+                    while let Some(col) = via_part[part] {
+                        self.set(part, col, true);
+                        if col == start {
+                            break;
+                        }
+                        let Some(prev) = via_col[col] else { break };
+                        self.set(prev, col, false);
+                        part = prev;
+                    }
+                    self.extra[p] += 1;
+                    self.need[start] -= 1;
+                    return Ok(());
+                }
+                // p is full: it may take c if it gives up another of its columns.
+                for d in 0..cols {
+                    if seen_col[d] || !self.give[p * cols + d] {
+                        continue;
+                    }
+                    seen_col[d] = true;
+                    via_col[d] = Some(p);
+                    queue.push_back(d);
+                }
             }
         }
+        Err(no_rounding())
     }
-    Err(Error::InvalidField {
-        field: "split",
-        reason: "no exact rounding found".into(),
-    })
-}
 
-/// Applies an alternating path ending at column `end`: the part that reached each column takes it, and
-/// the part it was reached through gives up the column before.
-fn flip_path(end: usize, prev_col: &[Option<usize>], prev_part: &[Option<usize>], give: &mut [Vec<bool>]) {
-    let mut c = end;
-    while let Some(p) = prev_col[c] {
-        give[p][c] = true;
-        match prev_part[p] {
-            Some(before) => {
-                give[p][before] = false;
-                c = before;
+    /// Applies an alternating path ending at column `end`: the part that reached each column takes it,
+    /// and gives up the column it was reached through.
+    fn flip_path(&mut self, end: usize, prev_col: &[Option<usize>], prev_part: &[Option<usize>]) {
+        let mut c = end;
+        while let Some(p) = prev_col[c] {
+            self.set(p, c, true);
+            match prev_part[p] {
+                Some(before) => {
+                    self.set(p, before, false);
+                    c = before;
+                }
+                None => break,
             }
-            None => break,
         }
     }
 }

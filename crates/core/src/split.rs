@@ -32,7 +32,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    allocate::{allocate, round_table, split_even},
+    allocate::{allocate, round_table_of, split_even},
     catalog::VatClass,
     ids::LineNo,
     pricing::{Totals, VatTotal},
@@ -129,28 +129,27 @@ impl SplitPlan {
                         "split by item before taking any payment; split what remains evenly or by amount".into(),
                     );
                 }
-                for row in &totals.lines {
-                    let found: Vec<&ItemShare> = items.iter().filter(|i| i.line == row.line).collect();
-                    match found.as_slice() {
-                        [] => return Err(Error::LineNotAssigned(row.line)),
-                        [one] => {
-                            if one.weights.len() != parts {
-                                return bad(format!("line {}: give one weight per part ({parts})", row.line));
-                            }
-                            let total: u32 = one.weights.iter().sum();
-                            if total == 0 || total > MAX_LINE_WEIGHT || one.weights.iter().any(|&w| w > MAX_LINE_WEIGHT)
-                            {
-                                return bad(format!(
-                                    "line {}: weights must add up to 1 to {MAX_LINE_WEIGHT}",
-                                    row.line
-                                ));
-                            }
-                        }
-                        _ => return bad(format!("line {} is listed twice", row.line)),
+                let mut seen = std::collections::HashSet::with_capacity(items.len());
+                for item in items {
+                    if !seen.insert(item.line) {
+                        return bad(format!("line {} is listed twice", item.line));
+                    }
+                    if !totals.lines.iter().any(|r| r.line == item.line) {
+                        return Err(Error::UnknownLine(item.line));
+                    }
+                    if item.weights.len() != parts {
+                        return bad(format!("line {}: give one weight per part ({parts})", item.line));
+                    }
+                    let total: u32 = item.weights.iter().map(|&w| w.min(MAX_LINE_WEIGHT + 1)).sum();
+                    if total == 0 || total > MAX_LINE_WEIGHT {
+                        return bad(format!(
+                            "line {}: weights must add up to 1 to {MAX_LINE_WEIGHT}",
+                            item.line
+                        ));
                     }
                 }
-                if let Some(extra) = items.iter().find(|i| !totals.lines.iter().any(|r| r.line == i.line)) {
-                    return Err(Error::UnknownLine(extra.line));
+                if let Some(row) = totals.lines.iter().find(|r| !seen.contains(&r.line)) {
+                    return Err(Error::LineNotAssigned(row.line));
                 }
                 Ok(())
             }
@@ -217,41 +216,46 @@ pub fn split_bill(totals: &Totals, split: &Split) -> Result<SplitBill> {
     } else {
         allocate(totals.service_charge, &nets)?
     };
-    // Row weights per line.
-    let line_weights: Vec<Vec<u64>> = match &split.plan {
+    // Row weights per line: one shared row for an even or by-amount split, one per line by item.
+    let shared: Vec<u64>;
+    let own: Vec<Vec<u64>>;
+    let line_weights: Vec<&[u64]> = match &split.plan {
         SplitPlan::Even { parts } => {
-            let amounts = split_even(remaining, *parts as usize)?;
-            let row = amount_row(split.settled, has_settled, &amounts)?;
-            vec![row; lines.len()]
+            shared = amount_row(split.settled, has_settled, &split_even(remaining, *parts as usize)?)?;
+            vec![shared.as_slice(); lines.len()]
         }
         SplitPlan::ByAmount { amounts } => {
-            let row = amount_row(split.settled, has_settled, amounts)?;
-            vec![row; lines.len()]
+            shared = amount_row(split.settled, has_settled, amounts)?;
+            vec![shared.as_slice(); lines.len()]
         }
-        SplitPlan::ByItem { items, .. } => lines
-            .iter()
-            .map(|l| {
-                items
-                    .iter()
-                    .find(|i| i.line == l.line)
-                    .map(|i| i.weights.iter().map(|&w| u64::from(w)).collect())
-                    .ok_or(Error::LineNotAssigned(l.line))
-            })
-            .collect::<Result<_>>()?,
+        SplitPlan::ByItem { items, .. } => {
+            let mut by_line: std::collections::HashMap<LineNo, &ItemShare> =
+                items.iter().map(|i| (i.line, i)).collect();
+            own = lines
+                .iter()
+                .map(|l| {
+                    by_line
+                        .remove(&l.line)
+                        .map(|i| i.weights.iter().map(|&w| u64::from(w)).collect())
+                        .ok_or(Error::LineNotAssigned(l.line))
+                })
+                .collect::<Result<_>>()?;
+            own.iter().map(Vec::as_slice).collect()
+        }
     };
     let rows = split.plan.parts() + usize::from(has_settled);
     let mut columns = Vec::with_capacity(lines.len() * 2);
-    let mut weights = Vec::with_capacity(lines.len() * 2);
+    let mut weights: Vec<&[u64]> = Vec::with_capacity(lines.len() * 2);
     for (i, l) in lines.iter().enumerate() {
         columns.push(l.net);
-        weights.push(line_weights[i].clone());
+        weights.push(line_weights[i]);
         columns.push(sc_per_line[i]);
-        weights.push(line_weights[i].clone());
+        weights.push(line_weights[i]);
     }
     let cells = if lines.is_empty() {
         vec![Vec::new(); rows]
     } else {
-        round_table(&columns, &weights, rows)?
+        round_table_of(&columns, &weights, rows)?
     };
     // Discounts per line, divided in the line's proportions.
     let mut discount_cells = vec![vec![Minor::ZERO; lines.len()]; rows];
@@ -260,7 +264,13 @@ pub fn split_bill(totals: &Totals, split: &Split) -> Result<SplitBill> {
         if discount.is_zero() {
             continue;
         }
-        let w: Vec<Minor> = line_weights[i]
+        let w = line_weights[i];
+        let mut holders = w.iter().enumerate().filter(|(_, &x)| x > 0);
+        if let (Some((only, _)), None) = (holders.next(), holders.next()) {
+            discount_cells[only][i] = discount;
+            continue;
+        }
+        let w: Vec<Minor> = w
             .iter()
             .map(|&x| i64::try_from(x).map(Minor::new).map_err(|_| Error::Overflow))
             .collect::<Result<_>>()?;
