@@ -35,15 +35,27 @@ impl TillState {
         let clock = Arc::new(SystemClock);
         let ids = Arc::new(UuidV7);
         let demo = cfg!(debug_assertions) || std::env::var("FYNLO_DEMO").is_ok_and(|v| v == "1");
-        let till = if path.exists() {
-            Till::open(&path, clock, ids).await?
-        } else if demo {
+        if !path.exists() {
+            if !demo {
+                return Err(format!("no till database at {}", path.display()).into());
+            }
             tracing::info!(path = %path.display(), "creating the demo restaurant");
             let store = setup::init(&path, &SetupFile::demo()?, clock.as_ref(), ids.as_ref()).await?;
-            Till::with_store(store, clock, ids).await?
-        } else {
-            return Err(format!("no till database at {}", path.display()).into());
-        };
+            store.close().await?;
+        }
+        // Opening resumes or abandons any payment a previous run left waiting for its provider.
+        let till = Till::open(&path, clock, ids).await?;
+        for attempt in &till.recovered().attempts {
+            tracing::warn!(
+                order = attempt.order.as_str(),
+                id = attempt.id.as_str(),
+                kind = attempt.kind.as_str(),
+                status = attempt.status.as_str(),
+                "recovered a {} left in flight: {}",
+                attempt.kind,
+                attempt.note
+            );
+        }
         tracing::info!(path = %path.display(), "till open");
         Ok(TillState { till: Mutex::new(till) })
     }

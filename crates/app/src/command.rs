@@ -328,6 +328,27 @@ pub enum Command {
         #[ts(optional)]
         approval: Option<ApprovalInput>,
     },
+    /// Set a line's unit price by hand (VAT-inclusive, modifiers included), or go back to the menu's with
+    /// `null`. Always needs a manager's approval.
+    OverridePrice {
+        /// The order (default: current).
+        #[serde(default)]
+        #[ts(optional)]
+        order: Option<String>,
+        /// Line number.
+        line: u32,
+        /// The unit price in minor units, or null for the menu's.
+        #[ts(type = "number | null")]
+        unit_price: Option<i64>,
+        /// Why (required when setting a price).
+        #[serde(default)]
+        #[ts(optional)]
+        reason: Option<String>,
+        /// A manager's approval, unless a manager is logged in.
+        #[serde(default)]
+        #[ts(optional)]
+        approval: Option<ApprovalInput>,
+    },
     /// Remove the service charge (a reason is required) or restore it.
     SetServiceCharge {
         /// The order (default: current).
@@ -572,6 +593,7 @@ impl Command {
             Command::SetLineDiscount { .. } => "set_line_discount",
             Command::SetOrderDiscount { .. } => "set_order_discount",
             Command::SetServiceCharge { .. } => "set_service_charge",
+            Command::OverridePrice { .. } => "override_price",
             Command::SetOrderType { .. } => "set_order_type",
             Command::SendToKitchen { .. } => "send_to_kitchen",
             Command::SetStatus { .. } => "set_status",

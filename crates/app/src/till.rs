@@ -303,6 +303,25 @@ impl Till {
                 self.run_approved(order, OrderCommand::SetOrderDiscount(discount), approver)
                     .await
             }
+            Command::OverridePrice {
+                order,
+                line,
+                unit_price,
+                reason,
+                approval,
+            } => {
+                let approver = self.approver(approval).await?;
+                self.run_approved(
+                    order,
+                    OrderCommand::OverridePrice {
+                        line: LineNo::new(line),
+                        unit_price: unit_price.map(Minor::new),
+                        reason,
+                    },
+                    approver,
+                )
+                .await
+            }
             Command::SetServiceCharge {
                 order,
                 enabled,

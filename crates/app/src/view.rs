@@ -238,6 +238,8 @@ pub struct LineView {
     pub station: String,
     /// Line discount.
     pub discount: Option<DiscountView>,
+    /// A manager's price, replacing the menu's unit price.
+    pub price_override: Option<PriceOverrideView>,
     /// Sent to the kitchen.
     pub sent: bool,
     /// Set when void.
@@ -250,6 +252,19 @@ pub struct LineView {
     pub order_discount: Amount,
     /// After both discounts.
     pub net: Amount,
+}
+
+/// A manager's price on a line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PriceOverrideView {
+    /// The unit price charged.
+    pub unit_price: Amount,
+    /// Why.
+    pub reason: String,
+    /// Who set it.
+    pub by: String,
+    /// The manager who approved it.
+    pub approved_by: String,
 }
 
 /// A chosen variant.
@@ -327,7 +342,9 @@ pub struct PaymentView {
     pub amount: Amount,
     /// The tip on top.
     pub tip: Amount,
-    /// Handed over (cash) or charged (amount + tip).
+    /// The fee passed to the guest (never in GBP).
+    pub surcharge: Amount,
+    /// Handed over (cash) or charged (amount + tip + surcharge).
     pub tendered: Amount,
     /// Change given.
     pub change: Amount,
@@ -739,6 +756,12 @@ fn line_view(order: &Order, line: &Line, totals: &Totals) -> CoreResult<LineView
         vat_class: vat_name(order.vat_class(line)),
         station: line.station.to_string(),
         discount: line.discount.as_ref().map(DiscountView::from),
+        price_override: line.price_override.as_ref().map(|o| PriceOverrideView {
+            unit_price: o.unit_price.into(),
+            reason: o.reason.clone(),
+            by: o.by.to_string(),
+            approved_by: o.approved_by.to_string(),
+        }),
         sent: line.sent,
         void: line.void.as_ref().map(|v| VoidView {
             reason: v.reason.clone(),
@@ -760,6 +783,7 @@ fn payment_view(order: &Order, p: &Payment) -> CoreResult<PaymentView> {
         status: p.status.as_str().into(),
         amount: p.amount.into(),
         tip: p.tip.into(),
+        surcharge: p.surcharge.into(),
         tendered: p.tendered.into(),
         change: p.change.into(),
         fee: fee.total()?.into(),

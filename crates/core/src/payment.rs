@@ -115,6 +115,10 @@ pub struct Payment {
     /// The tip on top (outside the scope of VAT; passes to staff in full).
     #[serde(default)]
     pub tip: Minor,
+    /// The payment fee passed to the guest, where the restaurant's settings say so and the law allows it
+    /// (never in GBP). Neither bill nor tip.
+    #[serde(default)]
+    pub surcharge: Minor,
     /// What the guest handed over (cash); `amount + tip` for other tenders.
     pub tendered: Minor,
     /// Change given back (cash): `tendered - amount - tip`.
@@ -143,9 +147,9 @@ impl Payment {
         self.status == PaymentStatus::Succeeded
     }
 
-    /// What the guest is charged on this tender: the bill amount and the tip.
+    /// What the guest is charged on this tender: the bill amount, the tip and any surcharge.
     pub fn charge(&self) -> Result<Minor> {
-        self.amount.checked_add(self.tip)
+        self.amount.checked_add(self.tip)?.checked_add(self.surcharge)
     }
 }
 

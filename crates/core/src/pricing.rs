@@ -15,6 +15,8 @@
 //! 6. Total = lines after discounts + service charge. Tips are added on top and shown apart.
 //!
 //! Choices made where the rules are silent:
+//! - A manager's price override replaces a line's unit price, modifier deltas included (SPEC §4), so rule 1
+//!   becomes override × quantity.
 //! - Voided lines are left out entirely.
 //! - "Rounded half up" means to the nearest penny with halves away from zero
 //!   ([`crate::rate::div_round_half_up`], the only rounding in the till).

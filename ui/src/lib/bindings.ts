@@ -137,6 +137,26 @@ discount: DiscountInput | null,
 /**
  * A manager's approval, for a discount above the approval threshold.
  */
+approval?: ApprovalInput, } | { "cmd": "override_price", 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * The unit price in minor units, or null for the menu's.
+ */
+unit_price: number | null, 
+/**
+ * Why (required when setting a price).
+ */
+reason?: string, 
+/**
+ * A manager's approval, unless a manager is logged in.
+ */
 approval?: ApprovalInput, } | { "cmd": "set_service_charge", 
 /**
  * The order (default: current).
@@ -497,6 +517,10 @@ station: string,
  */
 discount: DiscountView | null, 
 /**
+ * A manager's price, replacing the menu's unit price.
+ */
+price_override: PriceOverrideView | null, 
+/**
  * Sent to the kitchen.
  */
 sent: boolean, 
@@ -625,7 +649,11 @@ amount: Amount,
  */
 tip: Amount, 
 /**
- * Handed over (cash) or charged (amount + tip).
+ * The fee passed to the guest (never in GBP).
+ */
+surcharge: Amount, 
+/**
+ * Handed over (cash) or charged (amount + tip + surcharge).
  */
 tendered: Amount, 
 /**

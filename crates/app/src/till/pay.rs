@@ -121,7 +121,6 @@ impl Till {
     ) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
         let id = self.resolve(order.as_deref())?;
-        fynlo_core::fees::check_customer_pays_fee(self.restaurant.customer_pays_fee, self.restaurant.currency)?;
         let draft = self.draft(id).await?;
         let (_, due) = draft.order.due_for(part)?;
         let amount = amount.map(Minor::new).unwrap_or(due);
@@ -132,6 +131,14 @@ impl Till {
             ProviderTender::Card => Tender::Card,
             ProviderTender::PayByBank => Tender::PayByBank,
         };
+        // "Customer pays the fee": the fee on the bill and tip, added on top — refused in GBP (by the
+        // settings and again by the core).
+        let surcharge = if self.restaurant.customer_pays_fee {
+            fynlo_core::fees::check_customer_pays_fee(true, self.restaurant.currency)?;
+            self.restaurant.fees.fee(tender, amount.checked_add(tip)?)?.total()?
+        } else {
+            Minor::ZERO
+        };
         // 1. The attempt, pending, on disk before the provider hears of it.
         self.record(
             id,
@@ -141,6 +148,7 @@ impl Till {
                 tender,
                 amount,
                 tip,
+                surcharge,
                 part,
             },
             staff.clone(),
@@ -152,7 +160,7 @@ impl Till {
         let request = IntentRequest {
             payment_id: payment.to_string(),
             idempotency_key: key,
-            amount: amount.checked_add(tip)?.get(),
+            amount: amount.checked_add(tip)?.checked_add(surcharge)?.get(),
             currency: self.restaurant.currency.code().to_ascii_lowercase(),
             method: tender.as_str().into(),
             simulate,

@@ -353,3 +353,66 @@ async fn the_guest_never_pays_the_fee_in_gbp() {
     assert!(e.message.contains("surcharg"), "{}", e.message);
     assert!(!dir.path().join("till.db").exists(), "nothing was created");
 }
+
+#[tokio::test]
+async fn a_euro_restaurant_may_pass_the_fee_to_the_guest() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut setup = SetupFile::demo().expect("demo");
+    setup.restaurant.currency = fynlo_core::Currency::EUR;
+    setup.restaurant.customer_pays_fee = true;
+    let ids = std::sync::Arc::new(crate::Counter::default());
+    let path = dir.path().join("till.db");
+    let store = init(&path, &setup, &FixedClock, ids.as_ref())
+        .await
+        .expect("allowed outside GBP");
+    let till = fynlo_app::Till::with_store(store, std::sync::Arc::new(FixedClock), ids)
+        .await
+        .expect("starts");
+    let mut f = Fixture {
+        dir,
+        path,
+        till,
+        succeeded: Default::default(),
+    };
+    f.ok(r#"{"cmd": "login", "pin": "1357"}"#).await;
+    takeaway(&mut f).await;
+    let o = f.order(r#"{"cmd": "pay", "tender": "card"}"#).await;
+    // The fee on 1945: 2.9 % = 56.4 → 56, + 30 = 86; platform 19.45 → 19: 105 on top.
+    let p = last(&o);
+    assert_eq!((p.amount.0, p.surcharge.0, p.tendered.0), (1945, 105, 2050));
+    assert_eq!((o.totals.paid.0, o.tips.0, o.state.as_str()), (1945, 0, "completed"));
+    let Reply::FeeQuote(q) = f.ok(r#"{"cmd": "fee_quote", "amount": 100}"#).await else {
+        panic!("quote")
+    };
+    assert!(q.customer_pays_fee);
+}
+
+#[tokio::test]
+async fn a_manager_prices_a_line_by_hand() {
+    let mut f = Fixture::logged_in().await;
+    takeaway(&mut f).await;
+    f.refused(
+        r#"{"cmd": "override_price", "line": 1, "unit_price": 1000, "reason": "regular"}"#,
+        ErrorCode::ApprovalRequired,
+    )
+    .await;
+    f.refused(
+        r#"{"cmd": "override_price", "line": 1, "unit_price": 1000, "approval": {"pin": "2468"}}"#,
+        ErrorCode::ReasonRequired,
+    )
+    .await;
+    let o = f
+        .order(r#"{"cmd": "override_price", "line": 1, "unit_price": 1000, "reason": "regular", "approval": {"pin": "2468"}}"#)
+        .await;
+    // Fish & chips at 1000 instead of 1650, with the cola 295: 1295.
+    assert_eq!(o.totals.total.0, 1295);
+    let p = o.lines[0].price_override.as_ref().expect("override");
+    assert_eq!(
+        (p.unit_price.0, p.by.as_str(), p.approved_by.as_str()),
+        (1000, "sam", "priya")
+    );
+    let o = f
+        .order(r#"{"cmd": "override_price", "line": 1, "unit_price": null, "approval": {"pin": "2468"}}"#)
+        .await;
+    assert_eq!(o.totals.total.0, 1945);
+}

@@ -86,6 +86,20 @@ fn every_command_and_field_is_documented() {
 }
 
 #[test]
+fn every_documented_example_is_a_valid_command() {
+    let doc = commands_md();
+    let mut seen = 0;
+    for block in doc.split("```json\n").skip(1) {
+        let block = block.split("```").next().unwrap_or("");
+        for line in block.lines().filter(|l| l.starts_with("{\"cmd\"")) {
+            serde_json::from_str::<Command>(line).unwrap_or_else(|e| panic!("docs example {line} does not parse: {e}"));
+            seen += 1;
+        }
+    }
+    assert!(seen >= 30, "only {seen} examples found");
+}
+
+#[test]
 fn every_error_code_is_documented() {
     let doc = commands_md();
     let after = doc.split("## Error codes").nth(1).expect("an Error codes section");

@@ -131,6 +131,15 @@ pub enum OrderCommand {
     },
     /// Set or clear the order discount.
     SetOrderDiscount(Option<Discount>),
+    /// Set a line's unit price by hand, or go back to the menu's (always with a manager's approval).
+    OverridePrice {
+        /// Which line.
+        line: LineNo,
+        /// The VAT-inclusive unit price, or none to go back to the menu's.
+        unit_price: Option<Minor>,
+        /// Why (required when setting one).
+        reason: Option<String>,
+    },
     /// Remove the service charge (a reason is required) or restore it.
     SetServiceCharge {
         /// Charge it?
@@ -172,6 +181,8 @@ pub enum OrderCommand {
         amount: Minor,
         /// The tip on top.
         tip: Minor,
+        /// The fee passed to the guest (only where surcharging is allowed: never in GBP).
+        surcharge: Minor,
         /// The part of a split bill it pays.
         part: Option<u32>,
     },
@@ -362,6 +373,36 @@ impl Order {
                     approved_by,
                 }]
             }
+            OrderCommand::OverridePrice {
+                line,
+                unit_price,
+                reason,
+            } => {
+                if self.line(*line)?.void.is_some() {
+                    return Err(Error::LineVoid(*line));
+                }
+                let approved_by = ctx.approved("a price override")?;
+                let price = match unit_price {
+                    None => None,
+                    Some(price) => {
+                        if price.is_negative() || *price > super::line::MAX_OVERRIDE {
+                            return Err(Error::InvalidField {
+                                field: "unit_price",
+                                reason: "must be 0 to 10000000 (£100,000)".into(),
+                            });
+                        }
+                        let reason = reason.as_deref().unwrap_or("");
+                        check_reason(reason)?;
+                        Some(super::PriceOverride {
+                            unit_price: *price,
+                            reason: reason.trim().to_owned(),
+                            by: ctx.staff.clone(),
+                            approved_by,
+                        })
+                    }
+                };
+                vec![OrderEvent::PriceOverridden { line: *line, price }]
+            }
             OrderCommand::SetOrderDiscount(discount) => {
                 let mut approved_by = ctx.approver.clone();
                 if let Some(d) = discount {
@@ -447,6 +488,7 @@ impl Order {
                     status: PaymentStatus::Succeeded,
                     amount,
                     tip: *tip,
+                    surcharge: Minor::ZERO,
                     tendered: *tendered,
                     change: tendered.checked_sub(amount)?.checked_sub(*tip)?,
                     fee: Fee::default(),
@@ -464,6 +506,7 @@ impl Order {
                 tender,
                 amount,
                 tip,
+                surcharge,
                 part,
             } => {
                 if *tender == Tender::Cash {
@@ -475,6 +518,12 @@ impl Order {
                 }
                 if tip.is_negative() {
                     return Err(Error::NegativeAmount { what: "a tip" });
+                }
+                if surcharge.is_negative() {
+                    return Err(Error::NegativeAmount { what: "a surcharge" });
+                }
+                if surcharge.is_positive() {
+                    crate::fees::check_customer_pays_fee(true, self.currency)?;
                 }
                 check_key(key)?;
                 if *amount > due {
@@ -490,7 +539,8 @@ impl Order {
                     status: PaymentStatus::Pending,
                     amount: *amount,
                     tip: *tip,
-                    tendered: amount.checked_add(*tip)?,
+                    surcharge: *surcharge,
+                    tendered: amount.checked_add(*tip)?.checked_add(*surcharge)?,
                     change: Minor::ZERO,
                     fee: Fee::default(),
                     part,
@@ -855,6 +905,7 @@ impl Order {
             vat: product.vat,
             station: product.station.clone(),
             discount: None,
+            price_override: None,
             sent: false,
             void: None,
         };

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Discount, Line, OrderKind, OrderState};
+use super::{Discount, Line, OrderKind, OrderState, PriceOverride};
 use crate::{
     fees::Fee,
     ids::{DeviceId, LineNo, OrderId, PaymentId, RefundId, StaffId},
@@ -73,6 +73,13 @@ pub enum OrderEvent {
         /// The manager who approved it, when it needed approval or a manager set it.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         approved_by: Option<StaffId>,
+    },
+    /// A manager set (or cleared) a line's price.
+    PriceOverridden {
+        /// Which line.
+        line: LineNo,
+        /// The new price, or none to go back to the menu's.
+        price: Option<PriceOverride>,
     },
     /// The order discount was set or cleared.
     OrderDiscountSet {
@@ -178,6 +185,7 @@ impl OrderEvent {
             OrderEvent::LineVoided { .. } => "order.line_voided",
             OrderEvent::LineDiscountSet { .. } => "order.line_discount_set",
             OrderEvent::OrderDiscountSet { .. } => "order.order_discount_set",
+            OrderEvent::PriceOverridden { .. } => "order.price_overridden",
             OrderEvent::ServiceChargeSet { .. } => "order.service_charge_set",
             OrderEvent::KindChanged { .. } => "order.kind_changed",
             OrderEvent::SentToKitchen { .. } => "order.sent_to_kitchen",
@@ -220,6 +228,7 @@ impl OrderEvent {
                 | OrderEvent::LineVoided { .. }
                 | OrderEvent::LineDiscountSet { .. }
                 | OrderEvent::OrderDiscountSet { .. }
+                | OrderEvent::PriceOverridden { .. }
                 | OrderEvent::ServiceChargeSet { .. }
                 | OrderEvent::KindChanged { .. }
         )

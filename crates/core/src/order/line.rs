@@ -106,6 +106,22 @@ pub struct Void {
     pub at: Timestamp,
 }
 
+/// A manager's price for a line, replacing the menu's unit price (modifiers included).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceOverride {
+    /// The VAT-inclusive unit price charged instead.
+    pub unit_price: Minor,
+    /// Why.
+    pub reason: String,
+    /// Who set it.
+    pub by: StaffId,
+    /// The manager who approved it.
+    pub approved_by: StaffId,
+}
+
+/// The most a unit price may be overridden to: £100,000.
+pub const MAX_OVERRIDE: Minor = Minor::new(10_000_000);
+
 /// One line of an order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
@@ -137,6 +153,9 @@ pub struct Line {
     pub station: StationId,
     /// The line discount.
     pub discount: Option<Discount>,
+    /// A manager's price, replacing the menu's unit price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_override: Option<PriceOverride>,
     /// Sent to the kitchen: from then on it can only be voided.
     pub sent: bool,
     /// Set when voided.
@@ -147,8 +166,11 @@ pub struct Line {
 pub const MAX_QUANTITY: u32 = 999;
 
 impl Line {
-    /// Unit price plus modifier deltas.
+    /// Unit price plus modifier deltas — or a manager's price override, which replaces both.
     pub fn unit_price(&self) -> Result<Minor> {
+        if let Some(o) = &self.price_override {
+            return Ok(o.unit_price);
+        }
         let unit = Minor::sum(self.modifiers.iter().map(|m| m.price_delta))?.checked_add(self.base_price)?;
         if unit.is_negative() {
             return Err(Error::NegativeUnitPrice);

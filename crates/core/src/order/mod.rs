@@ -12,7 +12,7 @@ mod state;
 
 pub use command::{Ctx, LineChange, LineRequest, OpenOrder, OrderCommand};
 pub use event::OrderEvent;
-pub use line::{ChosenModifier, ChosenVariant, Course, Discount, DiscountKind, Line, Void};
+pub use line::{ChosenModifier, ChosenVariant, Course, Discount, DiscountKind, Line, PriceOverride, Void};
 pub use state::OrderState;
 
 use serde::{Deserialize, Serialize};
@@ -551,6 +551,11 @@ impl Order {
                 }
             }
             OrderEvent::OrderDiscountSet { discount, .. } => self.discount = discount.clone(),
+            OrderEvent::PriceOverridden { line, price } => {
+                if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
+                    slot.price_override = price.clone();
+                }
+            }
             OrderEvent::ServiceChargeSet { removed, .. } => self.service_charge.removed = removed.clone(),
             OrderEvent::SplitSet { split } => {
                 if let Some(s) = split {

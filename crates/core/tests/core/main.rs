@@ -111,12 +111,17 @@ pub fn policy(enabled: bool, bp: u32, kind: ServiceChargeKind, dine_in_only: boo
 
 /// Opens an order of `kind` under a service charge rule.
 pub fn open(kind: OrderKind, service_charge: ServiceChargePolicy) -> Order {
+    open_in(kind, service_charge, Currency::GBP)
+}
+
+/// Opens an order in another currency.
+pub fn open_in(kind: OrderKind, service_charge: ServiceChargePolicy, currency: Currency) -> Order {
     let req = OpenOrder {
         id: OrderId::parse("0190b6a4-7c2e-7d3a-9f00-000000000001").expect("valid order id"),
         number: 1,
         business_date: BusinessDate::parse("2026-11-22").expect("valid date"),
         device: DeviceId::parse("0190b6a4-7c2e-7d3a-9f00-0000000000d1").expect("valid device id"),
-        currency: Currency::GBP,
+        currency,
         kind,
         service_charge,
     };

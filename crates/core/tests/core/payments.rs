@@ -237,6 +237,7 @@ fn pay(o: &mut Order, part: Option<u32>, tape: &mut Tape, n: &mut u128) -> Resul
                     tender,
                     amount: Minor::new(amount),
                     tip: Minor::new(tip),
+                    surcharge: Minor::ZERO,
                     part,
                 },
             )

@@ -66,6 +66,7 @@ fn card(order: &Order, n: u128, amount: i64, tip: i64, part: Option<u32>) -> Ord
             tender: Tender::Card,
             amount: m(amount),
             tip: m(tip),
+            surcharge: Minor::ZERO,
             part,
         },
     );
@@ -382,6 +383,7 @@ fn by_amount_must_add_up() {
                 tender: Tender::Card,
                 amount: m(1186),
                 tip: m(0),
+                surcharge: Minor::ZERO,
                 part: Some(2),
             }
         ),
@@ -525,6 +527,7 @@ fn payment_attempts_follow_their_states() {
         tender: Tender::PayByBank,
         amount: m(amount),
         tip: m(0),
+        surcharge: Minor::ZERO,
         part: None,
     };
     let update = |n: u128, status: PaymentStatus| OrderCommand::UpdatePayment {
@@ -575,6 +578,7 @@ fn payment_attempts_follow_their_states() {
                 tender: Tender::Cash,
                 amount: m(1),
                 tip: m(0),
+                surcharge: Minor::ZERO,
                 part: None
             }
         ),
@@ -643,4 +647,89 @@ fn voids_and_large_discounts_need_a_manager() {
             ..
         }
     ));
+}
+
+#[test]
+fn a_price_override_needs_a_manager_and_replaces_the_unit_price() {
+    // Burger with cheese (1295 + 100) × 2 = 2790; a manager prices it at 1000 each: 2000.
+    let o = open(takeaway(), no_sc());
+    let o = ok(&o, add_line("burger", None, &["rare", "cheese"], 2));
+    let o = ok(&o, even(2));
+    let set = |price: Option<i64>, reason: &str| OrderCommand::OverridePrice {
+        line: LineNo::new(1),
+        unit_price: price.map(m),
+        reason: Some(reason.into()),
+    };
+    let mut cashier = ctx();
+    cashier.approver = None;
+    assert_eq!(
+        o.execute(&set(Some(1000), "regular"), &menu(), &cashier).map(|_| ()),
+        Err(Error::ApprovalRequired("a price override"))
+    );
+    assert_eq!(refused(&o, set(Some(1000), " ")), Error::ReasonRequired);
+    assert!(matches!(
+        refused(&o, set(Some(-1), "x")),
+        Error::InvalidField {
+            field: "unit_price",
+            ..
+        }
+    ));
+    let priced = ok(&o, set(Some(1000), "regular"));
+    let t = priced.totals().expect("prices");
+    assert_eq!((t.subtotal, t.total), (m(2000), m(2000)));
+    // VAT 2000 / 6 = 333.33 → 333.
+    assert_eq!(t.vat_total, m(333));
+    let line = &priced.lines()[0];
+    let o2 = line.price_override.as_ref().expect("override");
+    assert_eq!((o2.reason.as_str(), o2.approved_by.as_str()), ("regular", "alice"));
+    assert!(priced.split().is_none(), "a new price clears the split");
+    // Back to the menu price.
+    let back = ok(&priced, set(None, ""));
+    assert_eq!(back.totals().map(|t| t.total), Ok(m(2790)));
+}
+
+#[test]
+fn the_guest_pays_the_fee_only_where_surcharging_is_allowed() {
+    let start = |n: u128, surcharge: i64| OrderCommand::StartPayment {
+        payment: pid(n),
+        key: format!("k{n}"),
+        tender: Tender::Card,
+        amount: m(3185),
+        tip: m(0),
+        surcharge: m(surcharge),
+        part: None,
+    };
+    // A GBP order refuses any surcharge (UK surcharging ban).
+    assert_eq!(refused(&burgers_and_pint(), start(1, 122)), Error::SurchargeBanned);
+    assert_eq!(
+        refused(&burgers_and_pint(), start(1, -1)),
+        Error::NegativeAmount { what: "a surcharge" }
+    );
+    // In EUR it is charged on top: neither bill nor tip, and the fee is on the whole charge.
+    let eur = crate::open_in(takeaway(), no_sc(), fynlo_core::Currency::EUR);
+    let eur = ok(&eur, add_line("burger", None, &["medium"], 2));
+    let eur = ok(&eur, add_line("beer", Some("pint"), &[], 1));
+    let eur = ok(&eur, start(1, 122));
+    let eur = ok(
+        &eur,
+        OrderCommand::UpdatePayment {
+            payment: pid(1),
+            status: PaymentStatus::Succeeded,
+            provider_ref: None,
+            note: None,
+            fees: FeeSchedule::default(),
+        },
+    );
+    let p = &eur.payments()[0];
+    assert_eq!((p.amount, p.surcharge, p.charge()), (m(3185), m(122), Ok(m(3307))));
+    assert_eq!((eur.paid(), eur.tips()), (Ok(m(3185)), Ok(Minor::ZERO)));
+    assert_eq!(eur.state(), OrderState::Completed);
+    // 2.9 % of 3307 = 95.9 → 96, + 30 = 126; platform 33.07 → 33.
+    assert_eq!(
+        p.fee,
+        Fee {
+            processing: m(126),
+            platform: m(33)
+        }
+    );
 }
