@@ -192,6 +192,117 @@ async fn payments_get_a_row_each_with_the_recorded_amounts() {
 }
 
 #[tokio::test]
+async fn card_attempts_and_refunds_keep_one_row_each_updated_as_they_move_on() {
+    let f = Fixture::new().await;
+    let order = f.open_order(OrderKind::Takeaway).await.expect("opens");
+    let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 2)).await.expect("adds");
+    let payment = PaymentId::from_uuid(f.ids.new_id());
+    let start = OrderCommand::StartPayment {
+        payment,
+        key: "key-1".into(),
+        tender: Tender::Card,
+        amount: Minor::new(1190),
+        tip: Minor::new(100),
+        surcharge: Minor::ZERO,
+        part: None,
+    };
+    let (order, _) = f.run(&order, start).await.expect("starts");
+    let rows = f.store.payment_rows().await.expect("reads");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].status.as_str(), rows[0].amount, rows[0].tip),
+        ("pending", 1190, 100)
+    );
+    assert_eq!(
+        f.store.orders_with_attempts_in_flight().await.expect("reads"),
+        vec![order.id()]
+    );
+    let done = OrderCommand::UpdatePayment {
+        payment,
+        status: PaymentStatus::Succeeded,
+        provider_ref: Some("pi_1".into()),
+        note: None,
+        fees: fynlo_core::fees::FeeSchedule::default(),
+    };
+    let (order, events) = f.run(&order, done).await.expect("succeeds");
+    assert_eq!(events.len(), 2, "the payment and the completion");
+    assert_eq!(order.state(), OrderState::Completed);
+    let rows = f.store.payment_rows().await.expect("reads");
+    assert_eq!(rows.len(), 1, "still one row for the attempt");
+    // Card on 1290: 2.9 % = 37.41 → 37, + 30 = 67; platform 12.9 → 13.
+    assert_eq!(
+        (
+            rows[0].status.as_str(),
+            rows[0].provider_ref.as_deref(),
+            rows[0].fee_processing,
+            rows[0].fee_platform
+        ),
+        ("succeeded", Some("pi_1"), 67, 13)
+    );
+    assert!(f
+        .store
+        .orders_with_attempts_in_flight()
+        .await
+        .expect("reads")
+        .is_empty());
+
+    let refund = fynlo_core::ids::RefundId::from_uuid(f.ids.new_id());
+    let (order, _) = f
+        .run(
+            &order,
+            OrderCommand::StartRefund {
+                refund,
+                key: "r-1".into(),
+                payment,
+                amount: Some(Minor::new(595)),
+                lines: vec![],
+                reason: "flat".into(),
+            },
+        )
+        .await
+        .expect("refund starts");
+    assert_eq!(
+        f.store.orders_with_attempts_in_flight().await.expect("reads"),
+        vec![order.id()]
+    );
+    let (order, _) = f
+        .run(
+            &order,
+            OrderCommand::UpdateRefund {
+                refund,
+                status: PaymentStatus::Succeeded,
+                provider_ref: Some("re_1".into()),
+                note: None,
+            },
+        )
+        .await
+        .expect("refund succeeds");
+    assert_eq!(order.refunded(), Ok(Minor::new(595)));
+    let mut conn = f.raw().await;
+    let (status, amount, approved_by): (String, i64, String) =
+        sqlx::query_as("SELECT status, amount, approved_by FROM refunds")
+            .fetch_one(&mut conn)
+            .await
+            .expect("one refund row");
+    assert_eq!(
+        (status.as_str(), amount, approved_by.as_str()),
+        ("succeeded", 595, "alex")
+    );
+    // What was paid, and what was refunded, never change once written.
+    for (sql, message) in [
+        ("UPDATE payments SET amount = 1", "amount, tender and key never change"),
+        (
+            "UPDATE refunds SET amount = 1",
+            "amount, reason and approver never change",
+        ),
+        ("DELETE FROM refunds", "refunds are never deleted"),
+    ] {
+        let err = sqlx::query(sql).execute(&mut conn).await.expect_err(sql);
+        assert!(err.to_string().contains(message), "{sql}: {err}");
+    }
+}
+
+#[tokio::test]
 async fn a_stale_version_is_a_conflict_and_writes_nothing() {
     let f = Fixture::new().await;
     let order = f.open_order(dine_in()).await.expect("opens");
