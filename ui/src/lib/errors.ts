@@ -3,6 +3,13 @@
 
 import type { ErrorCode } from './bindings';
 
+/** An error as the cashier sees it: the sentence for its code, and the core's own words as detail. */
+export interface ShownError {
+  readonly code: string;
+  readonly text: string;
+  readonly detail: string;
+}
+
 /** Codes the UI adds for failures that happen before the core answers. */
 export type ClientErrorCode = 'unreachable' | 'unexpected';
 
@@ -34,6 +41,11 @@ const CORE_SENTENCES: Record<ErrorCode, string> = {
   conflict: 'That clashes with something that already exists. Please ask a manager.',
   storage: 'The till couldn’t save. Nothing was changed — please try again.',
   not_initialised: 'This till isn’t set up yet. Please ask a manager.',
+  approval_required: 'A manager needs to approve this.',
+  split_rule:
+    'That split doesn’t work: every item must be given to a guest, and the parts must add up to what’s due.',
+  refund_rule: 'That refund isn’t allowed: it’s more than is left to refund on that payment.',
+  surcharge_banned: 'The guest can’t be charged the card fee: UK law bans surcharges on card payments.',
 };
 
 const CLIENT_SENTENCES: Record<ClientErrorCode, string> = {
@@ -54,4 +66,9 @@ export type Wording = Partial<Record<UiErrorCode, string>>;
 /** The sentence for a code: the screen's own wording, then the shared one, then the core's message. */
 export function friendlyMessage(code: string, message: string, wording: Wording = {}): string {
   return (wording as Record<string, string | undefined>)[code] ?? SENTENCES[code] ?? message;
+}
+
+/** The error to show for a failed command. */
+export function shownError(code: string, message: string, wording: Wording = {}): ShownError {
+  return { code, text: friendlyMessage(code, message, wording), detail: message };
 }

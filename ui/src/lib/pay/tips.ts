@@ -1,0 +1,34 @@
+// The tip prompt's preview: what each preset would add, worked out the way the core does (the tip base
+// × the rate, rounded half up) in BigInt, so the guest sees the pennies they will be charged. The amount
+// actually charged always comes from the core's reply; this only labels the buttons.
+
+import type { OrderView, PartView, TipInput, TipsView } from '../bindings';
+
+/** A percentage of a base in basis points, rounded half up: 1565 × 10 % = 156.5 → 157. */
+export function percentOf(base: number, rateBp: number): number {
+  if (!Number.isSafeInteger(base) || base < 0) throw new RangeError(`not a tip base: ${base}`);
+  if (!Number.isSafeInteger(rateBp) || rateBp < 0) throw new RangeError(`not a rate: ${rateBp}`);
+  return Number((BigInt(base) * BigInt(rateBp) + 5000n) / 10000n);
+}
+
+/**
+ * What a percentage tip is taken of (crates/core/src/tips.rs): the food and drink of the bill — or of
+ * the part being paid — after discounts (or before them, by the setting), never the service charge.
+ */
+export function tipBase(order: OrderView, part: PartView | null, base: TipsView['base']): number {
+  const before = part ? part.gross : order.totals.subtotal;
+  const after = part ? part.gross - part.discount : order.totals.after_discounts;
+  return base === 'before_discounts' ? before : after;
+}
+
+/** The tip a choice would add on a base: what the prompt shows before the core answers. */
+export function tipPreview(choice: TipInput, base: number): number {
+  switch (choice.type) {
+    case 'none':
+      return 0;
+    case 'percent':
+      return percentOf(base, choice.rate_bp);
+    case 'amount':
+      return choice.amount;
+  }
+}
