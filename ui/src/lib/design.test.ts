@@ -30,6 +30,10 @@ const PAIRS: [string, string][] = [
   ['colour-on-topbar', 'colour-topbar'],
   ['colour-on-topbar-muted', 'colour-topbar'],
   ['colour-primary', 'colour-surface'],
+  ['colour-on-customer', 'colour-customer-bg'],
+  ['colour-on-customer-muted', 'colour-customer-bg'],
+  ['colour-on-customer-button', 'colour-customer-button'],
+  ['colour-success', 'colour-success-soft'],
 ];
 
 describe('design tokens', () => {

@@ -14,10 +14,15 @@ export function isButton(target: EventTarget | null): boolean {
   );
 }
 
-/** Is a modal dialog open that does not contain `element`? Keys then belong to the dialog. */
+/**
+ * Is a modal dialog open that does not contain `element`? Keys then belong to the dialog. With modals
+ * stacked (the manager PIN overlay over a void dialog), the one on top — the last in the document —
+ * owns the keys.
+ */
 export function modalOpenOutside(element: Element | null): boolean {
-  const modal = document.querySelector('[aria-modal="true"]');
-  return modal !== null && !(element && modal.contains(element));
+  const modals = document.querySelectorAll('[aria-modal="true"]');
+  const top = modals[modals.length - 1];
+  return top !== undefined && !(element && top.contains(element));
 }
 
 /** Is this key press plain (no Ctrl, Alt or Meta), so it is input rather than a shortcut? */

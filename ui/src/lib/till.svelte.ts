@@ -6,25 +6,71 @@
 // `error` — it never clears what the cashier typed (dialogs close only when their command succeeds).
 
 import { runExpecting, toTillError } from './api';
-import type { Command, DiscountInput, MenuView, OrderKindInput, OrderView, StaffView } from './bindings';
-import { friendlyMessage, type Wording } from './errors';
+import { ApprovalCancelled, ApprovalPrompt } from './approval.svelte';
+import type {
+  ApprovalInput,
+  Command,
+  DiscountInput,
+  FeeQuoteView,
+  MenuView,
+  OrderKindInput,
+  OrderView,
+  PaymentView,
+  ProviderTender,
+  RefundLineInput,
+  SimOutcome,
+  SplitInput,
+  StaffView,
+  TipInput,
+} from './bindings';
+import { friendlyMessage, shownError, type ShownError, type Wording } from './errors';
+import { formatMoney } from './money';
+import { formatRate } from './rates';
+import { newAttempt } from './pay/attempts';
 import type { AddLine } from './selection';
 
-/** An error as the cashier sees it. */
-export interface ShownError {
-  readonly code: string;
-  readonly text: string;
-  readonly detail: string;
-}
+export type { ShownError } from './errors';
 
 /** What a scan of an unknown barcode says. */
 const SCAN_NOT_FOUND = (barcode: string) => `No product has the barcode ${barcode}.`;
 
 /** The screens after login. */
-export type Screen = 'order' | 'pay' | 'orders';
+export type Screen = 'order' | 'pay' | 'orders' | 'recent';
 
 /** A command on the displayed order, built when its turn comes so it sees the latest order. */
 type OrderCommand = (order: OrderView) => Command | null;
+
+/** Commands that take a manager's `approval`. */
+type Approvable = Extract<
+  Command,
+  { cmd: 'void_line' | 'set_line_discount' | 'set_order_discount' | 'set_service_charge' | 'refund' }
+>;
+
+function isApprovable(command: Command): command is Approvable {
+  return ['void_line', 'set_line_discount', 'set_order_discount', 'set_service_charge', 'refund'].includes(
+    command.cmd,
+  );
+}
+
+/** What a card or pay-by-bank payment asks of the provider. */
+export interface PayRequest {
+  readonly tender: ProviderTender;
+  /** Less than what is due, for a part payment; left out, everything due. */
+  readonly amount?: number;
+  readonly tip: TipInput;
+  readonly part?: number;
+  readonly simulate?: SimOutcome;
+}
+
+/** What a refund gives back: an amount, or lines and quantities. */
+export type RefundRequest =
+  | { readonly amount: number; readonly reason: string }
+  | { readonly lines: RefundLineInput[]; readonly reason: string };
+
+const PAYMENT_WORDING: Wording = {
+  nothing_to_do: 'Nothing is due on this order.',
+  storage: 'The payment couldn’t be saved, so it did not happen. Please try again.',
+};
 
 class Till {
   /** Who is logged in; null shows the PIN screen. */
@@ -39,6 +85,18 @@ class Till {
   error = $state.raw<ShownError | null>(null);
   /** False until the first menu and session answers arrive. */
   started = $state(false);
+  /** The manager PIN overlay's request, when a command needs approval. */
+  readonly approval = new ApprovalPrompt();
+  /** The last card or pay-by-bank attempt made on the payment screen, to show how it went. */
+  attempt = $state.raw<PaymentView | null>(null);
+  /** The last cash payment that did not settle the order (a part paid with change). */
+  cashTaken = $state.raw<PaymentView | null>(null);
+  /** What each payment method would cost on the amount being paid. */
+  fees = $state.raw<FeeQuoteView | null>(null);
+  /** Completed and cancelled orders, newest first. */
+  recent = $state.raw<OrderView[]>([]);
+  /** The recent order shown in detail. */
+  detail = $state.raw<OrderView | null>(null);
 
   /** Commands queued or running, by the key of the control that started them. */
   private running = $state<Record<string, number>>({});
@@ -67,15 +125,22 @@ class Till {
    * Queues work behind every command already tapped; marks `key` busy until it is done.
    * Resolves with the work's value, or null when it failed (the error is then on screen).
    */
-  private perform<T>(key: string, work: () => Promise<T>, wording: Wording = {}): Promise<T | null> {
-    // A new tap means the cashier has moved on from the last message.
-    this.error = null;
+  private perform<T>(
+    key: string,
+    work: () => Promise<T>,
+    wording: Wording = {},
+    quiet = false,
+  ): Promise<T | null> {
+    // A new tap means the cashier has moved on from the last message (a background refresh is no tap).
+    if (!quiet) this.error = null;
     this.running[key] = (this.running[key] ?? 0) + 1;
     const done = this.tail.then(work).then(
       (value) => value,
       (reason: unknown) => {
+        // Cancelling the manager PIN overlay drops the command: nothing changed, nothing to say.
+        if (reason instanceof ApprovalCancelled) return null;
         const e = toTillError(reason);
-        this.error = { code: e.code, text: friendlyMessage(e.code, e.message, wording), detail: e.message };
+        this.error = shownError(e.code, e.message, wording);
         return null;
       },
     );
@@ -97,20 +162,38 @@ class Till {
     }
   }
 
-  /** Runs a command on the displayed order; false when there is none or it failed. */
-  private async onOrder(key: string, build: OrderCommand, wording: Wording = {}): Promise<boolean> {
+  /**
+   * Runs a command on the displayed order; false when there is none or it failed. With `approval` (what
+   * is being approved), a refusal for want of a manager opens the PIN overlay and the same command is
+   * sent again with the PIN.
+   */
+  private async onOrder(
+    key: string,
+    build: OrderCommand,
+    wording: Wording = {},
+    approval?: string,
+  ): Promise<boolean> {
     const result = await this.perform(
       key,
       async () => {
         const order = this.order;
         const command = order ? build(order) : null;
         if (!command) return false;
-        this.show(await runExpecting(command, 'order'));
+        this.show(await this.runOrder(command, approval));
         return true;
       },
       wording,
     );
     return result === true;
+  }
+
+  /** Sends a command answered with an order, through the PIN overlay when it may need a manager. */
+  private runOrder(command: Command, approval?: string): Promise<OrderView> {
+    if (approval === undefined || !isApprovable(command)) return runExpecting(command, 'order');
+    return this.approval.run(
+      (given?: ApprovalInput) => runExpecting(given ? { ...command, approval: given } : command, 'order'),
+      approval,
+    );
   }
 
   // --- Session ---------------------------------------------------------------------------------
@@ -155,6 +238,8 @@ class Till {
       this.order = null;
       this.completed = null;
       this.openOrders = [];
+      this.recent = [];
+      this.detail = null;
       this.screen = 'order';
     });
   }
@@ -237,7 +322,13 @@ class Till {
   }
 
   voidLine(no: number, reason: string): Promise<boolean> {
-    return this.onOrder('void', (order) => ({ cmd: 'void_line', order: order.id, line: no, reason }));
+    const name = this.order?.lines.find((l) => l.no === no)?.name ?? `line ${no}`;
+    return this.onOrder(
+      'void',
+      (order) => ({ cmd: 'void_line', order: order.id, line: no, reason }),
+      {},
+      `void ${name}`,
+    );
   }
 
   /** Sets a line's kitchen note; an empty note clears it. */
@@ -251,25 +342,42 @@ class Till {
   }
 
   setLineDiscount(no: number, discount: DiscountInput | null): Promise<boolean> {
-    return this.onOrder('discount', (order) => ({
-      cmd: 'set_line_discount',
-      order: order.id,
-      line: no,
-      discount,
-    }));
+    return this.onOrder(
+      'discount',
+      (order) => ({ cmd: 'set_line_discount', order: order.id, line: no, discount }),
+      {},
+      this.discountWhat(discount),
+    );
   }
 
   setOrderDiscount(discount: DiscountInput | null): Promise<boolean> {
-    return this.onOrder('discount', (order) => ({ cmd: 'set_order_discount', order: order.id, discount }));
+    return this.onOrder(
+      'discount',
+      (order) => ({ cmd: 'set_order_discount', order: order.id, discount }),
+      {},
+      this.discountWhat(discount),
+    );
+  }
+
+  private discountWhat(discount: DiscountInput | null): string {
+    if (!discount) return 'removing a discount';
+    return discount.type === 'percent'
+      ? `a ${formatRate(discount.rate_bp)} discount`
+      : `a ${formatMoney(discount.amount, this.currency)} discount`;
   }
 
   setServiceCharge(enabled: boolean, reason?: string): Promise<boolean> {
-    return this.onOrder('service-charge', (order) => ({
-      cmd: 'set_service_charge',
-      order: order.id,
-      enabled,
-      ...(reason ? { reason } : {}),
-    }));
+    return this.onOrder(
+      'service-charge',
+      (order) => ({
+        cmd: 'set_service_charge',
+        order: order.id,
+        enabled,
+        ...(reason ? { reason } : {}),
+      }),
+      {},
+      'removing the service charge',
+    );
   }
 
   setOrderType(kind: OrderKindInput): Promise<boolean> {
@@ -322,16 +430,134 @@ class Till {
   // --- Payment ---------------------------------------------------------------------------------
 
   showPayment(): void {
-    if (this.order) this.screen = 'pay';
+    if (!this.order) return;
+    this.attempt = null;
+    this.cashTaken = null;
+    this.screen = 'pay';
   }
 
-  /** Takes cash; when it settles the balance the order completes and `completed` holds it. */
-  takeCash(tendered: number): Promise<boolean> {
-    return this.onOrder('tender', (order) => ({ cmd: 'take_cash', order: order.id, tendered }), {
-      nothing_to_do: 'Nothing is due on this order.',
-      payment_rule: 'Enter the amount the guest handed over.',
-      storage: 'The payment couldn’t be saved, so it did not happen. Please try again.',
+  /**
+   * Takes cash (on one part of a split bill with `part`). With `tip`, that much of it is kept as a tip
+   * ("keep the change"). When it settles the balance the order completes and `completed` holds it;
+   * otherwise `cashTaken` holds the payment, for its change.
+   */
+  takeCash(tendered: number, options: { tip?: number; part?: number } = {}): Promise<boolean> {
+    const { tip, part } = options;
+    return this.perform(
+      'tender',
+      async () => {
+        const before = this.order;
+        if (!before) return false;
+        const after = await runExpecting(
+          {
+            cmd: 'take_cash',
+            order: before.id,
+            tendered,
+            ...(tip !== undefined && tip > 0 ? { tip } : {}),
+            ...(part !== undefined ? { part } : {}),
+          },
+          'order',
+        );
+        this.show(after);
+        this.attempt = null;
+        this.cashTaken = after.state === 'completed' ? null : (newAttempt(before, after) ?? null);
+        return true;
+      },
+      { ...PAYMENT_WORDING, payment_rule: 'Enter the amount the guest handed over.' },
+    ).then((ok) => ok === true);
+  }
+
+  /**
+   * Takes a card or pay-by-bank payment through the provider. A decline is an answer, not an error: the
+   * attempt comes back `failed` with a note, and `attempt` holds it so the screen can offer another try.
+   */
+  pay(request: PayRequest): Promise<PaymentView | null> {
+    return this.perform(
+      'tender',
+      async () => {
+        const before = this.order;
+        if (!before) return null;
+        const after = await runExpecting(
+          {
+            cmd: 'pay',
+            order: before.id,
+            tender: request.tender,
+            tip: request.tip,
+            ...(request.amount !== undefined ? { amount: request.amount } : {}),
+            ...(request.part !== undefined ? { part: request.part } : {}),
+            ...(request.simulate !== undefined ? { simulate: request.simulate } : {}),
+          },
+          'order',
+        );
+        this.show(after);
+        this.cashTaken = null;
+        this.attempt = newAttempt(before, after) ?? null;
+        return this.attempt;
+      },
+      {
+        ...PAYMENT_WORDING,
+        payment_rule:
+          'That payment isn’t allowed: it is more than is due, or a payment is still in progress.',
+      },
+    );
+  }
+
+  /** Asks the provider again about a pending attempt. */
+  checkPayment(id: string): Promise<boolean> {
+    return this.attemptCommand(`check-${id}`, (order) => ({
+      cmd: 'check_payment',
+      order: order.id,
+      payment: id,
+    }));
+  }
+
+  /** Gives up on a pending attempt (at the provider too). */
+  cancelPayment(id: string): Promise<boolean> {
+    return this.attemptCommand(`cancel-${id}`, (order) => ({
+      cmd: 'cancel_payment',
+      order: order.id,
+      payment: id,
+    }));
+  }
+
+  private attemptCommand(key: string, build: OrderCommand): Promise<boolean> {
+    return this.onOrder(key, build, {
+      payment_rule: 'The provider didn’t answer: the payment is still pending. Try again in a moment.',
+    }).then((ok) => {
+      const shown = this.order ?? this.completed;
+      const id = this.attempt?.id;
+      if (ok && shown && id) this.attempt = shown.payments.find((p) => p.id === id) ?? null;
+      return ok;
     });
+  }
+
+  /** Forgets the outcome shown for the last attempt (the cashier chose another tender). */
+  dismissAttempt(): void {
+    this.attempt = null;
+    this.cashTaken = null;
+  }
+
+  /** Splits the bill, or clears the split with null. */
+  split(split: SplitInput | null): Promise<boolean> {
+    return this.onOrder('split', (order) => ({ cmd: 'split_bill', order: order.id, split }), {
+      nothing_to_do: 'Nothing is due on this order, so there is nothing to split.',
+      payment_rule: 'A payment is still in progress: check it or cancel it first.',
+    }).then((ok) => {
+      if (ok) this.dismissAttempt();
+      return ok;
+    });
+  }
+
+  /** What each payment method would cost the restaurant on `amount` (a background refresh). */
+  async loadFees(amount: number): Promise<void> {
+    await this.perform(
+      'fees',
+      async () => {
+        this.fees = await runExpecting({ cmd: 'fee_quote', amount }, 'fee_quote');
+      },
+      {},
+      true,
+    );
   }
 
   /** Completes an order with nothing due (for example fully discounted). */
@@ -342,8 +568,75 @@ class Till {
   /** After the change is handed over: back to an empty order screen. */
   nextOrder(): void {
     this.completed = null;
+    this.attempt = null;
+    this.cashTaken = null;
     this.screen = 'order';
   }
+
+  // --- Recent orders and refunds ---------------------------------------------------------------
+
+  async showRecent(): Promise<void> {
+    this.screen = 'recent';
+    await this.refreshRecent();
+  }
+
+  async refreshRecent(): Promise<void> {
+    await this.perform('recent', async () => {
+      this.recent = (await runExpecting({ cmd: 'recent_orders', limit: 30 }, 'orders')).orders;
+      const shown = this.detail;
+      if (shown) this.detail = this.recent.find((o) => o.id === shown.id) ?? shown;
+    });
+  }
+
+  /** Shows a recent order in detail, fresh from the core. */
+  async openRecent(id: string): Promise<void> {
+    await this.perform(`recent-${id}`, async () => {
+      this.detail = await runExpecting({ cmd: 'show_order', order: id }, 'order');
+    });
+  }
+
+  closeRecent(): void {
+    this.detail = null;
+  }
+
+  /** Refunds part or all of a payment of the order in detail; a cashier is asked for a manager's PIN. */
+  refund(payment: PaymentView, request: RefundRequest): Promise<boolean> {
+    const order = this.detail;
+    if (!order) return Promise.resolve(false);
+    const what =
+      'amount' in request
+        ? `a refund of ${formatMoney(request.amount, order.currency)} to ${tenderName(payment.tender)}`
+        : `a refund of ${request.lines
+            .map(
+              (l) => `${l.quantity} × ${order.lines.find((x) => x.no === l.line)?.name ?? `line ${l.line}`}`,
+            )
+            .join(', ')} to ${tenderName(payment.tender)}`;
+    return this.perform(
+      'refund',
+      async () => {
+        const command: Command = {
+          cmd: 'refund',
+          order: order.id,
+          payment: payment.id,
+          reason: request.reason,
+          ...('amount' in request ? { amount: request.amount } : { lines: request.lines }),
+        };
+        const after = await this.runOrder(command, what);
+        this.detail = after;
+        this.recent = this.recent.map((o) => (o.id === after.id ? after : o));
+        return true;
+      },
+      {
+        refund_rule: 'That’s more than is left to refund on this payment.',
+        invalid_input: 'Choose what to refund: an amount, or items that haven’t been refunded yet.',
+      },
+    ).then((ok) => ok === true);
+  }
+}
+
+/** How a tender is named on screen. */
+export function tenderName(tender: string): string {
+  return tender === 'pay_by_bank' ? 'pay by bank' : tender;
 }
 
 /** The one till this window drives. */

@@ -2,7 +2,8 @@
 // cashier sees when one fails.
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Command, OrderView } from './bindings';
+import type { Command } from './bindings';
+import { line, menu, order, payment } from './testing/fixtures';
 
 /** Every command sent, and a queue of answers (a function gets the command and may throw). */
 const sent: Command[] = [];
@@ -22,71 +23,11 @@ vi.mock('@tauri-apps/api/core', () => ({
 
 const { till } = await import('./till.svelte');
 
-function order(overrides: Partial<OrderView> = {}): OrderView {
-  return {
-    id: 'o1',
-    alias: null,
-    number: 1,
-    business_date: '2026-01-01',
-    state: 'pending',
-    kind: 'takeaway',
-    table: null,
-    covers: null,
-    parked: false,
-    currency: 'GBP',
-    lines: [],
-    discount: null,
-    service_charge: { rate_bp: 1250, kind: 'discretionary', applies: false, removed_reason: null },
-    totals: {
-      subtotal: 0,
-      line_discounts: 0,
-      order_discount: 0,
-      after_discounts: 0,
-      service_charge: 0,
-      vat: [],
-      vat_total: 0,
-      total: 0,
-      paid: 0,
-      balance: 0,
-    },
-    payments: [],
-    opened_by: 'sam',
-    opened_at: 0,
-    updated_at: 0,
-    version: 1,
-    cancel_reason: null,
-    saved: false,
-    ...overrides,
-  };
-}
-
-function line(no: number, quantity: number, sent = false): OrderView['lines'][number] {
-  return {
-    no,
-    product: 'chips',
-    sku: 'SD01',
-    name: 'Chips',
-    variant: null,
-    modifiers: [],
-    quantity,
-    unit_price: 400,
-    note: null,
-    course: null,
-    seat: null,
-    vat_class: 'standard',
-    station: 'kitchen',
-    discount: null,
-    sent,
-    void: null,
-    gross: 400 * quantity,
-    line_discount: 0,
-    order_discount: 0,
-    net: 400 * quantity,
-  };
-}
-
 beforeEach(() => {
   sent.length = 0;
+  till.approval.cancel();
+  till.detail = null;
+  till.attempt = null;
   till.order = null;
   till.completed = null;
   till.error = null;
@@ -146,18 +87,7 @@ describe('till actions', () => {
     till.order = order({ lines: [line(1, 1)] });
     const paid = order({
       state: 'completed',
-      payments: [
-        {
-          id: 'p',
-          tender: 'cash',
-          status: 'succeeded',
-          amount: 400,
-          tendered: 500,
-          change: 100,
-          staff: 'sam',
-          at: 0,
-        },
-      ],
+      payments: [payment({ id: 'p', amount: 400, tendered: 500, change: 100 })],
     });
     answer = () => ({ type: 'order', ...paid });
     expect(await till.takeCash(500)).toBe(true);
@@ -167,16 +97,7 @@ describe('till actions', () => {
   });
 
   it('does not open an order for a barcode the menu does not know', async () => {
-    till.menu = {
-      restaurant: 'R',
-      address: [],
-      vat_number: '',
-      currency: 'GBP',
-      version: 1,
-      categories: [],
-      modifier_groups: [],
-      products: [],
-    };
+    till.menu = menu();
     expect(await till.scan('123456')).toBe(false);
     expect(sent).toEqual([]);
     expect(till.error?.code).toBe('not_found');
@@ -187,5 +108,171 @@ describe('till actions', () => {
     answer = () => ({ type: 'order', ...order({ lines: [line(1, 1)] }) });
     expect(await till.scan('5449000000996')).toBe(true);
     expect(sent).toEqual([{ cmd: 'add_line', order: 'o1', barcode: '5449000000996' }]);
+  });
+});
+
+describe('manager approval in place', () => {
+  const refused = (what: string) => {
+    throw { code: 'approval_required', message: `${what} needs a manager's approval` };
+  };
+
+  it('asks for a PIN, keeps asking after a wrong one, and resends the same command with it', async () => {
+    till.order = order({ lines: [line(1, 1, true)] });
+    answer = (c) => {
+      if (c.cmd !== 'void_line') throw new Error(`unexpected ${c.cmd}`);
+      if (!c.approval) refused('voiding a line sent to the kitchen');
+      if (c.approval?.pin !== '2468') throw { code: 'wrong_pin', message: 'wrong manager PIN' };
+      return {
+        type: 'order',
+        ...order({ lines: [{ ...line(1, 1, true), void: { reason: 'cold', by: 'sam', at: 0 } }] }),
+      };
+    };
+    const voiding = till.voidLine(1, 'cold');
+    await vi.waitFor(() => expect(till.approval.ask?.checking).toBe(false));
+    expect(till.approval.ask?.what).toBe('void Chips');
+    expect(till.busy).toBe(true);
+
+    till.approval.submit('1111');
+    await vi.waitFor(() => expect(till.approval.ask?.error?.code).toBe('wrong_pin'));
+    expect(till.approval.ask?.error?.text).toBe('That PIN wasn’t recognised. Please try again.');
+    expect(till.approval.ask?.checking).toBe(false);
+
+    till.approval.submit('2468');
+    expect(await voiding).toBe(true);
+    expect(till.approval.ask).toBeNull();
+    expect(till.error).toBeNull();
+    expect(till.order?.lines[0]?.void).not.toBeNull();
+    expect(sent).toEqual([
+      { cmd: 'void_line', order: 'o1', line: 1, reason: 'cold' },
+      { cmd: 'void_line', order: 'o1', line: 1, reason: 'cold', approval: { pin: '1111' } },
+      { cmd: 'void_line', order: 'o1', line: 1, reason: 'cold', approval: { pin: '2468' } },
+    ]);
+  });
+
+  it('says so when the PIN is not a manager’s, and stays open', async () => {
+    till.order = order({ lines: [line(1, 1)] });
+    answer = (c) => {
+      if (c.cmd === 'set_order_discount' && c.approval?.pin === '1357') {
+        throw { code: 'approval_required', message: 'Sam Taylor cannot approve this' };
+      }
+      return refused('a discount this large');
+    };
+    const discounting = till.setOrderDiscount({ type: 'percent', rate_bp: 5000, reason: 'friend' });
+    await vi.waitFor(() => expect(till.approval.ask?.what).toBe('a 50% discount'));
+    till.approval.submit('1357');
+    await vi.waitFor(() => expect(till.approval.ask?.error?.code).toBe('approval_required'));
+    expect(till.approval.ask?.error?.text).toMatch(/manager/);
+    till.approval.cancel();
+    expect(await discounting).toBe(false);
+  });
+
+  it('drops the command on Cancel without a message, and lets the taps queued behind it run', async () => {
+    const before = order({ lines: [line(1, 1, true)] });
+    till.order = before;
+    answer = (c) => {
+      if (c.cmd === 'set_service_charge') return refused('removing the service charge');
+      return { type: 'order', ...order({ lines: [line(1, 1, true)], parked: true }) };
+    };
+    const removing = till.setServiceCharge(false, 'guest asked');
+    await vi.waitFor(() => expect(till.approval.ask).not.toBeNull());
+    const parking = till.park();
+    // The park waits behind the command that is asking for approval.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent.map((c) => c.cmd)).toEqual(['set_service_charge']);
+    till.approval.cancel();
+    expect(await removing).toBe(false);
+    expect(till.error).toBeNull();
+    expect(await parking).toBe(true);
+    expect(sent.map((c) => c.cmd)).toEqual(['set_service_charge', 'park']);
+  });
+
+  it('does not ask when the core needs no approval, and shows other failures as usual', async () => {
+    till.order = order({ lines: [line(1, 1, true)] });
+    answer = () => {
+      throw { code: 'reason_required', message: 'a reason is required' };
+    };
+    expect(await till.voidLine(1, ' ')).toBe(false);
+    expect(till.approval.ask).toBeNull();
+    expect(till.error?.code).toBe('reason_required');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('refunds a recent order with a manager’s PIN and shows it partly refunded', async () => {
+    const card = payment({ id: 'pay1', tender: 'card', amount: 1950, refundable: 1950 });
+    till.detail = order({
+      id: 'o9',
+      state: 'completed',
+      payment_state: 'paid',
+      lines: [line(1, 1, true, 1550), line(2, 1, true)],
+      payments: [card],
+    });
+    answer = (c) => {
+      if (c.cmd !== 'refund') throw new Error(`unexpected ${c.cmd}`);
+      if (!c.approval) refused('a refund');
+      return {
+        type: 'order',
+        ...order({ id: 'o9', state: 'completed', payment_state: 'partly_refunded', refunded: 400 }),
+      };
+    };
+    const refunding = till.refund(card, { lines: [{ line: 2, quantity: 1 }], reason: 'cold' });
+    await vi.waitFor(() => expect(till.approval.ask?.what).toBe('a refund of 1 × Chips to card'));
+    till.approval.submit('2468');
+    expect(await refunding).toBe(true);
+    expect(till.detail?.payment_state).toBe('partly_refunded');
+    expect(sent[1]).toEqual({
+      cmd: 'refund',
+      order: 'o9',
+      payment: 'pay1',
+      reason: 'cold',
+      lines: [{ line: 2, quantity: 1 }],
+      approval: { pin: '2468' },
+    });
+  });
+});
+
+describe('payments', () => {
+  it('keeps a declined attempt as the outcome to show, not as an error', async () => {
+    till.order = order({ lines: [line(1, 1)] });
+    const declined = payment({
+      id: 'a1',
+      tender: 'card',
+      status: 'failed',
+      amount: 400,
+      note: 'declined: insufficient_funds',
+    });
+    answer = () => ({ type: 'order', ...order({ lines: [line(1, 1)], payments: [declined] }) });
+    const attempt = await till.pay({ tender: 'card', tip: { type: 'none' }, simulate: 'insufficient_funds' });
+    expect(attempt?.status).toBe('failed');
+    expect(till.attempt?.id).toBe('a1');
+    expect(till.error).toBeNull();
+    expect(sent).toEqual([
+      { cmd: 'pay', order: 'o1', tender: 'card', tip: { type: 'none' }, simulate: 'insufficient_funds' },
+    ]);
+  });
+
+  it('pays one part of a split bill, with the tip and a change kept as a tip', async () => {
+    till.order = order({ lines: [line(1, 1)] });
+    answer = (c) => ({
+      type: 'order',
+      ...order({
+        lines: [line(1, 1)],
+        payments: [payment({ id: c.cmd === 'take_cash' ? 'cash1' : 'card1', amount: 200, tip: 50 })],
+      }),
+    });
+    await till.takeCash(300, { tip: 100, part: 1 });
+    expect(till.cashTaken?.id).toBe('cash1');
+    till.order = order({ lines: [line(1, 1)] });
+    await till.pay({ tender: 'pay_by_bank', tip: { type: 'percent', rate_bp: 1000 }, part: 2, amount: 150 });
+    expect(sent).toEqual([
+      { cmd: 'take_cash', order: 'o1', tendered: 300, tip: 100, part: 1 },
+      {
+        cmd: 'pay',
+        order: 'o1',
+        tender: 'pay_by_bank',
+        tip: { type: 'percent', rate_bp: 1000 },
+        amount: 150,
+        part: 2,
+      },
+    ]);
   });
 });

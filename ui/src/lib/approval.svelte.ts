@@ -1,0 +1,89 @@
+// Manager approval in place. When the core refuses a command with `approval_required` (a cashier voiding
+// a line, giving a large discount, removing the service charge or refunding), the PIN overlay opens over
+// the current screen without logging the cashier out; the same command is sent again with
+// `approval: {pin}`. A wrong PIN shows its sentence and keeps the overlay open; Cancel drops the command
+// and changes nothing. The retry runs inside the command queue, so taps made meanwhile wait their turn.
+
+import { toTillError } from './api';
+import type { ApprovalInput } from './bindings';
+import { shownError, type ShownError, type Wording } from './errors';
+
+/** What the overlay shows while it waits for a manager's PIN. */
+export interface ApprovalAsk {
+  /** What needs approving, in a few words: "void Chips", "a refund of £4.00". */
+  readonly what: string;
+  /** Why the last PIN was not accepted. */
+  readonly error: ShownError | null;
+  /** A PIN has been entered and is being checked. */
+  readonly checking: boolean;
+}
+
+/** The cashier cancelled the PIN overlay: the command is dropped and no error is shown. */
+export class ApprovalCancelled extends Error {
+  override readonly name = 'ApprovalCancelled';
+}
+
+/** The overlay's own wording: it is a manager's PIN that is asked for. */
+const WORDING: Wording = {
+  wrong_pin: 'That PIN wasn’t recognised. Please try again.',
+  approval_required: 'That PIN isn’t a manager’s. A manager needs to enter their own PIN.',
+};
+
+export class ApprovalPrompt {
+  /** The request on screen, or null when the overlay is closed. */
+  ask = $state.raw<ApprovalAsk | null>(null);
+  private answer: ((pin: string | null) => void) | null = null;
+
+  /** The overlay's PIN: the command is sent again with it. */
+  submit(pin: string): void {
+    const answer = this.answer;
+    if (!answer || !this.ask || this.ask.checking) return;
+    this.answer = null;
+    this.ask = { ...this.ask, checking: true };
+    answer(pin);
+  }
+
+  /** The overlay's Cancel: the command is dropped. */
+  cancel(): void {
+    const answer = this.answer;
+    if (!answer) return;
+    this.answer = null;
+    this.ask = null;
+    answer(null);
+  }
+
+  /**
+   * Sends a command with `send`; if the core says it needs a manager, asks for a PIN and sends it again
+   * with `{pin}` until it is accepted, fails for another reason (thrown), or the cashier cancels
+   * (`ApprovalCancelled` is thrown).
+   */
+  async run<T>(send: (approval?: ApprovalInput) => Promise<T>, what: string): Promise<T> {
+    try {
+      return await send();
+    } catch (reason) {
+      if (toTillError(reason).code !== 'approval_required') throw reason;
+    }
+    let error: ShownError | null = null;
+    try {
+      for (;;) {
+        const pin = await this.request(what, error);
+        if (pin === null) throw new ApprovalCancelled('approval cancelled');
+        try {
+          return await send({ pin });
+        } catch (reason) {
+          const e = toTillError(reason);
+          if (e.code !== 'wrong_pin' && e.code !== 'approval_required') throw e;
+          error = shownError(e.code, e.message, WORDING);
+        }
+      }
+    } finally {
+      this.answer = null;
+      this.ask = null;
+    }
+  }
+
+  private request(what: string, error: ShownError | null): Promise<string | null> {
+    this.ask = { what, error, checking: false };
+    return new Promise((resolve) => (this.answer = resolve));
+  }
+}
