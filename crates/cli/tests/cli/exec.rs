@@ -539,6 +539,7 @@ fn declines_timeouts_and_cancels_through_exec_and_recovery_at_start() {
 {{"cmd": "show_order", "order": "{cola}"}}
 {{"cmd": "cancel_payment", "order": "{tea}", "payment": "{waiting}"}}
 {{"cmd": "cancel_payment", "order": "{tea}", "payment": "{waiting}"}}
+{{"cmd": "override_price", "order": "{tea}", "line": 1, "unit_price": 200, "reason": "staff tea", "approval": {{"pin": "2468"}}}}
 {{"cmd": "take_cash", "order": "{tea}", "tendered": 500}}
 "#
     ));
@@ -547,6 +548,7 @@ fn declines_timeouts_and_cancels_through_exec_and_recovery_at_start() {
     assert_eq!(payment(&lines[1], 2)["status"], "succeeded");
     assert_eq!(lines[2]["result"]["payments"][0]["status"], "cancelled");
     assert_eq!(lines[3]["error"]["code"], "payment_rule");
-    // Tea 280, cash 500: change 220.
-    assert_eq!(payment(&lines[4], 1)["change"], 220);
+    assert_eq!(lines[4]["result"]["lines"][0]["price_override"]["approved_by"], "priya");
+    // Tea at the manager's 200 instead of 280, cash 500: change 300.
+    assert_eq!(payment(&lines[5], 1)["change"], 300);
 }
