@@ -97,6 +97,8 @@ CREATE TABLE payments (
     updated_at      INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX payments_by_order ON payments (order_id);
+-- Attempts waiting for their provider, looked for at every start (recovery); cash never enters it.
+CREATE INDEX payments_in_flight ON payments (order_id) WHERE status IN ('pending', 'authorized');
 
 -- Refunds, one row per refund, kept up to date like payments. Always with a reason and an approver.
 CREATE TABLE refunds (
@@ -114,6 +116,7 @@ CREATE TABLE refunds (
     at              INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX refunds_in_flight ON refunds (order_id) WHERE status IN ('pending', 'authorized');
 
 -- The offline queue for the cloud: one row per state change, written in the same transaction as the change.
 -- seq is per device, starts at 1 and has no gaps.

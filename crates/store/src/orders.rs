@@ -185,8 +185,9 @@ impl Store {
     pub async fn orders_with_attempts_in_flight(&self) -> Result<Vec<OrderId>> {
         let mut inner = self.inner.lock().await;
         let rows: Vec<(String,)> = sqlx::query_as(
-            "SELECT order_id FROM payments WHERE status IN ('pending', 'authorized') \
-             UNION SELECT order_id FROM refunds WHERE status IN ('pending', 'authorized') ORDER BY 1",
+            "SELECT order_id FROM payments INDEXED BY payments_in_flight WHERE status IN ('pending', 'authorized') \
+             UNION SELECT order_id FROM refunds INDEXED BY refunds_in_flight WHERE status IN ('pending', 'authorized') \
+             ORDER BY 1",
         )
         .fetch_all(&mut inner.conn)
         .await?;
