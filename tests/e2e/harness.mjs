@@ -102,3 +102,55 @@ export async function screenshot(browser, name) {
 export function fynlo(db, args) {
   return execFileSync(cliBinary, ['--db', db, ...args], { encoding: 'utf8' });
 }
+
+/** Taps the PIN keypad's digits, then Log in. */
+export async function typePin(browser, pin) {
+  for (const digit of pin) await tap(browser, `pin-key-${digit}`);
+  await tap(browser, 'pin-enter');
+}
+
+/** The trimmed text of the element with this data-testid, once it is shown. */
+export async function text(browser, id) {
+  const element = byTestId(browser, id);
+  await element.waitForDisplayed({ timeout: 10_000 });
+  return (await element.getText()).trim();
+}
+
+/** Waits until the element with this data-testid shows exactly `expected`. */
+export async function waitForText(browser, id, expected) {
+  let last;
+  await browser.waitUntil(
+    async () => {
+      last = await byTestId(browser, id)
+        .getText()
+        .then((t) => t.trim())
+        .catch(() => undefined);
+      return last === expected;
+    },
+    { timeout: 10_000, timeoutMsg: `${id} shows ${expected} (it showed ${last})` },
+  );
+}
+
+/** The till database's outbox, as objects. */
+export function outbox(db) {
+  return fynlo(db, ['outbox', '--limit', '100000'])
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line));
+}
+
+/**
+ * Node's `test`, leaving a picture of the window behind when a test fails, named after the test.
+ * `getBrowser` is called at failure time, because the session starts in `before`.
+ */
+export function screenshottingTest(nodeTest, getBrowser) {
+  return (name, body) =>
+    nodeTest(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        await screenshot(getBrowser(), `failed-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
+        throw error;
+      }
+    });
+}

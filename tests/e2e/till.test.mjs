@@ -5,7 +5,17 @@
 
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTill, byTestId, tap, screenshot, fynlo } from './harness.mjs';
+import {
+  startTill,
+  byTestId,
+  tap,
+  screenshot,
+  fynlo,
+  outbox as readOutbox,
+  screenshottingTest,
+  typePin as typePinOn,
+  text as textOn,
+} from './harness.mjs';
 import { accessibilityProblems, focusIsVisible } from './a11y.mjs';
 
 let till;
@@ -21,27 +31,9 @@ after(async () => {
 });
 
 // A failing test leaves a picture of the window behind, named after the test.
-function test(name, body) {
-  nodeTest(name, async () => {
-    try {
-      await body();
-    } catch (error) {
-      await screenshot(browser, `failed-${name.replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {});
-      throw error;
-    }
-  });
-}
-
-async function typePin(pin) {
-  for (const digit of pin) await tap(browser, `pin-key-${digit}`);
-  await tap(browser, 'pin-enter');
-}
-
-async function text(id) {
-  const element = byTestId(browser, id);
-  await element.waitForDisplayed({ timeout: 10_000 });
-  return (await element.getText()).trim();
-}
+const test = screenshottingTest(nodeTest, () => browser);
+const typePin = (pin) => typePinOn(browser, pin);
+const text = (id) => textOn(browser, id);
 
 test('a wrong PIN is refused with a clear message', async () => {
   await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 20_000 });
@@ -130,10 +122,7 @@ test('a cashier sells a steak and two pints for cash, with a discount', async ()
   assert.match(shown, /TOTAL\s+£34\.11/);
   assert.match(shown, /VAT 20% on £34\.11\s+£5\.69/);
   assert.match(shown, /change £15\.89/);
-  const outbox = fynlo(till.db, ['outbox', '--limit', '1000'])
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line));
+  const outbox = readOutbox(till.db);
   const orderOps = outbox.filter((op) => op.op_type.startsWith('order.')).map((op) => op.op_type);
   assert.equal(orderOps[0], 'order.opened');
   assert.ok(orderOps.includes('order.payment_recorded'));
