@@ -75,7 +75,7 @@ impl Inner {
         if let Some(seq) = self.next_seq {
             return Ok(seq);
         }
-        let (seq,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE device_id = ?")
+        let (seq,): (i64,) = sqlx::query_as(outbox::NEXT_SEQ)
             .bind(device)
             .fetch_one(&mut self.conn)
             .await?;
