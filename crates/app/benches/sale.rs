@@ -159,11 +159,16 @@ async fn same_rows_by_hand(path: &std::path::Path, n: u32) -> Result<Duration, B
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("INSERT INTO payments (id, order_id, tender, status, amount, tendered, change, staff_id, at) VALUES (?, ?, 'cash', 'succeeded', 4200, 5000, 800, 'sam', 0)")
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO payments (id, order_id, idempotency_key, tender, status, amount, tip, tendered, change, \
+             fee_processing, fee_platform, split_seq, split_part, provider_ref, note, staff_id, at, updated_at) \
+             VALUES (?, ?, ?, 'cash', 'succeeded', 4200, 0, 5000, 800, 0, 0, NULL, NULL, NULL, NULL, 'sam', 0, 0)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&id)
+        .bind(uuid::Uuid::now_v7().to_string())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
     }
     Ok(start.elapsed() / n)
