@@ -61,9 +61,13 @@ CREATE TABLE orders (
     snapshot      TEXT    NOT NULL,
     UNIQUE (device_id, business_date, number)
 );
-CREATE INDEX orders_by_state ON orders (state, updated_at);
+-- Only orders still being worked on are in this index, so completing a sale adds nothing to it, and the
+-- till finds its open orders without reading the finished ones.
+CREATE INDEX orders_open ON orders (opened_at, number) WHERE state NOT IN ('completed', 'cancelled');
 
--- Every change to every order, in order. Never updated, never deleted.
+-- Every change to every order, in order. Never updated, never deleted. A rowid table, so that appending
+-- rows fills its last page and adds new ones without rewriting their neighbours; the unique key is a
+-- small index beside it.
 CREATE TABLE order_events (
     order_id    TEXT    NOT NULL REFERENCES orders (id),
     version     INTEGER NOT NULL,
@@ -71,11 +75,13 @@ CREATE TABLE order_events (
     payload     TEXT    NOT NULL,
     staff_id    TEXT    NOT NULL,
     at          INTEGER NOT NULL,
-    PRIMARY KEY (order_id, version)
-) WITHOUT ROWID;
+    UNIQUE (order_id, version)
+);
 
 -- Payments, one row per attempt, kept up to date as the attempt moves on (the order's history has every
 -- step). Only status 'succeeded' counts as paid. The fee is what the payment cost the restaurant.
+-- No index of every payment by order: no query needs one, so a cash payment writes only this table
+-- (it never enters payments_in_flight below).
 CREATE TABLE payments (
     id              TEXT    NOT NULL PRIMARY KEY,
     order_id        TEXT    NOT NULL REFERENCES orders (id),
@@ -96,7 +102,6 @@ CREATE TABLE payments (
     at              INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX payments_by_order ON payments (order_id);
 -- Attempts waiting for their provider, looked for at every start (recovery); cash never enters it.
 CREATE INDEX payments_in_flight ON payments (order_id) WHERE status IN ('pending', 'authorized');
 
@@ -119,16 +124,23 @@ CREATE TABLE refunds (
 CREATE INDEX refunds_in_flight ON refunds (order_id) WHERE status IN ('pending', 'authorized');
 
 -- The offline queue for the cloud: one row per state change, written in the same transaction as the change.
--- seq is per device, starts at 1 and has no gaps.
+-- seq is this device's sequence number: it starts at 1 and has no gaps. A till's database holds the outbox
+-- of its one device, so seq alone is the key, and it is the rowid, so appending rows rewrites no neighbours.
+-- An order's op does not copy its event: it points at its history row (order_id, version), and the
+-- reader builds the payload from that row; every other op carries its payload.
 CREATE TABLE outbox (
+    seq         INTEGER NOT NULL PRIMARY KEY CHECK (seq >= 1),
     device_id   TEXT    NOT NULL,
-    seq         INTEGER NOT NULL CHECK (seq >= 1),
     op_id       TEXT    NOT NULL UNIQUE,
     op_type     TEXT    NOT NULL,
-    payload     TEXT    NOT NULL,
+    payload     TEXT,
+    order_id    TEXT,
+    version     INTEGER,
     created_at  INTEGER NOT NULL,
-    PRIMARY KEY (device_id, seq)
-) WITHOUT ROWID;
+    FOREIGN KEY (order_id, version) REFERENCES order_events (order_id, version),
+    CHECK ((payload IS NOT NULL AND order_id IS NULL AND version IS NULL)
+        OR (payload IS NULL AND order_id IS NOT NULL AND version IS NOT NULL))
+);
 
 -- Wrong PINs typed at login, for lockout and audit.
 CREATE TABLE pin_failures (
@@ -152,7 +164,7 @@ CREATE TRIGGER refunds_facts_fixed BEFORE UPDATE OF id, order_id, payment_id, id
 BEGIN SELECT RAISE(ABORT, 'a refund''s amount, reason and approver never change'); END;
 CREATE TRIGGER outbox_append_only_d BEFORE DELETE ON outbox
 BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;
-CREATE TRIGGER outbox_append_only_u BEFORE UPDATE OF seq, op_id, op_type, payload ON outbox
+CREATE TRIGGER outbox_append_only_u BEFORE UPDATE OF seq, op_id, op_type, payload, order_id, version ON outbox
 BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;
 CREATE TRIGGER menus_append_only BEFORE DELETE ON menus
 BEGIN SELECT RAISE(ABORT, 'menu versions are kept'); END;

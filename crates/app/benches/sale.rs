@@ -119,6 +119,10 @@ async fn same_rows_by_hand(path: &std::path::Path, n: u32) -> Result<Duration, B
         .await?;
     let line = r#"{"type":"line_added","line":{"no":1,"product":"burger","sku":"MN03","name":"Classic beef burger","variant":null,"base_price":1550,"modifiers":[{"group":"burger-extras","id":"extra-cheese","name":"Cheddar","price_delta":100}],"quantity":1,"note":null,"course":null,"seat":null,"vat":{"eat_in":"standard","takeaway":"standard"},"station":"kitchen","discount":null,"sent":false,"void":null}}"#;
     let snapshot = "x".repeat(2300);
+    // The outbox's sequence goes on from the ops the setup wrote.
+    let (first_seq,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox")
+        .fetch_one(&mut conn)
+        .await?;
     let start = Instant::now();
     for i in 0..n {
         let id = uuid::Uuid::now_v7().to_string();
@@ -147,18 +151,24 @@ async fn same_rows_by_hand(path: &std::path::Path, n: u32) -> Result<Duration, B
                 .bind(line)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO outbox (device_id, seq, op_id, op_type, payload, created_at) VALUES ('bench', ?, ?, 'order.line_added', ?, 0)")
-                .bind(i64::from(i) * 8 + version)
+            sqlx::query("INSERT INTO outbox (device_id, seq, op_id, op_type, order_id, version, created_at) VALUES ('bench', ?, ?, 'order.line_added', ?, ?, 0)")
+                .bind(first_seq + i64::from(i) * 8 + version - 1)
                 .bind(uuid::Uuid::now_v7().to_string())
-                .bind(line)
+                .bind(&id)
+                .bind(version)
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("INSERT INTO payments (id, order_id, tender, status, amount, tendered, change, staff_id, at) VALUES (?, ?, 'cash', 'succeeded', 4200, 5000, 800, 'sam', 0)")
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(&id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO payments (id, order_id, idempotency_key, tender, status, amount, tip, tendered, change, \
+             fee_processing, fee_platform, split_seq, split_part, provider_ref, note, staff_id, at, updated_at) \
+             VALUES (?, ?, ?, 'cash', 'succeeded', 4200, 0, 5000, 800, 0, 0, NULL, NULL, NULL, NULL, 'sam', 0, 0)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&id)
+        .bind(uuid::Uuid::now_v7().to_string())
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
     }
     Ok(start.elapsed() / n)

@@ -3,7 +3,8 @@
 //! - Migrations live in the repository's top-level `migrations/` folder, are embedded at build time and
 //!   run every time a store opens (forward-only, additive).
 //! - Every state change is one transaction that also appends its outbox rows (op id, device id,
-//!   per-device gapless sequence number, op type, payload, time) for the sync to push later.
+//!   per-device gapless sequence number, op type, payload, time) for the sync to push later. An order's
+//!   op takes its payload from the history row it points at, which is written in the same transaction.
 //! - Orders are kept as an append-only history (`order_events`) plus a snapshot for fast reads; triggers
 //!   refuse deletes and rewrites of history.
 //!
@@ -75,7 +76,7 @@ impl Inner {
         if let Some(seq) = self.next_seq {
             return Ok(seq);
         }
-        let (seq,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE device_id = ?")
+        let (seq,): (i64,) = sqlx::query_as(outbox::NEXT_SEQ)
             .bind(device)
             .fetch_one(&mut self.conn)
             .await?;

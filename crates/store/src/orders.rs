@@ -8,7 +8,6 @@ use fynlo_core::{
     time::{BusinessDate, IdSource, Timestamp},
 };
 use serde::Serialize;
-use serde_json::json;
 
 use crate::{Error, Inner, Result, Store, Write};
 
@@ -263,11 +262,12 @@ fn save_sql(new: bool, events: usize, payments: usize, refunds: usize) -> String
         );
     }
     if events > 0 {
-        // A version already taken fails the history's primary key; an unknown order fails its foreign key.
+        // A version already taken fails the history's unique key; an unknown order fails its foreign key.
         sql.push_str("INSERT INTO order_events (order_id, version, type, payload, staff_id, at) VALUES ");
         sql.push_str(&vec!["(?, ?, ?, ?, ?, ?)"; events].join(", "));
-        sql.push_str("; INSERT INTO outbox (device_id, seq, op_id, op_type, payload, created_at) VALUES ");
-        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?)"; events].join(", "));
+        // The outbox rows point at their history rows rather than copying the events (see `outbox::order_op`).
+        sql.push_str("; INSERT INTO outbox (device_id, seq, op_id, op_type, order_id, version, created_at) VALUES ");
+        sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?)"; events].join(", "));
         sql.push_str("; ");
     }
     if payments > 0 {
@@ -374,32 +374,24 @@ async fn record(
             .bind(snapshot)
             .bind(id.clone());
     }
-    let mut outbox_rows = Vec::with_capacity(events.len());
+    let version = |i: usize| (base + 1 + i as u64) as i64;
     for (i, recorded) in events.iter().enumerate() {
-        let version = (base + 1 + i as u64) as i64;
-        let event = serde_json::to_value(&recorded.event)?;
-        let op = json!({
-            "order_id": id,
-            "version": version,
-            "staff": recorded.staff,
-            "event": event,
-        });
         query = query
             .bind(id.clone())
-            .bind(version)
+            .bind(version(i))
             .bind(recorded.event.op_type())
-            .bind(event.to_string())
+            .bind(serde_json::to_string(&recorded.event)?)
             .bind(recorded.staff.as_str().to_owned())
             .bind(recorded.at.millis());
-        outbox_rows.push((recorded, op));
     }
-    for (i, (recorded, op)) in outbox_rows.into_iter().enumerate() {
+    for (i, recorded) in events.iter().enumerate() {
         query = query
             .bind(device.to_owned())
             .bind(next_seq + i as i64)
             .bind(ids.new_id().hyphenated().to_string())
             .bind(recorded.event.op_type())
-            .bind(op.to_string())
+            .bind(id.clone())
+            .bind(version(i))
             .bind(recorded.at.millis());
     }
     let now = order.updated_at().millis();

@@ -3,9 +3,10 @@
 
 use fynlo_core::time::Timestamp;
 use serde::Serialize;
+use serde_json::json;
 use sqlx::SqliteConnection;
 
-use crate::{Result, Store, Write};
+use crate::{Error, Result, Store, Write};
 
 /// One queued op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -42,6 +43,37 @@ impl OutboxStats {
     }
 }
 
+/// The next sequence number for a device. The outbox's key is `seq` alone, so this reads back from the
+/// last row instead of scanning the whole table for `MAX(seq)`.
+pub(crate) const NEXT_SEQ: &str =
+    "SELECT COALESCE((SELECT seq FROM outbox WHERE device_id = ? ORDER BY seq DESC LIMIT 1), 0) + 1";
+
+/// An outbox row as read: an order's op has no payload of its own but the history row it points at
+/// (order id, version, staff, event).
+type OutboxRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+/// The payload of an order's op, built from the history row the outbox row points at: the order, the
+/// version the event made, who made it, and the event.
+fn order_op(order_id: &str, version: i64, staff: &str, event: serde_json::Value) -> serde_json::Value {
+    json!({
+        "order_id": order_id,
+        "version": version,
+        "staff": staff,
+        "event": event,
+    })
+}
+
 /// Appends one op inside the caller's transaction.
 pub(crate) async fn push(
     conn: &mut SqliteConnection,
@@ -50,10 +82,7 @@ pub(crate) async fn push(
     op_type: &str,
     payload: &serde_json::Value,
 ) -> Result<i64> {
-    let (seq,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE device_id = ?")
-        .bind(device)
-        .fetch_one(&mut *conn)
-        .await?;
+    let (seq,): (i64,) = sqlx::query_as(NEXT_SEQ).bind(device).fetch_one(&mut *conn).await?;
     sqlx::query("INSERT INTO outbox (device_id, seq, op_id, op_type, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(device)
         .bind(seq)
@@ -70,9 +99,11 @@ impl Store {
     /// Ops after `after_seq`, oldest first, at most `limit`.
     pub async fn outbox_after(&self, after_seq: i64, limit: i64) -> Result<Vec<OutboxOp>> {
         let mut inner = self.inner.lock().await;
-        let rows: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT seq, op_id, device_id, op_type, payload, created_at FROM outbox \
-             WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+        let rows: Vec<OutboxRow> = sqlx::query_as(
+            "SELECT o.seq, o.op_id, o.device_id, o.op_type, o.payload, o.order_id, o.version, e.staff_id, \
+             e.payload, o.created_at FROM outbox o \
+             LEFT JOIN order_events e ON e.order_id = o.order_id AND e.version = o.version \
+             WHERE o.device_id = ? AND o.seq > ? ORDER BY o.seq LIMIT ?",
         )
         .bind(self.device.to_string())
         .bind(after_seq)
@@ -80,16 +111,29 @@ impl Store {
         .fetch_all(&mut inner.conn)
         .await?;
         rows.into_iter()
-            .map(|(seq, op_id, device_id, op_type, payload, at)| {
-                Ok(OutboxOp {
-                    seq,
-                    op_id,
-                    device_id,
-                    op_type,
-                    payload: serde_json::from_str(&payload)?,
-                    created_at: Timestamp::from_millis(at),
-                })
-            })
+            .map(
+                |(seq, op_id, device_id, op_type, payload, order_id, version, staff, event, at)| {
+                    let payload = match (payload, order_id, version, staff, event) {
+                        (Some(payload), ..) => serde_json::from_str(&payload)?,
+                        (None, Some(order_id), Some(version), Some(staff), Some(event)) => {
+                            order_op(&order_id, version, &staff, serde_json::from_str(&event)?)
+                        }
+                        _ => {
+                            return Err(Error::Corrupt(format!(
+                                "outbox op {seq} has no payload and no history row"
+                            )))
+                        }
+                    };
+                    Ok(OutboxOp {
+                        seq,
+                        op_id,
+                        device_id,
+                        op_type,
+                        payload,
+                        created_at: Timestamp::from_millis(at),
+                    })
+                },
+            )
             .collect()
     }
 

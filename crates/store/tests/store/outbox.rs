@@ -118,6 +118,39 @@ async fn outbox_after_pages_in_sequence_order() {
 }
 
 #[tokio::test]
+async fn an_order_op_points_at_its_history_row_and_reads_back_whole() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 2)).await.expect("adds");
+    let mut conn = f.raw().await;
+    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE payload IS NOT NULL")
+        .fetch_one(&mut conn)
+        .await
+        .expect("counts");
+    assert_eq!(copies, 0, "an order's op keeps no second copy of its event");
+
+    let history = f.store.history(order.id()).await.expect("reads");
+    let ops = f.store.outbox_after(0, 100).await.expect("reads");
+    assert_eq!(ops.len(), history.len());
+    for (op, entry) in ops.iter().zip(&history) {
+        let expected = serde_json::json!({
+            "order_id": order.id().to_string(),
+            "version": entry.version,
+            "staff": entry.staff,
+            "event": entry.event,
+        });
+        assert_eq!(op.payload, expected);
+        assert_eq!(op.payload.to_string(), expected.to_string(), "keys in the same order");
+    }
+    let bad = sqlx::query(
+        "INSERT INTO outbox (device_id, seq, op_id, op_type, created_at) VALUES ('d', 99, 'x', 'order.opened', 0)",
+    )
+    .execute(&mut conn)
+    .await;
+    assert!(bad.is_err(), "an op needs a payload or a history row");
+}
+
+#[tokio::test]
 async fn outbox_rows_cannot_be_deleted_or_rewritten() {
     let f = Fixture::new().await;
     let order = f.open_order(dine_in()).await.expect("opens");
