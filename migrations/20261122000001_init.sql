@@ -33,15 +33,9 @@ CREATE TABLE staff (
     updated_at  INTEGER NOT NULL
 );
 
--- The last order number given out per device and business day.
-CREATE TABLE order_numbers (
-    device_id     TEXT    NOT NULL,
-    business_date TEXT    NOT NULL,
-    last_number   INTEGER NOT NULL,
-    PRIMARY KEY (device_id, business_date)
-) WITHOUT ROWID;
-
 -- The current state of each order (a snapshot of its history) with the columns lists and reports filter on.
+-- The next order number of a device and day is one more than the highest here (the unique key's index
+-- answers it); a number is taken when its order is first saved.
 CREATE TABLE orders (
     id            TEXT    NOT NULL PRIMARY KEY,
     device_id     TEXT    NOT NULL,
@@ -126,12 +120,13 @@ CREATE INDEX refunds_in_flight ON refunds (order_id) WHERE status IN ('pending',
 -- The offline queue for the cloud: one row per state change, written in the same transaction as the change.
 -- seq is this device's sequence number: it starts at 1 and has no gaps. A till's database holds the outbox
 -- of its one device, so seq alone is the key, and it is the rowid, so appending rows rewrites no neighbours.
--- An order's op does not copy its event: it points at its history row (order_id, version), and the
+-- op_id is a UUIDv7 made on this device for each op (unique by construction: no index is kept for it; the
+-- cloud deduplicates on it). An order's op does not copy its event: it points at its history row (order_id, version), and the
 -- reader builds the payload from that row; every other op carries its payload.
 CREATE TABLE outbox (
     seq         INTEGER NOT NULL PRIMARY KEY CHECK (seq >= 1),
     device_id   TEXT    NOT NULL,
-    op_id       TEXT    NOT NULL UNIQUE,
+    op_id       TEXT    NOT NULL,
     op_type     TEXT    NOT NULL,
     payload     TEXT,
     order_id    TEXT,

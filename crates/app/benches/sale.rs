@@ -3,7 +3,7 @@
 //! measured in the same run on the same disk. Target: a sale takes at most 1.5× the bare commit.
 //!
 //! Two bare commits are measured: one small row (the floor of any durable commit), and the same rows a
-//! sale stores (order snapshot, 8 history rows, 8 outbox rows, the payment, the order number) written by
+//! sale stores (order snapshot, 8 history rows, 8 outbox rows, the payment) written by
 //! hand with plain statements in one transaction — the floor of storing what a sale must store.
 //!
 //! Run with `cargo bench -p fynlo-app --bench sale`; `FYNLO_BENCH_SALES` sets the number of sales (300);
@@ -135,13 +135,6 @@ async fn same_rows_by_hand(path: &std::path::Path, n: u32) -> Result<Duration, B
         .bind(&id)
         .bind(i64::from(i) + 1)
         .bind(&snapshot)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO order_numbers (device_id, business_date, last_number) VALUES ('bench', '2026-11-22', ?) \
-             ON CONFLICT (device_id, business_date) DO UPDATE SET last_number = excluded.last_number",
-        )
-        .bind(i64::from(i) + 1)
         .execute(&mut *tx)
         .await?;
         for version in 1..=8i64 {

@@ -63,13 +63,12 @@ impl Store {
     /// opens itself (the store's lock guarantees it is the only writer).
     pub async fn next_order_number(&self, date: &BusinessDate) -> Result<u32> {
         let mut inner = self.inner.lock().await;
-        let (last,): (i64,) = sqlx::query_as(
-            "SELECT COALESCE((SELECT last_number FROM order_numbers WHERE device_id = ? AND business_date = ?), 0)",
-        )
-        .bind(self.device.to_string())
-        .bind(date.as_str())
-        .fetch_one(&mut inner.conn)
-        .await?;
+        let (last,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(number), 0) FROM orders WHERE device_id = ? AND business_date = ?")
+                .bind(self.device.to_string())
+                .bind(date.as_str())
+                .fetch_one(&mut inner.conn)
+                .await?;
         u32::try_from(last + 1).map_err(|_| Error::Corrupt("order number out of range".into()))
     }
 
@@ -251,9 +250,7 @@ fn save_sql(new: bool, events: usize, payments: usize, refunds: usize) -> String
         sql.push_str(
             "INSERT INTO orders (id, device_id, number, business_date, state, kind, table_name, parked, currency, \
              total, paid, opened_by, opened_at, updated_at, version, snapshot) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?); \
-             INSERT INTO order_numbers (device_id, business_date, last_number) VALUES (?, ?, ?) \
-             ON CONFLICT (device_id, business_date) DO UPDATE SET last_number = max(last_number, excluded.last_number); ",
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?); ",
         );
     } else {
         sql.push_str(
@@ -357,10 +354,7 @@ async fn record(
             .bind(order.opened_at().millis())
             .bind(order.updated_at().millis())
             .bind(order.version() as i64)
-            .bind(snapshot)
-            .bind(device.to_owned())
-            .bind(order.business_date().as_str().to_owned())
-            .bind(i64::from(order.number()));
+            .bind(snapshot);
     } else {
         query = query
             .bind(order.state().as_str())

@@ -89,7 +89,6 @@ async fn a_refused_opening_takes_no_number_and_writes_nothing() {
     assert_eq!(f.store.outbox_stats().await.expect("stats").count, 0);
     let mut conn = f.raw().await;
     assert_eq!(count(&mut conn, "orders").await, 0);
-    assert_eq!(count(&mut conn, "order_numbers").await, 0);
     assert_eq!(f.open_order(dine_in()).await.expect("opens").number(), 1);
 }
 
