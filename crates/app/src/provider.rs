@@ -128,6 +128,16 @@ struct SimState {
     next: u64,
 }
 
+impl SimState {
+    /// An intent by the provider's id, as the provider answers an unknown one.
+    fn intent(&mut self, id: &str) -> Result<&mut SimIntent, ProviderError> {
+        self.intents
+            .values_mut()
+            .find(|i| i.intent.id == id)
+            .ok_or_else(|| ProviderError::Refused(format!("no such payment_intent: {id}")))
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct SimIntent {
     intent: Intent,
@@ -278,11 +288,7 @@ impl PaymentProvider for SimulatedProvider {
 
     fn retrieve(&self, id: &str) -> Result<Intent, ProviderError> {
         self.with(|s| {
-            let found = s
-                .intents
-                .values_mut()
-                .find(|i| i.intent.id == id)
-                .ok_or_else(|| ProviderError::Refused(format!("no such payment_intent: {id}")))?;
+            let found = s.intent(id)?;
             // The customer authenticated in the meantime.
             if found.intent.status == IntentStatus::RequiresAction {
                 found.intent.status = IntentStatus::Succeeded;
@@ -294,11 +300,7 @@ impl PaymentProvider for SimulatedProvider {
 
     fn cancel(&self, id: &str) -> Result<Intent, ProviderError> {
         self.with(|s| {
-            let found = s
-                .intents
-                .values_mut()
-                .find(|i| i.intent.id == id)
-                .ok_or_else(|| ProviderError::Refused(format!("no such payment_intent: {id}")))?;
+            let found = s.intent(id)?;
             if found.intent.status == IntentStatus::Succeeded {
                 return Err(ProviderError::Refused(
                     "You cannot cancel this PaymentIntent because it has a status of succeeded.".into(),
@@ -315,11 +317,7 @@ impl PaymentProvider for SimulatedProvider {
             if let Some(r) = s.refunds.get(idempotency_key) {
                 return Ok(r.refund.clone());
             }
-            let found = s
-                .intents
-                .values_mut()
-                .find(|i| i.intent.id == intent)
-                .ok_or_else(|| ProviderError::Refused(format!("no such payment_intent: {intent}")))?;
+            let found = s.intent(intent)?;
             if found.intent.status != IntentStatus::Succeeded {
                 return Err(ProviderError::Refused("the payment has not succeeded".into()));
             }

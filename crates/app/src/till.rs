@@ -76,21 +76,15 @@ struct Draft {
 /// till answers. Other edits to an order being built (lines, discounts, notes) wait for the next of these,
 /// for a switch to another order, for logout, or for [`Till::save`].
 fn saves_at_once(event: &OrderEvent) -> bool {
-    matches!(
-        event,
-        OrderEvent::PaymentRecorded { .. }
-            | OrderEvent::PaymentStarted { .. }
-            | OrderEvent::PaymentUpdated { .. }
-            | OrderEvent::RefundStarted { .. }
-            | OrderEvent::RefundUpdated { .. }
-            | OrderEvent::Completed
-            | OrderEvent::Cancelled { .. }
-            | OrderEvent::SentToKitchen { .. }
-            | OrderEvent::LineVoided { .. }
-            | OrderEvent::StatusChanged { .. }
-            | OrderEvent::Parked
-            | OrderEvent::Resumed
-    )
+    event.moves_money()
+        || matches!(
+            event,
+            OrderEvent::SentToKitchen { .. }
+                | OrderEvent::LineVoided { .. }
+                | OrderEvent::StatusChanged { .. }
+                | OrderEvent::Parked
+                | OrderEvent::Resumed
+        )
 }
 
 #[derive(Default)]
@@ -441,7 +435,6 @@ impl Till {
     }
 
     async fn login(&mut self, pin: &str, staff: Option<&str>) -> Result<Reply, AppError> {
-        let now = self.clock.now();
         let candidates: Vec<Staff> = match staff {
             Some(id) => self.staff.iter().filter(|s| s.id.as_str() == id).cloned().collect(),
             None => self.staff.clone(),
@@ -458,22 +451,27 @@ impl Till {
                 };
                 Ok(self.session_reply())
             }
-            Err(e) if e.code == ErrorCode::WrongPin => {
-                let system = setup::system_staff();
-                let w = Write {
-                    at: now,
-                    staff: &system,
-                    ids: self.ids.as_ref(),
-                };
-                let since = Timestamp::from_millis(now.millis() - PIN_WINDOW_MS);
-                let count = self.store.record_pin_failure(since, &w).await?;
-                Err(AppError::new(
-                    ErrorCode::WrongPin,
-                    format!("wrong PIN ({count} wrong in the last 15 minutes)"),
-                ))
-            }
+            Err(e) if e.code == ErrorCode::WrongPin => Err(self.wrong_pin("PIN").await?),
             Err(e) => Err(e),
         }
+    }
+
+    /// Records a wrong PIN (at login or on the approval overlay) for lockout and audit, and says how many
+    /// there have been lately.
+    async fn wrong_pin(&self, what: &str) -> Result<AppError, AppError> {
+        let now = self.clock.now();
+        let system = setup::system_staff();
+        let w = Write {
+            at: now,
+            staff: &system,
+            ids: self.ids.as_ref(),
+        };
+        let since = Timestamp::from_millis(now.millis() - PIN_WINDOW_MS);
+        let count = self.store.record_pin_failure(since, &w).await?;
+        Ok(AppError::new(
+            ErrorCode::WrongPin,
+            format!("wrong {what} ({count} wrong in the last 15 minutes)"),
+        ))
     }
 
     async fn open_order(&mut self, kind: OrderKindInput, alias: Option<String>) -> Result<Reply, AppError> {
@@ -619,23 +617,50 @@ impl Till {
             approver,
             approvals: self.restaurant.approvals,
         };
-        self.load(id).await?;
         let alias = self.alias_of(id);
+        let (order, saved) = self
+            .apply(id, &command, &ctx, |events| events.iter().any(saves_at_once))
+            .await?;
+        let closed = order.state().is_closed();
+        let view = OrderView::new(
+            &order,
+            alias,
+            saved || self.drafts.get(&id).is_none_or(|d| d.unsaved.is_empty()),
+        )?;
+        match command {
+            OrderCommand::Resume => self.session.current = Some(id),
+            OrderCommand::Park if self.session.current == Some(id) => self.session.current = None,
+            _ if closed && self.session.current == Some(id) => self.session.current = None,
+            _ => {}
+        }
+        Ok(Reply::Order(Box::new(view)))
+    }
+
+    /// Executes an order command through the core, adds its events to the order's unsaved changes and,
+    /// when `save_now` says so for those events, saves the order at once — undoing the command if saving
+    /// fails, so the till answers with the error and the order is as it was. Returns the order after the
+    /// command and whether it was saved.
+    pub(super) async fn apply(
+        &mut self,
+        id: OrderId,
+        command: &OrderCommand,
+        ctx: &Ctx,
+        save_now: impl Fn(&[OrderEvent]) -> bool,
+    ) -> Result<(Order, bool), AppError> {
+        self.load(id).await?;
         let Some(draft) = self.drafts.get_mut(&id) else {
             return Err(fynlo_store::Error::OrderNotFound(id).into());
         };
-        let (next, events) = draft.order.execute(&command, &self.catalog, &ctx)?;
-        let save_now = events.iter().any(saves_at_once);
-        let before = std::mem::replace(&mut draft.order, next);
+        let (next, events) = draft.order.execute(command, &self.catalog, ctx)?;
+        let save = save_now(&events);
+        let before = std::mem::replace(&mut draft.order, next.clone());
         let unsaved_before = draft.unsaved.len();
         draft.unsaved.extend(events.into_iter().map(|event| Recorded {
             event,
             staff: ctx.staff.clone(),
             at: ctx.at,
         }));
-        let closed = draft.order.state().is_closed();
-        let reply = OrderView::new(&draft.order, alias, !save_now && draft.unsaved.is_empty());
-        if save_now {
+        if save {
             if let Err(e) = self.save_order(id).await {
                 if let Some(draft) = self.drafts.get_mut(&id) {
                     draft.order = before;
@@ -644,15 +669,7 @@ impl Till {
                 return Err(e);
             }
         }
-        let mut view = reply?;
-        view.saved = save_now || view.saved;
-        match command {
-            OrderCommand::Resume => self.session.current = Some(id),
-            OrderCommand::Park if self.session.current == Some(id) => self.session.current = None,
-            _ if closed && self.session.current == Some(id) => self.session.current = None,
-            _ => {}
-        }
-        Ok(Reply::Order(Box::new(view)))
+        Ok((next, save))
     }
 
     /// The manager approving a command: the member of staff logged in when they are a manager or owner,
@@ -681,21 +698,7 @@ impl Till {
                 ErrorCode::ApprovalRequired,
                 format!("{} cannot approve this: a manager's PIN is needed", member.name),
             )),
-            Err(e) if e.code == ErrorCode::WrongPin => {
-                let now = self.clock.now();
-                let system = setup::system_staff();
-                let w = Write {
-                    at: now,
-                    staff: &system,
-                    ids: self.ids.as_ref(),
-                };
-                let since = Timestamp::from_millis(now.millis() - PIN_WINDOW_MS);
-                let count = self.store.record_pin_failure(since, &w).await?;
-                Err(AppError::new(
-                    ErrorCode::WrongPin,
-                    format!("wrong manager PIN ({count} wrong in the last 15 minutes)"),
-                ))
-            }
+            Err(e) if e.code == ErrorCode::WrongPin => Err(self.wrong_pin("manager PIN").await?),
             Err(e) => Err(e),
         }
     }

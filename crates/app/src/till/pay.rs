@@ -17,7 +17,7 @@ use fynlo_core::{
     Minor,
 };
 
-use super::{input::tip_of, Recorded, Till};
+use super::{input::tip_of, Till};
 use crate::{
     command::{ApprovalInput, ProviderTender, RefundLineInput, SimOutcome, TipInput},
     error::{AppError, ErrorCode},
@@ -72,32 +72,13 @@ impl Till {
         staff: StaffId,
         approver: Option<StaffId>,
     ) -> Result<(), AppError> {
-        self.load(id).await?;
         let ctx = Ctx {
             at: self.clock.now(),
             staff,
             approver,
             approvals: self.restaurant.approvals,
         };
-        let Some(draft) = self.drafts.get_mut(&id) else {
-            return Err(fynlo_store::Error::OrderNotFound(id).into());
-        };
-        let (next, events) = draft.order.execute(&command, &self.catalog, &ctx)?;
-        let before = std::mem::replace(&mut draft.order, next);
-        let unsaved_before = draft.unsaved.len();
-        draft.unsaved.extend(events.into_iter().map(|event| Recorded {
-            event,
-            staff: ctx.staff.clone(),
-            at: ctx.at,
-        }));
-        if let Err(e) = self.save_order(id).await {
-            if let Some(draft) = self.drafts.get_mut(&id) {
-                draft.order = before;
-                draft.unsaved.truncate(unsaved_before);
-            }
-            return Err(e);
-        }
-        Ok(())
+        self.apply(id, &command, &ctx, |_| true).await.map(|_| ())
     }
 
     /// The reply for an order after a payment step, leaving the session's current order as it should be.
