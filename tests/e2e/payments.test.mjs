@@ -18,6 +18,9 @@
 //     rounded down that is 239 + 226 + 219 = 684, and the 2 pennies left go to the largest remainders
 //     (.92, then .79): 239, 227, 220
 //   parts: 1915 + 239 = £21.54, 1815 + 227 = £20.42, 1760 + 220 = £19.80 (together £61.76)
+//
+// Takeaway (no service charge): soup £6.50 by pay by bank, which waits for the customer; chips £4.00 with
+// a £5 note, the guest leaving the £1.00 change as a tip.
 
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,6 +73,14 @@ async function add(...products) {
     if (product === 'burger') await tap(browser, 'dialog-add');
     await byTestId(browser, `line-${count + 1}`).waitForDisplayed({ timeout: 10_000 });
   }
+}
+
+/** Opens a takeaway order from the top bar, whatever is on screen. */
+async function takeaway() {
+  await tap(browser, 'start-order');
+  await tap(browser, 'order-type-takeaway');
+  await tap(browser, 'dialog-confirm');
+  await byTestId(browser, 'order-type-dialog').waitForExist({ reverse: true, timeout: 10_000 });
 }
 
 async function isPaid(part) {
@@ -239,4 +250,51 @@ test('a split by item shares a starter between three guests to the penny', async
   await tap(browser, 'split-clear');
   await byTestId(browser, 'part-1').waitForExist({ reverse: true, timeout: 10_000 });
   assert.equal(await text(browser, 'balance'), '£61.76');
+});
+
+test('a pay-by-bank payment waiting for the customer is cancelled, then checked again; cash change kept as a tip', async () => {
+  await takeaway();
+  await tap(browser, 'category-starters');
+  await add('soup');
+  await tap(browser, 'pay');
+  await tap(browser, 'tender-pay_by_bank');
+  await tap(browser, 'sim-requires_action');
+  await tap(browser, 'tender');
+  await tap(browser, 'tip-none');
+  const status = byTestId(browser, 'attempt-status');
+  await browser.waitUntil(async () => (await status.getAttribute('data-status')) === 'pending', { timeout: 10_000 });
+  assert.match(await status.getText(), /^Pay by bank £6\.50: Waiting for the customer to approve/);
+  assert.equal(await text(browser, 'paying'), 'Due now: £0.00', 'the waiting attempt holds what is due');
+  await screenshot(browser, 'payment-pending');
+
+  // Cancel gives the amount back to pay; Try again waits again; Check again finds it approved.
+  await tap(browser, 'attempt-cancel');
+  await browser.waitUntil(async () => (await status.getAttribute('data-status')) === 'cancelled', { timeout: 10_000 });
+  assert.match(await status.getText(), /Cancelled at the provider/);
+  assert.equal(await text(browser, 'balance'), '£6.50');
+  await tap(browser, 'attempt-retry');
+  await tap(browser, 'tip-none');
+  await browser.waitUntil(async () => (await status.getAttribute('data-status')) === 'pending', { timeout: 10_000 });
+  await tap(browser, 'attempt-check');
+  await waitForText(browser, 'paid-by-provider', '£6.50');
+  await tap(browser, 'new-order');
+
+  // Chips, a £5 note, and the guest says keep the change: the cashier confirms it as a tip.
+  await takeaway();
+  await tap(browser, 'category-sides');
+  await add('chips');
+  await tap(browser, 'pay');
+  await tap(browser, 'quick-cash-500');
+  assert.equal(await text(browser, 'change-preview'), '£1.00');
+  await tap(browser, 'keep-change');
+  assert.equal(await text(browser, 'keep-change-amount'), '£1.00');
+  await tap(browser, 'dialog-confirm');
+  await waitForText(browser, 'change-due', '£0.00');
+  assert.equal(await text(browser, 'done-detail'), 'Cash £5.00 on £4.00, £1.00 kept as a tip');
+  const kept = outbox(till.db)
+    .filter((op) => op.op_type === 'order.payment_recorded')
+    .map((op) => op.payload.event.payment)
+    .at(-1);
+  assert.deepEqual([kept.tendered, kept.amount, kept.tip, kept.change], [500, 400, 100, 0]);
+  await tap(browser, 'new-order');
 });

@@ -119,6 +119,7 @@ test('a cashier refunds one line of a card payment with a manager’s PIN on the
   assert.equal(await text(browser, 'detail-line-2-refunded'), '1 refunded');
   assert.equal(await text(browser, 'staff-name'), 'Sam Taylor', 'the cashier stayed logged in');
   await screenshot(browser, 'refund-done');
+  assert.deepEqual(await accessibilityProblems(browser), [], 'recent orders accessibility');
 
   // The database agrees: a refund of line 2 for £4.00 by Sam, approved by Priya, succeeded at the provider.
   assert.match(fynlo(till.db, ['order', '1']), /completed/);

@@ -103,6 +103,7 @@ test('a cashier sells a steak and two pints for cash, with a discount', async ()
 
   // Cash: £50 note, £15.89 change, the order completes.
   await tap(browser, 'pay');
+  await byTestId(browser, 'tender-amount').waitForDisplayed({ timeout: 10_000 });
   await screenshot(browser, 'payment');
   assert.deepEqual(await accessibilityProblems(browser), [], 'payment screen accessibility');
   await tap(browser, 'quick-cash-5000');
