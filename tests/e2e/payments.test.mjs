@@ -18,6 +18,7 @@
 //     rounded down that is 239 + 226 + 219 = 684, and the 2 pennies left go to the largest remainders
 //     (.92, then .79): 239, 227, 220
 //   parts: 1915 + 239 = £21.54, 1815 + 227 = £20.42, 1760 + 220 = £19.80 (together £61.76)
+//   then by amount, £30.00 and the rest, £31.76; after part 1 is paid, split again evenly: £15.88 each.
 //
 // Takeaway (no service charge): soup £6.50 by pay by bank, which waits for the customer; chips £4.00 with
 // a £5 note, the guest leaving the £1.00 change as a tip.
@@ -205,7 +206,7 @@ test('a bill split three ways is paid by cash with change, card with a 10% tip, 
   await tap(browser, 'new-order');
 });
 
-test('a split by item shares a starter between three guests to the penny', async () => {
+test('a split by item shares a starter between three guests to the penny; by amount; split again', async () => {
   await dineIn('7', 3);
   await tap(browser, 'category-starters');
   await add('wings');
@@ -250,6 +251,40 @@ test('a split by item shares a starter between three guests to the penny', async
   await tap(browser, 'split-clear');
   await byTestId(browser, 'part-1').waitForExist({ reverse: true, timeout: 10_000 });
   assert.equal(await text(browser, 'balance'), '£61.76');
+
+  // By amount: £30.00 for one guest, the rest (£31.76) for the other; it must add up before it splits.
+  await tap(browser, 'split-bill');
+  await tap(browser, 'split-mode-by_amount');
+  await tap(browser, 'split-parts-minus');
+  await tap(browser, 'split-part-1');
+  for (const key of ['3', '0', '00']) await tap(browser, `split-key-${key}`);
+  await waitForText(browser, 'split-remaining', 'Left to allocate £31.76');
+  assert.equal(await byTestId(browser, 'dialog-confirm').isEnabled(), false);
+  await tap(browser, 'split-part-2');
+  await tap(browser, 'split-fill');
+  await waitForText(browser, 'split-part-2-amount', '£31.76');
+  assert.equal(await text(browser, 'split-remaining'), 'Left to allocate £0.00');
+  await tap(browser, 'dialog-confirm');
+  await waitForText(browser, 'part-1-total', '£30.00');
+  assert.equal(await text(browser, 'part-2-total'), '£31.76');
+
+  // Part 1 pays cash; then what remains is split again, evenly in two: 3176 / 2 = £15.88 each.
+  await tap(browser, 'part-1');
+  await tap(browser, 'tender-cash');
+  await tap(browser, 'exact');
+  await tap(browser, 'tender');
+  await browser.waitUntil(() => isPaid(1), { timeout: 10_000, timeoutMsg: 'part 1 is ticked' });
+  await tap(browser, 'split-again');
+  assert.equal(await byTestId(browser, 'split-mode-by_item').isEnabled(), false, 'by item only before a payment');
+  assert.equal(await text(browser, 'split-due'), '£31.76');
+  await tap(browser, 'split-mode-even');
+  while (Number(await text(browser, 'split-parts-value')) > 2) await tap(browser, 'split-parts-minus');
+  await tap(browser, 'dialog-confirm');
+  await waitForText(browser, 'part-1-total', '£15.88');
+  assert.equal(await text(browser, 'part-2-total'), '£15.88');
+  assert.equal(await byTestId(browser, 'part-3').isExisting(), false);
+  assert.equal(await isPaid(1), false, 'the new parts start unpaid');
+  assert.equal(await text(browser, 'balance'), '£31.76');
 });
 
 test('a pay-by-bank payment waiting for the customer is cancelled, then checked again; cash change kept as a tip', async () => {
