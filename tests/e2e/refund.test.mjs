@@ -97,7 +97,7 @@ test('a cashier refunds one line of a card payment with a manager’s PIN on the
   await tap(browser, 'dialog-confirm');
   await byTestId(browser, 'approval-overlay').waitForDisplayed({ timeout: 10_000 });
   await approvalPin('1111');
-  await waitForText(browser, 'approval-error', 'That PIN wasn’t recognised. Please try again.');
+  await waitForText(browser, 'approval-error-text', 'That PIN wasn’t recognised. Please try again.');
   assert.equal(await byTestId(browser, 'approval-overlay').isDisplayed(), true);
   await approvalPin('1357');
   await browser.waitUntil(
