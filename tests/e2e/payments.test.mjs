@@ -20,8 +20,9 @@
 //   parts: 1915 + 239 = £21.54, 1815 + 227 = £20.42, 1760 + 220 = £19.80 (together £61.76)
 //   then by amount, £30.00 and the rest, £31.76; after part 1 is paid, split again evenly: £15.88 each.
 //
-// Takeaway (no service charge): soup £6.50 by pay by bank, which waits for the customer; chips £4.00 with
-// a £5 note, the guest leaving the £1.00 change as a tip.
+// Takeaway (no service charge): soup £6.50 by pay by bank, which waits for the customer (the second time
+// with a £1.00 tip the guest types: £7.50 charged); chips £4.00 with a £5 note, the £1.00 change kept as a
+// tip.
 
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -307,11 +308,16 @@ test('a pay-by-bank payment waiting for the customer is cancelled, then checked 
   await browser.waitUntil(async () => (await status.getAttribute('data-status')) === 'cancelled', { timeout: 10_000 });
   assert.match(await status.getText(), /Cancelled at the provider/);
   assert.equal(await text(browser, 'balance'), '£6.50');
+  // This time the guest types their own tip: £1.00 on the keypad.
   await tap(browser, 'attempt-retry');
-  await tap(browser, 'tip-none');
+  await tap(browser, 'tip-custom-amount');
+  for (const key of ['1', '0', '0']) await tap(browser, `tip-key-${key}`);
+  assert.equal(await text(browser, 'tip-custom-value'), '£1.00');
+  await tap(browser, 'tip-custom-add');
   await browser.waitUntil(async () => (await status.getAttribute('data-status')) === 'pending', { timeout: 10_000 });
+  assert.match(await status.getText(), /^Pay by bank £7\.50: Waiting/);
   await tap(browser, 'attempt-check');
-  await waitForText(browser, 'paid-by-provider', '£6.50');
+  await waitForText(browser, 'paid-by-provider', '£7.50');
   await tap(browser, 'new-order');
 
   // Chips, a £5 note, and the guest says keep the change: the cashier confirms it as a tip.
