@@ -363,6 +363,68 @@ export type KitchenStatus = "preparing" | "ready" | "served";
 
 export type CourseInput = "starter" | "main" | "dessert";
 
+export type ApprovalInput = { 
+/**
+ * The manager's PIN.
+ */
+pin: string, 
+/**
+ * The manager's staff id, to skip trying every manager.
+ */
+staff?: string, };
+
+export type TipInput = { "type": "none" } | { "type": "percent", 
+/**
+ * The rate.
+ */
+rate_bp: number, } | { "type": "amount", 
+/**
+ * The amount.
+ */
+amount: number, };
+
+export type SplitInput = { "type": "even", 
+/**
+ * 2 to 20.
+ */
+parts: number, } | { "type": "by_amount", 
+/**
+ * 2 to 20 amounts.
+ */
+amounts: number[], } | { "type": "by_item", 
+/**
+ * 2 to 20.
+ */
+parts: number, 
+/**
+ * One entry per line that is not void.
+ */
+items: Array<ItemShareInput>, };
+
+export type ItemShareInput = { 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * One weight per part; 0 = not this part's. They add up to 1–20.
+ */
+weights: Array<number>, };
+
+export type ProviderTender = "card" | "pay_by_bank";
+
+export type SimOutcome = "approve" | "decline" | "insufficient_funds" | "requires_action" | "timeout";
+
+export type RefundLineInput = { 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * How many of it.
+ */
+quantity: number, };
+
 export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised" | "approval_required" | "split_rule" | "refund_rule" | "surcharge_banned";
 
 export type AppError = { 
@@ -627,6 +689,24 @@ applies: boolean,
  */
 removed_reason: string | null, };
 
+export type PriceOverrideView = { 
+/**
+ * The unit price charged.
+ */
+unit_price: Amount, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * Who set it.
+ */
+by: string, 
+/**
+ * The manager who approved it.
+ */
+approved_by: string, };
+
 export type PaymentView = { 
 /**
  * Id.
@@ -688,6 +768,230 @@ staff: string,
  * When (ms since epoch).
  */
 at: number, };
+
+export type RefundView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * The payment refunded.
+ */
+payment: string, 
+/**
+ * Its tender.
+ */
+tender: string, 
+/**
+ * pending, succeeded or failed.
+ */
+status: string, 
+/**
+ * How much.
+ */
+amount: Amount, 
+/**
+ * Lines given back (line number and quantity).
+ */
+lines: Array<RefundLineView>, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * Who.
+ */
+staff: string, 
+/**
+ * The manager who approved it.
+ */
+approved_by: string, 
+/**
+ * When (ms since epoch).
+ */
+at: number, };
+
+export type RefundLineView = { 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * How many.
+ */
+quantity: number, 
+/**
+ * Its amount.
+ */
+amount: Amount, };
+
+export type GratuityView = { 
+/**
+ * Staff id.
+ */
+staff: string, 
+/**
+ * Share of tips.
+ */
+tips: Amount, 
+/**
+ * Share of service charge.
+ */
+service_charge: Amount, };
+
+export type SplitView = { 
+/**
+ * even, by_amount or by_item.
+ */
+method: string, 
+/**
+ * Already paid when the split was made.
+ */
+settled: Amount, 
+/**
+ * The parts.
+ */
+parts: Array<PartView>, };
+
+export type PartView = { 
+/**
+ * 1, 2, 3…
+ */
+no: number, 
+/**
+ * Its share of each line.
+ */
+lines: Array<PartLineView>, 
+/**
+ * Before discounts.
+ */
+gross: Amount, 
+/**
+ * Its share of discounts.
+ */
+discount: Amount, 
+/**
+ * Its share of service charge.
+ */
+service_charge: Amount, 
+/**
+ * Its share of VAT by rate.
+ */
+vat: Array<VatView>, 
+/**
+ * What it owes.
+ */
+total: Amount, 
+/**
+ * Paid on it.
+ */
+paid: Amount, 
+/**
+ * Held by attempts in progress on it.
+ */
+in_flight: Amount, 
+/**
+ * Still due on it.
+ */
+due: Amount, 
+/**
+ * Tips on it.
+ */
+tips: Amount, };
+
+export type PartLineView = { 
+/**
+ * Line number.
+ */
+line: number, 
+/**
+ * This part's weight of it…
+ */
+weight: number, 
+/**
+ * …out of this.
+ */
+of: number, 
+/**
+ * Before discounts.
+ */
+gross: Amount, 
+/**
+ * Discount share.
+ */
+discount: Amount, 
+/**
+ * After discounts.
+ */
+net: Amount, 
+/**
+ * Service charge share.
+ */
+service_charge: Amount, };
+
+export type FeeQuoteView = { 
+/**
+ * The charge.
+ */
+amount: Amount, 
+/**
+ * One row per method.
+ */
+methods: Array<FeeRowView>, 
+/**
+ * Card fee less pay-by-bank fee.
+ */
+pay_by_bank_saves: Amount, 
+/**
+ * The guest pays the fee (never for GBP).
+ */
+customer_pays_fee: boolean, };
+
+export type FeeRowView = { 
+/**
+ * cash, card or pay_by_bank.
+ */
+tender: string, 
+/**
+ * The processor's part.
+ */
+processing: Amount, 
+/**
+ * The platform's part.
+ */
+platform: Amount, 
+/**
+ * Both.
+ */
+total: Amount, };
+
+export type RecoveryView = { 
+/**
+ * One row per attempt looked at.
+ */
+attempts: Array<RecoveredView>, };
+
+export type RecoveredView = { 
+/**
+ * The order.
+ */
+order: string, 
+/**
+ * The payment or refund id.
+ */
+id: string, 
+/**
+ * payment or refund.
+ */
+kind: string, 
+/**
+ * Its state now.
+ */
+status: string, 
+/**
+ * What was found.
+ */
+note: string, };
 
 export type OrderView = { 
 /**
@@ -887,6 +1191,24 @@ modifier_groups: Array<ModifierGroupView>,
  * Products in order.
  */
 products: Array<ProductView>, };
+
+export type TipsView = { 
+/**
+ * Offer tips.
+ */
+enabled: boolean, 
+/**
+ * Preset percentages in basis points.
+ */
+presets_bp: Array<number>, 
+/**
+ * Custom percentage or amount allowed.
+ */
+custom: boolean, 
+/**
+ * after_discounts or before_discounts.
+ */
+base: string, };
 
 export type CategoryView = { 
 /**

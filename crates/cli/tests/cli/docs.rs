@@ -119,6 +119,55 @@ fn every_error_code_is_documented() {
     );
 }
 
+/// Every type the generated module refers to is declared in it (a type left out of the generator's list
+/// would otherwise surface only as an error in the UI's type check).
+#[test]
+fn generated_typescript_declares_every_type_it_uses() {
+    let ts = bindings::typescript();
+    // Drop comments and string literals, then every capitalised identifier is a type name.
+    let mut code = String::new();
+    let mut rest = ts.as_str();
+    while let Some(start) = rest.find("/**") {
+        code.push_str(&rest[..start]);
+        let end = rest[start..].find("*/").expect("closed comment") + start + 2;
+        rest = &rest[end..];
+    }
+    code.push_str(rest);
+    let code: String = code
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut in_string = false;
+    let code: String = code
+        .chars()
+        .filter(|&c| {
+            if c == '"' {
+                in_string = !in_string;
+                return false;
+            }
+            !in_string
+        })
+        .collect();
+    let declared: Vec<&str> = code
+        .split("export type ")
+        .skip(1)
+        .filter_map(|d| d.split([' ', '=', '<']).next())
+        .collect();
+    let builtins = ["Array", "Record", "Partial"];
+    let mut missing = std::collections::BTreeSet::new();
+    for word in code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word.starts_with(|c: char| c.is_ascii_uppercase()) && !declared.contains(&word) && !builtins.contains(&word)
+        {
+            missing.insert(word.to_owned());
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "bindings.ts uses undeclared types: {missing:?} — add them to bindings::typescript"
+    );
+}
+
 #[test]
 fn generated_typescript_is_current() {
     let path = repo_root().join(bindings::BINDINGS_PATH);
