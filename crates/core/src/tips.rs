@@ -3,7 +3,9 @@
 //! A tip is a preset percentage (5 %, 10 %, 20 % by default), a custom percentage, a custom amount, or
 //! none; the feature and its presets are settings. A percentage tip is taken of the *tip base*, a
 //! setting: the bill (or the part of a split bill) after discounts — the default — or before them. The
-//! base never includes the service charge. The percentage is rounded half up like every other amount.
+//! base never includes the service charge. A payment of only some of the bill or part tips on its share
+//! of the base ([`crate::order::Order::tip_for`]). The percentage is rounded half up like every other
+//! amount.
 //! Tips are outside the scope of VAT and are added on top of the bill, shown apart.
 
 use serde::{Deserialize, Serialize};

@@ -105,7 +105,7 @@ impl Till {
         let draft = self.draft(id).await?;
         let (_, due) = draft.order.due_for(part)?;
         let amount = amount.map(Minor::new).unwrap_or(due);
-        let tip = draft.order.tip_for(&self.restaurant.tips, tip_of(tip)?, part)?;
+        let tip = draft.order.tip_for(&self.restaurant.tips, tip_of(tip)?, part, amount)?;
         let payment = PaymentId::from_uuid(self.ids.new_id());
         let key = format!("fynlo-{}", uuid::Uuid::new_v4());
         let tender = match tender {

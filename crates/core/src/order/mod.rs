@@ -365,19 +365,32 @@ impl Order {
         }
     }
 
-    /// The tip for a guest's choice on the whole bill or on one part, by the restaurant's tip settings.
-    pub fn tip_for(&self, policy: &TipPolicy, choice: TipChoice, part: Option<u32>) -> Result<Minor> {
-        let (before, after) = match part {
+    /// The tip for a guest's choice on a payment of `amount`, on the whole bill or on one part, by the
+    /// restaurant's tip settings. The tip base is the food and drink (after or before discounts, never
+    /// the service charge) of the bill or part; a payment of only some of it takes the same share of the
+    /// base (`base × amount / total`, rounded half up), so a guest paying £10 of a £50 bill tips on £10's
+    /// worth, and the tips of several payments add up to the tip on the whole.
+    pub fn tip_for(&self, policy: &TipPolicy, choice: TipChoice, part: Option<u32>, amount: Minor) -> Result<Minor> {
+        let (before, after, total) = match part {
             Some(no) => {
                 let p = self.part(no)?;
-                (p.gross, p.gross.checked_sub(p.discount)?)
+                (p.gross, p.gross.checked_sub(p.discount)?, p.total)
             }
             None => {
                 let t = self.totals()?;
-                (t.subtotal, t.after_discounts)
+                (t.subtotal, t.after_discounts, t.total)
             }
         };
-        policy.tip(choice, before, after)
+        let share = |base: Minor| -> Result<Minor> {
+            if !total.is_positive() || amount >= total || amount.is_negative() {
+                return Ok(base);
+            }
+            crate::rate::to_minor(div_round_half_up(
+                i128::from(base.get()) * i128::from(amount.get()),
+                i128::from(total.get()),
+            ))
+        };
+        policy.tip(choice, share(before)?, share(after)?)
     }
 
     /// A line's amount after discounts together with its share of the service charge: what refunding all

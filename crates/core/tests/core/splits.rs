@@ -293,6 +293,7 @@ fn by_item_with_a_shared_starter_and_a_tip_on_one_part() {
                 rate: BasisPoints::new(1000),
             },
             Some(2),
+            m(838),
         )
         .expect("tip");
     assert_eq!(tip, m(75));
@@ -313,6 +314,27 @@ fn by_item_with_a_shared_starter_and_a_tip_on_one_part() {
     // Tips and service go to who served: one server here, all of it.
     let g = o.gratuity().expect("gratuity");
     assert_eq!((g[0].tips, g[0].service_charge), (m(75), m(333)));
+}
+
+#[test]
+fn a_payment_of_part_of_the_bill_tips_on_its_share() {
+    // Dine-in 3185 + 12.5 % service (398.125 → 398) = 3583. Ten per cent of the food: 318.5 → 319.
+    let sc = policy(true, 1250, ServiceChargeKind::Discretionary, true);
+    let o = open(dine_in(), sc);
+    let o = ok(&o, add_line("burger", None, &["medium"], 2));
+    let o = ok(&o, add_line("beer", Some("pint"), &[], 1));
+    let ten = TipChoice::Percent {
+        rate: BasisPoints::new(1000),
+    };
+    let policy = TipPolicy::default();
+    assert_eq!(o.tip_for(&policy, ten, None, m(3583)), Ok(m(319)));
+    // Paying 1000 of 3583 tips on 3185 × 1000 / 3583 = 888.92 → 889 of food: 88.9 → 89.
+    assert_eq!(o.tip_for(&policy, ten, None, m(1000)), Ok(m(89)));
+    // The rest (2583): 3185 × 2583 / 3583 = 2296.08 → 2296 → 229.6 → 230; 89 + 230 = 319.
+    assert_eq!(o.tip_for(&policy, ten, None, m(2583)), Ok(m(230)));
+    // A fixed amount is what the guest says, whatever they pay.
+    let fixed = TipChoice::Amount { amount: m(150) };
+    assert_eq!(o.tip_for(&policy, fixed, None, m(1000)), Ok(m(150)));
 }
 
 #[test]

@@ -34,14 +34,25 @@ describe('tipBase', () => {
   });
 
   it('is the bill after discounts, never the service charge', () => {
-    expect(tipBase(o, null, 'after_discounts')).toBe(4500);
-    expect(tipBase(o, null, 'before_discounts')).toBe(5000);
+    expect(tipBase(o, null, 'after_discounts', 5063)).toBe(4500);
+    expect(tipBase(o, null, 'before_discounts', 5063)).toBe(5000);
+  });
+
+  it('takes the share of the base a part payment covers, rounded half up', () => {
+    // 4500 × 1000 / 5063 = 888.8 → 889; the rest, 4063: 4500 × 4063 / 5063 = 3611.2 → 3611.
+    expect(tipBase(o, null, 'after_discounts', 1000)).toBe(889);
+    expect(tipBase(o, null, 'after_discounts', 4063)).toBe(3611);
+    // 3583 of food in a bill of 3583… paid 1000 of it: 3185 × 1000 / 3583 = 888.92 → 889, as the core.
+    const c = order({ totals: { ...order().totals, after_discounts: 3185, total: 3583 } });
+    expect(tipBase(c, null, 'after_discounts', 1000)).toBe(889);
   });
 
   it('is the part’s own food and drink when a part is paid', () => {
     const p = part(2, { gross: 1700, discount: 135, service_charge: 196, total: 1761 });
-    expect(tipBase(o, p, 'after_discounts')).toBe(1565);
-    expect(tipBase(o, p, 'before_discounts')).toBe(1700);
+    expect(tipBase(o, p, 'after_discounts', 1761)).toBe(1565);
+    expect(tipBase(o, p, 'before_discounts', 1761)).toBe(1700);
+    // Half the part: 1565 × 880 / 1761 = 782.06 → 782.
+    expect(tipBase(o, p, 'after_discounts', 880)).toBe(782);
   });
 });
 

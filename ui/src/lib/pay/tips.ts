@@ -12,13 +12,24 @@ export function percentOf(base: number, rateBp: number): number {
 }
 
 /**
- * What a percentage tip is taken of (crates/core/src/tips.rs): the food and drink of the bill — or of
- * the part being paid — after discounts (or before them, by the setting), never the service charge.
+ * What a percentage tip is taken of (crates/core/src/order/mod.rs, `tip_for`): the food and drink of the
+ * bill — or of the part being paid — after discounts (or before them, by the setting), never the service
+ * charge. A payment of only some of it (`amount` below the bill's or part's total) takes the same share
+ * of the base: base × amount / total, rounded half up.
  */
-export function tipBase(order: OrderView, part: PartView | null, base: TipsView['base']): number {
+export function tipBase(
+  order: OrderView,
+  part: PartView | null,
+  base: TipsView['base'],
+  amount: number,
+): number {
   const before = part ? part.gross : order.totals.subtotal;
   const after = part ? part.gross - part.discount : order.totals.after_discounts;
-  return base === 'before_discounts' ? before : after;
+  const whole = base === 'before_discounts' ? before : after;
+  const total = part ? part.total : order.totals.total;
+  if (total <= 0 || amount >= total || amount < 0) return whole;
+  const scaled = (BigInt(whole) * BigInt(amount) * 2n + BigInt(total)) / (2n * BigInt(total));
+  return Number(scaled);
 }
 
 /** The tip a choice would add on a base: what the prompt shows before the core answers. */
