@@ -12,6 +12,7 @@
 mod orders;
 mod outbox;
 mod setup;
+mod upgrade;
 
 use std::{
     path::{Path, PathBuf},
