@@ -5,7 +5,7 @@
 // PATH or in ~/.cargo/bin, a display (./dev test runs this under xvfb-run and dbus-run-session).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,10 +44,26 @@ export async function startTill() {
   const dir = mkdtempSync(join(tmpdir(), 'fynlo-e2e-'));
   const db = join(dir, 'till.db');
   execFileSync(cliBinary, ['--db', db, 'init', '--demo']);
+  // tauri-driver, WebKitWebDriver and the app run in a process group of their own, so stopping kills them
+  // all, and write their diagnostics to a log file rather than to this process's pipes: an app left
+  // behind holding the test runner's stderr would keep the run from ever ending.
+  const logDir = join(targetDir, 'e2e-logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(join(logDir, `tauri-driver-${port}.log`), 'a');
   const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(nativePort)], {
     env: { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', log, log],
+    detached: true,
   });
+  closeSync(log);
+  const killGroup = (signal) => {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', () => killGroup('SIGKILL'));
   let driverExit = null;
   driver.on('exit', (code, signal) => (driverExit = `tauri-driver exited (${code ?? signal})`));
   driver.on('error', (error) => (driverExit = `tauri-driver could not start: ${error.message}`));
@@ -75,7 +91,9 @@ export async function startTill() {
       try {
         await browser.deleteSession();
       } finally {
-        driver.kill('SIGTERM');
+        killGroup('SIGTERM');
+        await sleep(500);
+        killGroup('SIGKILL');
       }
     },
   };
