@@ -258,14 +258,13 @@ impl Till {
                 reason,
                 approval,
             } => {
-                let approver = self.approver(approval).await?;
-                self.run_approved(
+                self.run_with(
                     order,
                     OrderCommand::VoidLine {
                         line: LineNo::new(line),
                         reason,
                     },
-                    approver,
+                    approval,
                 )
                 .await
             }
@@ -276,14 +275,13 @@ impl Till {
                 approval,
             } => {
                 let discount = discount.map(discount_of).transpose()?;
-                let approver = self.approver(approval).await?;
-                self.run_approved(
+                self.run_with(
                     order,
                     OrderCommand::SetLineDiscount {
                         line: LineNo::new(line),
                         discount,
                     },
-                    approver,
+                    approval,
                 )
                 .await
             }
@@ -293,8 +291,7 @@ impl Till {
                 approval,
             } => {
                 let discount = discount.map(discount_of).transpose()?;
-                let approver = self.approver(approval).await?;
-                self.run_approved(order, OrderCommand::SetOrderDiscount(discount), approver)
+                self.run_with(order, OrderCommand::SetOrderDiscount(discount), approval)
                     .await
             }
             Command::OverridePrice {
@@ -304,15 +301,14 @@ impl Till {
                 reason,
                 approval,
             } => {
-                let approver = self.approver(approval).await?;
-                self.run_approved(
+                self.run_with(
                     order,
                     OrderCommand::OverridePrice {
                         line: LineNo::new(line),
                         unit_price: unit_price.map(Minor::new),
                         reason,
                     },
-                    approver,
+                    approval,
                 )
                 .await
             }
@@ -322,8 +318,7 @@ impl Till {
                 reason,
                 approval,
             } => {
-                let approver = self.approver(approval).await?;
-                self.run_approved(order, OrderCommand::SetServiceCharge { enabled, reason }, approver)
+                self.run_with(order, OrderCommand::SetServiceCharge { enabled, reason }, approval)
                     .await
             }
             Command::SetOrderType { order, kind } => self.run(order, OrderCommand::SetKind(kind_of(kind))).await,
@@ -596,27 +591,21 @@ impl Till {
     /// saved at once when the world acts on them (see [`saves_at_once`]). If saving fails, the command is
     /// undone: the till answers with the error and the order is as it was.
     async fn run(&mut self, order: Option<String>, command: OrderCommand) -> Result<Reply, AppError> {
-        let me = self.require_staff()?;
-        // A manager logged in approves their own commands.
-        let approver = me.role.is_manager().then(|| me.id.clone());
-        self.run_approved(order, command, approver).await
+        self.run_with(order, command, None).await
     }
 
-    /// Runs an order command with a manager's approval (checked by [`Till::approver`]).
-    async fn run_approved(
+    /// Runs an order command with the approval the cashier's command carried, if any (see
+    /// [`Till::approver`]: a manager logged in approves their own commands).
+    async fn run_with(
         &mut self,
         order: Option<String>,
         command: OrderCommand,
-        approver: Option<StaffId>,
+        approval: Option<ApprovalInput>,
     ) -> Result<Reply, AppError> {
+        let approver = self.approver(approval).await?;
         let staff = self.require_staff()?.id.clone();
         let id = self.resolve(order.as_deref())?;
-        let ctx = Ctx {
-            at: self.clock.now(),
-            staff,
-            approver,
-            approvals: self.restaurant.approvals,
-        };
+        let ctx = self.ctx(staff, approver);
         let alias = self.alias_of(id);
         let (order, saved) = self
             .apply(id, &command, &ctx, |events| events.iter().any(saves_at_once))
@@ -634,6 +623,16 @@ impl Till {
             _ => {}
         }
         Ok(Reply::Order(Box::new(view)))
+    }
+
+    /// Who does a command now, with which approval, under the restaurant's approval rules.
+    fn ctx(&self, staff: StaffId, approver: Option<StaffId>) -> Ctx {
+        Ctx {
+            at: self.clock.now(),
+            staff,
+            approver,
+            approvals: self.restaurant.approvals,
+        }
     }
 
     /// Executes an order command through the core, adds its events to the order's unsaved changes and,

@@ -12,7 +12,7 @@
 
 use fynlo_core::{
     ids::{OrderId, PaymentId, RefundId, StaffId},
-    order::{Ctx, OrderCommand},
+    order::OrderCommand,
     payment::{PaymentStatus, Tender},
     Minor,
 };
@@ -32,6 +32,11 @@ pub fn failpoint(name: &str) {
     if std::env::var_os("FYNLO_FAILPOINT").is_some_and(|v| v == name) {
         std::process::abort();
     }
+}
+
+/// A payment named in a command.
+fn payment_id(text: &str) -> Result<PaymentId, AppError> {
+    PaymentId::parse(text).map_err(|_| AppError::new(ErrorCode::NotFound, format!("no payment {text:?}")))
 }
 
 /// What the provider's answer means for our attempt.
@@ -72,12 +77,7 @@ impl Till {
         staff: StaffId,
         approver: Option<StaffId>,
     ) -> Result<(), AppError> {
-        let ctx = Ctx {
-            at: self.clock.now(),
-            staff,
-            approver,
-            approvals: self.restaurant.approvals,
-        };
+        let ctx = self.ctx(staff, approver);
         self.apply(id, &command, &ctx, |_| true).await.map(|_| ())
     }
 
@@ -161,6 +161,20 @@ impl Till {
                 Some(format!("{e}: check it again before taking another payment")),
             ),
         };
+        self.update_payment(id, payment, (status, provider_ref, note), staff)
+            .await?;
+        self.after_payment(id).await
+    }
+
+    /// Records what the provider said about an attempt (its fee, when it succeeded, from the schedule).
+    async fn update_payment(
+        &mut self,
+        id: OrderId,
+        payment: PaymentId,
+        (status, provider_ref, note): (PaymentStatus, Option<String>, Option<String>),
+        staff: StaffId,
+    ) -> Result<(), AppError> {
+        let fees = self.restaurant.fees;
         self.record(
             id,
             OrderCommand::UpdatePayment {
@@ -168,13 +182,12 @@ impl Till {
                 status,
                 provider_ref,
                 note,
-                fees: self.restaurant.fees,
+                fees,
             },
             staff,
             None,
         )
-        .await?;
-        self.after_payment(id).await
+        .await
     }
 
     /// Asks the provider about a pending attempt and records its answer; with `cancel`, cancels it
@@ -187,8 +200,7 @@ impl Till {
     ) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
         let id = self.resolve(order.as_deref())?;
-        let payment = PaymentId::parse(payment)
-            .map_err(|_| AppError::new(ErrorCode::NotFound, format!("no payment {payment:?}")))?;
+        let payment = payment_id(payment)?;
         self.settle_attempt(id, payment, staff, if cancel { Settle::Cancel } else { Settle::Check })
             .await?;
         self.after_payment(id).await
@@ -250,19 +262,8 @@ impl Till {
             return Ok("no change".into());
         }
         let said = note.clone().unwrap_or_else(|| status.as_str().to_owned());
-        self.record(
-            id,
-            OrderCommand::UpdatePayment {
-                payment,
-                status,
-                provider_ref,
-                note,
-                fees: self.restaurant.fees,
-            },
-            staff,
-            None,
-        )
-        .await?;
+        self.update_payment(id, payment, (status, provider_ref, note), staff)
+            .await?;
         Ok(said)
     }
 
@@ -280,8 +281,7 @@ impl Till {
         let staff = self.require_staff()?.id.clone();
         let approver = self.approver(approval).await?;
         let id = self.resolve(Some(order))?;
-        let payment = PaymentId::parse(payment)
-            .map_err(|_| AppError::new(ErrorCode::NotFound, format!("no payment {payment:?}")))?;
+        let payment = payment_id(payment)?;
         let refund = RefundId::from_uuid(self.ids.new_id());
         let key = format!("fynlo-{}", uuid::Uuid::new_v4());
         let lines = lines
