@@ -158,6 +158,23 @@ export function outbox(db) {
 }
 
 /**
+ * Every order event in the outbox, oldest first, one object each: an `order.saved` op holds the events
+ * of one save. Each is `{ seq, op_type: 'order.<event type>', payload: { order_id, version, staff, at,
+ * event } }`.
+ */
+export function outboxEvents(db) {
+  return outbox(db)
+    .filter((op) => op.op_type === 'order.saved')
+    .flatMap((op) =>
+      op.payload.events.map((e) => ({
+        seq: op.seq,
+        op_type: `order.${e.event.type}`,
+        payload: { order_id: op.payload.order_id, ...e },
+      })),
+    );
+}
+
+/**
  * Node's `test`, leaving a picture of the window behind when a test fails, named after the test.
  * `getBrowser` is called at failure time, because the session starts in `before`.
  */

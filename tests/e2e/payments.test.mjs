@@ -32,7 +32,7 @@ import {
   tap,
   screenshot,
   fynlo,
-  outbox,
+  outboxEvents,
   screenshottingTest,
   typePin,
   text,
@@ -177,7 +177,7 @@ test('a bill split three ways is paid by cash with change, card with a 10% tip, 
   assert.match(shown, /cash £17\.60 part 3 succeeded/);
   assert.match(shown, /Tips[^\n]*£1\.57/);
   assert.match(shown, /Balance\s+£0\.00/);
-  const ops = outbox(till.db).filter((op) => op.op_type.startsWith('order.'));
+  const ops = outboxEvents(till.db).filter((op) => op.op_type.startsWith('order.'));
   const started = ops.filter((op) => op.op_type === 'order.payment_started').map((op) => op.payload.event.payment);
   assert.equal(started.length, 2, 'two card attempts');
   for (const p of started) {
@@ -332,7 +332,7 @@ test('a pay-by-bank payment waiting for the customer is cancelled, then checked 
   await tap(browser, 'dialog-confirm');
   await waitForText(browser, 'change-due', '£0.00');
   assert.equal(await text(browser, 'done-detail'), 'Cash £5.00 on £4.00, £1.00 kept as a tip');
-  const kept = outbox(till.db)
+  const kept = outboxEvents(till.db)
     .filter((op) => op.op_type === 'order.payment_recorded')
     .map((op) => op.payload.event.payment)
     .at(-1);

@@ -17,7 +17,7 @@ import {
   tap,
   screenshot,
   fynlo,
-  outbox,
+  outboxEvents,
   screenshottingTest,
   typePin,
   text,
@@ -123,7 +123,7 @@ test('a cashier refunds one line of a card payment with a manager’s PIN on the
 
   // The database agrees: a refund of line 2 for £4.00 by Sam, approved by Priya, succeeded at the provider.
   assert.match(fynlo(till.db, ['order', '1']), /completed/);
-  const ops = outbox(till.db).filter((op) => op.op_type.startsWith('order.refund'));
+  const ops = outboxEvents(till.db).filter((op) => op.op_type.startsWith('order.refund'));
   assert.deepEqual(
     ops.map((op) => op.op_type),
     ['order.refund_started', 'order.refund_updated'],
@@ -197,7 +197,7 @@ test('voids, service-charge removal and large discounts ask for a manager’s PI
 
   // The history records who approved each (the app saves orders being built every two seconds).
   const approvals = () =>
-    outbox(till.db)
+    outboxEvents(till.db)
       .filter((op) => ['order.line_voided', 'order.service_charge_set'].includes(op.op_type))
       .map((op) => [op.op_type, op.payload.event.approved_by]);
   await browser.waitUntil(async () => approvals().length === 2, {

@@ -10,9 +10,10 @@
 //! acts on the order: a payment, completion or cancellation, sending to the kitchen, a void, a kitchen
 //! status, parking or resuming. They are also saved when the till switches to another order or member
 //! of staff, on logout, on `open_orders` and `history`, and whenever the front door calls
-//! [`Till::save`] (the CLI at the end of a script; the app when it goes idle or closes). A till that is
-//! killed loses at most the unsaved edits of the orders being built; nothing it reported as saved, and
-//! no payment, is ever lost.
+//! [`Till::save`] (the CLI at the end of a script; the app when it goes idle or closes), which also
+//! lets the store bring its summary tables up to date with its journal. A till that is killed loses at
+//! most the unsaved edits of the orders being built; nothing it reported as saved, and no payment, is
+//! ever lost.
 
 use std::{collections::HashMap, path::Path, sync::Arc};
 
@@ -439,7 +440,7 @@ impl Till {
             .and_then(|pin| auth::find_staff(&candidates, &pin).cloned());
         match found {
             Ok(member) => {
-                self.save().await?;
+                self.save_drafts().await?;
                 self.session = Session {
                     staff: Some(member),
                     ..Session::default()
@@ -481,7 +482,7 @@ impl Till {
             }
         }
         // Switching to a new order saves the one being worked on.
-        self.save().await?;
+        self.save_drafts().await?;
         let ctx = Ctx::new(self.clock.now(), staff);
         let date = self.clock.business_date();
         let number = match self.numbers.get(&date) {
@@ -520,7 +521,7 @@ impl Till {
     async fn resume(&mut self, order: &str) -> Result<Reply, AppError> {
         let id = self.resolve(Some(order))?;
         if self.session.current != Some(id) {
-            self.save().await?;
+            self.save_drafts().await?;
         }
         let draft = self.draft(id).await?;
         if draft.order.state().is_closed() {
@@ -533,9 +534,17 @@ impl Till {
         self.order_reply(&draft)
     }
 
-    /// Saves every order with unsaved changes. Front doors call it when they go idle or close; the till
-    /// calls it itself when it switches orders or staff.
+    /// Saves every order with unsaved changes and has the store apply its waiting saves to its summary
+    /// tables. Front doors call it when they go idle or close.
     pub async fn save(&mut self) -> Result<(), AppError> {
+        self.save_drafts().await?;
+        // Idle is the time to bring the store's summary tables up to date with its journal.
+        self.store.settle().await?;
+        Ok(())
+    }
+
+    /// Saves every order with unsaved changes, as the till does before it switches order or staff.
+    async fn save_drafts(&mut self) -> Result<(), AppError> {
         let ids: Vec<OrderId> = self.drafts.keys().copied().collect();
         for id in ids {
             self.save_order(id).await?;

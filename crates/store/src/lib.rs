@@ -1,30 +1,36 @@
 //! The Fynlo POS local store: one SQLite file per till, reached through sqlx.
 //!
 //! - Migrations live in the repository's top-level `migrations/` folder, are embedded at build time and
-//!   run every time a store opens (forward-only, additive).
-//! - Every state change is one transaction that also appends its outbox rows (op id, device id,
-//!   per-device gapless sequence number, op type, payload, time) for the sync to push later. An order's
-//!   op takes its payload from the history row it points at, which is written in the same transaction.
-//! - Orders are kept as an append-only history (`order_events`) plus a snapshot for fast reads; triggers
-//!   refuse deletes and rewrites of history.
+//!   run every time a store opens (forward-only; a migration that reshapes tables keeps every fact).
+//! - Every state change is one transaction that appends its op to the journal (op id, per-device gapless
+//!   sequence number, op type, payload, time): the outbox the sync pushes later. An order's save is one
+//!   op holding the events it saved, so the journal is also every order's history ([`journal`]).
+//! - The tables lists and reports read — a summary row per order, which journal rows hold its history,
+//!   payment and refund rows — are the journal's projection, applied a batch at a time ([`project`]);
+//!   every read sees every save ([`read`]). An order is read by replaying its history. Triggers refuse
+//!   deletes and rewrites of the journal, and summary rows only move forward.
 //!
 //! # Durability and the one writer
 //!
 //! The database runs in WAL mode with `PRAGMA synchronous = FULL`: every commit fsyncs the WAL before it
-//! returns, so whatever the store has saved survives a killed process and a power cut. A till saves an
-//! order at the moments that matter (payment, completion, cancellation, sending to the kitchen, voids,
-//! parking, switching orders, logging out — see `fynlo_app::Till`), so a sale costs one durable commit.
+//! returns, so whatever the store has saved survives a killed process and a power cut. (`NORMAL` would
+//! sync only at checkpoints, and a power cut could take the last sales with it.) A till saves an order at
+//! the moments that matter (payment, completion, cancellation, sending to the kitchen, voids, parking,
+//! switching orders, logging out — see `fynlo_app::Till`), so a sale costs one durable commit: one
+//! `INSERT` of its journal row, in one round trip ([`save`]).
 //!
 //! A store opened for writing holds an exclusive lock on `<database>.lock` for as long as it is open, so
 //! exactly one process writes a till's database; others can still read it ([`Store::open_reader`]).
-//! That lets the till keep its open orders and its order-number counter in memory.
-//!
-//! Saving an order is one transaction sent to SQLite in one round trip (see `orders::save_sql`): the
-//! snapshot, then a history row and an outbox row per event, then the payment rows.
+//! That lets the till keep its open orders, its order-number counter, the next sequence number and the
+//! saves not yet applied in memory.
 
 mod error;
+mod journal;
 mod orders;
 mod outbox;
+mod project;
+mod read;
+mod save;
 mod setup;
 
 use std::{
@@ -47,6 +53,7 @@ use tokio::sync::Mutex;
 pub use error::Error;
 pub use orders::{HistoryEntry, PaymentRow, Recorded};
 pub use outbox::{OutboxOp, OutboxStats};
+pub use project::SETTLE_AFTER;
 
 /// The result type of the store.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -68,18 +75,20 @@ pub(crate) struct Inner {
     /// The next outbox sequence number, when known. Only this process writes (it holds the lock), so
     /// it stays true; it is dropped whenever a write fails and read afresh.
     next_seq: Option<i64>,
+    /// Saves journaled and not yet applied to the summary tables, oldest first ([`project`]).
+    pub(crate) pending: Vec<project::Pending>,
+    /// The stored version of every order this store has saved or read, to check the next save against
+    /// while the summary tables may not have caught up.
+    pub(crate) versions: std::collections::HashMap<fynlo_core::ids::OrderId, u64>,
 }
 
 impl Inner {
     /// The next outbox sequence number for this device.
-    pub(crate) async fn next_seq(&mut self, device: &str) -> Result<i64> {
+    pub(crate) async fn next_seq(&mut self) -> Result<i64> {
         if let Some(seq) = self.next_seq {
             return Ok(seq);
         }
-        let (seq,): (i64,) = sqlx::query_as(outbox::NEXT_SEQ)
-            .bind(device)
-            .fetch_one(&mut self.conn)
-            .await?;
+        let (seq,): (i64,) = sqlx::query_as(journal::NEXT_SEQ).fetch_one(&mut self.conn).await?;
         self.next_seq = Some(seq);
         Ok(seq)
     }
@@ -100,7 +109,8 @@ pub struct Store {
     inner: Mutex<Inner>,
     device: DeviceId,
     /// Held while the store is open for writing; the operating system releases it if the process dies.
-    _lock: Option<File>,
+    /// A store without it is a reader ([`Store::open_reader`]).
+    lock: Option<File>,
 }
 
 impl Store {
@@ -129,6 +139,8 @@ impl Store {
         let mut conn = connect(path, false).await?;
         MIGRATOR.run(&mut conn).await?;
         let device = device_of(&mut conn).await?;
+        // Saves a killed till journaled but never applied to the summary tables are applied now.
+        project::recover(&mut conn).await?;
         Ok(Store::wrap(conn, device, Some(lock)))
     }
 
@@ -145,9 +157,14 @@ impl Store {
 
     fn wrap(conn: SqliteConnection, device: DeviceId, lock: Option<File>) -> Store {
         Store {
-            inner: Mutex::new(Inner { conn, next_seq: None }),
+            inner: Mutex::new(Inner {
+                conn,
+                next_seq: None,
+                pending: Vec::new(),
+                versions: std::collections::HashMap::new(),
+            }),
             device,
-            _lock: lock,
+            lock,
         }
     }
 
@@ -156,9 +173,10 @@ impl Store {
         self.device
     }
 
-    /// Closes the database cleanly (checkpointing the WAL).
+    /// Closes the database cleanly: applies the saves still waiting, then checkpoints the WAL.
     pub async fn close(self) -> Result<()> {
-        let inner = self.inner.into_inner();
+        let mut inner = self.inner.into_inner();
+        project::settle(&mut inner).await?;
         inner.conn.close().await?;
         Ok(())
     }

@@ -11,7 +11,7 @@ use fynlo_core::{
 use serde_json::json;
 use sqlx::Connection;
 
-use crate::{outbox, Error, Result, Store, Write};
+use crate::{journal, Error, Result, Store, Write};
 
 impl Store {
     /// Saves the restaurant's settings.
@@ -29,7 +29,7 @@ impl Store {
         .bind(w.at.millis())
         .execute(&mut *tx)
         .await?;
-        outbox::push(&mut tx, &self.device.to_string(), w, "settings.updated", &settings).await?;
+        journal::push(&mut tx, w, "settings.updated", &settings).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -61,7 +61,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         let payload = json!({ "version": version, "products": data.products.len() });
-        outbox::push(&mut tx, &self.device.to_string(), w, "menu.imported", &payload).await?;
+        journal::push(&mut tx, w, "menu.imported", &payload).await?;
         tx.commit().await?;
         Ok(version)
     }
@@ -102,7 +102,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         let payload = json!({ "id": staff.id, "name": staff.name, "role": role });
-        outbox::push(&mut tx, &self.device.to_string(), w, "staff.updated", &payload).await?;
+        journal::push(&mut tx, w, "staff.updated", &payload).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -137,7 +137,7 @@ impl Store {
             .bind(w.at.millis())
             .execute(&mut *tx)
             .await?;
-        outbox::push(&mut tx, &self.device.to_string(), w, "auth.pin_failed", &json!({})).await?;
+        journal::push(&mut tx, w, "auth.pin_failed", &json!({})).await?;
         let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pin_failures WHERE at >= ?")
             .bind(since.millis())
             .fetch_one(&mut *tx)

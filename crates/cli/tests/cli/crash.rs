@@ -238,19 +238,25 @@ async fn verify(
         );
         let history = store.history(order_id).await.expect("history");
         let replayed = Order::replay(history.iter().map(|h| (&h.event, h.at))).expect("replays");
-        assert_eq!(replayed, order, "sale {id}: snapshot and history disagree {context}");
+        assert_eq!(
+            replayed, order,
+            "sale {id}: the order and its history disagree {context}"
+        );
     }
     let stats = store.outbox_stats().await.expect("outbox stats");
     assert!(stats.is_gapless(), "outbox has gaps {context}: {stats:?}");
     let ops = store.outbox_after(0, i64::MAX).await.expect("outbox");
     for (id, _) in committed.iter().take(25) {
-        let types: Vec<&str> = ops
+        // The sale's ops hold its events in order: from its opening to its completion.
+        let events: Vec<&str> = ops
             .iter()
             .filter(|op| op.payload["order_id"] == id.as_str())
-            .map(|op| op.op_type.as_str())
+            .inspect(|op| assert_eq!(op.op_type, "order.saved", "sale {id} outbox {context}"))
+            .flat_map(|op| op.payload["events"].as_array().into_iter().flatten())
+            .filter_map(|e| e["event"]["type"].as_str())
             .collect();
-        assert_eq!(types.first(), Some(&"order.opened"), "sale {id} outbox {context}");
-        assert_eq!(types.last(), Some(&"order.completed"), "sale {id} outbox {context}");
+        assert_eq!(events.first(), Some(&"opened"), "sale {id} outbox {context}");
+        assert_eq!(events.last(), Some(&"completed"), "sale {id} outbox {context}");
     }
     store.close().await.expect("closes");
 }

@@ -3,6 +3,8 @@
 //! - this file: creating and opening databases (`lib.rs`), WAL mode, and reopening a store after writes.
 //! - [`orders`]: order numbers, appending events, version conflicts, history replay, append-only triggers.
 //! - [`outbox`]: the per-device sequence and its op ids.
+//! - [`project`]: the summary tables brought up to date from the journal in batches, a reader folding in
+//!   saves not yet applied, a killed till applying them when it reopens, a batch that fails.
 //! - [`setup`]: restaurant settings, menu versions, staff and wrong-PIN counting.
 //!
 //! The shared fixture lives here: a clock and an id source that tests control, a small menu and restaurant
@@ -11,6 +13,7 @@
 
 mod orders;
 mod outbox;
+mod project;
 mod setup;
 mod upgrade;
 
@@ -287,9 +290,17 @@ impl Fixture {
         self.clock.now()
     }
 
-    /// A second connection to the same file, as another process would open it.
+    /// A second connection to the same file, as another process would open it, after the store has
+    /// applied its waiting saves to the summary tables (so the tables can be checked directly).
     pub async fn raw(&self) -> SqliteConnection {
+        self.store.settle().await.expect("applies the waiting saves");
         raw(&self.path).await
+    }
+
+    /// Rows in a table once the store has applied its waiting saves.
+    pub async fn count(&self, table: &str) -> i64 {
+        let mut conn = self.raw().await;
+        count(&mut conn, table).await
     }
 }
 

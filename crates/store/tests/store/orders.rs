@@ -1,5 +1,6 @@
-//! Orders in the database (`orders.rs`): numbers per day, one history row and one outbox row per event,
-//! payment rows, version conflicts, replaying the history, and the triggers that keep history append-only.
+//! Orders in the database (`orders.rs`, `save.rs`, `read.rs`): numbers per day, one journal row per save
+//! holding its events, the summary, payment and refund rows kept from them, version conflicts, replaying
+//! the history, and the triggers that keep the journal append-only.
 
 use fynlo_core::{
     ids::{LineNo, OrderId, PaymentId},
@@ -58,23 +59,26 @@ async fn numbers_run_per_business_day_and_restart_on_a_new_date() {
 }
 
 #[tokio::test]
-async fn opening_writes_the_snapshot_the_first_event_and_one_outbox_row() {
+async fn opening_journals_the_first_event_as_one_op() {
     let f = Fixture::new().await;
     let order = f.open_order(dine_in()).await.expect("opens");
     assert_eq!(order.version(), 1);
     assert_eq!(f.store.order(order.id()).await.expect("reads"), order);
 
-    let mut conn = f.raw().await;
-    assert_eq!(count(&mut conn, "orders").await, 1);
-    assert_eq!(count(&mut conn, "order_events").await, 1);
+    assert_eq!(f.count("journal").await, 1);
+    assert_eq!(f.count("orders").await, 1);
+    assert_eq!(f.count("order_saves").await, 1);
     let ops = f.store.outbox_after(0, 10).await.expect("reads");
     assert_eq!(ops.len(), 1);
-    assert_eq!(ops[0].op_type, "order.opened");
+    assert_eq!(ops[0].op_type, "order.saved");
     assert_eq!(ops[0].payload["order_id"], order.id().to_string());
-    assert_eq!(ops[0].payload["version"], 1);
-    assert_eq!(ops[0].payload["staff"], "alex");
-    assert_eq!(ops[0].payload["event"]["type"], "opened");
-    assert_eq!(ops[0].payload["event"]["number"], 1);
+    let events = ops[0].payload["events"].as_array().expect("an array of events");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["version"], 1);
+    assert_eq!(events[0]["staff"], "alex");
+    assert_eq!(events[0]["at"], order.opened_at().millis());
+    assert_eq!(events[0]["event"]["type"], "opened");
+    assert_eq!(events[0]["event"]["number"], 1);
 }
 
 #[tokio::test]
@@ -87,17 +91,14 @@ async fn a_refused_opening_takes_no_number_and_writes_nothing() {
     let refused = f.open_order(bad).await;
     assert!(matches!(refused, Err(Error::Core(_))), "{refused:?}");
     assert_eq!(f.store.outbox_stats().await.expect("stats").count, 0);
-    let mut conn = f.raw().await;
-    assert_eq!(count(&mut conn, "orders").await, 0);
+    assert_eq!(f.count("orders").await, 0);
     assert_eq!(f.open_order(dine_in()).await.expect("opens").number(), 1);
 }
 
 #[tokio::test]
-async fn append_writes_one_history_row_and_one_outbox_row_per_event() {
+async fn each_save_is_one_journal_row_holding_its_events() {
     let f = Fixture::new().await;
     let order = f.open_order(dine_in()).await.expect("opens");
-    let mut conn = f.raw().await;
-    let mut expected_events = 1;
     let commands = [
         add("steak", None, &["rare", "peppercorn"], 1),
         add("beer", Some("pint"), &[], 2),
@@ -105,50 +106,57 @@ async fn append_writes_one_history_row_and_one_outbox_row_per_event() {
         OrderCommand::SetStatus(OrderState::Served),
         cash(&f, 10_000),
     ];
+    let mut saves = 1;
     let mut current = order;
     for cmd in commands {
         let (next, events) = f.run(&current, cmd).await.expect("runs");
-        expected_events += events.len() as i64;
+        saves += 1;
         assert_eq!(next.version(), current.version() + events.len() as u64);
-        assert_eq!(count(&mut conn, "order_events").await, expected_events);
-        assert_eq!(f.store.outbox_stats().await.expect("stats").count, expected_events);
+        assert_eq!(f.store.outbox_stats().await.expect("stats").count, saves);
+        assert_eq!(f.count("journal").await, saves);
+        assert_eq!(f.count("order_saves").await, saves);
         current = next;
     }
-    // The cash payment settled the bill, so it was two events: the payment and the completion.
+    // The cash payment settled the bill, so its save holds two events: the payment and the completion.
     assert_eq!(current.state(), OrderState::Completed);
-    assert_eq!(expected_events, 7);
+    assert_eq!(current.version(), 7);
     assert_eq!(f.store.order(current.id()).await.expect("reads"), current);
 
-    let types: Vec<(i64, String)> = sqlx::query_as("SELECT version, type FROM order_events ORDER BY version")
-        .fetch_all(&mut conn)
-        .await
-        .expect("reads history rows");
-    let expected = [
-        "order.opened",
-        "order.line_added",
-        "order.line_added",
-        "order.sent_to_kitchen",
-        "order.status_changed",
-        "order.payment_recorded",
-        "order.completed",
-    ];
-    assert_eq!(
-        types,
-        expected
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (i as i64 + 1, t.to_string()))
-            .collect::<Vec<_>>()
-    );
-    let ops: Vec<String> = f
+    let mut conn = f.raw().await;
+    let rows: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT from_version, to_version, op_type FROM journal ORDER BY seq")
+            .fetch_all(&mut conn)
+            .await
+            .expect("reads journal rows");
+    let ranges: Vec<(i64, i64)> = rows.iter().map(|(a, b, _)| (*a, *b)).collect();
+    assert_eq!(ranges, [(1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 7)]);
+    assert!(rows.iter().all(|(.., t)| t == "order.saved"));
+    let types: Vec<&str> = f
         .store
-        .outbox_after(0, 100)
+        .history(current.id())
         .await
         .expect("reads")
-        .into_iter()
-        .map(|op| op.op_type)
+        .iter()
+        .map(|e| e.event.op_type())
         .collect();
-    assert_eq!(ops, expected);
+    assert_eq!(
+        types,
+        [
+            "order.opened",
+            "order.line_added",
+            "order.line_added",
+            "order.sent_to_kitchen",
+            "order.status_changed",
+            "order.payment_recorded",
+            "order.completed",
+        ]
+    );
+    let ops = f.store.outbox_after(0, 100).await.expect("reads");
+    let per_op: Vec<usize> = ops
+        .iter()
+        .map(|op| op.payload["events"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(per_op, [1, 1, 1, 1, 1, 2]);
 }
 
 #[tokio::test]
@@ -307,8 +315,7 @@ async fn a_stale_version_is_a_conflict_and_writes_nothing() {
     let order = f.open_order(dine_in()).await.expect("opens");
     let (stored, _) = f.run(&order, add("beer", Some("half"), &[], 1)).await.expect("adds");
     let before = f.store.outbox_stats().await.expect("stats");
-    let mut conn = f.raw().await;
-    let events_before = count(&mut conn, "order_events").await;
+    let rows_before = f.count("journal").await;
 
     // A second till decided on version 1 while this one moved the order to version 2.
     let (stale, events) = f.decide(&order, add("steak", None, &["well"], 1)).expect("decides");
@@ -319,7 +326,7 @@ async fn a_stale_version_is_a_conflict_and_writes_nothing() {
         "{conflict:?}"
     );
     assert_eq!(f.store.outbox_stats().await.expect("stats"), before);
-    assert_eq!(count(&mut conn, "order_events").await, events_before);
+    assert_eq!(f.count("journal").await, rows_before);
     assert_eq!(f.store.order(order.id()).await.expect("reads"), stored);
     assert_eq!(f.store.history(order.id()).await.expect("reads").len(), 2);
 
@@ -360,7 +367,7 @@ async fn appending_to_an_order_never_opened_is_not_found_and_writes_nothing() {
 }
 
 #[tokio::test]
-async fn the_history_replays_to_the_stored_snapshot() {
+async fn the_history_replays_to_the_order_as_it_was_saved() {
     let f = Fixture::new().await;
     let order = f.open_order(dine_in()).await.expect("opens");
     let reason = |r: &str| r.to_owned();
@@ -476,7 +483,7 @@ async fn history_and_payments_cannot_be_deleted_or_rewritten() {
     f.run(&order, cash(&f, 2000)).await.expect("pays");
 
     let mut conn = f.raw().await;
-    let tables = ["orders", "order_events", "payments"];
+    let tables = ["orders", "journal", "order_saves", "payments"];
     let before: Vec<i64> = row_counts(&mut conn, &tables).await;
     assert!(
         before.iter().all(|n| *n > 0),
@@ -484,12 +491,17 @@ async fn history_and_payments_cannot_be_deleted_or_rewritten() {
     );
     let attempts = [
         ("DELETE FROM orders", "orders are never deleted"),
-        ("DELETE FROM order_events", "order history is append-only"),
-        ("UPDATE order_events SET payload = '{}'", "order history is append-only"),
+        ("UPDATE orders SET version = 1", "only moves forward"),
+        ("UPDATE orders SET number = 99", "only moves forward"),
+        ("DELETE FROM journal", "the journal is append-only"),
+        ("UPDATE journal SET payload = '[]'", "the journal is append-only"),
         (
-            "UPDATE order_events SET staff_id = 'mallory' WHERE version = 1",
-            "order history is append-only",
+            "UPDATE journal SET created_at = 0 WHERE seq = 1",
+            "the journal is append-only",
         ),
+        ("DELETE FROM order_saves", "history is append-only"),
+        ("UPDATE order_saves SET seq = 1", "history is append-only"),
+        ("UPDATE projection SET seq = 0", "only moves forward"),
         ("DELETE FROM payments", "payments are never deleted"),
     ];
     for (sql, message) in attempts {

@@ -1,5 +1,6 @@
-//! The outbox (`outbox.rs`): one row per change, a per-device sequence 1..=n with no gaps whatever mix of
-//! writes made it (refused ones included), unique op ids, paging, and rows that cannot be deleted.
+//! The outbox (`outbox.rs`, read from the journal): one op per change, a per-device sequence 1..=n with
+//! no gaps whatever mix of writes made it (refused ones included), unique op ids, paging, an order's op
+//! holding the events of its save, and rows that cannot be deleted.
 
 use std::collections::HashSet;
 
@@ -61,7 +62,8 @@ async fn the_sequence_has_no_gaps_after_many_mixed_writes() {
             )
             .await
             .expect("pays");
-        expected += events.len() as i64;
+        assert_eq!(events.len(), 2, "the payment and the completion, in one save");
+        expected += 1;
         f.store
             .record_pin_failure(Timestamp::from_millis(0), &w)
             .await
@@ -113,41 +115,53 @@ async fn outbox_after_pages_in_sequence_order() {
     assert_eq!(page(8, 100).await, [9, 10]);
     assert!(page(10, 100).await.is_empty());
     let ops = f.store.outbox_after(0, 100).await.expect("reads");
-    assert!(ops.iter().all(|op| op.op_type == "order.opened"));
+    assert!(ops.iter().all(|op| op.op_type == "order.saved"));
     assert!(ops.windows(2).all(|w| w[0].created_at < w[1].created_at));
 }
 
 #[tokio::test]
-async fn an_order_op_points_at_its_history_row_and_reads_back_whole() {
+async fn an_order_op_holds_the_events_of_its_save_as_the_history_has_them() {
     let f = Fixture::new().await;
     let order = f.open_order(dine_in()).await.expect("opens");
     let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 2)).await.expect("adds");
-    let mut conn = f.raw().await;
-    let (copies,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE payload IS NOT NULL")
-        .fetch_one(&mut conn)
-        .await
-        .expect("counts");
-    assert_eq!(copies, 0, "an order's op keeps no second copy of its event");
+    let (order, _) = f.run(&order, OrderCommand::Park).await.expect("parks");
 
     let history = f.store.history(order.id()).await.expect("reads");
     let ops = f.store.outbox_after(0, 100).await.expect("reads");
-    assert_eq!(ops.len(), history.len());
+    assert_eq!(ops.len(), 3, "one op per save");
     for (op, entry) in ops.iter().zip(&history) {
         let expected = serde_json::json!({
             "order_id": order.id().to_string(),
-            "version": entry.version,
-            "staff": entry.staff,
-            "event": entry.event,
+            "events": [{
+                "version": entry.version,
+                "staff": entry.staff,
+                "at": entry.at,
+                "event": entry.event,
+            }],
         });
         assert_eq!(op.payload, expected);
         assert_eq!(op.payload.to_string(), expected.to_string(), "keys in the same order");
     }
-    let bad = sqlx::query(
-        "INSERT INTO outbox (device_id, seq, op_id, op_type, created_at) VALUES ('d', 99, 'x', 'order.opened', 0)",
-    )
-    .execute(&mut conn)
-    .await;
-    assert!(bad.is_err(), "an op needs a payload or a history row");
+    let mut conn = f.raw().await;
+    for bad in [
+        // An order's op needs the versions it covers; any other op must not name an order.
+        "INSERT INTO journal (seq, op_id, op_type, order_id, payload, created_at) VALUES (99, 'x', 'order.saved', 'o', '[]', 0)",
+        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+         VALUES (99, 'x', 'order.saved', 'o', 3, 2, '[]', 0)",
+        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+         VALUES (99, 'x', 'menu.imported', 'o', 1, 1, '[]', 0)",
+        "INSERT INTO journal (seq, op_id, op_type, payload, created_at) VALUES (0, 'x', 'menu.imported', '{}', 0)",
+    ] {
+        assert!(sqlx::query(bad).execute(&mut conn).await.is_err(), "{bad}");
+    }
+    // A first save for an order id that is already stored is refused.
+    let taken = format!(
+        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+         VALUES (99, 'x', 'order.saved', '{}', 1, 1, '[]', 0)",
+        order.id()
+    );
+    let err = sqlx::query(&taken).execute(&mut conn).await.expect_err("refused");
+    assert!(err.to_string().contains("order version conflict"), "{err}");
 }
 
 #[tokio::test]
@@ -160,19 +174,19 @@ async fn outbox_rows_cannot_be_deleted_or_rewritten() {
 
     let mut conn = f.raw().await;
     for sql in [
-        "DELETE FROM outbox",
-        "DELETE FROM outbox WHERE seq = 1",
-        "UPDATE outbox SET payload = '{}'",
-        "UPDATE outbox SET seq = seq + 100",
-        "UPDATE outbox SET op_type = 'order.cancelled'",
+        "DELETE FROM journal",
+        "DELETE FROM journal WHERE seq = 1",
+        "UPDATE journal SET payload = '{}'",
+        "UPDATE journal SET seq = seq + 100",
+        "UPDATE journal SET op_type = 'order.cancelled'",
     ] {
         let err = sqlx::query(sql)
             .execute(&mut conn)
             .await
             .expect_err(&format!("{sql} must fail"));
-        assert!(err.to_string().contains("the outbox is append-only"), "{sql}: {err}");
+        assert!(err.to_string().contains("the journal is append-only"), "{sql}: {err}");
     }
-    assert_eq!(count(&mut conn, "outbox").await, 2);
+    assert_eq!(count(&mut conn, "journal").await, 2);
     assert_eq!(f.store.outbox_after(0, 100).await.expect("reads"), before);
 }
 

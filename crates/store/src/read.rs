@@ -1,0 +1,319 @@
+//! What the store reads about orders, always up to date with the journal.
+//!
+//! The writer applies its waiting saves first ([`crate::project::settle`]), so its summary tables are
+//! whole. A reader in another process cannot write, so it reads inside one read transaction (one
+//! consistent snapshot) and folds in the saves the writer has journaled but not yet applied
+//! ([`crate::project::lagging`]): each list is the summary rows, less the orders those saves changed,
+//! plus those orders as the journal now has them.
+
+use std::cmp::Reverse;
+
+use fynlo_core::{
+    ids::OrderId,
+    order::{Order, OrderState},
+    time::BusinessDate,
+};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+
+use crate::{
+    journal,
+    project::{self, Change},
+    Error, HistoryEntry, Inner, PaymentRow, Result, Store,
+};
+
+/// A connection to read through: the writer's own, or a reader's read transaction.
+enum View<'a> {
+    Writer(&'a mut SqliteConnection),
+    Reader(Transaction<'a, Sqlite>),
+}
+
+impl View<'_> {
+    fn conn(&mut self) -> &mut SqliteConnection {
+        match self {
+            View::Writer(conn) => conn,
+            View::Reader(tx) => tx,
+        }
+    }
+
+    async fn finish(self) -> Result<()> {
+        if let View::Reader(tx) = self {
+            tx.commit().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens a view: the writer applies what waits; a reader starts its snapshot and reads what lags.
+async fn view(inner: &mut Inner, writer: bool) -> Result<(View<'_>, Vec<Change>)> {
+    if writer {
+        project::settle(inner).await?;
+        return Ok((View::Writer(&mut inner.conn), Vec::new()));
+    }
+    let mut tx = sqlx::Connection::begin(&mut inner.conn).await?;
+    let lagging = project::lagging(&mut tx).await?;
+    Ok((View::Reader(tx), lagging))
+}
+
+/// A list of summary rows with the lagging orders folded in: those the lagging saves changed are
+/// replaced by their state now, kept if `keep` says so, and the list sorted by `key` again.
+fn fold<K: Ord>(
+    mut orders: Vec<Order>,
+    lagging: &[Change],
+    keep: impl Fn(&Order) -> bool,
+    key: impl Fn(&Order) -> K,
+) -> Vec<Order> {
+    if lagging.is_empty() {
+        return orders;
+    }
+    orders.retain(|o| !lagging.iter().any(|c| c.order.id() == o.id()));
+    orders.extend(lagging.iter().map(|c| &c.order).filter(|o| keep(o)).cloned());
+    orders.sort_by_key(|o| key(o));
+    orders
+}
+
+/// The (order id, version, journal payload) rows of the orders a query picks, replayed.
+const ORDER_ROWS: &str = "SELECT o.id, o.version, j.payload FROM picked o \
+                          JOIN order_saves s ON s.order_id = o.id JOIN journal j ON j.seq = s.seq";
+
+fn is_open(state: OrderState) -> bool {
+    !state.is_closed()
+}
+
+impl Store {
+    /// The next order number for this device and business day, for a till that numbers the orders it
+    /// opens itself (the store's lock guarantees it is the only writer). It does not wait for a batch to
+    /// be applied: the writer's waiting saves are counted from memory.
+    pub async fn next_order_number(&self, date: &BusinessDate) -> Result<u32> {
+        let mut inner = self.inner.lock().await;
+        let writer = self.writer();
+        let (mut view, mut lagging) = if writer {
+            (View::Writer(&mut inner.conn), Vec::new())
+        } else {
+            let mut tx = sqlx::Connection::begin(&mut inner.conn).await?;
+            let lagging = project::lagging(&mut tx).await?;
+            (View::Reader(tx), lagging)
+        };
+        let (last,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(number), 0) FROM orders WHERE device_id = ? AND business_date = ?")
+                .bind(self.device.to_string())
+                .bind(date.as_str())
+                .fetch_one(view.conn())
+                .await?;
+        view.finish().await?;
+        let mut waiting: Vec<&Order> = lagging.iter_mut().map(|c| &c.order).collect();
+        waiting.extend(inner.pending.iter().map(project::Pending::order));
+        let waiting_last = waiting
+            .into_iter()
+            .filter(|o| o.device() == self.device && o.business_date() == date)
+            .map(|o| i64::from(o.number()))
+            .max()
+            .unwrap_or(0);
+        u32::try_from(last.max(waiting_last) + 1).map_err(|_| Error::Corrupt("order number out of range".into()))
+    }
+
+    /// An order as it is now, replayed from its journal rows.
+    pub async fn order(&self, id: OrderId) -> Result<Order> {
+        let mut inner = self.inner.lock().await;
+        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        if let Some(c) = lagging.into_iter().find(|c| c.order.id() == id) {
+            view.finish().await?;
+            return Ok(c.order);
+        }
+        let row: Option<(i64,)> = sqlx::query_as("SELECT version FROM orders WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(view.conn())
+            .await?;
+        let Some((version,)) = row else {
+            view.finish().await?;
+            return Err(Error::OrderNotFound(id));
+        };
+        let payloads = project::applied_payloads(view.conn(), id).await?;
+        view.finish().await?;
+        let order = journal::replay(id, version, &payloads)?;
+        inner.versions.insert(id, order.version());
+        Ok(order)
+    }
+
+    /// Orders not completed or cancelled, oldest first.
+    pub async fn open_orders(&self) -> Result<Vec<Order>> {
+        let mut inner = self.inner.lock().await;
+        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+            "WITH picked AS (SELECT id, version, opened_at, number FROM orders INDEXED BY orders_open \
+             WHERE state NOT IN ('completed', 'cancelled')) {ORDER_ROWS} ORDER BY o.opened_at, o.number, o.id, s.seq"
+        ))
+        .fetch_all(view.conn())
+        .await?;
+        view.finish().await?;
+        let orders = journal::replay_rows(rows)?;
+        Ok(fold(
+            orders,
+            &lagging,
+            |o| is_open(o.state()),
+            |o| (o.opened_at(), o.number(), o.id()),
+        ))
+    }
+
+    /// Completed and cancelled orders, newest first.
+    pub async fn recent_orders(&self, limit: u32) -> Result<Vec<Order>> {
+        let mut inner = self.inner.lock().await;
+        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        // Orders the lagging saves changed may be among the newest rows; read enough to make up for them.
+        let wanted = i64::from(limit) + lagging.len() as i64;
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+            "WITH picked AS (SELECT id, version, updated_at, number FROM orders \
+             WHERE state IN ('completed', 'cancelled') ORDER BY updated_at DESC, number DESC, id LIMIT ?) \
+             {ORDER_ROWS} ORDER BY o.updated_at DESC, o.number DESC, o.id, s.seq"
+        ))
+        .bind(wanted)
+        .fetch_all(view.conn())
+        .await?;
+        view.finish().await?;
+        let mut orders = fold(
+            journal::replay_rows(rows)?,
+            &lagging,
+            |o| o.state().is_closed(),
+            |o| (Reverse(o.updated_at()), Reverse(o.number()), o.id()),
+        );
+        orders.truncate(limit as usize);
+        Ok(orders)
+    }
+
+    /// Every order of a business day, by number.
+    pub async fn orders_on(&self, date: &BusinessDate) -> Result<Vec<Order>> {
+        let mut inner = self.inner.lock().await;
+        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+            "WITH picked AS (SELECT id, version, number FROM orders WHERE business_date = ?) \
+             {ORDER_ROWS} ORDER BY o.number, o.id, s.seq"
+        ))
+        .bind(date.as_str())
+        .fetch_all(view.conn())
+        .await?;
+        view.finish().await?;
+        Ok(fold(
+            journal::replay_rows(rows)?,
+            &lagging,
+            |o| o.business_date() == date,
+            |o| (o.number(), o.id()),
+        ))
+    }
+
+    /// An order's history, oldest first.
+    pub async fn history(&self, id: OrderId) -> Result<Vec<HistoryEntry>> {
+        let mut inner = self.inner.lock().await;
+        let (mut view, _) = view(&mut inner, self.writer()).await?;
+        let mut payloads = project::applied_payloads(view.conn(), id).await?;
+        let later: Vec<(String,)> = sqlx::query_as(
+            "SELECT payload FROM journal WHERE seq > (SELECT seq FROM projection) AND order_id = ? ORDER BY seq",
+        )
+        .bind(id.to_string())
+        .fetch_all(view.conn())
+        .await?;
+        view.finish().await?;
+        payloads.extend(later.into_iter().map(|(p,)| p));
+        if payloads.is_empty() {
+            return Err(Error::OrderNotFound(id));
+        }
+        journal::history(id, &payloads)
+    }
+
+    /// Every payment attempt, oldest first.
+    pub async fn payment_rows(&self) -> Result<Vec<PaymentRow>> {
+        let mut inner = self.inner.lock().await;
+        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        type Row = (String, String, String, String, i64, i64, i64, i64, Option<String>, i64);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, order_id, tender, status, amount, tip, fee_processing, fee_platform, provider_ref, at \
+             FROM payments ORDER BY at, id",
+        )
+        .fetch_all(view.conn())
+        .await?;
+        view.finish().await?;
+        let mut rows: Vec<(i64, PaymentRow)> = rows
+            .into_iter()
+            .map(
+                |(id, order_id, tender, status, amount, tip, fee_processing, fee_platform, provider_ref, at)| {
+                    let row = PaymentRow {
+                        id,
+                        order_id,
+                        tender,
+                        status,
+                        amount,
+                        tip,
+                        fee_processing,
+                        fee_platform,
+                        provider_ref,
+                    };
+                    (at, row)
+                },
+            )
+            .collect();
+        if !lagging.is_empty() {
+            let changed: Vec<String> = lagging.iter().map(|c| c.order.id().to_string()).collect();
+            rows.retain(|(_, r)| !changed.contains(&r.order_id));
+            for c in &lagging {
+                for p in c.order.payments() {
+                    rows.push((p.at.millis(), PaymentRow::of(&c.order, p)));
+                }
+            }
+            rows.sort_by(|(a, x), (b, y)| (a, &x.id).cmp(&(b, &y.id)));
+        }
+        Ok(rows.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// Orders with a payment or refund attempt still waiting for its provider.
+    pub async fn orders_with_attempts_in_flight(&self) -> Result<Vec<OrderId>> {
+        let mut inner = self.inner.lock().await;
+        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT order_id FROM payments INDEXED BY payments_in_flight WHERE status IN ('pending', 'authorized') \
+             UNION SELECT order_id FROM refunds INDEXED BY refunds_in_flight WHERE status IN ('pending', 'authorized') \
+             ORDER BY 1",
+        )
+        .fetch_all(view.conn())
+        .await?;
+        view.finish().await?;
+        let mut ids = rows
+            .into_iter()
+            .map(|(id,)| journal::order_id(&id))
+            .collect::<Result<Vec<_>>>()?;
+        if !lagging.is_empty() {
+            ids.retain(|id| !lagging.iter().any(|c| c.order.id() == *id));
+            ids.extend(
+                lagging
+                    .iter()
+                    .map(|c| &c.order)
+                    .filter(|o| in_flight(o))
+                    .map(|o| o.id()),
+            );
+            ids.sort_by_key(|id| id.to_string());
+        }
+        Ok(ids)
+    }
+
+    fn writer(&self) -> bool {
+        self.lock.is_some()
+    }
+}
+
+/// Does an order have a payment or refund attempt waiting for its provider?
+fn in_flight(order: &Order) -> bool {
+    order.payments().iter().any(|p| p.status.in_flight()) || order.refunds().iter().any(|r| r.status.in_flight())
+}
+
+impl PaymentRow {
+    fn of(order: &Order, p: &fynlo_core::payment::Payment) -> PaymentRow {
+        PaymentRow {
+            id: p.id.to_string(),
+            order_id: order.id().to_string(),
+            tender: p.tender.as_str().to_owned(),
+            status: p.status.as_str().to_owned(),
+            amount: p.amount.get(),
+            tip: p.tip.get(),
+            fee_processing: p.fee.processing.get(),
+            fee_platform: p.fee.platform.get(),
+            provider_ref: p.provider_ref.clone(),
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Saving an order: one journal row, written by one `INSERT` statement — one durable transaction.
+//!
+//! The row holds the save's events: the order's history and the outbox op (see [`crate::journal`]). The
+//! summary tables (`orders`, `order_saves`, `payments`, `refunds`) are brought up to date from the journal
+//! a batch at a time ([`crate::project`]), so a sale's durable commit touches one b-tree instead of five.
+//! Until a save is applied, the store knows its order's version (to refuse a save decided on another one)
+//! and folds it into what it reads.
+
+use fynlo_core::{ids::OrderId, order::Order, time::IdSource};
+
+use crate::{journal, project, Error, Inner, Recorded, Result};
+
+/// The one statement of a save.
+const SAVE: &str =
+    "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+                    VALUES (?, ?, 'order.saved', ?, ?, ?, ?, ?)";
+
+/// The version stored for an order: what this store last saved or read of it, else its summary row.
+async fn stored_version(inner: &mut Inner, id: OrderId) -> Result<Option<u64>> {
+    if let Some(v) = inner.versions.get(&id) {
+        return Ok(Some(*v));
+    }
+    let row: Option<(i64,)> = sqlx::query_as("SELECT version FROM orders WHERE id = ?")
+        .bind(id.to_string())
+        .fetch_optional(&mut inner.conn)
+        .await?;
+    Ok(row.map(|(v,)| v as u64))
+}
+
+/// Saves an order's events since its stored version `order.version() - events.len()` (nothing stored
+/// when `new`): one journal row, in one statement and one durable commit. The save joins the ones
+/// waiting to be applied to the summary tables.
+pub(crate) async fn record(
+    inner: &mut Inner,
+    order: &Order,
+    new: bool,
+    events: &[Recorded],
+    ids: &dyn IdSource,
+) -> Result<()> {
+    let id = order.id();
+    let base = order.version() - events.len() as u64;
+    let conflict = |found: u64| Error::VersionConflict {
+        order: id,
+        expected: base,
+        found,
+    };
+    // A new order's id must be free (the journal's trigger checks the summary rows); a stored order's
+    // version must be the one the first event was decided on.
+    let known = if new {
+        inner.versions.get(&id).copied()
+    } else {
+        stored_version(inner, id).await?
+    };
+    match (new, known) {
+        (true, Some(found)) => return Err(conflict(found)),
+        (false, None) => return Err(Error::OrderNotFound(id)),
+        (false, Some(found)) if found != base => return Err(conflict(found)),
+        _ => {}
+    }
+    let seq = inner.next_seq().await?;
+    let result = sqlx::query(SAVE)
+        .bind(seq)
+        .bind(ids.new_id().hyphenated().to_string())
+        .bind(id.to_string())
+        .bind((base + 1) as i64)
+        .bind(order.version() as i64)
+        .bind(journal::encode(base, events)?)
+        .bind(order.updated_at().millis())
+        .execute(&mut inner.conn)
+        .await;
+    if let Err(error) = result {
+        // A failed statement changes nothing; read the sequence afresh next time.
+        inner.forget_seq();
+        if let sqlx::Error::Database(db) = &error {
+            if db.message().contains("order version conflict") {
+                let found = stored_version(inner, id).await?.unwrap_or(0);
+                return Err(conflict(found));
+            }
+        }
+        return Err(error.into());
+    }
+    inner.seq_taken(seq + 1);
+    inner.versions.insert(id, order.version());
+    inner.pending.push(project::Pending::new(seq, order, events));
+    Ok(())
+}
