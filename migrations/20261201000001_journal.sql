@@ -63,6 +63,12 @@ SELECT (SELECT COUNT(*) FROM journal WHERE op_type LIKE 'order.%' AND op_type <>
    AND (SELECT COUNT(*) FROM journal WHERE order_id IS NOT NULL) = (SELECT COUNT(*) FROM order_events);
 DROP TABLE journal_check;
 
+-- Indexes for the migration's own lookups, dropped at its end: each order's journal rows, and each
+-- order's payments and refunds (which dropping and refilling `orders` checks, its keys being deferred).
+CREATE INDEX migration_journal_by_order ON journal (order_id, from_version);
+CREATE INDEX migration_payments_by_order ON payments (order_id);
+CREATE INDEX migration_refunds_by_order ON refunds (order_id);
+
 CREATE TABLE orders_new (
     id            TEXT    NOT NULL PRIMARY KEY,
     device_id     TEXT    NOT NULL,
@@ -85,12 +91,19 @@ CREATE TABLE orders_new (
 CREATE TEMP TABLE orders_kept AS
 SELECT o.id, o.device_id, o.number, o.business_date, o.state, o.kind, o.table_name, o.parked, o.currency,
        o.total, o.paid, o.opened_by, o.opened_at, o.updated_at, o.version,
-       (SELECT COUNT(*) FROM journal j WHERE j.order_id = o.id) AS events
-FROM orders o;
+       h.events, h.versions, h.first, h.last
+FROM orders o
+LEFT JOIN (SELECT order_id, COUNT(*) AS events, COUNT(DISTINCT from_version) AS versions,
+                  MIN(from_version) AS first, MAX(to_version) AS last
+           FROM journal WHERE order_id IS NOT NULL GROUP BY order_id) h ON h.order_id = o.id;
 
--- Every order's history must be whole: one journal event per version.
+-- Every order's history must be whole: its versions 1, 2, 3… up to the order's own, each once; and
+-- every op must belong to an order.
 CREATE TEMP TABLE orders_check (ok INTEGER NOT NULL CHECK (ok = 1));
-INSERT INTO orders_check (ok) SELECT events = version FROM orders_kept;
+INSERT INTO orders_check (ok)
+SELECT COALESCE(events = version AND versions = version AND first = 1 AND last = version, 0) FROM orders_kept;
+INSERT INTO orders_check (ok)
+SELECT (SELECT COUNT(*) FROM journal WHERE order_id IS NOT NULL AND order_id NOT IN (SELECT id FROM orders)) = 0;
 DROP TABLE orders_check;
 
 -- Payments and refunds refer to orders; with the foreign keys deferred (above), the orders can be dropped
@@ -105,6 +118,8 @@ SELECT id, device_id, number, business_date, state, kind, table_name, parked, cu
        opened_by, opened_at, updated_at, version
 FROM orders_kept ORDER BY id;
 DROP TABLE orders_kept;
+DROP INDEX migration_payments_by_order;
+DROP INDEX migration_refunds_by_order;
 
 CREATE INDEX orders_open ON orders (opened_at, number) WHERE state NOT IN ('completed', 'cancelled');
 
@@ -115,6 +130,7 @@ CREATE TABLE order_saves (
     PRIMARY KEY (order_id, seq)
 ) WITHOUT ROWID;
 INSERT INTO order_saves (order_id, seq) SELECT order_id, seq FROM journal WHERE order_id IS NOT NULL ORDER BY order_id, seq;
+DROP INDEX migration_journal_by_order;
 
 -- The last journal row applied to orders, order_saves, payments and refunds. One row.
 CREATE TABLE projection (
@@ -123,12 +139,20 @@ CREATE TABLE projection (
 );
 INSERT INTO projection (id, seq) SELECT 1, COALESCE(MAX(seq), 0) FROM journal;
 
--- A new order's first save must find no order with its id (later saves are checked by the store against
--- the version it knows, since the summary tables may not have caught up yet).
+-- A new order's first save starts with its opening and must find no stored order with its id or its
+-- number for the day. (Later saves are checked by the store against the version it knows, and orders
+-- not yet applied to the summary tables by the store itself, from memory.)
 CREATE TRIGGER journal_new_order_is_new BEFORE INSERT ON journal
 WHEN NEW.order_id IS NOT NULL AND NEW.from_version = 1
 BEGIN
+    SELECT RAISE(ABORT, 'a new order''s history starts with its opening')
+    WHERE NEW.payload ->> '$[0].event.type' IS NOT 'opened' OR NEW.payload ->> '$[0].event.id' IS NOT NEW.order_id;
     SELECT RAISE(ABORT, 'order version conflict') WHERE EXISTS (SELECT 1 FROM orders WHERE id = NEW.order_id);
+    SELECT RAISE(ABORT, 'order number taken')
+    WHERE EXISTS (SELECT 1 FROM orders
+                  WHERE device_id = NEW.payload ->> '$[0].event.device'
+                    AND business_date = NEW.payload ->> '$[0].event.business_date'
+                    AND number = NEW.payload ->> '$[0].event.number');
 END;
 CREATE TRIGGER journal_append_only_u BEFORE UPDATE ON journal
 BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;

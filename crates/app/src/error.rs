@@ -211,7 +211,7 @@ impl From<Store> for AppError {
             Store::AlreadyExists(_) | Store::VersionConflict { .. } | Store::NumberTaken | Store::Busy(_) => {
                 ErrorCode::Conflict
             }
-            Store::Io(_) => ErrorCode::Storage,
+            Store::Io(_) | Store::ReadOnly => ErrorCode::Storage,
             Store::OrderNotFound(_) => ErrorCode::NotFound,
         };
         AppError::new(code, e.to_string())

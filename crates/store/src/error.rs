@@ -44,9 +44,12 @@ pub enum Error {
         /// The version stored.
         found: u64,
     },
-    /// Another process took the order number this till was about to use, three times over.
-    #[error("the order number was taken by another process; try again")]
+    /// The order number is already taken on this device that business day.
+    #[error("that order number is already taken for the day")]
     NumberTaken,
+    /// The store was opened to read ([`crate::Store::open_reader`]) and cannot write.
+    #[error("this database was opened read-only, alongside the till that writes it")]
+    ReadOnly,
     /// A domain rule refused the change.
     #[error(transparent)]
     Core(#[from] fynlo_core::Error),

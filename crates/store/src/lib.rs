@@ -80,6 +80,9 @@ pub(crate) struct Inner {
     /// The stored version of every order this store has saved or read, to check the next save against
     /// while the summary tables may not have caught up.
     pub(crate) versions: std::collections::HashMap<fynlo_core::ids::OrderId, u64>,
+    /// Set while a save or a batch is under way, and left set if one was cut off (an error while
+    /// applying, or its future dropped): then the next batch is rebuilt from the journal, not memory.
+    pub(crate) in_doubt: bool,
 }
 
 impl Inner {
@@ -162,9 +165,18 @@ impl Store {
                 next_seq: None,
                 pending: Vec::new(),
                 versions: std::collections::HashMap::new(),
+                in_doubt: false,
             }),
             device,
             lock,
+        }
+    }
+
+    /// Refuses a write through a store opened to read.
+    pub(crate) fn writable(&self) -> Result<()> {
+        match self.lock {
+            Some(_) => Ok(()),
+            None => Err(Error::ReadOnly),
         }
     }
 

@@ -66,6 +66,7 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
+        self.writable()?;
         let mut inner = self.inner.lock().await;
         save::record(&mut inner, order, new, events, ids).await?;
         if inner.pending.len() >= project::SETTLE_AFTER {

@@ -293,7 +293,7 @@ impl Store {
     }
 
     fn writer(&self) -> bool {
-        self.lock.is_some()
+        self.writable().is_ok()
     }
 }
 

@@ -10,10 +10,10 @@ use fynlo_core::{ids::OrderId, order::Order, time::IdSource};
 
 use crate::{journal, project, Error, Inner, Recorded, Result};
 
-/// The one statement of a save.
-const SAVE: &str =
-    "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-                    VALUES (?, ?, 'order.saved', ?, ?, ?, ?, ?)";
+/// A save, sent in one round trip: one statement inside its own transaction. The explicit `BEGIN` makes
+/// a transaction somehow left open fail the save loudly, instead of the row joining it uncommitted.
+const SAVE: &str = "BEGIN IMMEDIATE; INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, \
+                    payload, created_at) VALUES (?, ?, 'order.saved', ?, ?, ?, ?, ?); COMMIT;";
 
 /// The version stored for an order: what this store last saved or read of it, else its summary row.
 async fn stored_version(inner: &mut Inner, id: OrderId) -> Result<Option<u64>> {
@@ -37,6 +37,21 @@ pub(crate) async fn record(
     events: &[Recorded],
     ids: &dyn IdSource,
 ) -> Result<()> {
+    if inner.in_doubt {
+        // A save or batch was cut off part-way: undo any transaction it left open (it was never
+        // acknowledged) and read the sequence afresh.
+        let _ = sqlx::query("ROLLBACK").execute(&mut inner.conn).await;
+        inner.forget_seq();
+    }
+    let was_in_doubt = inner.in_doubt;
+    // Until this returns, the store cannot be sure what memory says is what the journal holds.
+    inner.in_doubt = true;
+    let result = save(inner, order, new, events, ids).await;
+    inner.in_doubt = was_in_doubt;
+    result
+}
+
+async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], ids: &dyn IdSource) -> Result<()> {
     let id = order.id();
     let base = order.version() - events.len() as u64;
     let conflict = |found: u64| Error::VersionConflict {
@@ -44,8 +59,8 @@ pub(crate) async fn record(
         expected: base,
         found,
     };
-    // A new order's id must be free (the journal's trigger checks the summary rows); a stored order's
-    // version must be the one the first event was decided on.
+    // A new order's id must be free (the journal's trigger checks the summary rows) and so must its
+    // number; a stored order's version must be the one the first event was decided on.
     let known = if new {
         inner.versions.get(&id).copied()
     } else {
@@ -53,9 +68,19 @@ pub(crate) async fn record(
     };
     match (new, known) {
         (true, Some(found)) => return Err(conflict(found)),
+        (true, None) if base != 0 => return Err(conflict(0)),
         (false, None) => return Err(Error::OrderNotFound(id)),
         (false, Some(found)) if found != base => return Err(conflict(found)),
         _ => {}
+    }
+    if new
+        && inner
+            .pending
+            .iter()
+            .map(project::Pending::order)
+            .any(|o| same_number(o, order))
+    {
+        return Err(Error::NumberTaken);
     }
     let seq = inner.next_seq().await?;
     let result = sqlx::query(SAVE)
@@ -69,12 +94,16 @@ pub(crate) async fn record(
         .execute(&mut inner.conn)
         .await;
     if let Err(error) = result {
-        // A failed statement changes nothing; read the sequence afresh next time.
+        // The statement failed inside its transaction: undo it, and read the sequence afresh next time.
+        let _ = sqlx::query("ROLLBACK").execute(&mut inner.conn).await;
         inner.forget_seq();
         if let sqlx::Error::Database(db) = &error {
             if db.message().contains("order version conflict") {
                 let found = stored_version(inner, id).await?.unwrap_or(0);
                 return Err(conflict(found));
+            }
+            if db.message().contains("order number taken") {
+                return Err(Error::NumberTaken);
             }
         }
         return Err(error.into());
@@ -83,4 +112,9 @@ pub(crate) async fn record(
     inner.versions.insert(id, order.version());
     inner.pending.push(project::Pending::new(seq, order, events));
     Ok(())
+}
+
+/// Two different orders with the same number on the same device and business day.
+fn same_number(a: &Order, b: &Order) -> bool {
+    a.id() != b.id() && a.device() == b.device() && a.business_date() == b.business_date() && a.number() == b.number()
 }

@@ -18,6 +18,7 @@ impl Store {
     pub async fn set_restaurant(&self, restaurant: &Restaurant, w: &Write<'_>) -> Result<()> {
         restaurant.validate()?;
         let settings = serde_json::to_value(restaurant)?;
+        self.writable()?;
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -48,6 +49,7 @@ impl Store {
     pub async fn import_menu(&self, data: &CatalogData, w: &Write<'_>) -> Result<i64> {
         Catalog::new(data.clone())?;
         let json = serde_json::to_value(data)?;
+        self.writable()?;
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -86,6 +88,7 @@ impl Store {
     /// Adds or replaces a member of staff. The outbox op carries no PIN hash.
     pub async fn put_staff(&self, staff: &Staff, w: &Write<'_>) -> Result<()> {
         let role = staff.role.as_str();
+        self.writable()?;
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -130,6 +133,7 @@ impl Store {
     /// Records a wrong PIN typed at login, and queues it for the audit trail. Returns how many wrong
     /// PINs were typed since `since`.
     pub async fn record_pin_failure(&self, since: Timestamp, w: &Write<'_>) -> Result<i64> {
+        self.writable()?;
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;

@@ -526,3 +526,48 @@ async fn row_counts(conn: &mut sqlx::SqliteConnection, tables: &[&str]) -> Vec<i
     }
     counts
 }
+
+#[tokio::test]
+async fn a_number_already_taken_that_day_is_refused_and_writes_nothing() {
+    let f = Fixture::new().await;
+    let first = f.open_order(dine_in()).await.expect("opens");
+    let twin = |n: u128| {
+        let ctx = fynlo_core::order::Ctx::new(f.clock.tick(), f.staff.clone());
+        let req = OpenOrder {
+            id: OrderId::from_uuid(Uuid::from_u128(n)),
+            number: first.number(),
+            business_date: first.business_date().clone(),
+            device: f.store.device(),
+            currency: Currency::GBP,
+            kind: OrderKind::Takeaway,
+            service_charge: restaurant().service_charge,
+        };
+        Order::open(req, &ctx).expect("opens in memory")
+    };
+    let w = f.write();
+    let before = f.store.outbox_stats().await.expect("stats");
+    // While the first order waits to be applied to the summary tables, the store checks from memory…
+    let (order, event) = twin(0xA1);
+    let refused = f.store.append(&order, &[event], &w).await;
+    assert!(matches!(refused, Err(Error::OrderNotFound(_))), "{refused:?}");
+    let recorded = |event| {
+        [fynlo_store::Recorded {
+            event,
+            staff: f.staff.clone(),
+            at: f.clock_now(),
+        }]
+    };
+    let (order, event) = twin(0xA1);
+    let refused = f.store.save_order(&order, true, &recorded(event), &f.ids).await;
+    assert!(matches!(refused, Err(Error::NumberTaken)), "{refused:?}");
+    // …and once it is applied, the journal's trigger checks the summary row.
+    f.store.settle().await.expect("applies");
+    let (order, event) = twin(0xA2);
+    let refused = f.store.save_order(&order, true, &recorded(event), &f.ids).await;
+    assert!(matches!(refused, Err(Error::NumberTaken)), "{refused:?}");
+    assert_eq!(f.store.outbox_stats().await.expect("stats"), before);
+    assert_eq!(f.count("orders").await, 1);
+    // The next number is still free.
+    let next = f.open_order(OrderKind::Takeaway).await.expect("opens");
+    assert_eq!(next.number(), first.number() + 1);
+}

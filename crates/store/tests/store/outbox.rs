@@ -154,14 +154,33 @@ async fn an_order_op_holds_the_events_of_its_save_as_the_history_has_them() {
     ] {
         assert!(sqlx::query(bad).execute(&mut conn).await.is_err(), "{bad}");
     }
-    // A first save for an order id that is already stored is refused.
-    let taken = format!(
-        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-         VALUES (99, 'x', 'order.saved', '{}', 1, 1, '[]', 0)",
-        order.id()
-    );
-    let err = sqlx::query(&taken).execute(&mut conn).await.expect_err("refused");
-    assert!(err.to_string().contains("order version conflict"), "{err}");
+    // A new order's first save must open it, under an id and a number no stored order has.
+    for (sql, message) in [
+        (
+            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+             VALUES (99, 'x', 'order.saved', 'o', 1, 1, '[]', 0)"
+                .to_owned(),
+            "starts with its opening",
+        ),
+        (
+            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+             SELECT 99, 'x', 'order.saved', order_id, 1, 1, payload, 0 FROM journal WHERE seq = 1"
+                .to_owned(),
+            "order version conflict",
+        ),
+        (
+            format!(
+                "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+                 SELECT 99, 'x', 'order.saved', '{other}', 1, 1, replace(payload, order_id, '{other}'), 0 \
+                 FROM journal WHERE seq = 1",
+                other = Uuid::from_u128(0xFEED)
+            ),
+            "order number taken",
+        ),
+    ] {
+        let err = sqlx::query(&sql).execute(&mut conn).await.expect_err(&sql);
+        assert!(err.to_string().contains(message), "{sql}: {err}");
+    }
 }
 
 #[tokio::test]

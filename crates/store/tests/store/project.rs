@@ -210,3 +210,49 @@ async fn a_batch_that_cannot_be_applied_loses_nothing_and_is_applied_once_it_can
     assert_eq!(f.store.open_orders().await.expect("reads"), vec![card, open]);
     assert_eq!(f.store.order(cash.id()).await.expect("reads"), cash);
 }
+
+#[tokio::test]
+async fn a_save_the_writer_did_not_see_through_is_still_applied_once() {
+    let f = Fixture::new().await;
+    let seen = f.open_order(dine_in()).await.expect("opens");
+    // A save that reached the journal while the store's memory missed it (its future dropped after
+    // the commit, say): another order, written straight into the journal.
+    let mut conn = raw(&f.path).await;
+    let other = uuid::Uuid::from_u128(0xBEEF).to_string();
+    sqlx::query(
+        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+         SELECT 2, 'x', 'order.saved', ?1, 1, 1, replace(replace(payload, order_id, ?1), '\"number\":1,', '\"number\":2,'), 0 \
+         FROM journal WHERE seq = 1",
+    )
+    .bind(&other)
+    .execute(&mut conn)
+    .await
+    .expect("writes");
+    f.store.settle().await.expect("applies from the journal");
+    assert_eq!(count(&mut conn, "orders").await, 2);
+    assert_eq!(count(&mut conn, "order_saves").await, 2);
+    let open = f.store.open_orders().await.expect("reads");
+    assert_eq!(open.len(), 2);
+    assert_eq!(open[0], seen);
+    assert_eq!((open[1].id().to_string(), open[1].number()), (other, 2));
+    // And the store carries on after it, with the next sequence number.
+    let (seen, _) = f.run(&seen, OrderCommand::Park).await.expect("saves");
+    assert_eq!(f.store.outbox_stats().await.expect("stats").max_seq, 3);
+    assert_eq!(f.store.order(seen.id()).await.expect("reads"), seen);
+}
+
+#[tokio::test]
+async fn a_store_opened_to_read_refuses_to_write() {
+    let f = Fixture::new().await;
+    let order = f.open_order(dine_in()).await.expect("opens");
+    let reader = Store::open_reader(&f.path).await.expect("opens to read");
+    let (next, events) = f.decide(&order, OrderCommand::Park).expect("decides");
+    let w = f.write();
+    let refused = reader.append(&next, &events, &w).await;
+    assert!(matches!(refused, Err(fynlo_store::Error::ReadOnly)), "{refused:?}");
+    assert!(matches!(reader.settle().await, Err(fynlo_store::Error::ReadOnly)));
+    let refused = reader.set_restaurant(&crate::restaurant(), &w).await;
+    assert!(matches!(refused, Err(fynlo_store::Error::ReadOnly)), "{refused:?}");
+    assert_eq!(f.store.outbox_stats().await.expect("stats").count, 1);
+    assert_eq!(reader.order(order.id()).await.expect("reads"), order);
+}

@@ -245,6 +245,18 @@ async fn a_database_from_before_the_payments_work_upgrades_keeping_every_row() {
     assert_eq!(tables, 0);
 }
 
+/// A new database with the two migrations released before the journal.
+async fn schema_before_the_journal(db: &Path) -> sqlx::SqliteConnection {
+    released_schema(
+        db,
+        &[
+            ("20261122000001_init.sql", FIRST),
+            ("20261122000002_payments.sql", SECOND),
+        ],
+    )
+    .await
+}
+
 /// A dine-in order as the store before the journal saved it: opened, a line added, sent, paid by card
 /// in two steps — each event a history row with an outbox row pointing at it, then a snapshot.
 async fn fill_as_before_the_journal(conn: &mut sqlx::SqliteConnection) -> (Order, Vec<Value>) {
@@ -357,14 +369,7 @@ async fn fill_as_before_the_journal(conn: &mut sqlx::SqliteConnection) -> (Order
 async fn a_database_from_before_the_journal_upgrades_keeping_every_fact() {
     let tmp = tempfile::tempdir().expect("temporary folder");
     let db = tmp.path().join("till.db");
-    let mut conn = released_schema(
-        &db,
-        &[
-            ("20261122000001_init.sql", FIRST),
-            ("20261122000002_payments.sql", SECOND),
-        ],
-    )
-    .await;
+    let mut conn = schema_before_the_journal(&db).await;
     let (order, expected) = fill_as_before_the_journal(&mut conn).await;
     drop(conn);
 
@@ -421,14 +426,7 @@ async fn a_database_from_before_the_journal_upgrades_keeping_every_fact() {
 async fn a_database_whose_history_lost_an_op_refuses_to_upgrade_and_is_left_as_it_was() {
     let tmp = tempfile::tempdir().expect("temporary folder");
     let db = tmp.path().join("till.db");
-    let mut conn = released_schema(
-        &db,
-        &[
-            ("20261122000001_init.sql", FIRST),
-            ("20261122000002_payments.sql", SECOND),
-        ],
-    )
-    .await;
+    let mut conn = schema_before_the_journal(&db).await;
     let (order, _) = fill_as_before_the_journal(&mut conn).await;
     // A history row with no outbox op: an order the journal could not replay whole.
     sqlx::query("DROP TRIGGER outbox_append_only_d")

@@ -1,0 +1,226 @@
+//! Bringing the summary tables up to date from the journal: `orders` (each order's summary row),
+//! `order_saves` (which journal rows hold its history), `payments` and `refunds`.
+//!
+//! A save writes only its journal row ([`crate::save`]); the writer keeps it in [`Inner::pending`] and
+//! applies a batch of them in one transaction — every [`SETTLE_AFTER`] saves, before it reads, when the
+//! till goes idle ([`Store::settle`]) and when it closes. The `projection` row records the last journal
+//! row applied, in the same transaction, so a till that was killed with saves waiting applies them from
+//! the journal when it next opens, and a reader in another process folds them in itself
+//! ([`lagging`]). Applying writes each order's state after its latest save, and is idempotent: a row
+//! already applied is left as it is.
+
+mod apply;
+
+use std::collections::HashMap;
+
+use fynlo_core::{
+    ids::{OrderId, PaymentId, RefundId},
+    order::{Order, OrderEvent},
+};
+use sqlx::SqliteConnection;
+
+use crate::{journal, Inner, Recorded, Result, Store};
+
+/// How many saves the writer lets wait before it applies them in one batch.
+pub const SETTLE_AFTER: usize = 32;
+
+/// A save journaled and not yet applied: the order as it left it, and the payment and refund rows it
+/// touched, with when.
+pub(crate) struct Pending {
+    seq: i64,
+    order: Order,
+    payments: Vec<(PaymentId, i64)>,
+    refunds: Vec<(RefundId, i64)>,
+}
+
+impl Pending {
+    pub(crate) fn new(seq: i64, order: &Order, events: &[Recorded]) -> Pending {
+        let mut pending = Pending {
+            seq,
+            order: order.clone(),
+            payments: Vec::new(),
+            refunds: Vec::new(),
+        };
+        for r in events {
+            touched(&r.event, r.at.millis(), &mut pending.payments, &mut pending.refunds);
+        }
+        pending
+    }
+}
+
+impl Pending {
+    /// The order as the save left it.
+    pub(crate) fn order(&self) -> &Order {
+        &self.order
+    }
+}
+
+/// Notes the payment or refund row an event touches, and when.
+fn touched(event: &OrderEvent, at: i64, payments: &mut Vec<(PaymentId, i64)>, refunds: &mut Vec<(RefundId, i64)>) {
+    match event {
+        OrderEvent::PaymentRecorded { payment } | OrderEvent::PaymentStarted { payment } => {
+            touch(payments, (payment.id, at))
+        }
+        OrderEvent::PaymentUpdated { payment, .. } => touch(payments, (*payment, at)),
+        OrderEvent::RefundStarted { refund } => touch(refunds, (refund.id, at)),
+        OrderEvent::RefundUpdated { refund, .. } => touch(refunds, (*refund, at)),
+        _ => {}
+    }
+}
+
+/// What applying does for one order: its latest state, its journal rows not yet in `order_saves`, and
+/// the payment and refund rows to write, each with the time of the last save that touched it.
+pub(crate) struct Change {
+    pub(crate) order: Order,
+    seqs: Vec<i64>,
+    payments: Vec<(PaymentId, i64)>,
+    refunds: Vec<(RefundId, i64)>,
+}
+
+/// Adds or moves forward one touched row.
+fn touch<T: PartialEq>(list: &mut Vec<(T, i64)>, (id, at): (T, i64)) {
+    match list.iter_mut().find(|(x, _)| *x == id) {
+        Some(slot) => slot.1 = at,
+        None => list.push((id, at)),
+    }
+}
+
+impl Change {
+    /// Groups saves by order, oldest order first.
+    fn group(pending: Vec<Pending>) -> Vec<Change> {
+        let mut changes: Vec<Change> = Vec::new();
+        let mut at: HashMap<OrderId, usize> = HashMap::new();
+        for p in pending {
+            match at.get(&p.order.id()) {
+                Some(&i) => {
+                    let c = &mut changes[i];
+                    c.order = p.order;
+                    c.seqs.push(p.seq);
+                    p.payments.into_iter().for_each(|x| touch(&mut c.payments, x));
+                    p.refunds.into_iter().for_each(|x| touch(&mut c.refunds, x));
+                }
+                None => {
+                    at.insert(p.order.id(), changes.len());
+                    changes.push(Change {
+                        order: p.order,
+                        seqs: vec![p.seq],
+                        payments: p.payments,
+                        refunds: p.refunds,
+                    });
+                }
+            }
+        }
+        changes
+    }
+}
+
+/// One order's journal rows after the projection: its id, its version after them, and (seq, payload).
+type Lagging = (String, i64, Vec<(i64, String)>);
+
+/// The saves in the journal after the last one applied, as changes to apply: each order rebuilt from
+/// its whole history. What a reopened till applies, and what a reader folds into what it reads.
+pub(crate) async fn lagging(conn: &mut SqliteConnection) -> Result<Vec<Change>> {
+    let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT seq, order_id, to_version, payload FROM journal \
+         WHERE seq > (SELECT seq FROM projection) AND order_id IS NOT NULL ORDER BY seq",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    // Each order's new rows, in the order the orders were first saved.
+    let mut by_order: Vec<Lagging> = Vec::new();
+    for (seq, order_id, version, payload) in rows {
+        match by_order.iter_mut().find(|(id, ..)| *id == order_id) {
+            Some(entry) => {
+                entry.1 = version;
+                entry.2.push((seq, payload));
+            }
+            None => by_order.push((order_id, version, vec![(seq, payload)])),
+        }
+    }
+    let mut changes = Vec::new();
+    for (order_id, version, rows) in by_order {
+        let id = journal::order_id(&order_id)?;
+        let mut payloads = applied_payloads(conn, id).await?;
+        payloads.extend(rows.iter().map(|(_, p)| p.clone()));
+        let mut change = Change {
+            order: journal::replay(id, version, &payloads)?,
+            seqs: rows.iter().map(|(seq, _)| *seq).collect(),
+            payments: Vec::new(),
+            refunds: Vec::new(),
+        };
+        for (_, payload) in &rows {
+            for e in journal::entries(payload)? {
+                touched(&e.event, e.at.millis(), &mut change.payments, &mut change.refunds);
+            }
+        }
+        changes.push(change);
+    }
+    Ok(changes)
+}
+
+/// The journal payloads already applied for an order, oldest first.
+pub(crate) async fn applied_payloads(conn: &mut SqliteConnection, id: OrderId) -> Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT j.payload FROM order_saves s JOIN journal j ON j.seq = s.seq WHERE s.order_id = ? ORDER BY s.seq",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows.into_iter().map(|(p,)| p).collect())
+}
+
+/// Applies the writer's waiting saves. If anything goes wrong on the way — an error, or this future
+/// dropped part-way — the store is left *in doubt* and the next settle rebuilds what to apply from the
+/// journal itself rather than from memory, so a save is never skipped or applied twice.
+pub(crate) async fn settle(inner: &mut Inner) -> Result<()> {
+    if inner.pending.is_empty() && !inner.in_doubt {
+        return Ok(());
+    }
+    inner.in_doubt = true;
+    let pending = std::mem::take(&mut inner.pending);
+    let behind: Vec<(i64, bool)> = sqlx::query_as(
+        "SELECT seq, order_id IS NOT NULL FROM journal WHERE seq > (SELECT seq FROM projection) ORDER BY seq",
+    )
+    .fetch_all(&mut inner.conn)
+    .await?;
+    let Some(&(through, _)) = behind.last() else {
+        inner.in_doubt = false;
+        return Ok(());
+    };
+    let saves: Vec<i64> = behind.iter().filter(|(_, order)| *order).map(|(seq, _)| *seq).collect();
+    // What memory holds is applied only when it is exactly what the journal holds beyond the projection.
+    let changes = if saves.iter().copied().eq(pending.iter().map(|p| p.seq)) {
+        Change::group(pending)
+    } else {
+        // The journal holds saves memory does not (or the other way round): it is the truth.
+        inner.forget_seq();
+        lagging(&mut inner.conn).await?
+    };
+    apply::apply(&mut inner.conn, &changes, through).await?;
+    inner.in_doubt = false;
+    Ok(())
+}
+
+/// Applies what the journal holds beyond the projection: saves a killed till never applied.
+pub(crate) async fn recover(conn: &mut SqliteConnection) -> Result<()> {
+    let (applied, through): (i64, i64) =
+        sqlx::query_as("SELECT (SELECT seq FROM projection), COALESCE((SELECT MAX(seq) FROM journal), 0)")
+            .fetch_one(&mut *conn)
+            .await?;
+    if through == applied {
+        return Ok(());
+    }
+    let changes = lagging(conn).await?;
+    apply::apply(conn, &changes, through).await
+}
+
+impl Store {
+    /// Applies every save still waiting to the summary tables, in one transaction. Front doors call it
+    /// (through `Till::save`) when they go idle; the store calls it itself every few saves, before it
+    /// reads and when it closes.
+    pub async fn settle(&self) -> Result<()> {
+        self.writable()?;
+        let mut inner = self.inner.lock().await;
+        settle(&mut inner).await
+    }
+}
