@@ -165,8 +165,11 @@ impl Bare {
 /// writes later in batches are left out: this is the floor of the sale's durable commit.
 struct ByHand {
     conn: SqliteConnection,
+    /// The real sale's events, and the order id in them.
     payload: String,
+    order_id: String,
     next_seq: i64,
+    number: u32,
 }
 
 impl ByHand {
@@ -176,10 +179,11 @@ impl ByHand {
         till.run(1).await?;
         till.till.into_store().close().await?;
         let mut conn = connect(scratch, false).await?;
-        let (payload,): (String,) =
-            sqlx::query_as("SELECT payload FROM journal WHERE order_id IS NOT NULL ORDER BY seq DESC LIMIT 1")
-                .fetch_one(&mut conn)
-                .await?;
+        let (payload, order_id): (String, String) = sqlx::query_as(
+            "SELECT payload, order_id FROM journal WHERE order_id IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_one(&mut conn)
+        .await?;
         conn.close().await?;
 
         remove(path);
@@ -193,21 +197,36 @@ impl ByHand {
         Ok(ByHand {
             conn,
             payload,
+            order_id,
             next_seq,
+            number: 0,
         })
     }
 
     async fn run(&mut self, n: u32) -> BenchResult<Duration> {
+        // Each row is a new order: its own id and number in its events, made before timing.
+        let rows: Vec<(String, String)> = (0..n)
+            .map(|_| {
+                self.number += 1;
+                let id = uuid::Uuid::now_v7().to_string();
+                let payload = self.payload.replace(&self.order_id, &id).replacen(
+                    "\"number\":1,",
+                    &format!("\"number\":{},", self.number),
+                    1,
+                );
+                (id, payload)
+            })
+            .collect();
         let start = Instant::now();
-        for _ in 0..n {
+        for (id, payload) in rows {
             sqlx::query(
-                "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-                 VALUES (?, ?, 'order.saved', ?, 1, 8, ?, 0)",
+                "BEGIN IMMEDIATE; INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, \
+                 payload, created_at) VALUES (?, ?, 'order.saved', ?, 1, 8, ?, 0); COMMIT;",
             )
             .bind(self.next_seq)
             .bind(uuid::Uuid::now_v7().to_string())
-            .bind(uuid::Uuid::now_v7().to_string())
-            .bind(&self.payload)
+            .bind(id)
+            .bind(payload)
             .execute(&mut self.conn)
             .await?;
             self.next_seq += 1;

@@ -510,12 +510,13 @@ impl Till {
             stored: false,
         };
         let id = draft.order.id();
-        self.drafts.insert(id, draft.clone());
         self.session.current = Some(id);
         if let Some(a) = alias {
             self.session.aliases.insert(a, id);
         }
-        self.order_reply(&draft)
+        let reply = self.order_reply(&draft);
+        self.drafts.insert(id, draft);
+        reply
     }
 
     async fn resume(&mut self, order: &str) -> Result<Reply, AppError> {
@@ -538,6 +539,8 @@ impl Till {
     /// tables. Front doors call it when they go idle or close.
     pub async fn save(&mut self) -> Result<(), AppError> {
         self.save_drafts().await?;
+        let ids: Vec<OrderId> = self.drafts.keys().copied().collect();
+        ids.into_iter().for_each(|id| self.forget_if_closed(id));
         // Idle is the time to bring the store's summary tables up to date with its journal.
         self.store.settle().await?;
         Ok(())
@@ -564,10 +567,19 @@ impl Till {
             draft.unsaved.clear();
             draft.stored = true;
         }
-        if draft.order.state().is_closed() {
+        Ok(())
+    }
+
+    /// Lets go of an order the till has finished with: once completed or cancelled (and saved), the
+    /// store has it and the till need not keep it. Called once its reply is built.
+    fn forget_if_closed(&mut self, id: OrderId) {
+        if self
+            .drafts
+            .get(&id)
+            .is_some_and(|d| d.order.state().is_closed() && d.unsaved.is_empty())
+        {
             self.drafts.remove(&id);
         }
-        Ok(())
     }
 
     /// The order as this till has it, loading it from the store the first time.
@@ -616,15 +628,14 @@ impl Till {
         let id = self.resolve(order.as_deref())?;
         let ctx = self.ctx(staff, approver);
         let alias = self.alias_of(id);
-        let (order, saved) = self
-            .apply(id, &command, &ctx, |events| events.iter().any(saves_at_once))
+        self.apply(id, &command, &ctx, |events| events.iter().any(saves_at_once))
             .await?;
-        let closed = order.state().is_closed();
-        let view = OrderView::new(
-            &order,
-            alias,
-            saved || self.drafts.get(&id).is_none_or(|d| d.unsaved.is_empty()),
-        )?;
+        let Some(draft) = self.drafts.get(&id) else {
+            return Err(fynlo_store::Error::OrderNotFound(id).into());
+        };
+        let closed = draft.order.state().is_closed();
+        let view = OrderView::new(&draft.order, alias, draft.unsaved.is_empty())?;
+        self.forget_if_closed(id);
         match command {
             OrderCommand::Resume => self.session.current = Some(id),
             OrderCommand::Park if self.session.current == Some(id) => self.session.current = None,
@@ -647,21 +658,21 @@ impl Till {
     /// Executes an order command through the core, adds its events to the order's unsaved changes and,
     /// when `save_now` says so for those events, saves the order at once — undoing the command if saving
     /// fails, so the till answers with the error and the order is as it was. Returns the order after the
-    /// command and whether it was saved.
+    /// command and whether it was saved. The order after the command is the draft's.
     pub(super) async fn apply(
         &mut self,
         id: OrderId,
         command: &OrderCommand,
         ctx: &Ctx,
         save_now: impl Fn(&[OrderEvent]) -> bool,
-    ) -> Result<(Order, bool), AppError> {
+    ) -> Result<bool, AppError> {
         self.load(id).await?;
         let Some(draft) = self.drafts.get_mut(&id) else {
             return Err(fynlo_store::Error::OrderNotFound(id).into());
         };
         let (next, events) = draft.order.execute(command, &self.catalog, ctx)?;
         let save = save_now(&events);
-        let before = std::mem::replace(&mut draft.order, next.clone());
+        let before = std::mem::replace(&mut draft.order, next);
         let unsaved_before = draft.unsaved.len();
         draft.unsaved.extend(events.into_iter().map(|event| Recorded {
             event,
@@ -677,7 +688,7 @@ impl Till {
                 return Err(e);
             }
         }
-        Ok((next, save))
+        Ok(save)
     }
 
     /// The manager approving a command: the member of staff logged in when they are a manager or owner,

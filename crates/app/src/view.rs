@@ -630,7 +630,7 @@ pub(crate) fn text<T: Serialize>(value: &T) -> String {
 }
 
 pub(crate) fn vat_name(class: VatClass) -> String {
-    text(&class)
+    class.as_str().into()
 }
 
 impl OrderView {
@@ -688,7 +688,7 @@ impl OrderView {
                 .map(|p| payment_view(order, p))
                 .collect::<CoreResult<_>>()?,
             refunds: order.refunds().iter().map(refund_view).collect(),
-            payment_state: text(&order.payment_state()?),
+            payment_state: order.payment_state_of(&totals)?.as_str().into(),
             tips: order.tips()?.into(),
             refunded: order.refunded()?.into(),
             in_flight: order.in_flight()?.into(),
@@ -709,7 +709,7 @@ impl OrderView {
                 _ => None,
             },
             servers: order
-                .gratuity()?
+                .gratuity_of(&totals)?
                 .into_iter()
                 .map(|g| GratuityView {
                     staff: g.staff.to_string(),

@@ -46,10 +46,12 @@ pub fn allocate(total: Minor, weights: &[Minor]) -> Result<Vec<Minor>> {
 /// Splits `total` into `parts` equal shares; the extra pennies go to the earlier parts
 /// (£1 in 3 is 34p, 33p, 33p).
 pub fn split_even(total: Minor, parts: usize) -> Result<Vec<Minor>> {
-    if parts == 0 {
-        return Err(Error::NoParts);
+    match parts {
+        0 => Err(Error::NoParts),
+        // One part takes the whole; no need to build weights for it.
+        1 => Ok(vec![total]),
+        _ => allocate(total, &vec![Minor::new(1); parts]),
     }
-    allocate(total, &vec![Minor::new(1); parts])
 }
 
 /// The most parts a table can be rounded into, and the largest total weight of one column.
@@ -353,6 +355,8 @@ mod tests {
         assert_eq!(split_even(Minor::new(-100), 3), Ok(m(&[-34, -33, -33])));
         assert_eq!(split_even(Minor::new(2), 5), Ok(m(&[1, 1, 0, 0, 0])));
         assert_eq!(split_even(Minor::new(5), 0), Err(Error::NoParts));
+        assert_eq!(split_even(Minor::new(-7), 1), Ok(m(&[-7])));
+        assert_eq!(split_even(Minor::new(i64::MAX), 1), Ok(m(&[i64::MAX])));
     }
 
     #[test]

@@ -34,6 +34,15 @@ impl VatClass {
             VatClass::Zero => BasisPoints::ZERO,
         }
     }
+
+    /// Its name, as it is written in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            VatClass::Standard => "standard",
+            VatClass::Reduced => "reduced",
+            VatClass::Zero => "zero",
+        }
+    }
 }
 
 /// A product's VAT class when eaten in and when taken away.
@@ -400,6 +409,16 @@ pub(crate) mod tests {
             ("sku", sku),
         ] {
             assert!(matches!(Catalog::new(data), Err(Error::InvalidCatalog(_))), "{name}");
+        }
+    }
+
+    #[test]
+    fn vat_class_names_are_their_json_names() {
+        for class in [VatClass::Standard, VatClass::Reduced, VatClass::Zero] {
+            assert_eq!(
+                serde_json::to_value(class).ok(),
+                Some(serde_json::json!(class.as_str()))
+            );
         }
     }
 }

@@ -217,3 +217,16 @@ pub enum PaymentState {
     /// Everything paid was given back.
     Refunded,
 }
+
+impl PaymentState {
+    /// Its name, as it is written in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PaymentState::Unpaid => "unpaid",
+            PaymentState::PartlyPaid => "partly_paid",
+            PaymentState::Paid => "paid",
+            PaymentState::PartlyRefunded => "partly_refunded",
+            PaymentState::Refunded => "refunded",
+        }
+    }
+}

@@ -87,7 +87,9 @@ impl Till {
         if draft.order.state().is_closed() && self.session.current == Some(id) {
             self.session.current = None;
         }
-        self.order_reply(&draft)
+        let reply = self.order_reply(&draft);
+        self.forget_if_closed(id);
+        reply
     }
 
     /// Takes a card or pay-by-bank payment through the provider.

@@ -291,6 +291,12 @@ impl Order {
 
     /// Where the order's money stands.
     pub fn payment_state(&self) -> Result<PaymentState> {
+        self.payment_state_of(&self.totals()?)
+    }
+
+    /// [`Order::payment_state`], for a caller that has priced the order already (`totals` must be its
+    /// [`Order::totals`]).
+    pub fn payment_state_of(&self, totals: &Totals) -> Result<PaymentState> {
         let paid = self.paid()?;
         let refunded = self.refunded()?;
         Ok(if refunded.is_positive() {
@@ -299,7 +305,9 @@ impl Order {
             } else {
                 PaymentState::PartlyRefunded
             }
-        } else if self.balance()?.is_zero() && (paid.is_positive() || self.state == OrderState::Completed) {
+        } else if totals.total.checked_sub(paid)?.is_zero()
+            && (paid.is_positive() || self.state == OrderState::Completed)
+        {
             PaymentState::Paid
         } else if paid.is_positive() {
             PaymentState::PartlyPaid
@@ -454,13 +462,19 @@ impl Order {
     /// who served it (largest remainder, extra pennies to the first named), so the tips report is built
     /// from stored facts. Tips count from succeeded payments; the service charge is the order's.
     pub fn gratuity(&self) -> Result<Vec<GratuityShare>> {
+        self.gratuity_of(&self.totals()?)
+    }
+
+    /// [`Order::gratuity`], for a caller that has priced the order already (`totals` must be its
+    /// [`Order::totals`]).
+    pub fn gratuity_of(&self, totals: &Totals) -> Result<Vec<GratuityShare>> {
         let servers: Vec<StaffId> = if self.servers.is_empty() {
             vec![self.opened_by.clone()]
         } else {
             self.servers.clone()
         };
         let tips = split_even(self.tips()?, servers.len())?;
-        let sc = split_even(self.totals()?.service_charge, servers.len())?;
+        let sc = split_even(totals.service_charge, servers.len())?;
         Ok(servers
             .into_iter()
             .zip(tips.into_iter().zip(sc))
