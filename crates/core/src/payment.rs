@@ -230,3 +230,24 @@ impl PaymentState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PaymentState;
+
+    #[test]
+    fn payment_state_names_are_their_json_names() {
+        for state in [
+            PaymentState::Unpaid,
+            PaymentState::PartlyPaid,
+            PaymentState::Paid,
+            PaymentState::PartlyRefunded,
+            PaymentState::Refunded,
+        ] {
+            assert_eq!(
+                serde_json::to_value(state).ok(),
+                Some(serde_json::json!(state.as_str()))
+            );
+        }
+    }
+}
