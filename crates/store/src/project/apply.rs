@@ -105,8 +105,10 @@ fn sql(rows: &[Rows<'_>]) -> String {
 /// Writes one chunk of orders inside the caller's transaction.
 async fn write(conn: &mut SqliteConnection, rows: &[Rows<'_>]) -> Result<()> {
     let sql = sql(rows);
-    // Chunks differ in shape, so their text is not kept in the statement cache.
-    let mut query = sqlx::query(&sql).persistent(false);
+    // A batch's text depends on its shape (orders, saves, payments, refunds); the common ones recur
+    // (a batch of cash sales has one shape), so the statement cache keeps them prepared. Preparing a
+    // batch's statements each time cost about a third of applying it.
+    let mut query = sqlx::query(&sql);
     for r in rows {
         let o = r.order;
         let (kind, table) = kind_columns(o.kind());
