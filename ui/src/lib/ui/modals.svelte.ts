@@ -7,13 +7,20 @@ const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), textarea:not([
 
 /**
  * Moves focus into a modal layer as it opens — to the element marked `data-autofocus`, else the first
- * control, else the layer itself — and returns what puts focus back where it was when it closes.
+ * control, else the layer itself — and returns what puts focus back where it was when it closes. A marked
+ * element that is disabled (the manager overlay's Approve, until a PIN is typed) cannot take focus, so
+ * the layer itself does: focus must never stay on a control behind the layer, where a typed Enter would
+ * press it.
  */
 export function focusInside(box: HTMLElement | undefined): () => void {
   const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  const first =
-    box?.querySelector<HTMLElement>('[data-autofocus]') ?? box?.querySelector<HTMLElement>(FOCUSABLE);
-  (first ?? box)?.focus();
+  const marked = box?.querySelector<HTMLElement>('[data-autofocus]');
+  const first = marked
+    ? marked.matches(':disabled')
+      ? box
+      : marked
+    : (box?.querySelector<HTMLElement>(FOCUSABLE) ?? box);
+  first?.focus();
   return () => before?.focus();
 }
 
