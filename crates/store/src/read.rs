@@ -43,14 +43,29 @@ impl View<'_> {
     }
 }
 
-/// Opens a view: the writer applies what waits; a reader starts its snapshot and reads what lags.
-async fn view(inner: &mut Inner, writer: bool) -> Result<(View<'_>, Vec<Change>)> {
+/// What a read does with the saves not yet applied to the summary tables.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Waiting {
+    /// The writer applies them first; a reader reads them to fold them in.
+    Fold,
+    /// Left alone: the read finds them itself (in the journal, or in the writer's memory).
+    Leave,
+}
+
+/// Opens a view: the writer's own connection, or a reader's snapshot, with the saves not yet applied
+/// as `waiting` says.
+async fn view(inner: &mut Inner, writer: bool, waiting: Waiting) -> Result<(View<'_>, Vec<Change>)> {
     if writer {
-        project::settle(inner).await?;
+        if waiting == Waiting::Fold {
+            project::settle(inner).await?;
+        }
         return Ok((View::Writer(&mut inner.conn), Vec::new()));
     }
     let mut tx = sqlx::Connection::begin(&mut inner.conn).await?;
-    let lagging = project::lagging(&mut tx).await?;
+    let lagging = match waiting {
+        Waiting::Fold => project::lagging(&mut tx).await?,
+        Waiting::Leave => Vec::new(),
+    };
     Ok((View::Reader(tx), lagging))
 }
 
@@ -85,14 +100,10 @@ impl Store {
     /// be applied: the writer's waiting saves are counted from memory.
     pub async fn next_order_number(&self, date: &BusinessDate) -> Result<u32> {
         let mut inner = self.inner.lock().await;
+        // The writer counts its own waiting saves from memory; a reader folds them in from the journal.
         let writer = self.writer();
-        let (mut view, mut lagging) = if writer {
-            (View::Writer(&mut inner.conn), Vec::new())
-        } else {
-            let mut tx = sqlx::Connection::begin(&mut inner.conn).await?;
-            let lagging = project::lagging(&mut tx).await?;
-            (View::Reader(tx), lagging)
-        };
+        let waiting = if writer { Waiting::Leave } else { Waiting::Fold };
+        let (mut view, lagging) = view(&mut inner, writer, waiting).await?;
         let (last,): (i64,) =
             sqlx::query_as("SELECT COALESCE(MAX(number), 0) FROM orders WHERE device_id = ? AND business_date = ?")
                 .bind(self.device.to_string())
@@ -100,10 +111,10 @@ impl Store {
                 .fetch_one(view.conn())
                 .await?;
         view.finish().await?;
-        let mut waiting: Vec<&Order> = lagging.iter_mut().map(|c| &c.order).collect();
-        waiting.extend(inner.pending.iter().map(project::Pending::order));
-        let waiting_last = waiting
-            .into_iter()
+        let waiting_last = lagging
+            .iter()
+            .map(|c| &c.order)
+            .chain(inner.pending.iter().map(project::Pending::order))
             .filter(|o| o.device() == self.device && o.business_date() == date)
             .map(|o| i64::from(o.number()))
             .max()
@@ -114,7 +125,7 @@ impl Store {
     /// An order as it is now, replayed from its journal rows.
     pub async fn order(&self, id: OrderId) -> Result<Order> {
         let mut inner = self.inner.lock().await;
-        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         if let Some(c) = lagging.into_iter().find(|c| c.order.id() == id) {
             view.finish().await?;
             return Ok(c.order);
@@ -137,7 +148,7 @@ impl Store {
     /// Orders not completed or cancelled, oldest first.
     pub async fn open_orders(&self) -> Result<Vec<Order>> {
         let mut inner = self.inner.lock().await;
-        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
             "WITH picked AS (SELECT id, version, opened_at, number FROM orders INDEXED BY orders_open \
              WHERE state NOT IN ('completed', 'cancelled')) {ORDER_ROWS} ORDER BY o.opened_at, o.number, o.id, s.seq"
@@ -157,7 +168,7 @@ impl Store {
     /// Completed and cancelled orders, newest first.
     pub async fn recent_orders(&self, limit: u32) -> Result<Vec<Order>> {
         let mut inner = self.inner.lock().await;
-        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         // Orders the lagging saves changed may be among the newest rows; read enough to make up for them.
         let wanted = i64::from(limit) + lagging.len() as i64;
         let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
@@ -182,7 +193,7 @@ impl Store {
     /// Every order of a business day, by number.
     pub async fn orders_on(&self, date: &BusinessDate) -> Result<Vec<Order>> {
         let mut inner = self.inner.lock().await;
-        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
             "WITH picked AS (SELECT id, version, number FROM orders WHERE business_date = ?) \
              {ORDER_ROWS} ORDER BY o.number, o.id, s.seq"
@@ -202,7 +213,8 @@ impl Store {
     /// An order's history, oldest first.
     pub async fn history(&self, id: OrderId) -> Result<Vec<HistoryEntry>> {
         let mut inner = self.inner.lock().await;
-        let (mut view, _) = view(&mut inner, self.writer()).await?;
+        // The journal rows beyond the projection are read here, so nothing need be applied first.
+        let (mut view, _) = view(&mut inner, self.writer(), Waiting::Leave).await?;
         let mut payloads = project::applied_payloads(view.conn(), id).await?;
         let later: Vec<(String,)> = sqlx::query_as(
             "SELECT payload FROM journal WHERE seq > (SELECT seq FROM projection) AND order_id = ? ORDER BY seq",
@@ -221,7 +233,7 @@ impl Store {
     /// Every payment attempt, oldest first.
     pub async fn payment_rows(&self) -> Result<Vec<PaymentRow>> {
         let mut inner = self.inner.lock().await;
-        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         type Row = (String, String, String, String, i64, i64, i64, i64, Option<String>, i64);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, order_id, tender, status, amount, tip, fee_processing, fee_platform, provider_ref, at \
@@ -265,7 +277,7 @@ impl Store {
     /// Orders with a payment or refund attempt still waiting for its provider.
     pub async fn orders_with_attempts_in_flight(&self) -> Result<Vec<OrderId>> {
         let mut inner = self.inner.lock().await;
-        let (mut view, lagging) = view(&mut inner, self.writer()).await?;
+        let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         let rows: Vec<(String,)> = sqlx::query_as(
             "SELECT order_id FROM payments INDEXED BY payments_in_flight WHERE status IN ('pending', 'authorized') \
              UNION SELECT order_id FROM refunds INDEXED BY refunds_in_flight WHERE status IN ('pending', 'authorized') \
