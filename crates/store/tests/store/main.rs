@@ -275,6 +275,16 @@ impl Fixture {
         Ok((next, events))
     }
 
+    /// Cash handed over for the order, as a command with a new payment id.
+    pub fn cash(&self, tendered: i64) -> OrderCommand {
+        OrderCommand::TakeCash {
+            payment: fynlo_core::ids::PaymentId::from_uuid(self.ids.new_id()),
+            tendered: fynlo_core::Minor::new(tendered),
+            tip: fynlo_core::Minor::ZERO,
+            part: None,
+        }
+    }
+
     /// Decides a command in the core without storing it.
     pub fn decide(&self, order: &Order, cmd: OrderCommand) -> Result<(Order, Vec<OrderEvent>), Error> {
         // The fixture's member of staff acts as a manager, so voids and refunds are approved.
@@ -412,18 +422,7 @@ async fn a_reopened_store_sees_every_committed_write() {
     let (open, _) = f.run(&open, add("beer", Some("pint"), &[], 2)).await.expect("adds");
     let paid = f.open_order(OrderKind::Takeaway).await.expect("opens");
     let (paid, _) = f.run(&paid, add("sandwich", None, &[], 1)).await.expect("adds");
-    let (paid, _) = f
-        .run(
-            &paid,
-            OrderCommand::TakeCash {
-                payment: fynlo_core::ids::PaymentId::from_uuid(f.ids.new_id()),
-                tendered: fynlo_core::Minor::new(2000),
-                tip: fynlo_core::Minor::ZERO,
-                part: None,
-            },
-        )
-        .await
-        .expect("pays");
+    let (paid, _) = f.run(&paid, f.cash(2000)).await.expect("pays");
     let history = f.store.history(paid.id()).await.expect("history");
     let outbox = f.store.outbox_after(0, 1000).await.expect("outbox");
 

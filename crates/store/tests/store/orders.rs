@@ -17,15 +17,6 @@ use crate::{add, count, date, dine_in, restaurant, Fixture};
 /// id, order_id, tender, status, amount, tendered, change, staff_id, at.
 type PaymentRow = (String, String, String, String, i64, i64, i64, String, i64);
 
-fn cash(f: &Fixture, tendered: i64) -> OrderCommand {
-    OrderCommand::TakeCash {
-        payment: PaymentId::from_uuid(f.ids.new_id()),
-        tendered: Minor::new(tendered),
-        tip: fynlo_core::Minor::ZERO,
-        part: None,
-    }
-}
-
 #[tokio::test]
 async fn numbers_run_per_business_day_and_restart_on_a_new_date() {
     let f = Fixture::new().await;
@@ -104,7 +95,7 @@ async fn each_save_is_one_journal_row_holding_its_events() {
         add("beer", Some("pint"), &[], 2),
         OrderCommand::SendToKitchen,
         OrderCommand::SetStatus(OrderState::Served),
-        cash(&f, 10_000),
+        f.cash(10_000),
     ];
     let mut saves = 1;
     let mut current = order;
@@ -166,9 +157,9 @@ async fn payments_get_a_row_each_with_the_recorded_amounts() {
     let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 2)).await.expect("adds");
     // 2 × 595 = 1190, plus 12.5 % service charge (148.75 → 149) = 1339.
     assert_eq!(order.balance().expect("prices"), Minor::new(1339));
-    let (order, _) = f.run(&order, cash(&f, 1000)).await.expect("part-pays");
+    let (order, _) = f.run(&order, f.cash(1000)).await.expect("part-pays");
     assert_eq!(order.state(), OrderState::Pending);
-    let (order, events) = f.run(&order, cash(&f, 500)).await.expect("pays the rest");
+    let (order, events) = f.run(&order, f.cash(500)).await.expect("pays the rest");
     assert_eq!(events.len(), 2);
     assert_eq!(order.state(), OrderState::Completed);
 
@@ -419,7 +410,7 @@ async fn the_history_replays_to_the_order_as_it_was_saved() {
         OrderCommand::SendToKitchen,
         OrderCommand::SetStatus(OrderState::Preparing),
         OrderCommand::SetStatus(OrderState::Ready),
-        cash(&f, 1000),
+        f.cash(1000),
     ];
     let mut current = order;
     for cmd in commands {
@@ -453,7 +444,7 @@ async fn open_orders_leaves_out_completed_and_cancelled_ones() {
     let second = f.open_order(OrderKind::Takeaway).await.expect("opens");
     let third = f.open_order(OrderKind::Takeaway).await.expect("opens");
     let (second, _) = f.run(&second, add("sandwich", None, &[], 1)).await.expect("adds");
-    f.run(&second, cash(&f, 1150)).await.expect("pays");
+    f.run(&second, f.cash(1150)).await.expect("pays");
     f.run(
         &third,
         OrderCommand::Cancel {
@@ -480,7 +471,7 @@ async fn history_and_payments_cannot_be_deleted_or_rewritten() {
     let f = Fixture::new().await;
     let order = f.open_order(dine_in()).await.expect("opens");
     let (order, _) = f.run(&order, add("beer", Some("pint"), &[], 1)).await.expect("adds");
-    f.run(&order, cash(&f, 2000)).await.expect("pays");
+    f.run(&order, f.cash(2000)).await.expect("pays");
 
     let mut conn = f.raw().await;
     let tables = ["orders", "journal", "order_saves", "payments"];

@@ -32,18 +32,7 @@ async fn applied(f: &Fixture) -> (i64, i64, i64, i64) {
 async fn three_orders(f: &Fixture) -> (Order, Order, Order) {
     let cash = f.open_order(OrderKind::Takeaway).await.expect("opens");
     let (cash, _) = f.run(&cash, add("beer", Some("pint"), &[], 1)).await.expect("adds");
-    let (cash, _) = f
-        .run(
-            &cash,
-            OrderCommand::TakeCash {
-                payment: PaymentId::from_uuid(f.ids.new_id()),
-                tendered: Minor::new(1000),
-                tip: Minor::ZERO,
-                part: None,
-            },
-        )
-        .await
-        .expect("pays");
+    let (cash, _) = f.run(&cash, f.cash(1000)).await.expect("pays");
     let card = f.open_order(OrderKind::Takeaway).await.expect("opens");
     let (card, _) = f.run(&card, add("sandwich", None, &[], 1)).await.expect("adds");
     let (card, _) = f
