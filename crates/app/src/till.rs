@@ -73,6 +73,13 @@ struct Draft {
     stored: bool,
 }
 
+impl Draft {
+    /// Completed or cancelled, and saved: the store has it, and the till need not keep it.
+    fn finished(&self) -> bool {
+        self.order.state().is_closed() && self.unsaved.is_empty()
+    }
+}
+
 /// Events the world acts on at once — money, the kitchen, the open-orders list — are saved before the
 /// till answers. Other edits to an order being built (lines, discounts, notes) wait for the next of these,
 /// for a switch to another order, for logout, or for [`Till::save`].
@@ -539,8 +546,7 @@ impl Till {
     /// tables. Front doors call it when they go idle or close.
     pub async fn save(&mut self) -> Result<(), AppError> {
         self.save_drafts().await?;
-        let ids: Vec<OrderId> = self.drafts.keys().copied().collect();
-        ids.into_iter().for_each(|id| self.forget_if_closed(id));
+        self.drafts.retain(|_, d| !d.finished());
         // Idle is the time to bring the store's summary tables up to date with its journal.
         self.store.settle().await?;
         Ok(())
@@ -570,14 +576,9 @@ impl Till {
         Ok(())
     }
 
-    /// Lets go of an order the till has finished with: once completed or cancelled (and saved), the
-    /// store has it and the till need not keep it. Called once its reply is built.
+    /// Lets go of an order the till has finished with ([`Draft::finished`]), once its reply is built.
     fn forget_if_closed(&mut self, id: OrderId) {
-        if self
-            .drafts
-            .get(&id)
-            .is_some_and(|d| d.order.state().is_closed() && d.unsaved.is_empty())
-        {
+        if self.drafts.get(&id).is_some_and(Draft::finished) {
             self.drafts.remove(&id);
         }
     }
@@ -657,15 +658,15 @@ impl Till {
 
     /// Executes an order command through the core, adds its events to the order's unsaved changes and,
     /// when `save_now` says so for those events, saves the order at once — undoing the command if saving
-    /// fails, so the till answers with the error and the order is as it was. Returns the order after the
-    /// command and whether it was saved. The order after the command is the draft's.
+    /// fails, so the till answers with the error and the order is as it was. The order after the command
+    /// is the draft's.
     pub(super) async fn apply(
         &mut self,
         id: OrderId,
         command: &OrderCommand,
         ctx: &Ctx,
         save_now: impl Fn(&[OrderEvent]) -> bool,
-    ) -> Result<bool, AppError> {
+    ) -> Result<(), AppError> {
         self.load(id).await?;
         let Some(draft) = self.drafts.get_mut(&id) else {
             return Err(fynlo_store::Error::OrderNotFound(id).into());
@@ -688,7 +689,7 @@ impl Till {
                 return Err(e);
             }
         }
-        Ok(save)
+        Ok(())
     }
 
     /// The manager approving a command: the member of staff logged in when they are a manager or owner,

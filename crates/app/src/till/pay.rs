@@ -78,7 +78,7 @@ impl Till {
         approver: Option<StaffId>,
     ) -> Result<(), AppError> {
         let ctx = self.ctx(staff, approver);
-        self.apply(id, &command, &ctx, |_| true).await.map(|_| ())
+        self.apply(id, &command, &ctx, |_| true).await
     }
 
     /// The reply for an order after a payment step, leaving the session's current order as it should be.
