@@ -76,7 +76,7 @@ pub(crate) struct Inner {
     /// it stays true; it is dropped whenever a write fails and read afresh.
     next_seq: Option<i64>,
     /// Saves journaled and not yet applied to the summary tables, oldest first ([`project`]).
-    pub(crate) pending: Vec<project::Pending>,
+    pub(crate) pending: Vec<project::Change>,
     /// The stored version of every order this store has saved or read, to check the next save against
     /// while the summary tables may not have caught up.
     pub(crate) versions: std::collections::HashMap<fynlo_core::ids::OrderId, u64>,

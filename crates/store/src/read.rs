@@ -114,7 +114,7 @@ impl Store {
         let waiting_last = lagging
             .iter()
             .map(|c| &c.order)
-            .chain(inner.pending.iter().map(project::Pending::order))
+            .chain(inner.pending.iter().map(|c| &c.order))
             .filter(|o| o.device() == self.device && o.business_date() == date)
             .map(|o| i64::from(o.number()))
             .max()

@@ -73,13 +73,7 @@ async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], 
         (false, Some(found)) if found != base => return Err(conflict(found)),
         _ => {}
     }
-    if new
-        && inner
-            .pending
-            .iter()
-            .map(project::Pending::order)
-            .any(|o| same_number(o, order))
-    {
+    if new && inner.pending.iter().map(|c| &c.order).any(|o| same_number(o, order)) {
         return Err(Error::NumberTaken);
     }
     let seq = inner.next_seq().await?;
@@ -110,7 +104,7 @@ async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], 
     }
     inner.seq_taken(seq + 1);
     inner.versions.insert(id, order.version());
-    inner.pending.push(project::Pending::new(seq, order, events));
+    inner.pending.push(project::Change::saved(seq, order, events));
     Ok(())
 }
 

@@ -1,9 +1,9 @@
 //! Bringing the summary tables up to date from the journal: `orders` (each order's summary row),
 //! `order_saves` (which journal rows hold its history), `payments` and `refunds`.
 //!
-//! A save writes only its journal row ([`crate::save`]); the writer keeps it in [`Inner::pending`] and
-//! applies a batch of them in one transaction — every [`SETTLE_AFTER`] saves, before it reads, when the
-//! till goes idle ([`Store::settle`]) and when it closes. The `projection` row records the last journal
+//! A save writes only its journal row ([`crate::save`]); the writer keeps it in [`Inner::pending`] (a
+//! [`Change`] of one row) and applies a batch of them in one transaction — every [`SETTLE_AFTER`] saves,
+//! before it reads, when the till goes idle ([`Store::settle`]) and when it closes. The `projection` row records the last journal
 //! row applied, in the same transaction, so a till that was killed with saves waiting applies them from
 //! the journal when it next opens, and a reader in another process folds them in itself
 //! ([`lagging`]). Applying writes each order's state after its latest save, and is idempotent: a row
@@ -26,52 +26,9 @@ use crate::{journal, Inner, Recorded, Result, Store};
 /// much longer; the till applies waiting saves when it goes idle too, so at a quiet counter none waits.
 pub const SETTLE_AFTER: usize = 64;
 
-/// A save journaled and not yet applied: the order as it left it, and the payment and refund rows it
-/// touched, with when.
-pub(crate) struct Pending {
-    seq: i64,
-    order: Order,
-    payments: Vec<(PaymentId, i64)>,
-    refunds: Vec<(RefundId, i64)>,
-}
-
-impl Pending {
-    pub(crate) fn new(seq: i64, order: &Order, events: &[Recorded]) -> Pending {
-        let mut pending = Pending {
-            seq,
-            order: order.clone(),
-            payments: Vec::new(),
-            refunds: Vec::new(),
-        };
-        for r in events {
-            touched(&r.event, r.at.millis(), &mut pending.payments, &mut pending.refunds);
-        }
-        pending
-    }
-}
-
-impl Pending {
-    /// The order as the save left it.
-    pub(crate) fn order(&self) -> &Order {
-        &self.order
-    }
-}
-
-/// Notes the payment or refund row an event touches, and when.
-fn touched(event: &OrderEvent, at: i64, payments: &mut Vec<(PaymentId, i64)>, refunds: &mut Vec<(RefundId, i64)>) {
-    match event {
-        OrderEvent::PaymentRecorded { payment } | OrderEvent::PaymentStarted { payment } => {
-            touch(payments, (payment.id, at))
-        }
-        OrderEvent::PaymentUpdated { payment, .. } => touch(payments, (*payment, at)),
-        OrderEvent::RefundStarted { refund } => touch(refunds, (refund.id, at)),
-        OrderEvent::RefundUpdated { refund, .. } => touch(refunds, (*refund, at)),
-        _ => {}
-    }
-}
-
 /// What applying does for one order: its latest state, its journal rows not yet in `order_saves`, and
-/// the payment and refund rows to write, each with the time of the last save that touched it.
+/// the payment and refund rows to write, each with the time of the last save that touched it. A save
+/// waiting in the writer is one of these for its one journal row; a batch merges them by order.
 pub(crate) struct Change {
     pub(crate) order: Order,
     seqs: Vec<i64>,
@@ -79,40 +36,66 @@ pub(crate) struct Change {
     refunds: Vec<(RefundId, i64)>,
 }
 
+impl Change {
+    /// A save journaled as row `seq`: the order as it left it, and the rows its events touched.
+    pub(crate) fn saved(seq: i64, order: &Order, events: &[Recorded]) -> Change {
+        let mut change = Change::of(order.clone(), vec![seq]);
+        for r in events {
+            change.touched(&r.event, r.at.millis());
+        }
+        change
+    }
+
+    fn of(order: Order, seqs: Vec<i64>) -> Change {
+        Change {
+            order,
+            seqs,
+            payments: Vec::new(),
+            refunds: Vec::new(),
+        }
+    }
+
+    /// Notes the payment or refund row an event touches, and when.
+    fn touched(&mut self, event: &OrderEvent, at: i64) {
+        match event {
+            OrderEvent::PaymentRecorded { payment } | OrderEvent::PaymentStarted { payment } => {
+                touch(&mut self.payments, (payment.id, at))
+            }
+            OrderEvent::PaymentUpdated { payment, .. } => touch(&mut self.payments, (*payment, at)),
+            OrderEvent::RefundStarted { refund } => touch(&mut self.refunds, (refund.id, at)),
+            OrderEvent::RefundUpdated { refund, .. } => touch(&mut self.refunds, (*refund, at)),
+            _ => {}
+        }
+    }
+
+    /// Merges changes by order, oldest order first: each order's latest state, all its journal rows.
+    fn group(changes: Vec<Change>) -> Vec<Change> {
+        let mut merged: Vec<Change> = Vec::new();
+        let mut at: HashMap<OrderId, usize> = HashMap::new();
+        for c in changes {
+            match at.get(&c.order.id()) {
+                Some(&i) => {
+                    let m = &mut merged[i];
+                    m.order = c.order;
+                    m.seqs.extend(c.seqs);
+                    c.payments.into_iter().for_each(|x| touch(&mut m.payments, x));
+                    c.refunds.into_iter().for_each(|x| touch(&mut m.refunds, x));
+                }
+                None => {
+                    at.insert(c.order.id(), merged.len());
+                    merged.push(c);
+                }
+            }
+        }
+        merged
+    }
+}
+
 /// Adds or moves forward one touched row.
 fn touch<T: PartialEq>(list: &mut Vec<(T, i64)>, (id, at): (T, i64)) {
     match list.iter_mut().find(|(x, _)| *x == id) {
         Some(slot) => slot.1 = at,
         None => list.push((id, at)),
-    }
-}
-
-impl Change {
-    /// Groups saves by order, oldest order first.
-    fn group(pending: Vec<Pending>) -> Vec<Change> {
-        let mut changes: Vec<Change> = Vec::new();
-        let mut at: HashMap<OrderId, usize> = HashMap::new();
-        for p in pending {
-            match at.get(&p.order.id()) {
-                Some(&i) => {
-                    let c = &mut changes[i];
-                    c.order = p.order;
-                    c.seqs.push(p.seq);
-                    p.payments.into_iter().for_each(|x| touch(&mut c.payments, x));
-                    p.refunds.into_iter().for_each(|x| touch(&mut c.refunds, x));
-                }
-                None => {
-                    at.insert(p.order.id(), changes.len());
-                    changes.push(Change {
-                        order: p.order,
-                        seqs: vec![p.seq],
-                        payments: p.payments,
-                        refunds: p.refunds,
-                    });
-                }
-            }
-        }
-        changes
     }
 }
 
@@ -144,15 +127,11 @@ pub(crate) async fn lagging(conn: &mut SqliteConnection) -> Result<Vec<Change>> 
         let id = journal::order_id(&order_id)?;
         let mut payloads = applied_payloads(conn, id).await?;
         payloads.extend(rows.iter().map(|(_, p)| p.clone()));
-        let mut change = Change {
-            order: journal::replay(id, version, &payloads)?,
-            seqs: rows.iter().map(|(seq, _)| *seq).collect(),
-            payments: Vec::new(),
-            refunds: Vec::new(),
-        };
+        let order = journal::replay(id, version, &payloads)?;
+        let mut change = Change::of(order, rows.iter().map(|(seq, _)| *seq).collect());
         for (_, payload) in &rows {
             for e in journal::entries(payload)? {
-                touched(&e.event, e.at.millis(), &mut change.payments, &mut change.refunds);
+                change.touched(&e.event, e.at.millis());
             }
         }
         changes.push(change);
@@ -191,7 +170,7 @@ pub(crate) async fn settle(inner: &mut Inner) -> Result<()> {
     };
     let saves: Vec<i64> = behind.iter().filter(|(_, order)| *order).map(|(seq, _)| *seq).collect();
     // What memory holds is applied only when it is exactly what the journal holds beyond the projection.
-    let changes = if saves.iter().copied().eq(pending.iter().map(|p| p.seq)) {
+    let changes = if saves.iter().eq(pending.iter().flat_map(|c| &c.seqs)) {
         Change::group(pending)
     } else {
         // The journal holds saves memory does not (or the other way round): it is the truth.
