@@ -5,8 +5,9 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use fynlo_app::{
     clock::{SystemClock, UuidV7},
+    payments::SimulatedProvider,
     setup::{self, SetupFile},
-    AppError, Command, Reply, Till,
+    AppError, Command, Reply, Services, Till,
 };
 use tauri::{AppHandle, Manager};
 use tokio::sync::Mutex;
@@ -43,15 +44,18 @@ impl TillState {
             let store = setup::init(&path, &SetupFile::demo()?, clock.as_ref(), ids.as_ref()).await?;
             store.close().await?;
         }
-        // Opening resumes or abandons any payment a previous run left waiting for its provider.
-        let till = Till::open(&path, clock, ids).await?;
+        // Until the real adapters arrive, card and pay-by-bank go to the simulator, which keeps its
+        // records beside the database. Opening resumes or abandons any payment a previous run left
+        // waiting for its provider.
+        let provider = Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(&path)));
+        let till = Till::open(&path, Services::new(clock, ids, provider)).await?;
         for attempt in &till.recovered().attempts {
             tracing::warn!(
                 order = attempt.order.as_str(),
                 id = attempt.id.as_str(),
-                kind = attempt.kind.as_str(),
+                kind = ?attempt.kind,
                 status = attempt.status.as_str(),
-                "recovered a {} left in flight: {}",
+                "recovered a {:?} left in flight: {}",
                 attempt.kind,
                 attempt.note
             );

@@ -25,7 +25,7 @@ use std::{
 use fynlo_app::{
     clock::{SystemClock, UuidV7},
     setup::{self, SetupFile},
-    Command, Till,
+    Command, Services, Till,
 };
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
@@ -248,7 +248,8 @@ impl Sales {
         let clock = Arc::new(SystemClock);
         let ids = Arc::new(UuidV7);
         let store = setup::init(path, &SetupFile::demo()?, clock.as_ref(), ids.as_ref()).await?;
-        let mut till = Till::with_store(store, clock, ids).await?;
+        let provider = Arc::new(fynlo_app::payments::SimulatedProvider::in_memory());
+        let mut till = Till::with_store(store, Services::new(clock, ids, provider)).await?;
         till.execute(serde_json::from_str(r#"{"cmd": "login", "pin": "1357"}"#)?)
             .await?;
         let commands: Vec<Command> = SALE.iter().map(|c| serde_json::from_str(c)).collect::<Result<_, _>>()?;

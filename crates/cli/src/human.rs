@@ -3,17 +3,8 @@
 
 use std::fmt::Write as _;
 
-use anyhow::{anyhow, Result};
-use fynlo_app::{
-    view::{Amount, MenuView, OrderView},
-    Command, Reply, Till,
-};
-use fynlo_core::{
-    ids::OrderId,
-    money::{Currency, Minor, Money},
-    time::Clock,
-};
-use fynlo_store::Store;
+use fynlo_app::view::{Amount, HistoryView, MenuView, OrderView};
+use fynlo_core::money::{Currency, Minor, Money};
 
 fn money(amount: Amount, currency: &str) -> String {
     let currency = Currency::from_code(currency).unwrap_or_default();
@@ -25,14 +16,7 @@ fn percent(bp: u32) -> String {
 }
 
 /// The restaurant and its menu by category.
-pub async fn menu(till: &mut Till) -> Result<String> {
-    let Reply::Menu(menu) = till.execute(Command::Menu).await? else {
-        return Err(anyhow!("the till did not answer with a menu"));
-    };
-    Ok(render_menu(&menu))
-}
-
-fn render_menu(menu: &MenuView) -> String {
+pub fn render_menu(menu: &MenuView) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} — {}", menu.restaurant, menu.address.join(", "));
     let _ = writeln!(out, "VAT {} · menu version {}", menu.vat_number, menu.version);
@@ -70,26 +54,24 @@ fn render_menu(menu: &MenuView) -> String {
 }
 
 /// Open orders, one line each.
-pub async fn open_orders(store: &Store) -> Result<String> {
-    let orders = store.open_orders().await?;
+pub fn open_orders(orders: &[OrderView]) -> String {
     if orders.is_empty() {
-        return Ok("No open orders.\n".into());
+        return "No open orders.\n".into();
     }
     let mut out = String::new();
-    for order in &orders {
-        let view = OrderView::new(order, None, true)?;
+    for view in orders {
         let _ = writeln!(
             out,
             "#{:<4} {:<10} {:<22} {:<10} {:>10}  {}",
             view.number,
             view.business_date,
-            kind_text(&view),
-            view.state,
+            kind_text(view),
+            view.state.as_str(),
             money(view.totals.balance, &view.currency),
             view.id
         );
     }
-    Ok(out)
+    out
 }
 
 fn kind_text(view: &OrderView) -> String {
@@ -100,39 +82,16 @@ fn kind_text(view: &OrderView) -> String {
     }
 }
 
-/// One order by id or by today's number.
-pub async fn order(store: &Store, clock: &dyn Clock, name: &str, history: bool) -> Result<String> {
-    let found = match OrderId::parse(name) {
-        Ok(id) => store.order(id).await?,
-        Err(_) => {
-            let number: u32 = name
-                .trim_start_matches('#')
-                .parse()
-                .map_err(|_| anyhow!("{name:?} is neither an order id nor an order number"))?;
-            let today = clock.business_date();
-            store
-                .orders_on(&today)
-                .await?
-                .into_iter()
-                .find(|o| o.number() == number)
-                .ok_or_else(|| anyhow!("no order #{number} today ({today})"))?
-        }
-    };
-    let view = OrderView::new(&found, None, true)?;
-    let mut out = render_order(&view);
-    if history {
+/// One order, with its history when asked for.
+pub fn order(view: &OrderView, history: Option<&HistoryView>) -> String {
+    let mut out = render_order(view);
+    if let Some(history) = history {
         let _ = writeln!(out, "\nHistory");
-        for entry in store.history(found.id()).await? {
-            let _ = writeln!(
-                out,
-                "  v{:<3} {:<28} by {}",
-                entry.version,
-                entry.event.op_type(),
-                entry.staff
-            );
+        for entry in &history.entries {
+            let _ = writeln!(out, "  v{:<3} {:<28} by {}", entry.version, entry.op_type, entry.staff);
         }
     }
-    Ok(out)
+    out
 }
 
 /// An order with its lines and totals, as a receipt-like block of text.
@@ -145,7 +104,7 @@ pub fn render_order(view: &OrderView) -> String {
         view.number,
         view.business_date,
         kind_text(view),
-        view.state
+        view.state.as_str()
     );
     let _ = writeln!(out, "{}", view.id);
     for line in &view.lines {
@@ -199,7 +158,7 @@ pub fn render_order(view: &OrderView) -> String {
         let label = format!(
             "Service charge {} ({})",
             percent(view.service_charge.rate_bp),
-            view.service_charge.kind
+            view.service_charge.kind.as_str()
         );
         row(&mut out, &label, t.service_charge);
     }
@@ -214,7 +173,12 @@ pub fn render_order(view: &OrderView) -> String {
     row(&mut out, "Paid", t.paid);
     for p in &view.payments {
         let part = p.part.map(|n| format!(" part {n}")).unwrap_or_default();
-        let mut detail = format!("  {} {}{part} {}", p.tender, money(p.amount, c), p.status);
+        let mut detail = format!(
+            "  {} {}{part} {}",
+            p.tender.as_str(),
+            money(p.amount, c),
+            p.status.as_str()
+        );
         if p.tip.0 != 0 {
             detail.push_str(&format!(", tip {}", money(p.tip, c)));
         }
@@ -238,8 +202,8 @@ pub fn render_order(view: &OrderView) -> String {
             out,
             "  REFUND {} to {} {} ({}; approved by {})",
             money(r.amount, c),
-            r.tender,
-            r.status,
+            r.tender.as_str(),
+            r.status.as_str(),
             r.reason,
             r.approved_by
         );

@@ -15,13 +15,14 @@ use std::{
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use fynlo_app::{
-    auth,
     clock::{SystemClock, UuidV7},
+    payments::SimulatedProvider,
+    read::Reader,
+    session::pin,
     setup::{self, SetupFile},
-    Till,
+    Failpoints, Services, Step, Till,
 };
 use fynlo_core::{staff::Pin, time::Clock};
-use fynlo_store::Store;
 
 #[derive(Parser)]
 #[command(name = "fynlo", version, about = "Fynlo POS: the till's command line")]
@@ -112,6 +113,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// What the till runs with from the command line: the system clock, UUIDv7 ids, the payment simulator
+/// keeping its records beside the database, and — for the crash tests only — a failpoint named by
+/// `FYNLO_FAILPOINT`.
+fn services(db: &std::path::Path) -> Result<Services> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let provider = Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(db)));
+    let failpoints = match std::env::var("FYNLO_FAILPOINT") {
+        Ok(name) => Failpoints::abort_at(name.parse::<Step>().map_err(anyhow::Error::msg)?),
+        Err(_) => Failpoints::none(),
+    };
+    Ok(Services::new(clock, Arc::new(UuidV7), provider).with_failpoints(failpoints))
+}
+
 async fn run(cli: Cli) -> Result<ExitCode> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids = Arc::new(UuidV7);
@@ -143,12 +157,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::ImportMenu { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let mut till = Till::open(&cli.db, clock, ids).await?;
+            let mut till = Till::open(&cli.db, services(&cli.db)?).await?;
             let version = till.import_menu(&json).await?;
             println!("Imported menu version {version}.");
         }
         Cmd::Exec { file, stop_on_error } => {
-            let mut till = Till::open(&cli.db, clock, ids).await?;
+            let mut till = Till::open(&cli.db, services(&cli.db)?).await?;
             let script: Box<dyn io::BufRead> = match file {
                 Some(path) => Box::new(io::BufReader::new(
                     std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?,
@@ -159,20 +173,21 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         Cmd::Menu => {
-            let mut till = Till::with_store(Store::open_reader(&cli.db).await?, clock, ids).await?;
-            print!("{}", human::menu(&mut till).await?);
+            let reader = Reader::open(&cli.db).await?;
+            print!("{}", human::render_menu(&reader.menu().await?));
         }
         Cmd::Orders => {
-            let store = Store::open_reader(&cli.db).await?;
-            print!("{}", human::open_orders(&store).await?);
+            let reader = Reader::open(&cli.db).await?;
+            print!("{}", human::open_orders(&reader.open_orders().await?));
         }
         Cmd::Order { order, history } => {
-            let store = Store::open_reader(&cli.db).await?;
-            print!("{}", human::order(&store, clock.as_ref(), &order, history).await?);
+            let reader = Reader::open(&cli.db).await?;
+            let (view, entries) = reader.order(&order, &clock.business_date()).await?;
+            print!("{}", human::order(&view, history.then_some(&entries)));
         }
         Cmd::Outbox { after, limit } => {
-            let store = Store::open_reader(&cli.db).await?;
-            for op in store.outbox_after(after, limit).await? {
+            let reader = Reader::open(&cli.db).await?;
+            for op in reader.outbox(after, limit).await? {
                 println!("{}", serde_json::to_string(&op)?);
             }
         }
@@ -180,7 +195,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let mut text = String::new();
             io::stdin().read_to_string(&mut text)?;
             let pin = Pin::new(text.trim())?;
-            println!("{}", auth::hash_pin(&pin)?.as_str());
+            println!("{}", pin::hash_pin(&pin)?.as_str());
         }
         Cmd::GenTs { out, check } => {
             let ts = fynlo_app::bindings::typescript();

@@ -16,6 +16,7 @@ use crate::{
 /// A UK VAT class. The rate of each is fixed here (standard 20 %, reduced 5 %, zero 0 %).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum VatClass {
     /// 20 %: hot food, food eaten in, alcohol, soft drinks.
     Standard,
@@ -58,6 +59,7 @@ pub struct VatClasses {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Allergen {
     Celery,
     Gluten,

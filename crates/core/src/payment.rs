@@ -21,6 +21,7 @@ use crate::{
 /// How the guest paid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Tender {
     /// Notes and coins.
     Cash,
@@ -44,6 +45,7 @@ impl Tender {
 /// A payment attempt's (or refund's) state. Only `Succeeded` counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PaymentStatus {
     /// Recorded; the provider has not said yes or no.
     Pending,
@@ -205,6 +207,7 @@ impl Refund {
 /// Where an order's money stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PaymentState {
     /// Nothing paid.
     Unpaid,

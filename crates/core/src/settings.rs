@@ -8,12 +8,23 @@ use crate::{fees::FeeSchedule, tips::TipPolicy, BasisPoints, Currency, Error, Re
 /// the meal (and so standard-rated).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ServiceChargeKind {
     /// Optional: outside the scope of VAT. The default.
     #[default]
     Discretionary,
     /// A condition of the meal: standard-rated.
     Compulsory,
+}
+
+impl ServiceChargeKind {
+    /// The kind's name as written in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ServiceChargeKind::Discretionary => "discretionary",
+            ServiceChargeKind::Compulsory => "compulsory",
+        }
+    }
 }
 
 /// The restaurant's service charge rule, copied onto each order when it opens.

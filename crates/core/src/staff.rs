@@ -10,6 +10,7 @@ use crate::{ids::StaffId, Error, Result};
 /// What a member of staff may do. Permissions grow with the role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Role {
     /// Takes orders and payments.
     Cashier,

@@ -15,6 +15,7 @@ use crate::{BasisPoints, Error, Minor, Result};
 /// What a percentage tip is a percentage of.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum TipBase {
     /// The food and drink after discounts, without service charge. The default.
     #[default]
@@ -46,6 +47,15 @@ impl Default for TipPolicy {
             base: TipBase::AfterDiscounts,
         }
     }
+}
+
+/// The tip prompt for one payment, worked out by [`crate::order::Order::tip_options`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TipOptions {
+    /// What a percentage is taken of.
+    pub base: Minor,
+    /// Each preset rate and the tip it adds on `base`.
+    pub presets: Vec<(BasisPoints, Minor)>,
 }
 
 /// The guest's choice on the tip prompt.

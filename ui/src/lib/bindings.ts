@@ -1,7 +1,9 @@
 // Generated from the Rust boundary types by `fynlo gen-ts` (crates/app/src/bindings.rs).
 // Do not edit: change the Rust types and regenerate. Amounts are integer minor units.
 
-export type Command = { "cmd": "login", 
+export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef;
+
+export type Login = { 
 /**
  * 4–6 digits.
  */
@@ -9,7 +11,25 @@ pin: string,
 /**
  * A staff id.
  */
-staff?: string, } | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order", 
+staff?: string, };
+
+export type ApprovalInput = { 
+/**
+ * The manager's PIN.
+ */
+pin: string, 
+/**
+ * The manager's staff id, to skip trying every manager.
+ */
+staff?: string, };
+
+export type OrderRef = { 
+/**
+ * The order (default: current).
+ */
+order?: string, };
+
+export type OpenOrder = { 
 /**
  * Dine-in (table, covers) or takeaway.
  */
@@ -17,7 +37,9 @@ kind: OrderKindInput,
 /**
  * A name to refer to this order by later in the same session or script.
  */
-alias?: string, } | { "cmd": "add_line", 
+alias?: string, };
+
+export type AddLine = { 
 /**
  * The order (default: current).
  */
@@ -57,7 +79,9 @@ course?: CourseInput,
 /**
  * Seat (1–99).
  */
-seat?: number, } | { "cmd": "change_line", 
+seat?: number, };
+
+export type ChangeLine = { 
 /**
  * The order (default: current).
  */
@@ -85,7 +109,9 @@ seat?: number,
 /**
  * Fields to clear: any of "note", "course", "seat".
  */
-clear?: Array<string>, } | { "cmd": "remove_line", 
+clear?: Array<string>, };
+
+export type RemoveLine = { 
 /**
  * The order (default: current).
  */
@@ -93,7 +119,9 @@ order?: string,
 /**
  * Line number.
  */
-line: number, } | { "cmd": "void_line", 
+line: number, };
+
+export type VoidLine = { 
 /**
  * The order (default: current).
  */
@@ -109,7 +137,9 @@ reason: string,
 /**
  * A manager's approval, unless a manager is logged in.
  */
-approval?: ApprovalInput, } | { "cmd": "set_line_discount", 
+approval?: ApprovalInput, };
+
+export type SetLineDiscount = { 
 /**
  * The order (default: current).
  */
@@ -125,7 +155,9 @@ discount: DiscountInput | null,
 /**
  * A manager's approval, for a discount above the approval threshold.
  */
-approval?: ApprovalInput, } | { "cmd": "set_order_discount", 
+approval?: ApprovalInput, };
+
+export type SetOrderDiscount = { 
 /**
  * The order (default: current).
  */
@@ -137,7 +169,9 @@ discount: DiscountInput | null,
 /**
  * A manager's approval, for a discount above the approval threshold.
  */
-approval?: ApprovalInput, } | { "cmd": "override_price", 
+approval?: ApprovalInput, };
+
+export type OverridePrice = { 
 /**
  * The order (default: current).
  */
@@ -157,7 +191,9 @@ reason?: string,
 /**
  * A manager's approval, unless a manager is logged in.
  */
-approval?: ApprovalInput, } | { "cmd": "set_service_charge", 
+approval?: ApprovalInput, };
+
+export type SetServiceCharge = { 
 /**
  * The order (default: current).
  */
@@ -173,7 +209,9 @@ reason?: string,
 /**
  * A manager's approval, for removing it (when the settings require one).
  */
-approval?: ApprovalInput, } | { "cmd": "set_order_type", 
+approval?: ApprovalInput, };
+
+export type SetOrderType = { 
 /**
  * The order (default: current).
  */
@@ -181,11 +219,9 @@ order?: string,
 /**
  * The new kind.
  */
-kind: OrderKindInput, } | { "cmd": "send_to_kitchen", 
-/**
- * The order (default: current).
- */
-order?: string, } | { "cmd": "set_status", 
+kind: OrderKindInput, };
+
+export type SetStatus = { 
 /**
  * The order (default: current).
  */
@@ -193,143 +229,33 @@ order?: string,
 /**
  * The new status.
  */
-status: KitchenStatus, } | { "cmd": "park", 
-/**
- * The order (default: current).
- */
-order?: string, } | { "cmd": "resume", 
+status: KitchenStatus, };
+
+export type Resume = { 
 /**
  * The order.
  */
-order: string, } | { "cmd": "show_order", 
+order: string, };
+
+export type RecentOrders = { 
 /**
- * The order (default: current).
+ * How many (default 20, at most 100).
  */
-order?: string, } | { "cmd": "open_orders" } | { "cmd": "take_cash", 
-/**
- * The order (default: current).
- */
-order?: string, 
-/**
- * What the guest handed over, in minor units.
- */
-tendered: number, 
-/**
- * The tip kept from it, in minor units.
- */
-tip?: number, 
-/**
- * The part of a split bill it pays.
- */
-part?: number, } | { "cmd": "pay", 
+limit?: number, };
+
+export type Cancel = { 
 /**
  * The order (default: current).
  */
 order?: string, 
-/**
- * Card or pay-by-bank.
- */
-tender: ProviderTender, 
-/**
- * What it settles (default: all that is due on the order or the part).
- */
-amount?: number, 
-/**
- * The guest's tip.
- */
-tip?: TipInput, 
-/**
- * The part of a split bill it pays.
- */
-part?: number, 
-/**
- * What the simulator should do (dev mode and tests).
- */
-simulate?: SimOutcome, } | { "cmd": "check_payment", 
-/**
- * The order (default: current).
- */
-order?: string, 
-/**
- * The payment id.
- */
-payment: string, } | { "cmd": "cancel_payment", 
-/**
- * The order (default: current).
- */
-order?: string, 
-/**
- * The payment id.
- */
-payment: string, } | { "cmd": "split_bill", 
-/**
- * The order (default: current).
- */
-order?: string, 
-/**
- * How, or null.
- */
-split: SplitInput | null, } | { "cmd": "set_servers", 
-/**
- * The order (default: current).
- */
-order?: string, 
-/**
- * Staff ids.
- */
-staff: Array<string>, } | { "cmd": "refund", 
-/**
- * The completed order.
- */
-order: string, 
-/**
- * The payment to refund.
- */
-payment: string, 
-/**
- * An amount in minor units, or leave out and give `lines`.
- */
-amount?: number, 
-/**
- * Lines and quantities, or leave out and give `amount`.
- */
-lines?: Array<RefundLineInput>, 
 /**
  * Why.
  */
 reason: string, 
 /**
- * A manager's approval, unless a manager is logged in.
+ * A manager's approval, when the order has lines the kitchen has seen.
  */
-approval?: ApprovalInput, } | { "cmd": "fee_quote", 
-/**
- * The order (default: current).
- */
-order?: string, 
-/**
- * An amount instead of the order's balance.
- */
-amount?: number, } | { "cmd": "recent_orders", 
-/**
- * How many (default 20, at most 100).
- */
-limit?: number, } | { "cmd": "recover_payments" } | { "cmd": "complete", 
-/**
- * The order (default: current).
- */
-order?: string, } | { "cmd": "cancel", 
-/**
- * The order (default: current).
- */
-order?: string, 
-/**
- * Why.
- */
-reason: string, } | { "cmd": "history", 
-/**
- * The order (default: current).
- */
-order?: string, };
+approval?: ApprovalInput, };
 
 export type OrderKindInput = { "type": "dine_in", 
 /**
@@ -363,15 +289,133 @@ export type KitchenStatus = "preparing" | "ready" | "served";
 
 export type CourseInput = "starter" | "main" | "dessert";
 
-export type ApprovalInput = { 
+export type TakeCash = { 
 /**
- * The manager's PIN.
+ * The order (default: current).
  */
-pin: string, 
+order?: string, 
 /**
- * The manager's staff id, to skip trying every manager.
+ * What the guest handed over, in minor units.
  */
-staff?: string, };
+tendered: number, 
+/**
+ * The tip kept from it, in minor units.
+ */
+tip?: number, 
+/**
+ * The part of a split bill it pays.
+ */
+part?: number, };
+
+export type Pay = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Card or pay-by-bank.
+ */
+tender: ProviderTender, 
+/**
+ * What it settles (default: all that is due on the order or the part).
+ */
+amount?: number, 
+/**
+ * The guest's tip.
+ */
+tip?: TipInput, 
+/**
+ * The part of a split bill it pays.
+ */
+part?: number, 
+/**
+ * What the simulator should do (dev mode and tests).
+ */
+simulate?: SimOutcomeInput, };
+
+export type CheckPayment = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * The payment id.
+ */
+payment: string, };
+
+export type SplitBill = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * How, or null.
+ */
+split: SplitInput | null, };
+
+export type SetServers = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * Staff ids.
+ */
+staff: Array<string>, };
+
+export type TipOptions = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * The part of a split bill being paid.
+ */
+part?: number, 
+/**
+ * The payment's amount (default: all that is due on the order or the part).
+ */
+amount?: number, 
+/**
+ * A custom choice to work out too (the guest is typing it).
+ */
+custom?: TipInput, };
+
+export type Refund = { 
+/**
+ * The completed order.
+ */
+order: string, 
+/**
+ * The payment to refund.
+ */
+payment: string, 
+/**
+ * An amount in minor units, or leave out and give `lines`.
+ */
+amount?: number, 
+/**
+ * Lines and quantities, or leave out and give `amount`.
+ */
+lines?: Array<RefundLineInput>, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * A manager's approval, unless a manager is logged in.
+ */
+approval?: ApprovalInput, };
+
+export type FeeQuote = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * An amount instead of the order's balance.
+ */
+amount?: number, };
 
 export type TipInput = { "type": "none" } | { "type": "percent", 
 /**
@@ -413,7 +457,7 @@ weights: Array<number>, };
 
 export type ProviderTender = "card" | "pay_by_bank";
 
-export type SimOutcome = "approve" | "decline" | "insufficient_funds" | "requires_action" | "timeout";
+export type SimOutcomeInput = "approve" | "decline" | "insufficient_funds" | "requires_action" | "timeout";
 
 export type RefundLineInput = { 
 /**
@@ -439,7 +483,7 @@ message: string, };
 
 export type Amount = number;
 
-export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "recovered" } & RecoveryView;
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "recovered" } & RecoveryView;
 
 export type SessionView = { 
 /**
@@ -461,15 +505,15 @@ id: string,
  */
 name: string, 
 /**
- * Role: cashier, supervisor, manager or owner.
+ * What they may do.
  */
-role: string, };
+role: Role, };
 
 export type DiscountView = { 
 /**
- * "percent" or "fixed".
+ * Percent or fixed.
  */
-kind: string, 
+kind: DiscountType, 
 /**
  * The rate in basis points, for percent discounts.
  */
@@ -482,6 +526,8 @@ amount: Amount | null,
  * Why.
  */
 reason: string, };
+
+export type DiscountType = "percent" | "fixed";
 
 export type LineModifierView = { 
 /**
@@ -561,15 +607,15 @@ note: string | null,
 /**
  * Course.
  */
-course: string | null, 
+course: Course | null, 
 /**
  * Seat.
  */
 seat: number | null, 
 /**
- * VAT class on this order: standard, reduced or zero.
+ * VAT class on this order.
  */
-vat_class: string, 
+vat_class: VatClass, 
 /**
  * Kitchen station.
  */
@@ -609,9 +655,9 @@ net: Amount, };
 
 export type VatView = { 
 /**
- * standard, reduced or zero.
+ * The VAT class.
  */
-class: string, 
+class: VatClass, 
 /**
  * Rate in basis points.
  */
@@ -677,9 +723,9 @@ export type ServiceChargeView = {
  */
 rate_bp: number, 
 /**
- * discretionary or compulsory.
+ * Discretionary or compulsory.
  */
-kind: string, 
+kind: ServiceChargeKind, 
 /**
  * Is it charged on this order now?
  */
@@ -713,13 +759,13 @@ export type PaymentView = {
  */
 id: string, 
 /**
- * cash, card or pay_by_bank.
+ * Cash, card or pay-by-bank.
  */
-tender: string, 
+tender: Tender, 
 /**
- * pending, authorized, succeeded, failed or cancelled.
+ * Its state: only succeeded counts.
  */
-status: string, 
+status: PaymentStatus, 
 /**
  * Applied to the bill.
  */
@@ -781,11 +827,11 @@ payment: string,
 /**
  * Its tender.
  */
-tender: string, 
+tender: Tender, 
 /**
- * pending, succeeded or failed.
+ * Pending, succeeded or failed.
  */
-status: string, 
+status: PaymentStatus, 
 /**
  * How much.
  */
@@ -841,9 +887,9 @@ service_charge: Amount, };
 
 export type SplitView = { 
 /**
- * even, by_amount or by_item.
+ * How it was split.
  */
-method: string, 
+method: SplitMethod, 
 /**
  * Already paid when the split was made.
  */
@@ -852,6 +898,8 @@ settled: Amount,
  * The parts.
  */
 parts: Array<PartView>, };
+
+export type SplitMethod = "even" | "by_amount" | "by_item";
 
 export type PartView = { 
 /**
@@ -949,9 +997,9 @@ customer_pays_fee: boolean, };
 
 export type FeeRowView = { 
 /**
- * cash, card or pay_by_bank.
+ * The method.
  */
-tender: string, 
+tender: Tender, 
 /**
  * The processor's part.
  */
@@ -964,6 +1012,42 @@ platform: Amount,
  * Both.
  */
 total: Amount, };
+
+export type TipOptionsView = { 
+/**
+ * Tips are offered at all.
+ */
+enabled: boolean, 
+/**
+ * A custom percentage or amount may be given.
+ */
+custom: boolean, 
+/**
+ * The payment the tip goes on: the bill's or part's balance, or the amount asked about.
+ */
+amount: Amount, 
+/**
+ * What a percentage is taken of for this payment.
+ */
+base: Amount, 
+/**
+ * One button per preset.
+ */
+presets: Array<TipPresetView>, 
+/**
+ * The tip the custom choice asked about would add, if one was.
+ */
+custom_tip: Amount | null, };
+
+export type TipPresetView = { 
+/**
+ * The rate in basis points (1000 = 10 %).
+ */
+rate_bp: number, 
+/**
+ * What it adds.
+ */
+tip: Amount, };
 
 export type RecoveryView = { 
 /**
@@ -981,17 +1065,19 @@ order: string,
  */
 id: string, 
 /**
- * payment or refund.
+ * A payment or a refund.
  */
-kind: string, 
+kind: AttemptKind, 
 /**
  * Its state now.
  */
-status: string, 
+status: PaymentStatus, 
 /**
  * What was found.
  */
 note: string, };
+
+export type AttemptKind = "payment" | "refund";
 
 export type OrderView = { 
 /**
@@ -1011,13 +1097,13 @@ number: number,
  */
 business_date: string, 
 /**
- * pending, confirmed, preparing, ready, served, completed, cancelled.
+ * Where it is in its life.
  */
-state: string, 
+state: OrderState, 
 /**
- * dine_in or takeaway.
+ * Dine-in or takeaway.
  */
-kind: string, 
+kind: OrderType, 
 /**
  * Table, for dine-in.
  */
@@ -1059,9 +1145,9 @@ payments: Array<PaymentView>,
  */
 refunds: Array<RefundView>, 
 /**
- * unpaid, partly_paid, paid, partly_refunded or refunded.
+ * Where its money stands.
  */
-payment_state: string, 
+payment_state: PaymentState, 
 /**
  * Tips on succeeded payments.
  */
@@ -1107,6 +1193,8 @@ cancel_reason: string | null,
  * saved together at the next payment, kitchen send, park, switch of order or logout.
  */
 saved: boolean, };
+
+export type OrderType = "dine_in" | "takeaway";
 
 export type OrdersView = { 
 /**
@@ -1206,9 +1294,9 @@ presets_bp: Array<number>,
  */
 custom: boolean, 
 /**
- * after_discounts or before_discounts.
+ * What a percentage tip is taken of.
  */
-base: string, };
+base: TipBase, };
 
 export type CategoryView = { 
 /**
@@ -1248,11 +1336,11 @@ price: Amount,
 /**
  * VAT class eaten in.
  */
-vat_eat_in: string, 
+vat_eat_in: VatClass, 
 /**
  * VAT class taken away.
  */
-vat_takeaway: string, 
+vat_takeaway: VatClass, 
 /**
  * Barcode.
  */
@@ -1268,7 +1356,7 @@ available: boolean,
 /**
  * Allergens.
  */
-allergens: Array<string>, 
+allergens: Array<Allergen>, 
 /**
  * `#RRGGBB`.
  */
@@ -1335,3 +1423,23 @@ price_delta: Amount,
  * Can be chosen.
  */
 available: boolean, };
+
+export type OrderState = "pending" | "confirmed" | "preparing" | "ready" | "served" | "completed" | "cancelled";
+
+export type Course = "starter" | "main" | "dessert";
+
+export type Tender = "cash" | "card" | "pay_by_bank";
+
+export type PaymentStatus = "pending" | "authorized" | "succeeded" | "failed" | "cancelled";
+
+export type PaymentState = "unpaid" | "partly_paid" | "paid" | "partly_refunded" | "refunded";
+
+export type VatClass = "standard" | "reduced" | "zero";
+
+export type Allergen = "celery" | "gluten" | "crustaceans" | "eggs" | "fish" | "lupin" | "milk" | "molluscs" | "mustard" | "tree_nuts" | "peanuts" | "sesame" | "soya" | "sulphites";
+
+export type Role = "cashier" | "supervisor" | "manager" | "owner";
+
+export type ServiceChargeKind = "discretionary" | "compulsory";
+
+export type TipBase = "after_discounts" | "before_discounts";

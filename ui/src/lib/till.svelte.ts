@@ -8,7 +8,7 @@ import type {
   PaymentView,
   ProviderTender,
   RefundLineInput,
-  SimOutcome,
+  SimOutcomeInput,
   SplitInput,
   TipInput,
 } from './bindings';
@@ -26,7 +26,7 @@ export interface PayRequest {
   readonly amount?: number;
   readonly tip: TipInput;
   readonly part?: number;
-  readonly simulate?: SimOutcome;
+  readonly simulate?: SimOutcomeInput;
 }
 
 /** What a refund gives back: an amount, or lines and quantities. */

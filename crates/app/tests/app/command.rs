@@ -3,7 +3,11 @@
 //! shell turn a parse failure into `invalid_input`).
 
 use fynlo_app::{
-    command::{CourseInput, DiscountInput, KitchenStatus, OrderKindInput},
+    orders::request::{
+        AddLine, CourseInput, DiscountInput, KitchenStatus, OpenOrder, OrderKindInput, SetLineDiscount,
+        SetOrderDiscount, SetStatus,
+    },
+    session::request::Login,
     Command,
 };
 
@@ -57,7 +61,7 @@ fn every_command_parses_under_its_own_name_and_round_trips() {
 fn fields_arrive_with_their_types() {
     assert_eq!(
         parse(EXAMPLES[5]),
-        Command::AddLine {
+        Command::AddLine(AddLine {
             order: Some("t12".into()),
             product: None,
             sku: Some("MN02".into()),
@@ -68,21 +72,21 @@ fn fields_arrive_with_their_types() {
             note: Some("no salt".into()),
             course: Some(CourseInput::Main),
             seat: Some(3),
-        }
+        })
     );
     assert_eq!(
         parse(EXAMPLES[4]),
-        Command::OpenOrder {
+        Command::OpenOrder(OpenOrder {
             kind: OrderKindInput::DineIn {
                 table: "12".into(),
                 covers: 4
             },
             alias: Some("t12".into()),
-        }
+        })
     );
     assert_eq!(
         parse(EXAMPLES[9]),
-        Command::SetLineDiscount {
+        Command::SetLineDiscount(SetLineDiscount {
             order: None,
             line: 1,
             discount: Some(DiscountInput::Percent {
@@ -90,33 +94,33 @@ fn fields_arrive_with_their_types() {
                 reason: "staff".into()
             }),
             approval: None,
-        }
+        })
     );
     assert_eq!(
         parse(r#"{"cmd": "set_order_discount", "discount": {"type": "fixed", "amount": 250, "reason": "voucher"}}"#),
-        Command::SetOrderDiscount {
+        Command::SetOrderDiscount(SetOrderDiscount {
             order: None,
             discount: Some(DiscountInput::Fixed {
                 amount: 250,
                 reason: "voucher".into()
             }),
             approval: None,
-        }
+        })
     );
     assert_eq!(
         parse(EXAMPLES[14]),
-        Command::SetStatus {
+        Command::SetStatus(SetStatus {
             order: None,
             status: KitchenStatus::Ready
-        }
+        })
     );
     // Optional fields may be left out entirely.
     assert_eq!(
         parse(r#"{"cmd": "login", "pin": "2468"}"#),
-        Command::Login {
+        Command::Login(Login {
             pin: "2468".into(),
             staff: None
-        }
+        })
     );
 }
 

@@ -254,7 +254,7 @@ async fn the_kitchen_only_moves_forward_after_sending() {
     let a = f
         .order(r#"{"cmd": "set_status", "order": "a", "status": "served"}"#)
         .await;
-    assert_eq!(a.state, "served");
+    assert_eq!(a.state.as_str(), "served");
     f.refused(
         r#"{"cmd": "set_status", "order": "a", "status": "ready"}"#,
         InvalidTransition,

@@ -30,9 +30,10 @@ use std::{
 };
 
 use fynlo_app::{
+    payments::SimulatedProvider,
     setup::{init, SetupFile, DEMO_PINS},
     view::{OrderView, SessionView},
-    AppError, Command, ErrorCode, Reply, Till,
+    AppError, Command, ErrorCode, Reply, Services, Till,
 };
 use fynlo_core::{
     order::Order,
@@ -69,6 +70,11 @@ impl IdSource for Counter {
     fn new_id(&self) -> Uuid {
         Uuid::from_u128(u128::from(self.0.fetch_add(1, Ordering::SeqCst) + 1))
     }
+}
+
+/// The fixed clock, these ids and an in-memory payment simulator.
+pub fn services(ids: Arc<Counter>) -> Services {
+    Services::new(Arc::new(FixedClock), ids, Arc::new(SimulatedProvider::in_memory()))
 }
 
 /// The demo PIN of a member of staff.
@@ -137,9 +143,7 @@ impl Fixture {
         let store = init(&path, &setup, &FixedClock, ids.as_ref())
             .await
             .expect("sets the demo restaurant up");
-        let till = Till::with_store(store, Arc::new(FixedClock), ids)
-            .await
-            .expect("the till starts");
+        let till = Till::with_store(store, services(ids)).await.expect("the till starts");
         Fixture {
             dir,
             path,

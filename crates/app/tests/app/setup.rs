@@ -53,7 +53,7 @@ async fn init_never_overwrites_a_database() {
 async fn a_till_needs_a_database_with_a_restaurant_and_a_menu() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let missing = dir.path().join("missing.db");
-    let err = Till::open(&missing, Arc::new(FixedClock), Arc::new(Counter::default()))
+    let err = Till::open(&missing, crate::services(Arc::new(Counter::default())))
         .await
         .err()
         .expect("no database");
@@ -67,7 +67,7 @@ async fn a_till_needs_a_database_with_a_restaurant_and_a_menu() {
     )
     .await
     .expect("creates");
-    let err = Till::with_store(store, Arc::new(FixedClock), Arc::new(Counter::default()))
+    let err = Till::with_store(store, crate::services(Arc::new(Counter::default())))
         .await
         .err()
         .expect("no restaurant yet");
@@ -91,7 +91,7 @@ async fn a_reopened_till_carries_on_where_it_stopped() {
     for _ in 0..1_000 {
         fynlo_core::time::IdSource::new_id(ids.as_ref());
     }
-    let till = Till::open(&path, Arc::new(FixedClock), ids).await.expect("reopens");
+    let till = Till::open(&path, crate::services(ids)).await.expect("reopens");
     let mut f = Fixture {
         dir,
         path,

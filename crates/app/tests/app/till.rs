@@ -53,7 +53,7 @@ async fn one_shift_runs_every_command() {
         .collect();
     assert_eq!(modifiers, [("medium-rare", 0), ("peppercorn", 250)]);
     assert_eq!(
-        (steak.course.as_deref(), steak.seat, steak.station.as_str()),
+        (steak.course.map(|c| c.as_str()), steak.seat, steak.station.as_str()),
         (Some("main"), Some(1), "kitchen")
     );
     // 12.5 % of 28.50 is 3.5625, rounded to 3.56.
@@ -100,7 +100,7 @@ async fn one_shift_runs_every_command() {
         .order(r#"{"cmd": "change_line", "line": 2, "clear": ["note"], "course": "starter"}"#)
         .await;
     assert_eq!(
-        (o.lines[1].note.as_deref(), o.lines[1].course.as_deref()),
+        (o.lines[1].note.as_deref(), o.lines[1].course.map(|c| c.as_str())),
         (None, Some("starter"))
     );
 
@@ -167,7 +167,7 @@ async fn one_shift_runs_every_command() {
 
     // To the kitchen; a pint is spilt and voided.
     let o = f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
-    assert_eq!(o.state, "confirmed");
+    assert_eq!(o.state.as_str(), "confirmed");
     assert!(o.lines.iter().all(|l| l.sent));
     let o = f
         .order(r#"{"cmd": "void_line", "line": 2, "reason": "spilt", "approval": {"pin": "2468", "staff": "priya"}}"#)
@@ -188,7 +188,7 @@ async fn one_shift_runs_every_command() {
         let o = f
             .order(&format!(r#"{{"cmd": "set_status", "status": "{status}"}}"#))
             .await;
-        assert_eq!(o.state, status);
+        assert_eq!(o.state.as_str(), status);
     }
 
     // Parked while the guests have coffee; found again in the open orders.

@@ -7,20 +7,44 @@ use ts_rs::{Config, TS};
 
 use crate::repo_root;
 
-/// Each command of the [`Command`] union with its field names, read from its generated TypeScript type.
-fn commands() -> Vec<(String, Vec<String>)> {
-    let decl = Command::decl(&Config::default());
-    let body = decl.split_once('=').map(|(_, b)| b).expect("a type alias");
-    let mut without_comments = String::new();
-    let mut rest = body;
+/// Drops `/** … */` comments.
+fn without_comments(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
     while let Some(start) = rest.find("/**") {
-        without_comments.push_str(&rest[..start]);
+        out.push_str(&rest[..start]);
         let end = rest[start..].find("*/").expect("closed comment") + start + 2;
         rest = &rest[end..];
     }
-    without_comments.push_str(rest);
-    without_comments
-        .split("} | {")
+    out.push_str(rest);
+    out
+}
+
+/// The field names of the object type `name` declared in the generated module.
+fn fields_of(ts: &str, name: &str) -> Vec<String> {
+    let decl = ts
+        .split("export type ")
+        .find(|d| d.starts_with(&format!("{name} =")))
+        .unwrap_or_else(|| panic!("bindings.ts declares {name}"));
+    let body = without_comments(decl.split_once('=').map(|(_, b)| b).expect("a type alias"));
+    body.split([',', '{', ';'])
+        .filter_map(|part| {
+            let (key, _) = part.split_once(':')?;
+            let key = key.trim().trim_end_matches('?');
+            (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then(|| key.to_owned())
+        })
+        .collect()
+}
+
+/// Each command of the [`Command`] union with its field names, read from the generated TypeScript: a
+/// variant is `{ "cmd": "name" }`, or that joined (`&`) with the type of its request.
+fn commands() -> Vec<(String, Vec<String>)> {
+    let ts = bindings::typescript();
+    let decl = without_comments(&Command::decl(&Config::default()));
+    let body = decl.split_once('=').map(|(_, b)| b).expect("a type alias");
+    body.trim()
+        .trim_end_matches(';')
+        .split(" | ")
         .map(|variant| {
             let name = variant
                 .split("\"cmd\": \"")
@@ -28,15 +52,10 @@ fn commands() -> Vec<(String, Vec<String>)> {
                 .and_then(|s| s.split('"').next())
                 .expect("every variant has a cmd tag")
                 .to_owned();
-            let fields = variant
-                .split(',')
-                .filter_map(|part| {
-                    let (key, _) = part.split_once(':')?;
-                    let key = key.trim().trim_start_matches('{').trim().trim_end_matches('?');
-                    (key != "\"cmd\"" && !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-                        .then(|| key.to_owned())
-                })
-                .collect();
+            let fields = match variant.split_once(" & ") {
+                Some((_, request)) => fields_of(&ts, request.trim()),
+                None => Vec::new(),
+            };
             (name, fields)
         })
         .collect()

@@ -291,7 +291,7 @@ impl Order {
     /// Invariants every order keeps: it prices without error; its total never falls below what was
     /// paid and what attempts in progress hold; refunds never exceed what was paid on their payment.
     fn check(&self) -> Result<()> {
-        let totals = self.totals()?;
+        let totals = self.priced()?;
         let paid = self.paid()?;
         if totals.total < paid {
             return Err(Error::TotalBelowPaid { paid: paid.get() });
@@ -305,9 +305,7 @@ impl Order {
                 return Err(Error::RefundTooLarge { max: 0 });
             }
         }
-        if let Some(split) = &self.split {
-            crate::split::split_bill(&totals, split)?;
-        }
+        self.split_bill()?;
         Ok(())
     }
 
@@ -407,7 +405,7 @@ impl Order {
                 let mut approved_by = ctx.approver.clone();
                 if let Some(d) = discount {
                     d.validate()?;
-                    let totals = self.totals()?;
+                    let totals = self.priced()?;
                     let base = totals.subtotal.checked_sub(totals.line_discounts)?;
                     if needs_approval(d, base, ctx)? {
                         approved_by = Some(ctx.approved("a discount this large")?);
@@ -591,7 +589,7 @@ impl Order {
                         plan: plan.clone(),
                         settled: self.paid()?,
                     };
-                    crate::split::split_bill(&self.totals()?, &split)?;
+                    crate::split::split_bill(self.priced()?, &split)?;
                     vec![OrderEvent::SplitSet { split: Some(split) }]
                 }
             },

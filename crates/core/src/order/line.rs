@@ -13,6 +13,7 @@ use crate::{
 /// The course a line is served with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Course {
     /// First.
     Starter,
@@ -20,6 +21,17 @@ pub enum Course {
     Main,
     /// Last.
     Dessert,
+}
+
+impl Course {
+    /// The course's name as written in JSON.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Course::Starter => "starter",
+            Course::Main => "main",
+            Course::Dessert => "dessert",
+        }
+    }
 }
 
 /// The variant chosen, as it was on the menu when the line was added.

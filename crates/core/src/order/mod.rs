@@ -27,7 +27,7 @@ use crate::{
     settings::ServiceChargePolicy,
     split::{split_bill, Part, Split, SplitBill},
     time::{BusinessDate, Timestamp},
-    tips::{TipChoice, TipPolicy},
+    tips::{TipBase, TipChoice, TipOptions, TipPolicy},
     Currency, Error, Minor, Result,
 };
 
@@ -128,6 +128,32 @@ pub struct Order {
     cancel_reason: Option<String>,
     version: u64,
     next_line: u32,
+    /// The order's totals and split bill, worked out the first time they are asked for and kept until
+    /// the order next changes, so a command prices its order once however many parts of it ask.
+    #[serde(skip)]
+    priced: PriceCache,
+}
+
+/// What pricing an order gave, kept with it. Two orders are equal whether or not either has been
+/// priced yet, and a copy keeps what its original worked out (it is the same order).
+#[derive(Clone, Default)]
+struct PriceCache {
+    totals: std::sync::OnceLock<Totals>,
+    bill: std::sync::OnceLock<Option<SplitBill>>,
+}
+
+impl PartialEq for PriceCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for PriceCache {}
+
+impl std::fmt::Debug for PriceCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PriceCache")
+    }
 }
 
 impl Order {
@@ -247,7 +273,17 @@ impl Order {
 
     /// Prices the order by the rules in [`crate::pricing`].
     pub fn totals(&self) -> Result<Totals> {
-        pricing::price(self)
+        self.priced().cloned()
+    }
+
+    /// The order's totals, priced by the rules in [`crate::pricing`] the first time they are asked for
+    /// after a change and kept until the next one.
+    pub fn priced(&self) -> Result<&Totals> {
+        if let Some(totals) = self.priced.totals.get() {
+            return Ok(totals);
+        }
+        let totals = pricing::price(self)?;
+        Ok(self.priced.totals.get_or_init(|| totals))
     }
 
     /// What succeeded payments have settled.
@@ -257,7 +293,7 @@ impl Order {
 
     /// Total minus paid.
     pub fn balance(&self) -> Result<Minor> {
-        self.totals()?.total.checked_sub(self.paid()?)
+        self.priced()?.total.checked_sub(self.paid()?)
     }
 
     /// What attempts still waiting for their provider hold against the balance.
@@ -291,7 +327,7 @@ impl Order {
 
     /// Where the order's money stands.
     pub fn payment_state(&self) -> Result<PaymentState> {
-        self.payment_state_of(&self.totals()?)
+        self.payment_state_of(self.priced()?)
     }
 
     /// [`Order::payment_state`], for a caller that has priced the order already (`totals` must be its
@@ -318,18 +354,28 @@ impl Order {
 
     /// The split bill worked out against the current totals, if the bill is split.
     pub fn bill(&self) -> Result<Option<SplitBill>> {
-        match &self.split {
-            None => Ok(None),
-            Some(split) => split_bill(&self.totals()?, split).map(Some),
+        self.split_bill().map(|bill| bill.cloned())
+    }
+
+    /// [`Order::bill`], worked out once per change of the order, like [`Order::priced`].
+    pub fn split_bill(&self) -> Result<Option<&SplitBill>> {
+        if let Some(bill) = self.priced.bill.get() {
+            return Ok(bill.as_ref());
         }
+        let bill = match &self.split {
+            None => None,
+            Some(split) => Some(split_bill(self.priced()?, split)?),
+        };
+        Ok(self.priced.bill.get_or_init(|| bill).as_ref())
     }
 
     /// One part of the current split.
     pub fn part(&self, no: u32) -> Result<Part> {
-        let bill = self.bill()?.ok_or(Error::UnknownPart(no))?;
+        let bill = self.split_bill()?.ok_or(Error::UnknownPart(no))?;
         bill.parts
-            .into_iter()
+            .iter()
             .find(|p| p.no == no)
+            .cloned()
             .ok_or(Error::UnknownPart(no))
     }
 
@@ -379,32 +425,57 @@ impl Order {
     /// base (`base × amount / total`, rounded half up), so a guest paying £10 of a £50 bill tips on £10's
     /// worth, and the tips of several payments add up to the tip on the whole.
     pub fn tip_for(&self, policy: &TipPolicy, choice: TipChoice, part: Option<u32>, amount: Minor) -> Result<Minor> {
+        let base = self.tip_base(policy.base, part, amount)?;
+        policy.tip(choice, base, base)
+    }
+
+    /// What a percentage tip is taken of on a payment of `amount`, on the whole bill or on one part: the
+    /// food and drink after or before discounts (`base`), never the service charge, or the payment's
+    /// share of it (see [`Order::tip_for`]).
+    pub fn tip_base(&self, base: TipBase, part: Option<u32>, amount: Minor) -> Result<Minor> {
         let (before, after, total) = match part {
             Some(no) => {
                 let p = self.part(no)?;
                 (p.gross, p.gross.checked_sub(p.discount)?, p.total)
             }
             None => {
-                let t = self.totals()?;
+                let t = self.priced()?;
                 (t.subtotal, t.after_discounts, t.total)
             }
         };
-        let share = |base: Minor| -> Result<Minor> {
-            if !total.is_positive() || amount >= total || amount.is_negative() {
-                return Ok(base);
-            }
-            crate::rate::to_minor(div_round_half_up(
-                i128::from(base.get()) * i128::from(amount.get()),
-                i128::from(total.get()),
-            ))
+        let whole = match base {
+            TipBase::AfterDiscounts => after,
+            TipBase::BeforeDiscounts => before,
         };
-        policy.tip(choice, share(before)?, share(after)?)
+        if !total.is_positive() || amount >= total || amount.is_negative() {
+            return Ok(whole);
+        }
+        crate::rate::to_minor(div_round_half_up(
+            i128::from(whole.get()) * i128::from(amount.get()),
+            i128::from(total.get()),
+        ))
+    }
+
+    /// The tip prompt for a payment of `amount`: the base, and what each of the restaurant's presets adds
+    /// on it (none when tips are off). The UI shows these; it never works a tip out itself.
+    pub fn tip_options(&self, policy: &TipPolicy, part: Option<u32>, amount: Minor) -> Result<TipOptions> {
+        let base = self.tip_base(policy.base, part, amount)?;
+        let presets = if policy.enabled {
+            policy
+                .presets
+                .iter()
+                .map(|&rate| Ok((rate, policy.tip(TipChoice::Percent { rate }, base, base)?)))
+                .collect::<Result<_>>()?
+        } else {
+            Vec::new()
+        };
+        Ok(TipOptions { base, presets })
     }
 
     /// A line's amount after discounts together with its share of the service charge: what refunding all
     /// of it gives back.
     pub fn line_refund_value(&self, no: LineNo) -> Result<Minor> {
-        let totals = self.totals()?;
+        let totals = self.priced()?;
         let index = totals
             .lines
             .iter()
@@ -462,7 +533,7 @@ impl Order {
     /// who served it (largest remainder, extra pennies to the first named), so the tips report is built
     /// from stored facts. Tips count from succeeded payments; the service charge is the order's.
     pub fn gratuity(&self) -> Result<Vec<GratuityShare>> {
-        self.gratuity_of(&self.totals()?)
+        self.gratuity_of(self.priced()?)
     }
 
     /// [`Order::gratuity`], for a caller that has priced the order already (`totals` must be its
@@ -529,6 +600,7 @@ impl Order {
                 cancel_reason: None,
                 version: 1,
                 next_line: 1,
+                priced: PriceCache::default(),
             },
             _ => {
                 return Err(Error::InvalidField {
@@ -548,8 +620,13 @@ impl Order {
     pub fn apply(&mut self, event: &OrderEvent, at: Timestamp) {
         self.version += 1;
         self.updated_at = at;
+        // What the order costs depends only on what `changes_price` names, and its split bill on that
+        // and the split itself; anything else (payments, the kitchen, parking) keeps what was worked out.
         if event.changes_price() {
             self.split = None;
+            self.priced = PriceCache::default();
+        } else if matches!(event, OrderEvent::SplitSet { .. }) {
+            self.priced.bill = std::sync::OnceLock::new();
         }
         match event {
             OrderEvent::Opened { .. } => {}

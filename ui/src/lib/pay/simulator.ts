@@ -3,13 +3,13 @@
 // (`pay.simulate`). The choice is shown in dev builds and in every build that uses the simulator, which
 // today is every build; a build for a real provider sets VITE_PAYMENT_SIMULATOR=off to hide it.
 
-import type { SimOutcome } from '../bindings';
+import type { SimOutcomeInput } from '../bindings';
 
 export const SIMULATOR_VISIBLE: boolean =
   import.meta.env.DEV || import.meta.env['VITE_PAYMENT_SIMULATOR'] !== 'off';
 
 /** The outcomes, as the selector names them. */
-export const OUTCOMES: ReadonlyArray<{ value: SimOutcome; label: string }> = [
+export const OUTCOMES: ReadonlyArray<{ value: SimOutcomeInput; label: string }> = [
   { value: 'approve', label: 'Approve' },
   { value: 'decline', label: 'Decline' },
   { value: 'insufficient_funds', label: 'No funds' },

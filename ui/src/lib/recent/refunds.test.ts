@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { RefundView } from '../bindings';
+import type { PaymentStatus, RefundView } from '../bindings';
 import { line, order } from '../testing/fixtures';
 import { refundableQuantities, refundLines, refundedQuantities } from './refunds';
 
-function refund(status: string, lines: [number, number][]): RefundView {
+function refund(status: PaymentStatus, lines: [number, number][]): RefundView {
   return {
     id: `r-${status}`,
     payment: 'p1',

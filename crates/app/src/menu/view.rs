@@ -1,10 +1,14 @@
 //! The restaurant and its menu, as the UI and scripts see them.
 
-use fynlo_core::{catalog::Catalog, settings::Restaurant};
+use fynlo_core::{
+    catalog::{Allergen, Catalog, VatClass},
+    settings::Restaurant,
+    tips::TipBase,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{text, vat_name, Amount};
+use crate::view::Amount;
 
 /// The restaurant and its menu.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -43,8 +47,8 @@ pub struct TipsView {
     pub presets_bp: Vec<u32>,
     /// Custom percentage or amount allowed.
     pub custom: bool,
-    /// after_discounts or before_discounts.
-    pub base: String,
+    /// What a percentage tip is taken of.
+    pub base: TipBase,
 }
 
 /// A category.
@@ -72,9 +76,9 @@ pub struct ProductView {
     /// VAT-inclusive price (for products with variants, the lowest variant price).
     pub price: Amount,
     /// VAT class eaten in.
-    pub vat_eat_in: String,
+    pub vat_eat_in: VatClass,
     /// VAT class taken away.
-    pub vat_takeaway: String,
+    pub vat_takeaway: VatClass,
     /// Barcode.
     pub barcode: Option<String>,
     /// Kitchen station.
@@ -82,7 +86,7 @@ pub struct ProductView {
     /// Can be sold.
     pub available: bool,
     /// Allergens.
-    pub allergens: Vec<String>,
+    pub allergens: Vec<Allergen>,
     /// `#RRGGBB`.
     pub colour: String,
     /// Variants.
@@ -144,7 +148,7 @@ impl MenuView {
                 enabled: restaurant.tips.enabled,
                 presets_bp: restaurant.tips.presets.iter().map(|p| p.get()).collect(),
                 custom: restaurant.tips.custom,
-                base: text(&restaurant.tips.base),
+                base: restaurant.tips.base,
             },
             discount_approval_over_bp: restaurant.approvals.discount_over.get(),
             service_charge_removal_needs_approval: restaurant.approvals.service_charge_removal,
@@ -186,12 +190,12 @@ impl MenuView {
                     name: p.name.clone(),
                     category: p.category.to_string(),
                     price: p.variants.iter().map(|v| v.price).min().unwrap_or(p.price).into(),
-                    vat_eat_in: vat_name(p.vat.eat_in),
-                    vat_takeaway: vat_name(p.vat.takeaway),
+                    vat_eat_in: p.vat.eat_in,
+                    vat_takeaway: p.vat.takeaway,
                     barcode: p.barcode.clone(),
                     station: p.station.to_string(),
                     available: p.available,
-                    allergens: p.allergens.iter().map(text).collect(),
+                    allergens: p.allergens.clone(),
                     colour: p.colour.clone(),
                     variants: p
                         .variants

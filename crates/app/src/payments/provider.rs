@@ -1,4 +1,5 @@
-//! Card and pay-by-bank payments, refunds, fee quotes and recovery after a crash.
+//! Card and pay-by-bank payments, refunds and recovery after a crash: the steps around the payment
+//! provider.
 //!
 //! Every attempt follows the same steps, each saved before the next starts:
 //! 1. the attempt is recorded `pending` with its id and idempotency key, in one durable transaction;
@@ -8,31 +9,25 @@
 //! A till killed between 1 and 2 finds, on restart, an attempt the provider never saw: it is abandoned
 //! (`cancelled`). Killed between 2 and 3, it asks the provider by idempotency key and records what
 //! happened there — so money the provider took is never lost, and nothing is ever charged twice.
-//! Refunds follow the same steps. `FYNLO_FAILPOINT` (tests only) aborts the process at a named step.
+//! Refunds follow the same steps. The crash tests stop the till at each step through
+//! [`crate::failpoint::Failpoints`].
 
 use fynlo_core::{
-    ids::{OrderId, PaymentId, RefundId, StaffId},
+    ids::{LineNo, OrderId, PaymentId, RefundId, StaffId},
     order::OrderCommand,
     payment::{PaymentStatus, Tender},
     Minor,
 };
+use fynlo_payments::{Intent, IntentRequest, IntentStatus, Method, ProviderError, RefundStatus};
 
-use super::{input::tip_of, Till};
+use super::request::{tip_choice, CheckPayment, Pay, Refund};
 use crate::{
-    command::{ApprovalInput, ProviderTender, RefundLineInput, SimOutcome, TipInput},
     error::{AppError, ErrorCode},
-    provider::{Intent, IntentRequest, IntentStatus, ProviderError},
+    failpoint::Step,
     setup,
-    view::{FeeQuoteView, RecoveredView, RecoveryView, Reply},
+    till::Till,
+    view::{AttemptKind, RecoveredView, RecoveryView, Reply},
 };
-
-/// Aborts the process when `FYNLO_FAILPOINT` names this step: the crash tests kill the till between
-/// the steps of a payment this way. Does nothing otherwise.
-pub fn failpoint(name: &str) {
-    if std::env::var_os("FYNLO_FAILPOINT").is_some_and(|v| v == name) {
-        std::process::abort();
-    }
-}
 
 /// A payment named in a command.
 fn payment_id(text: &str) -> Result<PaymentId, AppError> {
@@ -68,6 +63,20 @@ fn outcome(intent: &Intent) -> (PaymentStatus, Option<String>) {
     }
 }
 
+/// What to do with an in-flight attempt.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Settle {
+    /// Ask again (the customer may have approved it meanwhile).
+    Check,
+    /// Cancel it unless it already succeeded.
+    Cancel,
+    /// After a restart: take the provider's state as it is.
+    Recover,
+}
+
+/// What the provider said of an attempt, to record: its state, its id, and a note.
+type Answer = (PaymentStatus, Option<String>, Option<String>);
+
 impl Till {
     /// Runs an order command and saves it at once, as `staff` (recovery acts as the system).
     async fn record(
@@ -83,37 +92,33 @@ impl Till {
 
     /// The reply for an order after a payment step, leaving the session's current order as it should be.
     async fn after_payment(&mut self, id: OrderId) -> Result<Reply, AppError> {
-        let draft = self.draft(id).await?;
-        if draft.order.state().is_closed() && self.session.current == Some(id) {
+        let closed = self.draft(id).await?.order.state().is_closed();
+        if closed && self.session.current == Some(id) {
             self.session.current = None;
         }
-        let reply = self.order_reply(&draft);
+        let reply = self.order_reply(id);
         self.forget_if_closed(id);
         reply
     }
 
+    /// A new idempotency key for the provider, from the till's id source.
+    fn new_key(&self) -> String {
+        format!("fynlo-{}", self.services.ids.new_id())
+    }
+
     /// Takes a card or pay-by-bank payment through the provider.
-    pub(super) async fn pay(
-        &mut self,
-        order: Option<String>,
-        tender: ProviderTender,
-        amount: Option<i64>,
-        tip: Option<TipInput>,
-        part: Option<u32>,
-        simulate: Option<SimOutcome>,
-    ) -> Result<Reply, AppError> {
+    pub(crate) async fn pay(&mut self, req: Pay) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
-        let id = self.resolve(order.as_deref())?;
-        let draft = self.draft(id).await?;
-        let (_, due) = draft.order.due_for(part)?;
-        let amount = amount.map(Minor::new).unwrap_or(due);
-        let tip = draft.order.tip_for(&self.restaurant.tips, tip_of(tip)?, part, amount)?;
-        let payment = PaymentId::from_uuid(self.ids.new_id());
-        let key = format!("fynlo-{}", uuid::Uuid::new_v4());
-        let tender = match tender {
-            ProviderTender::Card => Tender::Card,
-            ProviderTender::PayByBank => Tender::PayByBank,
-        };
+        let id = self.resolve(req.order.as_deref())?;
+        let choice = tip_choice(req.tip)?;
+        let policy = self.restaurant.tips.clone();
+        let order = &self.draft(id).await?.order;
+        let (_, due) = order.due_for(req.part)?;
+        let amount = req.amount.map_or(due, Minor::new);
+        let tip = order.tip_for(&policy, choice, req.part, amount)?;
+        let payment = PaymentId::from_uuid(self.services.ids.new_id());
+        let key = self.new_key();
+        let tender = Tender::from(req.tender);
         // "Customer pays the fee": the fee on the bill and tip, added on top — refused in GBP (by the
         // settings and again by the core).
         let surcharge = if self.restaurant.customer_pays_fee {
@@ -123,35 +128,34 @@ impl Till {
             Minor::ZERO
         };
         // 1. The attempt, pending, on disk before the provider hears of it.
-        self.record(
-            id,
-            OrderCommand::StartPayment {
-                payment,
-                key: key.clone(),
-                tender,
-                amount,
-                tip,
-                surcharge,
-                part,
-            },
-            staff.clone(),
-            None,
-        )
-        .await?;
-        failpoint("pay.after_start");
+        let start = OrderCommand::StartPayment {
+            payment,
+            key: key.clone(),
+            tender,
+            amount,
+            tip,
+            surcharge,
+            part: req.part,
+        };
+        self.record(id, start, staff.clone(), None).await?;
+        self.services.failpoints.hit(Step::PayAfterStart);
         // 2. The provider, with our id and key.
         let request = IntentRequest {
             payment_id: payment.to_string(),
             idempotency_key: key,
             amount: amount.checked_add(tip)?.checked_add(surcharge)?.get(),
             currency: self.restaurant.currency.code().to_ascii_lowercase(),
-            method: tender.as_str().into(),
-            simulate,
+            method: match tender {
+                Tender::PayByBank => Method::PayByBank,
+                Tender::Card | Tender::Cash => Method::Card,
+            },
+            simulate: req.simulate.map(Into::into),
         };
-        let answer = self.provider.create(&request);
-        failpoint("pay.after_provider");
+        let provider = std::sync::Arc::clone(&self.services.provider);
+        let answer = provider.create(&request).await;
+        self.services.failpoints.hit(Step::PayAfterProvider);
         // 3. Its answer.
-        let (status, provider_ref, note) = match answer {
+        let answer = match answer {
             Ok(intent) => {
                 let (status, note) = outcome(&intent);
                 (status, Some(intent.id), note)
@@ -163,8 +167,7 @@ impl Till {
                 Some(format!("{e}: check it again before taking another payment")),
             ),
         };
-        self.update_payment(id, payment, (status, provider_ref, note), staff)
-            .await?;
+        self.update_payment(id, payment, answer, staff).await?;
         self.after_payment(id).await
     }
 
@@ -173,38 +176,28 @@ impl Till {
         &mut self,
         id: OrderId,
         payment: PaymentId,
-        (status, provider_ref, note): (PaymentStatus, Option<String>, Option<String>),
+        (status, provider_ref, note): Answer,
         staff: StaffId,
     ) -> Result<(), AppError> {
         let fees = self.restaurant.fees;
-        self.record(
-            id,
-            OrderCommand::UpdatePayment {
-                payment,
-                status,
-                provider_ref,
-                note,
-                fees,
-            },
-            staff,
-            None,
-        )
-        .await
+        let command = OrderCommand::UpdatePayment {
+            payment,
+            status,
+            provider_ref,
+            note,
+            fees,
+        };
+        self.record(id, command, staff, None).await
     }
 
     /// Asks the provider about a pending attempt and records its answer; with `cancel`, cancels it
     /// (unless the provider says it already succeeded, which is then recorded instead).
-    pub(super) async fn check_payment(
-        &mut self,
-        order: Option<String>,
-        payment: &str,
-        cancel: bool,
-    ) -> Result<Reply, AppError> {
+    pub(crate) async fn check_payment(&mut self, req: CheckPayment, cancel: bool) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
-        let id = self.resolve(order.as_deref())?;
-        let payment = payment_id(payment)?;
-        self.settle_attempt(id, payment, staff, if cancel { Settle::Cancel } else { Settle::Check })
-            .await?;
+        let id = self.resolve(req.order.as_deref())?;
+        let payment = payment_id(&req.payment)?;
+        let how = if cancel { Settle::Cancel } else { Settle::Check };
+        self.settle_attempt(id, payment, staff, how).await?;
         self.after_payment(id).await
     }
 
@@ -216,8 +209,7 @@ impl Till {
         staff: StaffId,
         how: Settle,
     ) -> Result<String, AppError> {
-        let draft = self.draft(id).await?;
-        let found = draft.order.payment(payment)?.clone();
+        let found = self.draft(id).await?.order.payment(payment)?.clone();
         if !found.status.in_flight() {
             return Err(fynlo_core::Error::InvalidPaymentMove {
                 from: found.status,
@@ -229,15 +221,12 @@ impl Till {
             }
             .into());
         }
-        let looked_up = self.provider.find(&found.idempotency_key);
-        let (status, provider_ref, note) = match looked_up {
-            Err(e) => {
-                // No answer: leave it pending; a cancel cannot be confirmed either.
-                return Err(AppError::new(
-                    ErrorCode::PaymentRule,
-                    format!("{e}; the payment is still pending"),
-                ));
-            }
+        let provider = std::sync::Arc::clone(&self.services.provider);
+        let still_pending =
+            |e: ProviderError| AppError::new(ErrorCode::PaymentRule, format!("{e}; the payment is still pending"));
+        let (status, provider_ref, note) = match provider.find(&found.idempotency_key).await {
+            // No answer: leave it pending; a cancel cannot be confirmed either.
+            Err(e) => return Err(still_pending(e)),
             Ok(None) => (
                 PaymentStatus::Cancelled,
                 None,
@@ -246,13 +235,11 @@ impl Till {
             Ok(Some(intent)) => {
                 let intent = match how {
                     Settle::Cancel if intent.status != IntentStatus::Succeeded => {
-                        self.provider.cancel(&intent.id).map_err(|e| {
-                            AppError::new(ErrorCode::PaymentRule, format!("{e}; the payment is still pending"))
-                        })?
+                        provider.cancel(&intent.id).await.map_err(still_pending)?
                     }
-                    Settle::Check if intent.status == IntentStatus::RequiresAction => self
-                        .provider
+                    Settle::Check if intent.status == IntentStatus::RequiresAction => provider
                         .retrieve(&intent.id)
+                        .await
                         .map_err(|e| AppError::new(ErrorCode::PaymentRule, e.to_string()))?,
                     _ => intent,
                 };
@@ -271,73 +258,69 @@ impl Till {
 
     /// Refunds a payment of a completed order to its tender: recorded first, then (card and
     /// pay-by-bank) sent to the provider, then its answer recorded.
-    pub(super) async fn refund(
-        &mut self,
-        order: &str,
-        payment: &str,
-        amount: Option<i64>,
-        lines: Option<Vec<RefundLineInput>>,
-        reason: String,
-        approval: Option<ApprovalInput>,
-    ) -> Result<Reply, AppError> {
+    pub(crate) async fn refund(&mut self, req: Refund) -> Result<Reply, AppError> {
         let staff = self.require_staff()?.id.clone();
-        let approver = self.approver(approval).await?;
-        let id = self.resolve(Some(order))?;
-        let payment = payment_id(payment)?;
-        let refund = RefundId::from_uuid(self.ids.new_id());
-        let key = format!("fynlo-{}", uuid::Uuid::new_v4());
-        let lines = lines
+        let approver = self.approver(req.approval).await?;
+        let id = self.resolve(Some(&req.order))?;
+        let payment = payment_id(&req.payment)?;
+        let refund = RefundId::from_uuid(self.services.ids.new_id());
+        let key = self.new_key();
+        let lines = req
+            .lines
             .unwrap_or_default()
             .into_iter()
-            .map(|l| (fynlo_core::ids::LineNo::new(l.line), l.quantity))
+            .map(|l| (LineNo::new(l.line), l.quantity))
             .collect();
-        self.record(
-            id,
-            OrderCommand::StartRefund {
-                refund,
-                key,
-                payment,
-                amount: amount.map(Minor::new),
-                lines,
-                reason,
-            },
-            staff.clone(),
-            approver,
-        )
-        .await?;
-        failpoint("refund.after_start");
+        let start = OrderCommand::StartRefund {
+            refund,
+            key,
+            payment,
+            amount: req.amount.map(Minor::new),
+            lines,
+            reason: req.reason,
+        };
+        self.record(id, start, staff.clone(), approver).await?;
+        self.services.failpoints.hit(Step::RefundAfterStart);
         self.send_refund(id, refund, staff).await?;
         self.after_payment(id).await
     }
 
     /// Sends a pending refund to the provider (or finds it there) and records the answer.
     async fn send_refund(&mut self, id: OrderId, refund: RefundId, staff: StaffId) -> Result<String, AppError> {
-        let draft = self.draft(id).await?;
-        let found = draft.order.refund(refund)?.clone();
+        let order = &self.draft(id).await?.order;
+        let found = order.refund(refund)?.clone();
         if !found.status.in_flight() {
             return Ok(found.status.as_str().into());
         }
-        let paid = draft.order.payment(found.payment)?.clone();
-        let answer = match self.provider.find_refund(&found.idempotency_key) {
+        let provider_ref = order.payment(found.payment)?.provider_ref.clone();
+        let provider = std::sync::Arc::clone(&self.services.provider);
+        let answer = match provider.find_refund(&found.idempotency_key).await {
             Ok(Some(r)) => Ok(r),
-            Ok(None) => match &paid.provider_ref {
-                Some(intent) => self.provider.refund(intent, found.amount.get(), &found.idempotency_key),
+            Ok(None) => match &provider_ref {
+                Some(intent) => {
+                    provider
+                        .refund(intent, found.amount.get(), &found.idempotency_key)
+                        .await
+                }
                 None => Err(ProviderError::Refused("the payment has no provider reference".into())),
             },
             Err(e) => Err(e),
         };
+        self.services.failpoints.hit(Step::RefundAfterProvider);
         let (status, provider_ref, note) = match answer {
-            Ok(r) if r.status == "succeeded" => (PaymentStatus::Succeeded, Some(r.id), None),
-            Ok(r) if r.status == "failed" => (
-                PaymentStatus::Failed,
-                Some(r.id),
-                Some("refused by the provider".into()),
-            ),
-            Ok(r) => (
-                PaymentStatus::Pending,
-                Some(r.id),
-                Some("the provider is processing it".into()),
-            ),
+            Ok(r) => match r.status {
+                RefundStatus::Succeeded => (PaymentStatus::Succeeded, Some(r.id), None),
+                RefundStatus::Failed => (
+                    PaymentStatus::Failed,
+                    Some(r.id),
+                    Some("refused by the provider".into()),
+                ),
+                RefundStatus::Pending => (
+                    PaymentStatus::Pending,
+                    Some(r.id),
+                    Some("the provider is processing it".into()),
+                ),
+            },
             Err(ProviderError::Refused(why)) => (PaymentStatus::Failed, None, Some(why)),
             Err(e) => return Ok(format!("{e}; the refund is still pending")),
         };
@@ -345,84 +328,64 @@ impl Till {
         if status == found.status && provider_ref.is_none() {
             return Ok(said);
         }
-        self.record(
-            id,
-            OrderCommand::UpdateRefund {
-                refund,
-                status,
-                provider_ref,
-                note,
-            },
-            staff,
-            None,
-        )
-        .await?;
-        Ok(said)
-    }
-
-    /// What each method would cost on the order's balance (or on `amount`).
-    pub(super) async fn fee_quote(&mut self, order: Option<String>, amount: Option<i64>) -> Result<Reply, AppError> {
-        let amount = match amount {
-            Some(a) if a < 0 => return Err(AppError::invalid("amount must not be negative")),
-            Some(a) => Minor::new(a),
-            None => {
-                let id = self.resolve(order.as_deref())?;
-                self.draft(id).await?.order.balance()?
-            }
+        let command = OrderCommand::UpdateRefund {
+            refund,
+            status,
+            provider_ref,
+            note,
         };
-        let quote = self.restaurant.fees.quote(amount)?;
-        Ok(Reply::FeeQuote(FeeQuoteView::new(
-            &quote,
-            self.restaurant.customer_pays_fee,
-        )?))
+        self.record(id, command, staff, None).await?;
+        Ok(said)
     }
 
     /// Resumes or abandons every payment and refund attempt still waiting for its provider. Attempts the
     /// provider never received are cancelled; the rest take the provider's state. A provider that does
     /// not answer leaves its attempts pending for the next try.
-    pub(super) async fn recover(&mut self) -> Result<RecoveryView, AppError> {
+    pub(crate) async fn recover(&mut self) -> Result<RecoveryView, AppError> {
         let system = setup::system_staff();
         let mut attempts = Vec::new();
         for id in self.store.orders_with_attempts_in_flight().await? {
-            let order = self.draft(id).await?.order;
-            for p in order.payments().iter().filter(|p| p.status.in_flight()) {
-                let note = match self.settle_attempt(id, p.id, system.clone(), Settle::Recover).await {
+            let order = &self.draft(id).await?.order;
+            let payments: Vec<PaymentId> = order
+                .payments()
+                .iter()
+                .filter(|p| p.status.in_flight())
+                .map(|p| p.id)
+                .collect();
+            let refunds: Vec<RefundId> = order
+                .refunds()
+                .iter()
+                .filter(|r| r.status.in_flight())
+                .map(|r| r.id)
+                .collect();
+            for p in payments {
+                let note = match self.settle_attempt(id, p, system.clone(), Settle::Recover).await {
                     Ok(note) => note,
                     Err(e) if e.code == ErrorCode::PaymentRule => e.message,
                     Err(e) => return Err(e),
                 };
-                let status = self.draft(id).await?.order.payment(p.id)?.status;
+                let status = self.draft(id).await?.order.payment(p)?.status;
                 attempts.push(RecoveredView {
                     order: id.to_string(),
-                    id: p.id.to_string(),
-                    kind: "payment".into(),
-                    status: status.as_str().into(),
+                    id: p.to_string(),
+                    kind: AttemptKind::Payment,
+                    status,
                     note,
                 });
             }
-            for r in order.refunds().iter().filter(|r| r.status.in_flight()) {
-                let note = self.send_refund(id, r.id, system.clone()).await?;
-                let status = self.draft(id).await?.order.refund(r.id)?.status;
+            for r in refunds {
+                let note = self.send_refund(id, r, system.clone()).await?;
+                let status = self.draft(id).await?.order.refund(r)?.status;
                 attempts.push(RecoveredView {
                     order: id.to_string(),
-                    id: r.id.to_string(),
-                    kind: "refund".into(),
-                    status: status.as_str().into(),
+                    id: r.to_string(),
+                    kind: AttemptKind::Refund,
+                    status,
                     note,
                 });
             }
+            self.forget_if_closed(id);
         }
         Ok(RecoveryView { attempts })
     }
-}
-
-/// What to do with an in-flight attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Settle {
-    /// Ask again (the customer may have approved it meanwhile).
-    Check,
-    /// Cancel it unless it already succeeded.
-    Cancel,
-    /// After a restart: take the provider's state as it is.
-    Recover,
 }

@@ -1,0 +1,35 @@
+//! What the session's commands answer with.
+
+use fynlo_core::staff::{Role, Staff};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Who is logged in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SessionView {
+    /// The member of staff, if anyone is logged in.
+    pub staff: Option<StaffView>,
+    /// The current order's id, if any.
+    pub current_order: Option<String>,
+}
+
+/// A member of staff (never their PIN hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct StaffView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+}
+
+impl From<&Staff> for StaffView {
+    fn from(s: &Staff) -> Self {
+        StaffView {
+            id: s.id.to_string(),
+            name: s.name.clone(),
+            role: s.role,
+        }
+    }
+}
