@@ -16,6 +16,8 @@ pub enum ErrorCode {
     NotLoggedIn,
     /// The PIN matches no member of staff.
     WrongPin,
+    /// Too many wrong PINs: PIN entry is locked for a while (`retry_after` says how long).
+    LockedOut,
     /// The order, alias, product, line or staff member does not exist.
     NotFound,
     /// The product is 86'd.
@@ -62,10 +64,11 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 25] = [
         ErrorCode::InvalidInput,
         ErrorCode::NotLoggedIn,
         ErrorCode::WrongPin,
+        ErrorCode::LockedOut,
         ErrorCode::NotFound,
         ErrorCode::ProductUnavailable,
         ErrorCode::ModifierRule,
@@ -95,6 +98,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "invalid_input",
             ErrorCode::NotLoggedIn => "not_logged_in",
             ErrorCode::WrongPin => "wrong_pin",
+            ErrorCode::LockedOut => "locked_out",
             ErrorCode::NotFound => "not_found",
             ErrorCode::ProductUnavailable => "product_unavailable",
             ErrorCode::ModifierRule => "modifier_rule",
@@ -128,6 +132,10 @@ pub struct AppError {
     pub code: ErrorCode,
     /// What went wrong, for a person to read.
     pub message: String,
+    /// For `locked_out`: how many seconds until PIN entry opens again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "number")]
+    pub retry_after: Option<u64>,
 }
 
 impl AppError {
@@ -136,6 +144,23 @@ impl AppError {
         AppError {
             code,
             message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// PIN entry is locked for `ms` more milliseconds.
+    pub fn locked_out(ms: i64) -> Self {
+        let seconds = u64::try_from(ms).unwrap_or(0).div_ceil(1000).max(1);
+        let wait = if seconds < 60 {
+            format!("{seconds} s")
+        } else {
+            let minutes = seconds.div_ceil(60);
+            format!("{minutes} minute{}", if minutes == 1 { "" } else { "s" })
+        };
+        AppError {
+            code: ErrorCode::LockedOut,
+            message: format!("too many wrong PINs: PIN entry is locked; try again in {wait}"),
+            retry_after: Some(seconds),
         }
     }
 
@@ -149,6 +174,7 @@ impl From<Core> for AppError {
     fn from(e: Core) -> Self {
         let code = match &e {
             Core::Overflow => ErrorCode::Overflow,
+            Core::OverLimit { .. } | Core::AmountOverLimit { .. } => ErrorCode::InvalidInput,
             Core::CurrencyMismatch { .. }
             | Core::UnknownCurrency(_)
             | Core::InvalidRate { .. }
@@ -211,7 +237,7 @@ impl From<Store> for AppError {
             Store::AlreadyExists(_) | Store::VersionConflict { .. } | Store::NumberTaken | Store::Busy(_) => {
                 ErrorCode::Conflict
             }
-            Store::Io(_) | Store::ReadOnly => ErrorCode::Storage,
+            Store::Io(_) | Store::ReadOnly | Store::JournalStuck { .. } => ErrorCode::Storage,
             Store::OrderNotFound(_) => ErrorCode::NotFound,
         };
         AppError::new(code, e.to_string())

@@ -1,4 +1,4 @@
-//! Failpoints: named steps of a payment or refund where a crash test can make the till abort, to check
+//! Failpoints: named steps of a payment, a refund or a replacing `init` where a crash test can make the till abort, to check
 //! that a till killed between any two steps resumes without losing or doubling money.
 //!
 //! The front door decides (the CLI reads `FYNLO_FAILPOINT` once at start, for the crash tests); the
@@ -17,15 +17,18 @@ pub enum Step {
     RefundAfterStart,
     /// The provider has answered a refund; its answer is not saved yet.
     RefundAfterProvider,
+    /// `init --force` has built the new database; it is not in place yet.
+    InitBeforeMove,
 }
 
 impl Step {
     /// Every step.
-    pub const ALL: [Step; 4] = [
+    pub const ALL: [Step; 5] = [
         Step::PayAfterStart,
         Step::PayAfterProvider,
         Step::RefundAfterStart,
         Step::RefundAfterProvider,
+        Step::InitBeforeMove,
     ];
 
     /// The step's name, as the crash tests give it.
@@ -35,6 +38,7 @@ impl Step {
             Step::PayAfterProvider => "pay.after_provider",
             Step::RefundAfterStart => "refund.after_start",
             Step::RefundAfterProvider => "refund.after_provider",
+            Step::InitBeforeMove => "init.before_move",
         }
     }
 }

@@ -13,10 +13,14 @@ use fynlo_core::{
     staff::Staff,
     time::{Clock, IdSource},
 };
-use fynlo_store::{Store, Write};
+use fynlo_payments::SimulatedProvider;
+use fynlo_store::{Repaired, Replacement, Store, Write};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, ErrorCode};
+use crate::{
+    error::{AppError, ErrorCode},
+    failpoint::{Failpoints, Step},
+};
 
 /// The demo restaurant, as shipped in `crates/app/demo/restaurant.json`.
 pub const DEMO_JSON: &str = include_str!("../demo/restaurant.json");
@@ -74,10 +78,51 @@ pub fn system_staff() -> StaffId {
     StaffId::new("system").expect("\"system\" is a valid staff id")
 }
 
-/// Creates a new till database at `path` from a setup file.
+/// Creates a new till database at `path` from a setup file. Refuses a path where a file exists.
 pub async fn init(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSource) -> Result<Store, AppError> {
     // Refused settings create nothing.
     setup.validate()?;
+    fill(path, setup, clock, ids).await
+}
+
+/// Creates a new till database at `path` from a setup file, replacing the one there (`fynlo init
+/// --force`). Nothing is touched until the old database's writer lock is held — a till using it makes
+/// this refuse with `conflict` — and the new database is built beside it and moved into place whole,
+/// so a process killed at any moment leaves the old database or the new one. What lived beside the old
+/// database (the payment simulator's records) goes with it.
+pub async fn reinit(
+    path: &Path,
+    setup: &SetupFile,
+    clock: &dyn Clock,
+    ids: &dyn IdSource,
+    failpoints: Failpoints,
+) -> Result<Store, AppError> {
+    setup.validate()?;
+    let replacement = Replacement::start(path).await?;
+    fill(replacement.building(), setup, clock, ids).await?.close().await?;
+    failpoints.hit(Step::InitBeforeMove);
+    replacement.commit()?;
+    match std::fs::remove_file(SimulatedProvider::file_beside(path)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => {
+            return Err(AppError::new(
+                ErrorCode::Storage,
+                format!("removing the simulator's records: {e}"),
+            ))
+        }
+    }
+    Ok(Store::open(path).await?)
+}
+
+/// Opens the database at `path` for writing, mending a journal that cannot be applied (an order number
+/// given to two orders): see `fynlo_store::Store::repair`.
+pub async fn repair(path: &Path, clock: &dyn Clock, ids: &dyn IdSource) -> Result<(Store, Repaired), AppError> {
+    Ok(Store::repair(path, clock.now(), ids).await?)
+}
+
+/// Makes a till database at `path` holding the setup file's restaurant, menu and staff.
+async fn fill(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSource) -> Result<Store, AppError> {
     let device = DeviceId::from_uuid(ids.new_id());
     let store = Store::create(path, device, clock.now()).await?;
     let system = system_staff();

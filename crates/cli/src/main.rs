@@ -44,7 +44,8 @@ enum Cmd {
         /// Load a setup file (restaurant, menu, staff) instead.
         #[arg(long)]
         setup: Option<PathBuf>,
-        /// Replace an existing database file.
+        /// Replace an existing database (refused while a till is using it). The new one is built beside
+        /// it and moved into place whole; the payment simulator's records go with the old one.
         #[arg(long)]
         force: bool,
     },
@@ -82,6 +83,9 @@ enum Cmd {
         #[arg(long, default_value_t = 100)]
         limit: i64,
     },
+    /// Mend a database whose journal cannot be applied (an order number given to two orders, which two
+    /// processes writing one database could do), then check that it opens.
+    Repair,
     /// Hash a PIN (read from stdin) for a setup file.
     HashPin,
     /// Write the UI's TypeScript types generated from the Rust boundary types.
@@ -143,10 +147,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 }
                 (false, None) => bail!("say what to load: --demo or --setup FILE"),
             };
-            if force {
-                remove_database(&cli.db)?;
-            }
-            let store = setup::init(&cli.db, &setup, clock.as_ref(), ids.as_ref()).await?;
+            let store = if force {
+                let failpoints = services(&cli.db)?.failpoints;
+                setup::reinit(&cli.db, &setup, clock.as_ref(), ids.as_ref(), failpoints).await?
+            } else {
+                setup::init(&cli.db, &setup, clock.as_ref(), ids.as_ref()).await?
+            };
             println!(
                 "Created {} for {} (device {}).",
                 cli.db.display(),
@@ -191,6 +197,16 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string(&op)?);
             }
         }
+        Cmd::Repair => {
+            let (store, done) = fynlo_app::setup::repair(&cli.db, clock.as_ref(), ids.as_ref()).await?;
+            if done.renumbered.is_empty() {
+                println!("{} needs no repair.", cli.db.display());
+            }
+            for (order, was, now) in &done.renumbered {
+                println!("Order {order} was #{was} and is now #{now}: #{was} was given to another order too.");
+            }
+            store.close().await?;
+        }
         Cmd::HashPin => {
             let mut text = String::new();
             io::stdin().read_to_string(&mut text)?;
@@ -215,18 +231,4 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Removes a database file and its WAL and shared-memory files.
-fn remove_database(db: &std::path::Path) -> Result<()> {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut path = db.as_os_str().to_owned();
-        path.push(suffix);
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e).with_context(|| format!("removing {}", PathBuf::from(path).display())),
-        }
-    }
-    Ok(())
 }

@@ -191,8 +191,8 @@ pub struct Catalog {
     groups: HashMap<ModifierGroupId, usize>,
 }
 
-/// The most a price may be: £10,000,000.00. Far above any menu, far below overflow.
-pub const MAX_PRICE: i64 = 1_000_000_000;
+/// The most a price may be: £100,000.00 ([`crate::limits::MAX_PRICE`]).
+pub const MAX_PRICE: i64 = crate::limits::MAX_PRICE.get();
 
 impl Catalog {
     /// Validates a menu: unique ids, SKUs and barcodes; known categories and groups; sane prices,
@@ -228,7 +228,8 @@ impl Catalog {
                     return bad(format!("modifier {} appears twice", m.id));
                 }
                 check_name(&m.name, "modifier", m.id.as_str())?;
-                if m.price_delta.get().abs() > MAX_PRICE {
+                // Regression: `abs()` of −2⁶³ overflowed (a panic, or a wrap in release builds).
+                if m.price_delta.get().unsigned_abs() > crate::limits::MAX_PRICE_DELTA.get().unsigned_abs() {
                     return bad(format!("modifier {}: price delta out of range", m.id));
                 }
             }

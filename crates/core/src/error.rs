@@ -14,6 +14,22 @@ pub enum Error {
     /// An amount left the range of a 64-bit count of minor units.
     #[error("amount out of range")]
     Overflow,
+    /// A number above one of the till's limits ([`crate::limits`]).
+    #[error("{what} is at most {max}")]
+    OverLimit {
+        /// What it was.
+        what: &'static str,
+        /// The limit.
+        max: i64,
+    },
+    /// An amount above one of the till's limits ([`crate::limits`]).
+    #[error("{what} is at most {}.{:02}", max / 100, max % 100)]
+    AmountOverLimit {
+        /// What it was.
+        what: &'static str,
+        /// The limit, in minor units (every currency the till knows has two decimals).
+        max: i64,
+    },
     /// Two amounts in different currencies were combined.
     #[error("cannot combine {left:?} with {right:?}")]
     CurrencyMismatch {

@@ -9,6 +9,8 @@ pub mod catalog;
 pub mod error;
 pub mod fees;
 pub mod ids;
+pub mod limits;
+pub mod lockout;
 pub mod money;
 pub mod order;
 pub mod payment;

@@ -79,18 +79,69 @@ impl fmt::Debug for Pin {
 #[serde(try_from = "String", into = "String")]
 pub struct PinHash(String);
 
+/// The costs a PIN hash may ask for. Every login checks hashes, so one hash from a setup file (or,
+/// later, from the cloud) asking for gigabytes or thousands of passes would make every login slow or
+/// run the till out of memory; one asking for almost nothing would make a stolen database cheap to read.
+pub mod hash_bounds {
+    /// Memory, in KiB: 8 MiB to 64 MiB (the default is 19 MiB).
+    pub const MEMORY_KIB: std::ops::RangeInclusive<u32> = 8 * 1024..=64 * 1024;
+    /// Passes: 1 to 10 (the default is 2).
+    pub const PASSES: std::ops::RangeInclusive<u32> = 1..=10;
+    /// Lanes: 1 to 4 (the default is 1).
+    pub const LANES: std::ops::RangeInclusive<u32> = 1..=4;
+    /// Memory × passes, in KiB: at most four times the default's.
+    pub const WORK_KIB: u64 = 4 * 19 * 1024 * 2;
+}
+
 impl PinHash {
-    /// Accepts only argon2id PHC strings, so a bare PIN can never be stored by mistake.
+    /// Accepts only argon2id PHC strings (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`) whose costs are within
+    /// [`hash_bounds`], so a bare PIN can never be stored by mistake and no hash can stall a login.
     pub fn new(phc: impl Into<String>) -> Result<Self> {
         let phc = phc.into();
-        if phc.starts_with("$argon2id$") {
-            Ok(PinHash(phc))
-        } else {
-            Err(Error::InvalidField {
-                field: "pin_hash",
-                reason: "must be an argon2id PHC string".into(),
-            })
+        let bad = |reason: String| Error::InvalidField {
+            field: "pin_hash",
+            reason,
+        };
+        let parts: Vec<&str> = phc.split('$').collect();
+        let ["", "argon2id", "v=19", params, salt, hash] = parts.as_slice() else {
+            return Err(bad("must be an argon2id PHC string, version 19".into()));
+        };
+        if salt.is_empty() || hash.is_empty() {
+            return Err(bad("must have a salt and a hash".into()));
         }
+        let (mut m, mut t, mut p) = (None, None, None);
+        for pair in params.split(',') {
+            let (key, value) = pair
+                .split_once('=')
+                .ok_or_else(|| bad(format!("parameter {pair:?} is not key=value")))?;
+            let value: u32 = value
+                .parse()
+                .map_err(|_| bad(format!("parameter {key} is not a number")))?;
+            let slot = match key {
+                "m" => &mut m,
+                "t" => &mut t,
+                "p" => &mut p,
+                _ => return Err(bad(format!("unknown parameter {key:?}"))),
+            };
+            if slot.replace(value).is_some() {
+                return Err(bad(format!("parameter {key} is given twice")));
+            }
+        }
+        let (Some(m), Some(t), Some(p)) = (m, t, p) else {
+            return Err(bad("needs m, t and p".into()));
+        };
+        if !hash_bounds::MEMORY_KIB.contains(&m)
+            || !hash_bounds::PASSES.contains(&t)
+            || !hash_bounds::LANES.contains(&p)
+            || u64::from(m) * u64::from(t) > hash_bounds::WORK_KIB
+        {
+            return Err(bad(format!(
+                "costs m={m} KiB, t={t}, p={p} are outside what a till accepts (8–64 MiB, 1–10 passes, \
+                 1–4 lanes, at most {} KiB × passes)",
+                hash_bounds::WORK_KIB
+            )));
+        }
+        Ok(PinHash(phc))
     }
 
     /// The PHC string.
@@ -146,6 +197,23 @@ mod tests {
         assert_eq!(format!("{pin:?}"), "Pin(***)");
         assert!(PinHash::new("1234").is_err());
         let hash = PinHash::new("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA").expect("phc");
+        // Regression: any string starting `$argon2id$` was trusted, so one hash could ask every login
+        // for gigabytes of memory or thousands of passes.
+        for bad in [
+            "$argon2id$v=19$m=4194304,t=2,p=1$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=19456,t=5000,p=1$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=19456,t=2,p=64$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=65536,t=10,p=1$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=16,t=1,p=1$c2FsdA$aGFzaA",
+            "$argon2id$v=16$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=19456,t=2$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=19456,t=2,p=1,m=1$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=19456,t=2,p=1,x=1$c2FsdA$aGFzaA",
+            "$argon2id$v=19$m=19456,t=2,p=1$$aGFzaA",
+            "$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+        ] {
+            assert!(PinHash::new(bad).is_err(), "{bad}");
+        }
         assert_eq!(format!("{hash:?}"), "PinHash(***)");
         assert!(Role::Owner.is_manager() && !Role::Supervisor.is_manager());
         for role in Role::ALL {

@@ -117,6 +117,12 @@ impl TipPolicy {
                 if amount.is_negative() {
                     return Err(Error::NegativeAmount { what: "a tip" });
                 }
+                if amount > crate::limits::MAX_TIP {
+                    return Err(Error::AmountOverLimit {
+                        what: "a tip",
+                        max: crate::limits::MAX_TIP.get(),
+                    });
+                }
                 Ok(amount)
             }
         }

@@ -50,6 +50,19 @@ pub enum Error {
     /// The store was opened to read ([`crate::Store::open_reader`]) and cannot write.
     #[error("this database was opened read-only, alongside the till that writes it")]
     ReadOnly,
+    /// A journal row cannot be applied to the summary tables, so the database cannot be opened for
+    /// writing (readers still see everything). `fynlo repair` mends an order number taken twice.
+    #[error("journal row {seq} (order {order}) cannot be applied: {reason}; run `fynlo repair`")]
+    JournalStuck {
+        /// The first journal row of the order that cannot be applied.
+        seq: i64,
+        /// Its order.
+        order: OrderId,
+        /// Why.
+        reason: String,
+        /// The order's number for the day belongs to another order already.
+        number_taken: bool,
+    },
     /// A domain rule refused the change.
     #[error(transparent)]
     Core(#[from] fynlo_core::Error),

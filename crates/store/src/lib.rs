@@ -19,46 +19,45 @@
 //! switching orders, logging out — see `fynlo_app::Till`), so a sale costs one durable commit: one
 //! `INSERT` of its journal row, in one round trip ([`save`]).
 //!
-//! A store opened for writing holds an exclusive lock on `<database>.lock` for as long as it is open, so
-//! exactly one process writes a till's database; others can still read it ([`Store::open_reader`]).
+//! A store opened for writing holds an exclusive lock keyed on the database's canonical path for as long
+//! as it is open ([`file`]), so exactly one process writes a till's database, whatever path it was opened
+//! by; others can still read it ([`Store::open_reader`]).
 //! That lets the till keep its open orders, its order-number counter, the next sequence number and the
 //! saves not yet applied in memory.
 
 mod error;
+mod file;
 mod journal;
 mod orders;
 mod outbox;
 mod project;
 mod read;
+mod repair;
 mod save;
 mod setup;
 
-use std::{
-    fs::File,
-    path::{Path, PathBuf},
-    str::FromStr,
-    time::Duration,
-};
+use std::{fs::File, path::Path};
 
 use fynlo_core::{
     ids::{DeviceId, StaffId},
     time::{IdSource, Timestamp},
 };
-use sqlx::{
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
-    ConnectOptions, Connection, SqliteConnection,
-};
+use sqlx::{Connection, SqliteConnection};
 use tokio::sync::Mutex;
 
 pub use error::Error;
+pub use file::Replacement;
+use file::{connect, lock};
 pub use orders::{HistoryEntry, PaymentRow, Recorded};
 pub use outbox::{OutboxOp, OutboxStats};
 pub use project::SETTLE_AFTER;
+pub use repair::Repaired;
+pub use setup::{PinFailure, TILL};
 
 /// The result type of the store.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+pub(crate) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
 
 /// Who makes a change, when, and where its op ids come from.
 pub struct Write<'a> {
@@ -158,7 +157,7 @@ impl Store {
         Ok(Store::wrap(conn, device, None))
     }
 
-    fn wrap(conn: SqliteConnection, device: DeviceId, lock: Option<File>) -> Store {
+    pub(crate) fn wrap(conn: SqliteConnection, device: DeviceId, lock: Option<File>) -> Store {
         Store {
             inner: Mutex::new(Inner {
                 conn,
@@ -194,39 +193,10 @@ impl Store {
     }
 }
 
-async fn device_of(conn: &mut SqliteConnection) -> Result<DeviceId> {
+pub(crate) async fn device_of(conn: &mut SqliteConnection) -> Result<DeviceId> {
     let row: Option<(String,)> = sqlx::query_as("SELECT id FROM device")
         .fetch_optional(&mut *conn)
         .await?;
     let (id,) = row.ok_or(Error::NotInitialised)?;
     DeviceId::parse(&id).map_err(|e| Error::Corrupt(e.to_string()))
-}
-
-/// Takes the exclusive writer's lock on `<database>.lock`.
-fn lock(path: &Path) -> Result<File> {
-    let mut lock_path = path.as_os_str().to_owned();
-    lock_path.push(".lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(|e| Error::Io(format!("{}: {e}", PathBuf::from(&lock_path).display())))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Busy(path.to_owned())),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::Io(format!("locking {}: {e}", path.display()))),
-    }
-}
-
-async fn connect(path: &Path, create: bool) -> Result<SqliteConnection> {
-    let url = format!("sqlite://{}", path.display());
-    let options = SqliteConnectOptions::from_str(&url)?
-        .create_if_missing(create)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(5))
-        .disable_statement_logging();
-    Ok(options.connect().await?)
 }

@@ -4,14 +4,45 @@
 use fynlo_core::{
     catalog::{Catalog, CatalogData},
     ids::StaffId,
+    lockout::Lockout,
     settings::Restaurant,
     staff::{PinHash, Role, Staff},
     time::Timestamp,
 };
 use serde_json::json;
-use sqlx::Connection;
+use sqlx::{Connection, SqliteConnection};
 
 use crate::{journal, Error, Result, Store, Write};
+
+/// The lockout target of PINs typed without a name that matched nobody: the till as a whole.
+pub const TILL: &str = "*";
+
+/// A wrong PIN, as recorded: for whom, where, and who typed it.
+#[derive(Clone, Copy, Debug)]
+pub struct PinFailure<'a> {
+    /// The member of staff it was typed for, or [`TILL`].
+    pub target: &'a str,
+    /// Where it was typed: `login` or `approval`.
+    pub screen: &'a str,
+    /// Who was logged in when it was typed (nobody at the login screen).
+    pub typed_by: Option<&'a StaffId>,
+}
+
+async fn lockout_of(conn: &mut SqliteConnection, target: &str) -> Result<Lockout> {
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT failures, locked_until FROM pin_lockouts WHERE target = ?")
+            .bind(target)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(match row {
+        None => Lockout::default(),
+        Some((failures, until)) => Lockout {
+            failures: u32::try_from(failures)
+                .map_err(|_| Error::Corrupt(format!("pin_lockouts.failures {failures}")))?,
+            locked_until: until.map(Timestamp::from_millis),
+        },
+    })
+}
 
 impl Store {
     /// Saves the restaurant's settings.
@@ -130,24 +161,59 @@ impl Store {
             .collect()
     }
 
-    /// Records a wrong PIN typed at login, and queues it for the audit trail. Returns how many wrong
-    /// PINs were typed since `since`.
-    pub async fn record_pin_failure(&self, since: Timestamp, w: &Write<'_>) -> Result<i64> {
+    /// Where PIN entry for `target` stands: a member of staff's id, or [`TILL`] for PINs typed without a
+    /// name.
+    pub async fn lockout(&self, target: &str) -> Result<Lockout> {
+        let mut inner = self.inner.lock().await;
+        lockout_of(&mut inner.conn, target).await
+    }
+
+    /// Records a wrong PIN (never the PIN itself): the target's count and lock move on, a row for the
+    /// audit trail says who typed it, where and for whom, and the same goes to the outbox — in one
+    /// transaction. Returns where the target now stands.
+    pub async fn record_pin_failure(&self, failure: &PinFailure<'_>, w: &Write<'_>) -> Result<Lockout> {
         self.writable()?;
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("INSERT INTO pin_failures (at) VALUES (?)")
+        let next = lockout_of(&mut tx, failure.target).await?.failed(w.at);
+        sqlx::query(
+            "INSERT INTO pin_lockouts (target, failures, locked_until) VALUES (?, ?, ?) \
+             ON CONFLICT (target) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+        )
+        .bind(failure.target)
+        .bind(i64::from(next.failures))
+        .bind(next.locked_until.map(|t| t.millis()))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO pin_failures (at, screen, typed_by, target) VALUES (?, ?, ?, ?)")
             .bind(w.at.millis())
+            .bind(failure.screen)
+            .bind(failure.typed_by.map(|s| s.as_str().to_owned()))
+            .bind(failure.target)
             .execute(&mut *tx)
             .await?;
-        journal::push(&mut tx, w, "auth.pin_failed", &json!({})).await?;
-        let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pin_failures WHERE at >= ?")
-            .bind(since.millis())
-            .fetch_one(&mut *tx)
-            .await?;
+        let payload = json!({
+            "screen": failure.screen,
+            "typed_by": failure.typed_by,
+            "target": failure.target,
+            "failures": next.failures,
+            "locked_until": next.locked_until.map(|t| t.millis()),
+        });
+        journal::push(&mut tx, w, "auth.pin_failed", &payload).await?;
         tx.commit().await?;
-        Ok(count)
+        Ok(next)
+    }
+
+    /// A right PIN for `target`: its count of wrong ones starts again.
+    pub async fn clear_pin_failures(&self, target: &str) -> Result<()> {
+        self.writable()?;
+        let mut inner = self.inner.lock().await;
+        sqlx::query("UPDATE pin_lockouts SET failures = 0, locked_until = NULL WHERE target = ? AND failures > 0")
+            .bind(target)
+            .execute(&mut inner.conn)
+            .await?;
+        Ok(())
     }
 
     /// How many wrong PINs were typed since `since`.

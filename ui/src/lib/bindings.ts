@@ -109,7 +109,11 @@ seat?: number,
 /**
  * Fields to clear: any of "note", "course", "seat".
  */
-clear?: Array<string>, };
+clear?: Array<string>, 
+/**
+ * A manager's approval, when the change takes a discount past the approval threshold.
+ */
+approval?: ApprovalInput, };
 
 export type RemoveLine = { 
 /**
@@ -119,7 +123,11 @@ order?: string,
 /**
  * Line number.
  */
-line: number, };
+line: number, 
+/**
+ * A manager's approval, when removing the line takes a discount past the approval threshold.
+ */
+approval?: ApprovalInput, };
 
 export type VoidLine = { 
 /**
@@ -219,7 +227,15 @@ order?: string,
 /**
  * The new kind.
  */
-kind: OrderKindInput, };
+kind: OrderKindInput, 
+/**
+ * Why, when the switch stops the service charge being charged (to takeaway).
+ */
+reason?: string, 
+/**
+ * A manager's approval, when the switch stops the service charge (and the settings require one).
+ */
+approval?: ApprovalInput, };
 
 export type SetStatus = { 
 /**
@@ -469,7 +485,7 @@ line: number,
  */
 quantity: number, };
 
-export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised" | "approval_required" | "split_rule" | "refund_rule" | "surcharge_banned";
+export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "locked_out" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised" | "approval_required" | "split_rule" | "refund_rule" | "surcharge_banned";
 
 export type AppError = { 
 /**
@@ -479,7 +495,11 @@ code: ErrorCode,
 /**
  * What went wrong, for a person to read.
  */
-message: string, };
+message: string, 
+/**
+ * For `locked_out`: how many seconds until PIN entry opens again.
+ */
+retry_after?: number, };
 
 export type Amount = number;
 

@@ -24,6 +24,7 @@ const CORE_SENTENCES: Record<ErrorCode, string> = {
   invalid_input: 'That entry isn’t valid. Please check it and try again.',
   not_logged_in: 'Please log in with your PIN first.',
   wrong_pin: 'That PIN wasn’t recognised. Please try again.',
+  locked_out: 'Too many wrong PINs. PIN entry is locked for a little while.',
   not_found: 'That item or order couldn’t be found.',
   product_unavailable: 'That item is 86’d — it’s not available right now.',
   modifier_rule: 'Please check the options: a required choice is missing or too many are chosen.',

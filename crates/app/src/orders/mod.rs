@@ -89,16 +89,16 @@ impl Till {
         self.run(req.order.as_deref(), OrderCommand::AddLine(line)).await
     }
 
-    pub(crate) async fn change_line(&mut self, req: ChangeLine) -> Result<Reply, AppError> {
-        let order = req.order.clone();
+    pub(crate) async fn change_line(&mut self, mut req: ChangeLine) -> Result<Reply, AppError> {
+        let (order, approval) = (req.order.take(), req.approval.take());
         let (line, change) = req.into_core()?;
-        self.run(order.as_deref(), OrderCommand::ChangeLine { line, change })
+        self.run_approved(order.as_deref(), OrderCommand::ChangeLine { line, change }, approval)
             .await
     }
 
     pub(crate) async fn remove_line(&mut self, req: RemoveLine) -> Result<Reply, AppError> {
-        self.run(req.order.as_deref(), OrderCommand::RemoveLine(LineNo::new(req.line)))
-            .await
+        let command = OrderCommand::RemoveLine(LineNo::new(req.line));
+        self.run_approved(req.order.as_deref(), command, req.approval).await
     }
 
     pub(crate) async fn void_line(&mut self, req: VoidLine) -> Result<Reply, AppError> {
@@ -145,8 +145,11 @@ impl Till {
     }
 
     pub(crate) async fn set_order_type(&mut self, req: SetOrderType) -> Result<Reply, AppError> {
-        self.run(req.order.as_deref(), OrderCommand::SetKind(req.kind.into()))
-            .await
+        let command = OrderCommand::SetKind {
+            kind: req.kind.into(),
+            reason: req.reason,
+        };
+        self.run_approved(req.order.as_deref(), command, req.approval).await
     }
 
     pub(crate) async fn send_to_kitchen(&mut self, req: OrderRef) -> Result<Reply, AppError> {

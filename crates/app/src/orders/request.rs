@@ -174,6 +174,10 @@ pub struct ChangeLine {
     #[serde(default)]
     #[ts(optional)]
     pub clear: Option<Vec<String>>,
+    /// A manager's approval, when the change takes a discount past the approval threshold.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<ApprovalInput>,
 }
 
 /// `remove_line`.
@@ -186,6 +190,10 @@ pub struct RemoveLine {
     pub order: Option<String>,
     /// Line number.
     pub line: u32,
+    /// A manager's approval, when removing the line takes a discount past the approval threshold.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<ApprovalInput>,
 }
 
 /// `void_line`.
@@ -293,6 +301,14 @@ pub struct SetOrderType {
     pub order: Option<String>,
     /// The new kind.
     pub kind: OrderKindInput,
+    /// Why, when the switch stops the service charge being charged (to takeaway).
+    #[serde(default)]
+    #[ts(optional)]
+    pub reason: Option<String>,
+    /// A manager's approval, when the switch stops the service charge (and the settings require one).
+    #[serde(default)]
+    #[ts(optional)]
+    pub approval: Option<ApprovalInput>,
 }
 
 /// `set_status`.
@@ -418,6 +434,9 @@ impl ChangeLine {
     /// The line and the core's change to it; `clear` may name only note, course and seat.
     pub(crate) fn into_core(self) -> Result<(LineNo, LineChange), AppError> {
         let clear = self.clear.unwrap_or_default();
+        if clear.len() > 3 {
+            return Err(AppError::invalid("clear: at most note, course and seat"));
+        }
         if let Some(bad) = clear.iter().find(|f| !matches!(f.as_str(), "note" | "course" | "seat")) {
             return Err(AppError::invalid(format!("clear: {bad:?} is not note, course or seat")));
         }

@@ -52,10 +52,10 @@ async fn wrong_pin(f: &mut Fixture, pin: &str, staff: Option<&str>) {
     assert_eq!(err.code, ErrorCode::WrongPin, "{json}: {err}");
     let after = f.snapshot().await;
     assert_eq!(after.pin_failures, before.pin_failures + 1, "{json}");
+    assert!(err.message.starts_with("wrong PIN"), "{json}: {}", err.message);
     assert!(
-        err.message.contains(&format!("({} wrong", after.pin_failures)),
-        "{json}: {}",
-        err.message
+        pin.len() < 4 || !err.message.contains(pin),
+        "{json}: the error echoes the PIN"
     );
     assert_eq!(after.outbox.count, before.outbox.count + 1, "{json}");
     assert!(after.outbox.is_gapless());
@@ -67,10 +67,23 @@ async fn wrong_pin(f: &mut Fixture, pin: &str, staff: Option<&str>) {
         .expect("reads the outbox");
     assert_eq!(queued.len(), 1);
     assert_eq!(queued[0].op_type, "auth.pin_failed");
+    // Who typed it, where and for whom — never the PIN.
+    let payload = &queued[0].payload;
+    assert_eq!(payload["screen"], "login", "{payload}");
+    assert_eq!(payload["target"], staff.unwrap_or("*"), "{payload}");
     assert_eq!(
-        queued[0].payload,
-        serde_json::json!({}),
-        "the typed PIN never leaves the till"
+        payload["typed_by"],
+        serde_json::json!(before.session.staff.as_ref().map(|s| s.id.clone()))
+    );
+    let keys: Vec<&String> = payload.as_object().expect("an object").keys().collect();
+    assert_eq!(
+        keys,
+        ["screen", "typed_by", "target", "failures", "locked_until"],
+        "{payload}"
+    );
+    assert!(
+        pin.len() < 4 || !payload.to_string().contains(pin),
+        "the typed PIN never leaves the till: {payload}"
     );
     assert_eq!(after.orders, before.orders, "{json}");
     assert_eq!(
@@ -106,7 +119,12 @@ async fn a_wrong_pin_is_refused_and_counted() {
 #[tokio::test]
 async fn a_malformed_pin_is_a_wrong_pin() {
     let mut f = Fixture::new().await;
-    for bad in ["", "12", "1234567", "12a4", " 1357", "13 57"] {
+    for (n, bad) in ["", "12", "1234567", "12a4", " 1357", "13 57"].into_iter().enumerate() {
+        if n == 3 {
+            // Four wrong in a row would be one away from locking: a right PIN clears the count.
+            f.ok(&format!(r#"{{"cmd": "login", "pin": "{}"}}"#, pin("jo"))).await;
+            f.ok(r#"{"cmd": "logout"}"#).await;
+        }
         wrong_pin(&mut f, bad, None).await;
     }
 }
@@ -198,4 +216,116 @@ async fn logging_in_again_starts_a_new_session() {
         .order(&format!(r#"{{"cmd": "show_order", "order": "{}"}}"#, order.id))
         .await;
     assert_eq!((shown.alias, shown.opened_by.as_str()), (None, "sam"));
+}
+
+/// Logs in with `json`; returns the error.
+async fn refused_login(f: &mut Fixture, json: &str) -> fynlo_app::AppError {
+    f.exec(json).await.expect_err("refused")
+}
+
+// Regression: a cashier found the manager's PIN through the approval overlay in about a minute — 25 ms
+// a try and no lockout.
+#[tokio::test]
+async fn five_wrong_pins_lock_pin_entry_for_a_minute_then_longer() {
+    let mut f = Fixture::new().await;
+    let wrong = r#"{"cmd": "login", "pin": "0000"}"#;
+    let right = format!(r#"{{"cmd": "login", "pin": "{}"}}"#, pin("sam"));
+    for tries_left in [4, 3, 2, 1] {
+        let e = refused_login(&mut f, wrong).await;
+        assert_eq!(e.code, ErrorCode::WrongPin);
+        assert!(
+            e.message.contains(&tries_left.to_string()) || tries_left == 1,
+            "{}",
+            e.message
+        );
+        assert_eq!(e.retry_after, None);
+    }
+    let e = refused_login(&mut f, wrong).await;
+    assert_eq!(
+        (e.code, e.retry_after),
+        (ErrorCode::LockedOut, Some(60)),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("1 minute"), "the till says how long: {}", e.message);
+    // While locked, even the right PIN is not checked, and nothing is recorded.
+    let before = f.snapshot().await;
+    f.clock.advance(59_000);
+    let e = refused_login(&mut f, &right).await;
+    assert_eq!((e.code, e.retry_after), (ErrorCode::LockedOut, Some(1)));
+    assert_eq!(f.snapshot().await, before, "a locked attempt changes nothing");
+    // A minute on, one more wrong PIN locks it again for two; then four, eight, fifteen, fifteen.
+    for minutes in [2, 4, 8, 15, 15] {
+        f.clock.advance(15 * 60_000);
+        let e = refused_login(&mut f, wrong).await;
+        assert_eq!((e.code, e.retry_after), (ErrorCode::LockedOut, Some(minutes * 60)));
+    }
+    f.clock.advance(15 * 60_000);
+    assert_eq!(session_of(f.ok(&right).await).staff.map(|s| s.id), Some("sam".into()));
+    // The right PIN cleared the count: five more wrong ones are needed to lock again.
+    f.ok(r#"{"cmd": "logout"}"#).await;
+    for _ in 0..4 {
+        assert_eq!(refused_login(&mut f, wrong).await.code, ErrorCode::WrongPin);
+    }
+    assert_eq!(refused_login(&mut f, wrong).await.code, ErrorCode::LockedOut);
+}
+
+#[tokio::test]
+async fn a_named_member_of_staff_is_locked_alone() {
+    let mut f = Fixture::new().await;
+    for _ in 0..5 {
+        let e = refused_login(&mut f, r#"{"cmd": "login", "pin": "0000", "staff": "priya"}"#).await;
+        assert!(matches!(e.code, ErrorCode::WrongPin | ErrorCode::LockedOut));
+    }
+    let e = refused_login(
+        &mut f,
+        &format!(r#"{{"cmd": "login", "pin": "{}", "staff": "priya"}}"#, pin("priya")),
+    )
+    .await;
+    assert_eq!(e.code, ErrorCode::LockedOut, "Priya's PIN is locked, named");
+    // Others, and PINs typed without a name, are not.
+    let sam = format!(r#"{{"cmd": "login", "pin": "{}", "staff": "sam"}}"#, pin("sam"));
+    assert_eq!(session_of(f.ok(&sam).await).staff.map(|s| s.id), Some("sam".into()));
+    // A staff id that does not exist is locked the same way, so locks never tell who exists.
+    for _ in 0..5 {
+        refused_login(&mut f, r#"{"cmd": "login", "pin": "0000", "staff": "nobody"}"#).await;
+    }
+    let e = refused_login(&mut f, r#"{"cmd": "login", "pin": "0000", "staff": "nobody"}"#).await;
+    assert_eq!(e.code, ErrorCode::LockedOut);
+}
+
+#[tokio::test]
+async fn wrong_manager_pins_on_the_overlay_lock_it_and_say_who_typed_them() {
+    let mut f = Fixture::logged_in().await;
+    f.ok(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
+    f.ok(r#"{"cmd": "add_line", "sku": "MN01"}"#).await;
+    let discount = |pin: &str| {
+        format!(
+            r#"{{"cmd": "set_order_discount", "discount": {{"type": "percent", "rate_bp": 5000, "reason": "x"}},
+                "approval": {{"pin": "{pin}"}}}}"#
+        )
+    };
+    for _ in 0..4 {
+        assert_eq!(
+            f.exec(&discount("0000")).await.expect_err("wrong").code,
+            ErrorCode::WrongPin
+        );
+    }
+    let e = f.exec(&discount("0000")).await.expect_err("locks");
+    assert_eq!((e.code, e.retry_after), (ErrorCode::LockedOut, Some(60)));
+    assert!(e.message.starts_with("wrong manager PIN"), "{}", e.message);
+    let e = f.exec(&discount(pin("priya"))).await.expect_err("locked");
+    assert_eq!(e.code, ErrorCode::LockedOut, "the manager's own PIN waits too");
+    let ops = f.till.store().outbox_after(0, 100).await.expect("reads");
+    let failed: Vec<_> = ops.iter().filter(|op| op.op_type == "auth.pin_failed").collect();
+    assert_eq!(failed.len(), 5);
+    for op in failed {
+        assert_eq!(
+            (&op.payload["screen"], &op.payload["typed_by"], &op.payload["target"]),
+            (&"approval".into(), &"sam".into(), &"*".into())
+        );
+    }
+    f.clock.advance(60_000);
+    let o = crate::order_of(f.ok(&discount(pin("priya"))).await);
+    assert_eq!(o.discount.map(|d| d.rate_bp), Some(Some(5000)));
 }

@@ -72,9 +72,30 @@ impl IdSource for Counter {
     }
 }
 
-/// The fixed clock, these ids and an in-memory payment simulator.
-pub fn services(ids: Arc<Counter>) -> Services {
-    Services::new(Arc::new(FixedClock), ids, Arc::new(SimulatedProvider::in_memory()))
+/// A clock that says [`NOW_MS`] on [`TODAY`] until a test moves it on.
+#[derive(Default)]
+pub struct TestClock(std::sync::atomic::AtomicI64);
+
+impl TestClock {
+    /// Moves the clock on by `ms`.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> Timestamp {
+        Timestamp::from_millis(NOW_MS + self.0.load(Ordering::SeqCst))
+    }
+
+    fn business_date(&self) -> BusinessDate {
+        FixedClock.business_date()
+    }
+}
+
+/// The test clock, these ids and an in-memory payment simulator.
+pub fn services(ids: Arc<Counter>, clock: Arc<TestClock>) -> Services {
+    Services::new(clock, ids, Arc::new(SimulatedProvider::in_memory()))
 }
 
 /// The demo PIN of a member of staff.
@@ -131,6 +152,8 @@ pub struct Fixture {
     pub till: Till,
     /// The names of the commands that have succeeded so far.
     pub succeeded: BTreeSet<&'static str>,
+    /// The till's clock.
+    pub clock: Arc<TestClock>,
 }
 
 impl Fixture {
@@ -143,12 +166,21 @@ impl Fixture {
         let store = init(&path, &setup, &FixedClock, ids.as_ref())
             .await
             .expect("sets the demo restaurant up");
-        let till = Till::with_store(store, services(ids)).await.expect("the till starts");
+        let clock = Arc::new(TestClock::default());
+        let till = Till::with_store(store, services(ids, Arc::clone(&clock)))
+            .await
+            .expect("the till starts");
+        Fixture::of(dir, path, till, clock)
+    }
+
+    /// A fixture around a till the test made itself.
+    pub fn of(dir: TempDir, path: PathBuf, till: Till, clock: Arc<TestClock>) -> Fixture {
         Fixture {
             dir,
             path,
             till,
             succeeded: BTreeSet::new(),
+            clock,
         }
     }
 

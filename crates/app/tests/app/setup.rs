@@ -53,7 +53,7 @@ async fn init_never_overwrites_a_database() {
 async fn a_till_needs_a_database_with_a_restaurant_and_a_menu() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let missing = dir.path().join("missing.db");
-    let err = Till::open(&missing, crate::services(Arc::new(Counter::default())))
+    let err = Till::open(&missing, crate::services(Arc::new(Counter::default()), Arc::default()))
         .await
         .err()
         .expect("no database");
@@ -67,7 +67,7 @@ async fn a_till_needs_a_database_with_a_restaurant_and_a_menu() {
     )
     .await
     .expect("creates");
-    let err = Till::with_store(store, crate::services(Arc::new(Counter::default())))
+    let err = Till::with_store(store, crate::services(Arc::new(Counter::default()), Arc::default()))
         .await
         .err()
         .expect("no restaurant yet");
@@ -91,13 +91,11 @@ async fn a_reopened_till_carries_on_where_it_stopped() {
     for _ in 0..1_000 {
         fynlo_core::time::IdSource::new_id(ids.as_ref());
     }
-    let till = Till::open(&path, crate::services(ids)).await.expect("reopens");
-    let mut f = Fixture {
-        dir,
-        path,
-        till,
-        succeeded: Default::default(),
-    };
+    let clock = Arc::new(crate::TestClock::default());
+    let till = Till::open(&path, crate::services(ids, Arc::clone(&clock)))
+        .await
+        .expect("reopens");
+    let mut f = Fixture::of(dir, path, till, clock);
     assert_eq!(f.snapshot().await.outbox, outbox);
     let session = f.snapshot().await.session;
     assert_eq!(

@@ -149,9 +149,20 @@ async fn one_shift_runs_every_command() {
     let o = f.order(r#"{"cmd": "set_service_charge", "enabled": true}"#).await;
     assert_eq!((o.service_charge.applies, o.totals.total.0), (true, 4652));
 
-    // To take away (no service charge), then back in at table 14.
+    // To take away, then back in at table 14. Taking away stops the service charge, so — like removing
+    // it — it needs a reason and a manager.
+    f.refused(
+        r#"{"cmd": "set_order_type", "kind": {"type": "takeaway"}}"#,
+        ErrorCode::ReasonRequired,
+    )
+    .await;
+    f.refused(
+        r#"{"cmd": "set_order_type", "kind": {"type": "takeaway"}, "reason": "guests leaving early"}"#,
+        ErrorCode::ApprovalRequired,
+    )
+    .await;
     let o = f
-        .order(r#"{"cmd": "set_order_type", "kind": {"type": "takeaway"}}"#)
+        .order(r#"{"cmd": "set_order_type", "kind": {"type": "takeaway"}, "reason": "guests leaving early", "approval": {"pin": "2468"}}"#)
         .await;
     assert_eq!(
         (o.kind.as_str(), o.table.clone(), o.totals.service_charge.0),

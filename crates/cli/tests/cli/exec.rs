@@ -553,3 +553,47 @@ fn declines_timeouts_and_cancels_through_exec_and_recovery_at_start() {
     // Tea at the manager's 200 instead of 280, cash 500: change 300.
     assert_eq!(payment(&lines[5], 1)["change"], 300);
 }
+
+// Regression: a line of invalid UTF-8 ended the run with no JSON answer, skipped the end-of-input save,
+// and the order being built was lost.
+#[test]
+fn a_line_that_is_not_utf8_is_answered_and_the_run_goes_on() {
+    let till = DemoTill::create();
+    let mut child = crate::fynlo()
+        .arg("--db")
+        .arg(&till.db)
+        .arg("exec")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut script: Vec<u8> = Vec::new();
+    script.extend_from_slice(b"{\"cmd\": \"login\", \"pin\": \"1357\"}\n");
+    script.extend_from_slice(b"{\"cmd\": \"open_order\", \"kind\": {\"type\": \"takeaway\"}}\n");
+    script.extend_from_slice(b"{\"cmd\": \"add_line\", \"sku\": \"SF01\", \"note\": \"\xff\xfe\"}\n");
+    script.extend_from_slice(b"{\"cmd\": \"add_line\", \"sku\": \"SF02\"}\n");
+    std::io::Write::write_all(&mut child.stdin.take().expect("stdin"), &script).expect("writes");
+    let out = child.wait_with_output().expect("finishes");
+    assert!(!out.status.success(), "a bad line makes the run fail overall");
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .expect("the answers are UTF-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every answer is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 4, "one answer per line: {lines:?}");
+    assert_eq!(lines[2]["ok"], false);
+    assert_eq!(lines[2]["error"]["code"], "invalid_input");
+    assert!(
+        lines[2]["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("line 3")),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(lines[3]["ok"], true, "the run goes on after the bad line");
+    let id = lines[3]["result"]["id"].as_str().expect("an order id").to_owned();
+    // The order being built was saved when the input ended.
+    let shown = till.run(&["order", &id]);
+    assert!(shown.status.success(), "{}", String::from_utf8_lossy(&shown.stderr));
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("Cloudy lemonade"));
+}

@@ -4,6 +4,7 @@
 mod crash;
 mod docs;
 mod exec;
+mod files;
 
 use std::{
     io::Write,

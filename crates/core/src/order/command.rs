@@ -148,7 +148,12 @@ pub enum OrderCommand {
         reason: Option<String>,
     },
     /// Switch dine-in/takeaway or move table.
-    SetKind(OrderKind),
+    SetKind {
+        /// The new kind.
+        kind: OrderKind,
+        /// Why, required when the switch stops the service charge being charged.
+        reason: Option<String>,
+    },
     /// Send unsent lines to the kitchen.
     SendToKitchen,
     /// Kitchen progress: preparing, ready, served.
@@ -262,6 +267,25 @@ impl Order {
         Ok((order, event))
     }
 
+    /// Gives the order another number for its day (only `fynlo repair` does, for an order whose number
+    /// another order already had). Closed orders too: the number is what finds them.
+    pub fn renumber(&self, number: u32, reason: &str, at: Timestamp) -> Result<(Order, OrderEvent)> {
+        if number == 0 {
+            return Err(Error::InvalidField {
+                field: "number",
+                reason: "order numbers start at 1".into(),
+            });
+        }
+        check_reason(reason)?;
+        let event = OrderEvent::Renumbered {
+            number,
+            reason: reason.trim().to_owned(),
+        };
+        let mut next = self.clone();
+        next.apply(&event, at);
+        Ok((next, event))
+    }
+
     /// Checks a command and returns the order it produces with the events that record it.
     /// On any error the order is untouched and no event exists.
     pub fn execute(&self, cmd: &OrderCommand, catalog: &Catalog, ctx: &Ctx) -> Result<(Order, Vec<OrderEvent>)> {
@@ -283,6 +307,16 @@ impl Order {
             let done = OrderEvent::Completed;
             next.apply(&done, ctx.at);
             events.push(done);
+        }
+        // The approval rules hold for the order as it now is, whichever command brought it here.
+        let needs = super::approval::needs(self, &next, &ctx.approvals)?;
+        if let Some(first) = needs.first() {
+            let by = ctx.approved(first.what())?;
+            if !events.iter().any(|e| e.approved_by() == Some(&by)) {
+                let approved = OrderEvent::Approved { by, rules: needs };
+                next.apply(&approved, ctx.at);
+                events.push(approved);
+            }
         }
         next.check()?;
         Ok((next, events))
@@ -311,9 +345,17 @@ impl Order {
 
     fn decide(&self, cmd: &OrderCommand, catalog: &Catalog, ctx: &Ctx) -> Result<Vec<OrderEvent>> {
         Ok(match cmd {
-            OrderCommand::AddLine(req) => vec![OrderEvent::LineAdded {
-                line: self.build_line(req, catalog)?,
-            }],
+            OrderCommand::AddLine(req) => {
+                if self.lines.len() >= crate::limits::MAX_LINES {
+                    return Err(Error::OverLimit {
+                        what: "the number of lines on an order",
+                        max: crate::limits::MAX_LINES as i64,
+                    });
+                }
+                vec![OrderEvent::LineAdded {
+                    line: self.build_line(req, catalog)?,
+                }]
+            }
             OrderCommand::ChangeLine { line, change } => {
                 let mut updated = self.unsent_line(*line)?.clone();
                 if let Some(q) = change.quantity {
@@ -358,17 +400,15 @@ impl Order {
                 if found.void.is_some() {
                     return Err(Error::LineVoid(*line));
                 }
-                let mut approved_by = ctx.approver.clone();
                 if let Some(d) = discount {
                     d.validate()?;
-                    if needs_approval(d, found.gross()?, ctx)? {
-                        approved_by = Some(ctx.approved("a discount this large")?);
-                    }
+                    // A discount that cannot apply at all is refused as such, before approval.
+                    d.of(found.gross()?)?;
                 }
                 vec![OrderEvent::LineDiscountSet {
                     line: *line,
                     discount: discount.clone().map(trim_reason),
-                    approved_by,
+                    approved_by: ctx.approver.clone(),
                 }]
             }
             OrderCommand::OverridePrice {
@@ -402,18 +442,14 @@ impl Order {
                 vec![OrderEvent::PriceOverridden { line: *line, price }]
             }
             OrderCommand::SetOrderDiscount(discount) => {
-                let mut approved_by = ctx.approver.clone();
                 if let Some(d) = discount {
                     d.validate()?;
                     let totals = self.priced()?;
-                    let base = totals.subtotal.checked_sub(totals.line_discounts)?;
-                    if needs_approval(d, base, ctx)? {
-                        approved_by = Some(ctx.approved("a discount this large")?);
-                    }
+                    d.of(totals.subtotal.checked_sub(totals.line_discounts)?)?;
                 }
                 vec![OrderEvent::OrderDiscountSet {
                     discount: discount.clone().map(trim_reason),
-                    approved_by,
+                    approved_by: ctx.approver.clone(),
                 }]
             }
             OrderCommand::SetServiceCharge { enabled, reason } => {
@@ -430,16 +466,27 @@ impl Order {
                     check_reason(reason)?;
                     Some(reason.trim().to_owned())
                 };
-                let approved_by = if removed.is_some() && ctx.approvals.service_charge_removal {
-                    Some(ctx.approved("removing the service charge")?)
-                } else {
-                    ctx.approver.clone()
-                };
-                vec![OrderEvent::ServiceChargeSet { removed, approved_by }]
+                vec![OrderEvent::ServiceChargeSet {
+                    removed,
+                    approved_by: ctx.approver.clone(),
+                }]
             }
-            OrderCommand::SetKind(kind) => {
+            OrderCommand::SetKind { kind, reason } => {
                 kind.validate()?;
-                vec![OrderEvent::KindChanged { kind: kind.clone() }]
+                // A switch that stops the service charge is a removal of it: it needs a reason (and, by
+                // the approval rules, a manager).
+                let drops_charge = self.service_charge.applies(&self.kind) && !self.service_charge.applies(kind);
+                let reason = if drops_charge {
+                    let reason = reason.as_deref().unwrap_or("");
+                    check_reason(reason)?;
+                    Some(reason.trim().to_owned())
+                } else {
+                    None
+                };
+                vec![OrderEvent::KindChanged {
+                    kind: kind.clone(),
+                    reason,
+                }]
             }
             OrderCommand::SendToKitchen => {
                 if self.live_lines().next().is_none() {
@@ -468,9 +515,11 @@ impl Order {
                 if !tendered.is_positive() {
                     return Err(Error::InvalidPaymentAmount);
                 }
+                over_limit(*tendered, crate::limits::MAX_TENDERED, "cash handed over")?;
                 if tip.is_negative() {
                     return Err(Error::NegativeAmount { what: "a tip" });
                 }
+                over_limit(*tip, crate::limits::MAX_TIP, "a tip")?;
                 if tip > tendered {
                     return Err(Error::TipExceedsTendered);
                 }
@@ -517,6 +566,7 @@ impl Order {
                 if tip.is_negative() {
                     return Err(Error::NegativeAmount { what: "a tip" });
                 }
+                over_limit(*tip, crate::limits::MAX_TIP, "a tip")?;
                 if surcharge.is_negative() {
                     return Err(Error::NegativeAmount { what: "a surcharge" });
                 }
@@ -654,8 +704,15 @@ impl Order {
                     return Err(Error::PaymentInFlight { amount: held.get() });
                 }
                 check_reason(reason)?;
+                // Cancelling what the kitchen has seen voids it: the void rule applies.
+                let approved_by = if self.live_lines().any(|l| l.sent) {
+                    Some(ctx.approved("cancelling an order the kitchen has seen")?)
+                } else {
+                    None
+                };
                 vec![OrderEvent::Cancelled {
                     reason: reason.trim().to_owned(),
+                    approved_by,
                 }]
             }
         })
@@ -916,15 +973,12 @@ fn clean_note(note: &Option<String>) -> Option<String> {
     note.as_ref().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
 }
 
-/// Does this discount on `base` go over what staff may give without a manager?
-fn needs_approval(d: &Discount, base: Minor, ctx: &Ctx) -> Result<bool> {
-    // A discount that cannot apply at all is refused as such, before any question of approval.
-    d.of(base)?;
-    let limit = ctx.approvals.discount_over;
-    Ok(match d.kind {
-        super::DiscountKind::Percent { rate } => rate > limit,
-        super::DiscountKind::Fixed { amount } => amount > limit.of(base)?,
-    })
+/// Refuses an amount above one of the till's limits.
+fn over_limit(amount: Minor, max: Minor, what: &'static str) -> Result<()> {
+    if amount > max {
+        return Err(Error::AmountOverLimit { what, max: max.get() });
+    }
+    Ok(())
 }
 
 fn check_key(key: &str) -> Result<()> {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Discount, Line, OrderKind, OrderState, PriceOverride};
+use super::{approval::Needs, Discount, Line, OrderKind, OrderState, PriceOverride};
 use crate::{
     fees::Fee,
     ids::{DeviceId, LineNo, OrderId, PaymentId, RefundId, StaffId},
@@ -145,6 +145,9 @@ pub enum OrderEvent {
     KindChanged {
         /// The new kind.
         kind: OrderKind,
+        /// Why, when the switch stopped the service charge being charged.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// Lines were sent to the kitchen (a pending order becomes confirmed).
     SentToKitchen {
@@ -171,10 +174,44 @@ pub enum OrderEvent {
     Cancelled {
         /// Why.
         reason: String,
+        /// The manager who approved it, when the kitchen had seen some of its lines.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        approved_by: Option<StaffId>,
+    },
+    /// A manager approved what a command did to the order beyond the approval rules
+    /// ([`super::approval`]), where the command's own event has no place to say so.
+    Approved {
+        /// The manager.
+        by: StaffId,
+        /// The rules it went beyond.
+        rules: Vec<Needs>,
+    },
+    /// Given another number for its day: `fynlo repair` does this to an order whose number another
+    /// order of the same till and day already had (only two processes writing one database could make
+    /// that happen).
+    Renumbered {
+        /// The new number.
+        number: u32,
+        /// Why.
+        reason: String,
     },
 }
 
 impl OrderEvent {
+    /// The manager this event records as approving it, if it records one.
+    pub fn approved_by(&self) -> Option<&StaffId> {
+        match self {
+            OrderEvent::LineVoided { approved_by, .. }
+            | OrderEvent::LineDiscountSet { approved_by, .. }
+            | OrderEvent::OrderDiscountSet { approved_by, .. }
+            | OrderEvent::ServiceChargeSet { approved_by, .. }
+            | OrderEvent::Cancelled { approved_by, .. } => approved_by.as_ref(),
+            OrderEvent::PriceOverridden { price, .. } => price.as_ref().map(|p| &p.approved_by),
+            OrderEvent::Approved { by, .. } => Some(by),
+            _ => None,
+        }
+    }
+
     /// The op type written to the outbox: `order.` and the event's tag.
     pub fn op_type(&self) -> &'static str {
         match self {
@@ -201,6 +238,8 @@ impl OrderEvent {
             OrderEvent::RefundUpdated { .. } => "order.refund_updated",
             OrderEvent::Completed => "order.completed",
             OrderEvent::Cancelled { .. } => "order.cancelled",
+            OrderEvent::Renumbered { .. } => "order.renumbered",
+            OrderEvent::Approved { .. } => "order.approved",
         }
     }
 

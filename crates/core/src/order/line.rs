@@ -132,7 +132,7 @@ pub struct PriceOverride {
 }
 
 /// The most a unit price may be overridden to: £100,000.
-pub const MAX_OVERRIDE: Minor = Minor::new(10_000_000);
+pub const MAX_OVERRIDE: Minor = crate::limits::MAX_OVERRIDE;
 
 /// One line of an order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,7 +175,7 @@ pub struct Line {
 }
 
 /// The most of one line.
-pub const MAX_QUANTITY: u32 = 999;
+pub const MAX_QUANTITY: u32 = crate::limits::MAX_QUANTITY;
 
 impl Line {
     /// Unit price plus modifier deltas — or a manager's price override, which replaces both.

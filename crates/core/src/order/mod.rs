@@ -5,11 +5,13 @@
 //! change at all. The store appends the events to the order's history (nothing is ever deleted) and keeps
 //! the resulting order as a snapshot; replaying the history rebuilds the same order.
 
+mod approval;
 mod command;
 mod event;
 mod line;
 mod state;
 
+pub use approval::Needs as ApprovalRule;
 pub use command::{Ctx, LineChange, LineRequest, OpenOrder, OrderCommand};
 pub use event::OrderEvent;
 pub use line::{ChosenModifier, ChosenVariant, Course, Discount, DiscountKind, Line, PriceOverride, Void};
@@ -631,7 +633,7 @@ impl Order {
         match event {
             OrderEvent::Opened { .. } => {}
             OrderEvent::LineAdded { line } => {
-                self.next_line = self.next_line.max(line.no.get() + 1);
+                self.next_line = self.next_line.max(line.no.get().saturating_add(1));
                 self.lines.push(line.clone());
             }
             OrderEvent::LineChanged { line } => {
@@ -702,7 +704,7 @@ impl Order {
                     r.note = note.clone();
                 }
             }
-            OrderEvent::KindChanged { kind } => self.kind = kind.clone(),
+            OrderEvent::KindChanged { kind, .. } => self.kind = kind.clone(),
             OrderEvent::SentToKitchen { lines } => {
                 for slot in self.lines.iter_mut().filter(|l| lines.contains(&l.no)) {
                     slot.sent = true;
@@ -719,11 +721,13 @@ impl Order {
                 self.state = OrderState::Completed;
                 self.parked = false;
             }
-            OrderEvent::Cancelled { reason } => {
+            OrderEvent::Cancelled { reason, .. } => {
                 self.state = OrderState::Cancelled;
                 self.parked = false;
                 self.cancel_reason = Some(reason.clone());
             }
+            OrderEvent::Renumbered { number, .. } => self.number = *number,
+            OrderEvent::Approved { .. } => {}
         }
     }
 }

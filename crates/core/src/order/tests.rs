@@ -280,16 +280,26 @@ fn park_resume_and_service_charge_removal() {
     )
     .expect("removed");
     assert_eq!(o.totals().expect("prices").service_charge, Minor::ZERO);
-    let o = run(&o, OrderCommand::SetKind(OrderKind::Takeaway)).expect("to go");
+    let o = run(
+        &o,
+        OrderCommand::SetKind {
+            kind: OrderKind::Takeaway,
+            reason: Some("to go".into()),
+        },
+    )
+    .expect("to go");
     let totals = o.totals().expect("prices");
     assert_eq!(totals.vat[0].class, crate::catalog::VatClass::Zero);
     assert!(matches!(
         refused(
             &o,
-            OrderCommand::SetKind(OrderKind::DineIn {
-                table: "".into(),
-                covers: 2
-            })
+            OrderCommand::SetKind {
+                kind: OrderKind::DineIn {
+                    table: "".into(),
+                    covers: 2
+                },
+                reason: None
+            }
         ),
         Error::InvalidField { field: "table", .. }
     ));

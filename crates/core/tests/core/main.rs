@@ -6,6 +6,7 @@
 //! The shared fixture lives here: a small test menu (built from menu JSON, as a restaurant would publish it),
 //! a context, and helpers to open an order and run commands on it.
 
+mod approvals;
 mod payments;
 mod pricing;
 mod properties;

@@ -85,7 +85,10 @@ fn restore_sc() -> OrderCommand {
 
 /// Switch eat-in / takeaway.
 fn set_kind(kind: OrderKind) -> OrderCommand {
-    OrderCommand::SetKind(kind)
+    OrderCommand::SetKind {
+        kind,
+        reason: Some("the guests changed their minds".into()),
+    }
 }
 
 /// Send every unsent line to the kitchen.

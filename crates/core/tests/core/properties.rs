@@ -587,7 +587,15 @@ pub(crate) fn build(spec: &OrderSpec, lines: &[LineSpec]) -> Order {
         order = run(&order, &cmd, &catalog).expect("removes the service charge");
     }
     if spec.switch_kind {
-        order = run(&order, &OrderCommand::SetKind(spec.kind()), &catalog).expect("switches kind");
+        order = run(
+            &order,
+            &OrderCommand::SetKind {
+                kind: spec.kind(),
+                reason: Some("test".into()),
+            },
+            &catalog,
+        )
+        .expect("switches kind");
     }
     order
 }

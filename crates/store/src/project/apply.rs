@@ -11,7 +11,7 @@ use fynlo_core::{
 use sqlx::{Connection, SqliteConnection};
 
 use super::Change;
-use crate::Result;
+use crate::{Error, Result};
 
 /// Orders per statement batch, so no statement comes near SQLite's limit on bound parameters.
 const CHUNK: usize = 64;
@@ -194,4 +194,61 @@ pub(super) async fn apply(conn: &mut SqliteConnection, changes: &[Change], throu
         .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Finds which order of a batch that failed cannot be applied, by applying them one at a time inside a
+/// transaction that is rolled back, and says why: the error names its first journal row. An error that
+/// no single order causes is returned as it was.
+pub(super) async fn diagnose(conn: &mut SqliteConnection, changes: &[Change], failed: Error) -> Error {
+    let Ok(mut tx) = conn.begin_with("BEGIN IMMEDIATE").await else {
+        return failed;
+    };
+    for change in changes {
+        let Ok(mut point) = tx.begin().await else {
+            return failed;
+        };
+        let result = write(&mut point, &[Rows::of(change)]).await;
+        let _ = point.rollback().await;
+        let Err(error) = result else {
+            // Keep it, so later orders are checked against it as the batch would have.
+            if write(&mut tx, &[Rows::of(change)]).await.is_err() {
+                return failed;
+            }
+            continue;
+        };
+        let order = &change.order;
+        let taken: Option<(String,)> = sqlx::query_as(
+            "SELECT id FROM orders WHERE device_id = ? AND business_date = ? AND number = ? AND id <> ?",
+        )
+        .bind(order.device().to_string())
+        .bind(order.business_date().as_str().to_owned())
+        .bind(i64::from(order.number()))
+        .bind(order.id().to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .ok()
+        .flatten();
+        let seq = change.seqs.first().copied().unwrap_or_default();
+        let _ = tx.rollback().await;
+        return match taken {
+            Some((other,)) => Error::JournalStuck {
+                seq,
+                order: order.id(),
+                reason: format!(
+                    "its number #{} on {} is taken by order {other}",
+                    order.number(),
+                    order.business_date()
+                ),
+                number_taken: true,
+            },
+            None => Error::JournalStuck {
+                seq,
+                order: order.id(),
+                reason: error.to_string(),
+                number_taken: false,
+            },
+        };
+    }
+    let _ = tx.rollback().await;
+    failed
 }

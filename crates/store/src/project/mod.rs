@@ -19,7 +19,7 @@ use fynlo_core::{
 };
 use sqlx::SqliteConnection;
 
-use crate::{journal, Inner, Recorded, Result, Store};
+use crate::{journal, Error, Inner, Recorded, Result, Store};
 
 /// How many saves the writer lets wait before it applies them in one batch. A batch of 64 takes about
 /// 3 ms on the benchmark machine (most of it its commit's fsync), so the sale that fills it waits that
@@ -127,7 +127,12 @@ pub(crate) async fn lagging(conn: &mut SqliteConnection) -> Result<Vec<Change>> 
         let id = journal::order_id(&order_id)?;
         let mut payloads = applied_payloads(conn, id).await?;
         payloads.extend(rows.iter().map(|(_, p)| p.clone()));
-        let order = journal::replay(id, version, &payloads)?;
+        let order = journal::replay(id, version, &payloads).map_err(|e| Error::JournalStuck {
+            seq: rows.first().map_or(0, |(seq, _)| *seq),
+            order: id,
+            reason: e.to_string(),
+            number_taken: false,
+        })?;
         let mut change = Change::of(order, rows.iter().map(|(seq, _)| *seq).collect());
         for (_, payload) in &rows {
             for e in journal::entries(payload)? {
@@ -177,7 +182,9 @@ pub(crate) async fn settle(inner: &mut Inner) -> Result<()> {
         inner.forget_seq();
         lagging(&mut inner.conn).await?
     };
-    apply::apply(&mut inner.conn, &changes, through).await?;
+    if let Err(e) = apply::apply(&mut inner.conn, &changes, through).await {
+        return Err(apply::diagnose(&mut inner.conn, &changes, e).await);
+    }
     inner.in_doubt = false;
     Ok(())
 }
@@ -192,7 +199,10 @@ pub(crate) async fn recover(conn: &mut SqliteConnection) -> Result<()> {
         return Ok(());
     }
     let changes = lagging(conn).await?;
-    apply::apply(conn, &changes, through).await
+    match apply::apply(conn, &changes, through).await {
+        Ok(()) => Ok(()),
+        Err(e) => Err(apply::diagnose(conn, &changes, e).await),
+    }
 }
 
 impl Store {

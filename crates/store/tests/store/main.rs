@@ -14,6 +14,7 @@
 mod orders;
 mod outbox;
 mod project;
+mod repair;
 mod setup;
 mod upgrade;
 
@@ -415,7 +416,14 @@ async fn a_reopened_store_sees_every_committed_write() {
         .await
         .expect("staff");
     f.store
-        .record_pin_failure(Timestamp::from_millis(0), &w)
+        .record_pin_failure(
+            &fynlo_store::PinFailure {
+                target: fynlo_store::TILL,
+                screen: "login",
+                typed_by: None,
+            },
+            &w,
+        )
         .await
         .expect("pin failure");
     let open = f.open_order(dine_in()).await.expect("opens");

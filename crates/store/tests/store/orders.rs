@@ -401,10 +401,13 @@ async fn the_history_replays_to_the_order_as_it_was_saved() {
             enabled: false,
             reason: Some(reason("guest asked")),
         },
-        OrderCommand::SetKind(OrderKind::DineIn {
-            table: "9".into(),
-            covers: 3,
-        }),
+        OrderCommand::SetKind {
+            kind: OrderKind::DineIn {
+                table: "9".into(),
+                covers: 3,
+            },
+            reason: None,
+        },
         OrderCommand::Park,
         OrderCommand::Resume,
         OrderCommand::SendToKitchen,

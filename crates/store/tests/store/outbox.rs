@@ -8,7 +8,7 @@ use fynlo_core::{
     ids::PaymentId,
     order::{OrderCommand, OrderKind},
     staff::Role,
-    time::{IdSource, Timestamp},
+    time::IdSource,
     Minor,
 };
 use fynlo_store::OutboxStats;
@@ -65,7 +65,14 @@ async fn the_sequence_has_no_gaps_after_many_mixed_writes() {
         assert_eq!(events.len(), 2, "the payment and the completion, in one save");
         expected += 1;
         f.store
-            .record_pin_failure(Timestamp::from_millis(0), &w)
+            .record_pin_failure(
+                &fynlo_store::PinFailure {
+                    target: fynlo_store::TILL,
+                    screen: "login",
+                    typed_by: None,
+                },
+                &w,
+            )
             .await
             .expect("pin failure");
         expected += 1;

@@ -1,8 +1,8 @@
 //! What a till is set up with (`setup.rs`): settings, menu versions and staff round-trip and each write
 //! queues exactly one outbox row; refused ones queue none; wrong PINs are counted in a time window.
 
-use fynlo_core::{catalog::CatalogData, staff::Role, time::Timestamp};
-use fynlo_store::Error;
+use fynlo_core::{catalog::CatalogData, ids::StaffId, lockout::Lockout, staff::Role, time::Timestamp};
+use fynlo_store::{Error, PinFailure, TILL};
 
 use crate::{bad_restaurant, count, menu_data, restaurant, staff, Fixture};
 
@@ -118,31 +118,54 @@ async fn staff_round_trip_and_their_outbox_rows_carry_no_pin_hash() {
 }
 
 #[tokio::test]
-async fn wrong_pins_are_counted_in_their_window() {
+async fn wrong_pins_lock_their_target_and_are_recorded_without_the_pin() {
     let f = Fixture::new().await;
     let start = f.clock_now();
-    let since = |ms: i64| Timestamp::from_millis(start.millis() + ms);
-    assert_eq!(f.store.pin_failures_since(start).await.expect("counts"), 0);
-    let mut counts = Vec::new();
-    for _ in 0..3 {
+    let alex = StaffId::new("alex").expect("valid id");
+    let failure = |target| PinFailure {
+        target,
+        screen: "approval",
+        typed_by: Some(&alex),
+    };
+    let mut seen = Vec::new();
+    for _ in 0..5 {
         f.clock.tick();
-        counts.push(f.store.record_pin_failure(start, &f.write()).await.expect("records"));
-    }
-    assert_eq!(counts, [1, 2, 3]);
-    // The failures were at +1 s, +2 s and +3 s.
-    assert_eq!(f.store.pin_failures_since(since(2_000)).await.expect("counts"), 2);
-    assert_eq!(f.store.pin_failures_since(since(3_001)).await.expect("counts"), 0);
-    f.clock.tick();
-    assert_eq!(
-        f.store
-            .record_pin_failure(since(3_000), &f.write())
+        let now = f
+            .store
+            .record_pin_failure(&failure("priya"), &f.write())
             .await
-            .expect("records"),
-        2,
-        "counts only failures inside the window it is given"
+            .expect("records");
+        seen.push((now.failures, now.remaining(f.clock_now())));
+    }
+    // Four wrong PINs count; the fifth, at +5 s, locks Priya's PIN for a minute.
+    assert_eq!(seen, [(1, None), (2, None), (3, None), (4, None), (5, Some(60_000))]);
+    assert_eq!(
+        f.store.lockout("priya").await.expect("reads").locked_until,
+        Some(Timestamp::from_millis(start.millis() + 5_000 + 60_000))
     );
+    // Other targets are untouched: the till's own count, and other staff.
+    assert_eq!(f.store.lockout(TILL).await.expect("reads"), Lockout::default());
+    assert_eq!(f.store.lockout("sam").await.expect("reads"), Lockout::default());
+    // A right PIN clears the count.
+    f.store.clear_pin_failures("priya").await.expect("clears");
+    assert_eq!(f.store.lockout("priya").await.expect("reads"), Lockout::default());
+
+    assert_eq!(f.store.pin_failures_since(start).await.expect("counts"), 5);
+    let rows: Vec<(String, Option<String>, String)> =
+        sqlx::query_as("SELECT screen, typed_by, target FROM pin_failures ORDER BY id")
+            .fetch_all(&mut f.raw().await)
+            .await
+            .expect("reads");
+    assert_eq!(rows.len(), 5);
+    assert!(rows
+        .iter()
+        .all(|r| r == &("approval".to_owned(), Some("alex".to_owned()), "priya".to_owned())));
     let ops = f.store.outbox_after(0, 10).await.expect("reads");
-    assert_eq!(ops.len(), 4);
+    assert_eq!(ops.len(), 5);
     assert!(ops.iter().all(|op| op.op_type == "auth.pin_failed"));
-    assert_eq!(count(&mut f.raw().await, "pin_failures").await, 4);
+    assert_eq!(ops[4].payload["screen"], "approval");
+    assert_eq!(ops[4].payload["typed_by"], "alex");
+    assert_eq!(ops[4].payload["target"], "priya");
+    assert_eq!(ops[4].payload["failures"], 5);
+    assert_eq!(ops[4].payload["locked_until"], start.millis() + 65_000);
 }
