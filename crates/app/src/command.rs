@@ -15,7 +15,7 @@ use crate::{
         AddLine, Cancel, ChangeLine, OpenOrder, OrderRef, OverridePrice, RecentOrders, RemoveLine, Resume,
         SetLineDiscount, SetOrderDiscount, SetOrderType, SetServiceCharge, SetStatus, VoidLine,
     },
-    payments::request::{CheckPayment, FeeQuote, Pay, Refund, SetServers, SplitBill, TakeCash, TipOptions},
+    payments::request::{CashQuote, CheckPayment, FeeQuote, Pay, Refund, SetServers, SplitBill, TakeCash, TipOptions},
     session::request::Login,
 };
 
@@ -73,6 +73,8 @@ pub enum Command {
     /// zero the order completes. With `tip`, that much of the cash is kept as a tip (the guest said
     /// "keep the change").
     TakeCash(TakeCash),
+    /// What cash handed over would do before it is taken: what it settles, the tip kept, the change.
+    CashQuote(CashQuote),
     /// Take a card or pay-by-bank payment: the attempt is saved (pending) before the provider is called,
     /// then the provider's answer is saved. The reply shows the attempt's outcome; a decline is an
     /// answer, not an error.
@@ -144,6 +146,7 @@ impl Command {
             Command::ShowOrder(_) => "show_order",
             Command::OpenOrders => "open_orders",
             Command::TakeCash(_) => "take_cash",
+            Command::CashQuote(_) => "cash_quote",
             Command::Pay(_) => "pay",
             Command::CheckPayment(_) => "check_payment",
             Command::CancelPayment(_) => "cancel_payment",

@@ -14,8 +14,8 @@ pub use crate::{
         OrdersView, PriceOverrideView, ServiceChargeView, TotalsView, VariantChoiceView, VatView, VoidView,
     },
     payments::view::{
-        AttemptKind, FeeQuoteView, FeeRowView, GratuityView, PartLineView, PartView, PaymentView, RecoveredView,
-        RecoveryView, RefundLineView, RefundView, SplitMethod, SplitView, TipOptionsView, TipPresetView,
+        AttemptKind, CashQuoteView, FeeQuoteView, FeeRowView, GratuityView, PartLineView, PartView, PaymentView,
+        RecoveredView, RecoveryView, RefundLineView, RefundView, SplitMethod, SplitView, TipOptionsView, TipPresetView,
     },
     session::view::{SessionView, StaffView},
 };
@@ -50,6 +50,8 @@ pub enum Reply {
     FeeQuote(FeeQuoteView),
     /// The tip prompt's buttons.
     TipOptions(TipOptionsView),
+    /// What cash handed over would do.
+    CashQuote(CashQuoteView),
     /// Payment attempts resumed or abandoned.
     Recovered(RecoveryView),
 }

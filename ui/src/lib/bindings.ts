@@ -1,7 +1,7 @@
 // Generated from the Rust boundary types by `fynlo gen-ts` (crates/app/src/bindings.rs).
 // Do not edit: change the Rust types and regenerate. Amounts are integer minor units.
 
-export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef;
+export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef;
 
 export type Login = { 
 /**
@@ -349,6 +349,24 @@ part?: number,
  */
 simulate?: SimOutcomeInput, };
 
+export type CashQuote = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * What the guest is handing over, in minor units.
+ */
+tendered: number, 
+/**
+ * The tip they would keep back from it ("keep the change").
+ */
+tip?: number, 
+/**
+ * The part of a split bill it would pay.
+ */
+part?: number, };
+
 export type CheckPayment = { 
 /**
  * The order (default: current).
@@ -503,7 +521,7 @@ retry_after?: number, };
 
 export type Amount = number;
 
-export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "recovered" } & RecoveryView;
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "recovered" } & RecoveryView;
 
 export type SessionView = { 
 /**
@@ -735,7 +753,12 @@ paid: Amount,
 /**
  * Still due.
  */
-balance: Amount, };
+balance: Amount, 
+/**
+ * What a new payment may settle now: the balance less what attempts waiting for their provider
+ * hold. (On a split bill, each part says what is due on it.)
+ */
+due: Amount, };
 
 export type ServiceChargeView = { 
 /**
@@ -1058,6 +1081,24 @@ presets: Array<TipPresetView>,
  * The tip the custom choice asked about would add, if one was.
  */
 custom_tip: Amount | null, };
+
+export type CashQuoteView = { 
+/**
+ * What is due on the order or part.
+ */
+due: Amount, 
+/**
+ * What the cash would settle of it.
+ */
+amount: Amount, 
+/**
+ * The tip kept from it.
+ */
+tip: Amount, 
+/**
+ * What would go back to the guest.
+ */
+change: Amount, };
 
 export type TipPresetView = { 
 /**

@@ -224,6 +224,9 @@ pub struct TotalsView {
     pub paid: Amount,
     /// Still due.
     pub balance: Amount,
+    /// What a new payment may settle now: the balance less what attempts waiting for their provider
+    /// hold. (On a split bill, each part says what is due on it.)
+    pub due: Amount,
 }
 
 /// The order's service charge.
@@ -383,6 +386,7 @@ impl OrderView {
                 total: totals.total.into(),
                 paid: paid.into(),
                 balance: totals.total.checked_sub(paid)?.into(),
+                due: totals.total.checked_sub(paid)?.checked_sub(order.in_flight()?)?.into(),
             },
             payments: order
                 .payments()

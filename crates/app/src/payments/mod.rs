@@ -17,8 +17,8 @@ use crate::{
     till::Till,
     view::{Amount, Reply},
 };
-use request::{tip_choice, FeeQuote, SetServers, SplitBill, TakeCash, TipOptions};
-use view::{FeeQuoteView, TipOptionsView, TipPresetView};
+use request::{tip_choice, CashQuote, FeeQuote, SetServers, SplitBill, TakeCash, TipOptions};
+use view::{CashQuoteView, FeeQuoteView, TipOptionsView, TipPresetView};
 
 impl Till {
     pub(crate) async fn take_cash(&mut self, req: TakeCash) -> Result<Reply, AppError> {
@@ -30,6 +30,20 @@ impl Till {
             part: req.part,
         };
         self.run(req.order.as_deref(), command).await
+    }
+
+    /// What cash handed over would do (the change, before the guest lets go of it): the core works it
+    /// out exactly as `take_cash` will.
+    pub(crate) async fn cash_quote(&mut self, req: CashQuote) -> Result<Reply, AppError> {
+        let id = self.resolve(req.order.as_deref())?;
+        let order = &self.draft(id).await?.order;
+        let quote = order.cash_quote(req.part, Minor::new(req.tendered), Minor::new(req.tip.unwrap_or(0)))?;
+        Ok(Reply::CashQuote(CashQuoteView {
+            due: quote.due.into(),
+            amount: quote.amount.into(),
+            tip: quote.tip.into(),
+            change: quote.change.into(),
+        }))
     }
 
     pub(crate) async fn split_bill(&mut self, req: SplitBill) -> Result<Reply, AppError> {

@@ -126,6 +126,27 @@ pub struct TakeCash {
     pub part: Option<u32>,
 }
 
+/// `cash_quote`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct CashQuote {
+    /// The order (default: current).
+    #[serde(default)]
+    #[ts(optional)]
+    pub order: Option<String>,
+    /// What the guest is handing over, in minor units.
+    #[ts(type = "number")]
+    pub tendered: i64,
+    /// The tip they would keep back from it ("keep the change").
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub tip: Option<i64>,
+    /// The part of a split bill it would pay.
+    #[serde(default)]
+    #[ts(optional)]
+    pub part: Option<u32>,
+}
+
 /// `pay`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]

@@ -358,6 +358,19 @@ pub(crate) fn refund_view(r: &Refund) -> RefundView {
     }
 }
 
+/// What cash handed over would do, before it is taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CashQuoteView {
+    /// What is due on the order or part.
+    pub due: Amount,
+    /// What the cash would settle of it.
+    pub amount: Amount,
+    /// The tip kept from it.
+    pub tip: Amount,
+    /// What would go back to the guest.
+    pub change: Amount,
+}
+
 /// The tip prompt's buttons for one payment: the base a percentage is taken of, and what each preset
 /// (and the custom choice asked about) would add, worked out by the core.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]

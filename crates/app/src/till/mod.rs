@@ -205,6 +205,7 @@ impl Till {
             Command::ShowOrder(req) => self.show_order(req).await,
             Command::OpenOrders => self.open_orders().await,
             Command::TakeCash(req) => self.take_cash(req).await,
+            Command::CashQuote(req) => self.cash_quote(req).await,
             Command::Pay(req) => self.pay(req).await,
             Command::CheckPayment(req) => self.check_payment(req, false).await,
             Command::CancelPayment(req) => self.check_payment(req, true).await,

@@ -418,3 +418,65 @@ async fn a_manager_prices_a_line_by_hand() {
         .await;
     assert_eq!(o.totals.total.0, 1945);
 }
+
+/// The tip prompt's and the cash screen's figures come from the core: the UI only shows them.
+#[tokio::test]
+async fn tip_options_and_cash_quotes_are_worked_out_by_the_core() {
+    let mut f = Fixture::logged_in().await;
+    f.order(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "2", "covers": 2}}"#)
+        .await;
+    f.order(r#"{"cmd": "add_line", "product": "fish-chips"}"#).await;
+    let o = f.order(r#"{"cmd": "add_line", "product": "cola"}"#).await;
+    // 16.50 + 2.95 = 19.45; 12.5 % service is 2.43125 → 2.43; total 21.88.
+    assert_eq!((o.totals.total.0, o.totals.due.0), (2188, 2188));
+
+    let Reply::TipOptions(t) = f.ok(r#"{"cmd": "tip_options"}"#).await else {
+        panic!("tip options")
+    };
+    // The base is the food and drink after discounts, never the service charge: 19.45.
+    // 5 % = 97.25 → 97, 10 % = 194.5 → 195 (half up), 20 % = 389.
+    assert_eq!((t.amount.0, t.base.0, t.enabled, t.custom), (2188, 1945, true, true));
+    let presets: Vec<(u32, i64)> = t.presets.iter().map(|p| (p.rate_bp, p.tip.0)).collect();
+    assert_eq!(presets, [(500, 97), (1000, 195), (2000, 389)]);
+    assert_eq!(t.custom_tip, None);
+
+    // Paying 10.00 of 21.88 tips on that share of the base: 19.45 × 1000 / 2188 = 8.8894 → 8.89;
+    // 15 % of it is 1.3335 → 1.33.
+    let Reply::TipOptions(t) = f
+        .ok(r#"{"cmd": "tip_options", "amount": 1000, "custom": {"type": "percent", "rate_bp": 1500}}"#)
+        .await
+    else {
+        panic!("tip options")
+    };
+    assert_eq!((t.base.0, t.custom_tip.map(|a| a.0)), (889, Some(133)));
+    assert_eq!(t.presets[1].tip.0, 89, "10 % of 8.89 is 0.889 → 0.89");
+    f.refused(r#"{"cmd": "tip_options", "amount": 0}"#, ErrorCode::InvalidInput)
+        .await;
+    f.refused(r#"{"cmd": "tip_options", "part": 1}"#, ErrorCode::NotFound)
+        .await;
+
+    for (json, expected) in [
+        (r#"{"cmd": "cash_quote", "tendered": 5000}"#, (2188, 2188, 0, 2812)),
+        (
+            r#"{"cmd": "cash_quote", "tendered": 5000, "tip": 312}"#,
+            (2188, 2188, 312, 2500),
+        ),
+        (r#"{"cmd": "cash_quote", "tendered": 1000}"#, (2188, 1000, 0, 0)),
+    ] {
+        let Reply::CashQuote(q) = f.ok(json).await else {
+            panic!("a cash quote")
+        };
+        assert_eq!((q.due.0, q.amount.0, q.tip.0, q.change.0), expected, "{json}");
+    }
+    f.refused(
+        r#"{"cmd": "cash_quote", "tendered": 100, "tip": 200}"#,
+        ErrorCode::PaymentRule,
+    )
+    .await;
+    f.refused(r#"{"cmd": "cash_quote", "tendered": 1000001}"#, ErrorCode::InvalidInput)
+        .await;
+    // A quote changes nothing: the cash is then taken with the same figures.
+    let o = f.order(r#"{"cmd": "take_cash", "tendered": 5000, "tip": 312}"#).await;
+    let p = &o.payments[0];
+    assert_eq!((p.amount.0, p.tip.0, p.change.0), (2188, 312, 2500));
+}

@@ -512,22 +512,9 @@ impl Order {
                 tip,
                 part,
             } => {
-                if !tendered.is_positive() {
-                    return Err(Error::InvalidPaymentAmount);
-                }
-                over_limit(*tendered, crate::limits::MAX_TENDERED, "cash handed over")?;
-                if tip.is_negative() {
-                    return Err(Error::NegativeAmount { what: "a tip" });
-                }
-                over_limit(*tip, crate::limits::MAX_TIP, "a tip")?;
-                if tip > tendered {
-                    return Err(Error::TipExceedsTendered);
-                }
+                check_cash(*tendered, *tip)?;
                 let (part, due) = self.payable(*payment, *part)?;
-                let amount = tendered.checked_sub(*tip)?.min(due);
-                if !amount.is_positive() {
-                    return Err(Error::InvalidPaymentAmount);
-                }
+                let CashQuote { amount, change, .. } = cash_of(due, *tendered, *tip)?;
                 let payment = Payment {
                     id: *payment,
                     idempotency_key: payment.to_string(),
@@ -537,7 +524,7 @@ impl Order {
                     tip: *tip,
                     surcharge: Minor::ZERO,
                     tendered: *tendered,
-                    change: tendered.checked_sub(amount)?.checked_sub(*tip)?,
+                    change,
                     fee: Fee::default(),
                     part,
                     provider_ref: None,
@@ -716,6 +703,18 @@ impl Order {
                 }]
             }
         })
+    }
+
+    /// What cash handed over would do on the order, or on one part of its split bill, before it is
+    /// taken: how much of it settles the bill, the tip kept from it, and the change — worked out exactly
+    /// as `TakeCash` will, so the till can show the change while the guest still holds the cash.
+    pub fn cash_quote(&self, part: Option<u32>, tendered: Minor, tip: Minor) -> Result<CashQuote> {
+        check_cash(tendered, tip)?;
+        let (_, due) = self.due_for(part)?;
+        if !due.is_positive() {
+            return Err(Error::NothingDue);
+        }
+        cash_of(due, tendered, tip)
     }
 
     /// Checks a new payment id and finds what it may settle.
@@ -971,6 +970,49 @@ impl Order {
 
 fn clean_note(note: &Option<String>) -> Option<String> {
     note.as_ref().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+}
+
+/// What cash handed over does: see [`Order::cash_quote`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CashQuote {
+    /// What is due on the order or part.
+    pub due: Minor,
+    /// What the cash settles of it.
+    pub amount: Minor,
+    /// The tip kept from it.
+    pub tip: Minor,
+    /// What goes back to the guest.
+    pub change: Minor,
+}
+
+/// Checks cash handed over and a tip kept from it.
+fn check_cash(tendered: Minor, tip: Minor) -> Result<()> {
+    if !tendered.is_positive() {
+        return Err(Error::InvalidPaymentAmount);
+    }
+    over_limit(tendered, crate::limits::MAX_TENDERED, "cash handed over")?;
+    if tip.is_negative() {
+        return Err(Error::NegativeAmount { what: "a tip" });
+    }
+    over_limit(tip, crate::limits::MAX_TIP, "a tip")?;
+    if tip > tendered {
+        return Err(Error::TipExceedsTendered);
+    }
+    Ok(())
+}
+
+/// Splits cash handed over against what is due: the bill's share, the tip, the change.
+fn cash_of(due: Minor, tendered: Minor, tip: Minor) -> Result<CashQuote> {
+    let amount = tendered.checked_sub(tip)?.min(due);
+    if !amount.is_positive() {
+        return Err(Error::InvalidPaymentAmount);
+    }
+    Ok(CashQuote {
+        due,
+        amount,
+        tip,
+        change: tendered.checked_sub(amount)?.checked_sub(tip)?,
+    })
 }
 
 /// Refuses an amount above one of the till's limits.
