@@ -29,6 +29,7 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
       total: 0,
       paid: 0,
       balance: 0,
+      due: 0,
     },
     payments: [],
     refunds: [],
