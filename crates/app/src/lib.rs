@@ -22,11 +22,12 @@ pub mod payments;
 pub mod read;
 pub mod session;
 pub mod setup;
+mod strict;
 mod till;
 pub mod view;
 
 pub use command::Command;
 pub use error::{AppError, ErrorCode};
 pub use failpoint::{Failpoints, Step};
-pub use till::{Services, Till};
+pub use till::{Held, Services, Till};
 pub use view::Reply;

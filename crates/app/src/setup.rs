@@ -43,7 +43,7 @@ pub struct SetupFile {
 impl SetupFile {
     /// Parses and validates a setup file.
     pub fn parse(json: &str) -> Result<SetupFile, AppError> {
-        let file: SetupFile = serde_json::from_str(json).map_err(|e| AppError::invalid(format!("setup file: {e}")))?;
+        let file: SetupFile = crate::strict::parse(json, "setup file").map_err(AppError::invalid)?;
         file.validate()?;
         Ok(file)
     }
@@ -142,7 +142,7 @@ async fn fill(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSou
 /// Imports a new menu version into an existing till; returns the version.
 pub async fn import_menu(store: &Store, json: &str, clock: &dyn Clock, ids: &dyn IdSource) -> Result<i64, AppError> {
     let data: CatalogData =
-        serde_json::from_str(json).map_err(|e| AppError::new(ErrorCode::InvalidMenu, format!("menu file: {e}")))?;
+        crate::strict::parse(json, "menu file").map_err(|e| AppError::new(ErrorCode::InvalidMenu, e))?;
     let system = system_staff();
     let w = Write {
         at: clock.now(),

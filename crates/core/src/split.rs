@@ -32,7 +32,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    allocate::{allocate, round_table_of, split_even},
+    allocate::{allocate, laminar, split_even},
     catalog::VatClass,
     ids::LineNo,
     pricing::{Totals, VatTotal},
@@ -168,7 +168,11 @@ pub struct PartLine {
     pub of: u64,
     /// Its share of the line before discounts.
     pub gross: Minor,
-    /// Its share of the line's discounts (line and order).
+    /// Its share of the line's own discount.
+    pub line_discount: Minor,
+    /// Its share of the line's part of the order discount.
+    pub order_discount: Minor,
+    /// Both discounts.
     pub discount: Minor,
     /// `gross - discount`.
     pub net: Minor,
@@ -203,6 +207,14 @@ pub struct SplitBill {
     /// The parts, in order.
     pub parts: Vec<Part>,
 }
+
+/// The columns of a split table, per line: what each part takes of the line's gross, of its line
+/// discount, of its share of the order discount, and of the service charge it carries.
+const GROSS: usize = 0;
+const LINE_DISCOUNT: usize = 1;
+const ORDER_DISCOUNT: usize = 2;
+const SERVICE: usize = 3;
+const COLUMNS_PER_LINE: usize = 4;
 
 /// Works out every part of `split` for an order priced as `totals`.
 pub fn split_bill(totals: &Totals, split: &Split) -> Result<SplitBill> {
@@ -244,70 +256,16 @@ pub fn split_bill(totals: &Totals, split: &Split) -> Result<SplitBill> {
         }
     };
     let rows = split.plan.parts() + usize::from(has_settled);
-    let mut columns = Vec::with_capacity(lines.len() * 2);
-    let mut weights: Vec<&[u64]> = Vec::with_capacity(lines.len() * 2);
-    for (i, l) in lines.iter().enumerate() {
-        columns.push(l.net);
-        weights.push(line_weights[i]);
-        columns.push(sc_per_line[i]);
-        weights.push(line_weights[i]);
-    }
-    let cells = if lines.is_empty() {
-        vec![Vec::new(); rows]
-    } else {
-        round_table_of(&columns, &weights, rows)?
-    };
-    // Discounts per line, divided in the line's proportions.
-    let mut discount_cells = vec![vec![Minor::ZERO; lines.len()]; rows];
-    for (i, l) in lines.iter().enumerate() {
-        let discount = l.line_discount.checked_add(l.order_discount)?;
-        if discount.is_zero() {
-            continue;
-        }
-        let w = line_weights[i];
-        let mut holders = w.iter().enumerate().filter(|(_, &x)| x > 0);
-        if let (Some((only, _)), None) = (holders.next(), holders.next()) {
-            discount_cells[only][i] = discount;
-            continue;
-        }
-        let w: Vec<Minor> = w
-            .iter()
-            .map(|&x| i64::try_from(x).map(Minor::new).map_err(|_| Error::Overflow))
-            .collect::<Result<_>>()?;
-        for (row, share) in allocate(discount, &w)?.into_iter().enumerate() {
-            discount_cells[row][i] = share;
-        }
-    }
-    // VAT by rate, divided in proportion to each row's amount at that rate.
     let compulsory = totals.service_charge_kind == Some(ServiceChargeKind::Compulsory);
-    let mut vat_rows: Vec<Vec<VatTotal>> = vec![Vec::new(); rows];
-    for rate in &totals.vat {
-        let mut g = Vec::with_capacity(rows);
-        for row in &cells {
-            let mut amount = Minor::ZERO;
-            for (i, l) in lines.iter().enumerate() {
-                if l.vat_class == rate.class {
-                    amount = amount.checked_add(Minor::new(row[2 * i]))?;
-                }
-                if compulsory && rate.class == VatClass::Standard {
-                    amount = amount.checked_add(Minor::new(row[2 * i + 1]))?;
-                }
-            }
-            g.push(amount);
+    let table = Table::build(totals, &sc_per_line, &line_weights, rows, compulsory)?;
+    let values = laminar::round(&table.cells, &table.parents, lines.len() * COLUMNS_PER_LINE)?;
+    let cell = |row: usize, line: usize, column: usize| -> Result<Minor> {
+        match table.index[(row * lines.len() + line) * COLUMNS_PER_LINE + column] {
+            None => Ok(Minor::ZERO),
+            Some(i) => i64::try_from(values[i]).map(Minor::new).map_err(|_| Error::Overflow),
         }
-        for (row, (gross, vat)) in g.iter().zip(allocate(rate.vat, &g)?).enumerate() {
-            if gross.is_zero() && vat.is_zero() {
-                continue;
-            }
-            vat_rows[row].push(VatTotal {
-                class: rate.class,
-                rate: rate.rate,
-                gross: *gross,
-                vat,
-                net: gross.checked_sub(vat)?,
-            });
-        }
-    }
+    };
+    let vat_rows = vat_shares(totals, &sc_per_line, &line_weights, rows, compulsory, &cell)?;
     let mut made = Vec::with_capacity(rows);
     for (row, vat) in vat_rows.into_iter().enumerate() {
         let mut part_lines = Vec::new();
@@ -316,16 +274,20 @@ pub fn split_bill(totals: &Totals, split: &Split) -> Result<SplitBill> {
             if weight == 0 {
                 continue;
             }
-            let net = Minor::new(cells[row][2 * i]);
-            let discount = discount_cells[row][i];
+            let gross = cell(row, i, GROSS)?;
+            let line_discount = cell(row, i, LINE_DISCOUNT)?;
+            let order_discount = cell(row, i, ORDER_DISCOUNT)?;
+            let discount = line_discount.checked_add(order_discount)?;
             part_lines.push(PartLine {
                 line: l.line,
                 weight,
                 of: line_weights[i].iter().sum(),
-                gross: net.checked_add(discount)?,
+                gross,
+                line_discount,
+                order_discount,
                 discount,
-                net,
-                service_charge: Minor::new(cells[row][2 * i + 1]),
+                net: gross.checked_sub(discount)?,
+                service_charge: cell(row, i, SERVICE)?,
             });
         }
         let gross = Minor::sum(part_lines.iter().map(|p| p.gross))?;
@@ -346,6 +308,216 @@ pub fn split_bill(totals: &Totals, split: &Split) -> Result<SplitBill> {
         part.no = u32::try_from(i + 1).map_err(|_| Error::Overflow)?;
     }
     Ok(SplitBill { settled, parts: made })
+}
+
+/// The table a split is rounded as (see the module's rules): per part, a group for the part, one per VAT
+/// rate within it, one per line within that (gross less discounts) and one for the line's discounts; the
+/// service charge sits in the standard rate's group when compulsory, in the part's otherwise.
+struct Table {
+    cells: Vec<laminar::Cell>,
+    parents: Vec<Option<usize>>,
+    /// Which cell holds (row, line, column), if any (a part with no share of a line has none).
+    index: Vec<Option<usize>>,
+}
+
+impl Table {
+    fn build(
+        totals: &Totals,
+        sc_per_line: &[Minor],
+        line_weights: &[&[u64]],
+        rows: usize,
+        compulsory: bool,
+    ) -> Result<Table> {
+        let lines = &totals.lines;
+        let mut t = Table {
+            cells: Vec::with_capacity(rows * lines.len() * COLUMNS_PER_LINE),
+            parents: Vec::with_capacity(rows * (4 + 2 * lines.len())),
+            index: vec![None; rows * lines.len() * COLUMNS_PER_LINE],
+        };
+        let amount = |m: Minor| u128::try_from(m.get()).map_err(|_| Error::Overflow);
+        for row in 0..rows {
+            let part = t.group(None);
+            let mut rate_group: [Option<usize>; 3] = [None; 3];
+            for (i, l) in lines.iter().enumerate() {
+                let w = u128::from(line_weights[i][row]);
+                if w == 0 {
+                    continue;
+                }
+                let of: u128 = line_weights[i].iter().map(|&x| u128::from(x)).sum();
+                let rate = *rate_group[class_index(l.vat_class)].get_or_insert_with(|| t.group(Some(part)));
+                let net = t.group(Some(rate));
+                let discounts = t.group(Some(net));
+                let service = if compulsory && !sc_per_line[i].is_zero() {
+                    *rate_group[class_index(VatClass::Standard)].get_or_insert_with(|| t.group(Some(part)))
+                } else {
+                    part
+                };
+                let exact = |whole: Minor| -> Result<u128> { amount(whole)?.checked_mul(w).ok_or(Error::Overflow) };
+                for (column, num, group, negative) in [
+                    (GROSS, exact(l.gross)?, net, false),
+                    (LINE_DISCOUNT, exact(l.line_discount)?, discounts, true),
+                    (ORDER_DISCOUNT, exact(l.order_discount)?, discounts, true),
+                    (SERVICE, exact(sc_per_line[i])?, service, false),
+                ] {
+                    t.index[(row * lines.len() + i) * COLUMNS_PER_LINE + column] = Some(t.cells.len());
+                    t.cells.push(laminar::Cell {
+                        num,
+                        den: of,
+                        column: i * COLUMNS_PER_LINE + column,
+                        group,
+                        negative,
+                    });
+                }
+            }
+        }
+        Ok(t)
+    }
+
+    fn group(&mut self, parent: Option<usize>) -> usize {
+        self.parents.push(parent);
+        self.parents.len() - 1
+    }
+}
+
+fn class_index(class: VatClass) -> usize {
+    match class {
+        VatClass::Standard => 0,
+        VatClass::Reduced => 1,
+        VatClass::Zero => 2,
+    }
+}
+
+/// Each part's VAT at each rate: the rate's VAT divided over the parts in proportion to each part's
+/// exact share of the amount at that rate (rounded down or up, adding up exactly), beside the part's
+/// rounded amount at that rate.
+fn vat_shares(
+    totals: &Totals,
+    sc_per_line: &[Minor],
+    line_weights: &[&[u64]],
+    rows: usize,
+    compulsory: bool,
+    cell: &dyn Fn(usize, usize, usize) -> Result<Minor>,
+) -> Result<Vec<Vec<VatTotal>>> {
+    let lines = &totals.lines;
+    let mut vat_rows: Vec<Vec<VatTotal>> = vec![Vec::new(); rows];
+    for rate in &totals.vat {
+        // What counts at this rate, per line: its amount after discounts, and a compulsory service
+        // charge at the standard rate.
+        let counts = |i: usize| -> Result<Minor> {
+            let mut g = Minor::ZERO;
+            if lines[i].vat_class == rate.class {
+                g = g.checked_add(lines[i].net)?;
+            }
+            if compulsory && rate.class == VatClass::Standard {
+                g = g.checked_add(sc_per_line[i])?;
+            }
+            Ok(g)
+        };
+        // Each part's exact share of the rate's amount, over one common denominator.
+        let mut common: u128 = 1;
+        for (i, w) in line_weights.iter().enumerate() {
+            if !counts(i)?.is_zero() {
+                let of: u128 = w.iter().map(|&x| u128::from(x)).sum();
+                common = lcm(common, of)?;
+            }
+        }
+        let mut weights = vec![0u128; rows];
+        for (i, w) in line_weights.iter().enumerate() {
+            let g = u128::try_from(counts(i)?.get()).map_err(|_| Error::Overflow)?;
+            if g == 0 {
+                continue;
+            }
+            let of: u128 = w.iter().map(|&x| u128::from(x)).sum();
+            for (row, &x) in w.iter().enumerate() {
+                let add = g
+                    .checked_mul(u128::from(x))
+                    .and_then(|v| v.checked_mul(common / of))
+                    .ok_or(Error::Overflow)?;
+                weights[row] = weights[row].checked_add(add).ok_or(Error::Overflow)?;
+            }
+        }
+        let whole: u128 = weights.iter().sum();
+        let vat = u128::try_from(rate.vat.get()).map_err(|_| Error::Overflow)?;
+        // Each part's rounded amount at this rate, from the table.
+        let mut gross = vec![Minor::ZERO; rows];
+        for (row, g) in gross.iter_mut().enumerate() {
+            for (i, line) in lines.iter().enumerate() {
+                if line.vat_class == rate.class {
+                    let discounts = cell(row, i, LINE_DISCOUNT)?.checked_add(cell(row, i, ORDER_DISCOUNT)?)?;
+                    *g = g.checked_add(cell(row, i, GROSS)?.checked_sub(discounts)?)?;
+                }
+                if compulsory && rate.class == VatClass::Standard {
+                    *g = g.checked_add(cell(row, i, SERVICE)?)?;
+                }
+            }
+        }
+        // Each part's VAT is its exact share of the rate's VAT (VAT × w / Σw, for w the part's exact
+        // weight at the rate) rounded down or up, never more than the part's rounded amount at the rate
+        // (so its net is never negative). The pennies above the floors go first where the part's net
+        // (amount less VAT) then stays its exact share rounded down or up too, then by largest
+        // remainder, ties to the earlier part.
+        let mut chosen = vec![0u128; rows];
+        if let Some(whole) = std::num::NonZeroU128::new(whole) {
+            let whole = whole.get();
+            let net_whole = u128::try_from(rate.gross.get())
+                .map_err(|_| Error::Overflow)?
+                .checked_sub(vat)
+                .ok_or(Error::Overflow)?;
+            let mut can_rise = Vec::new();
+            for row in 0..rows {
+                let v = vat.checked_mul(weights[row]).ok_or(Error::Overflow)?;
+                let n = net_whole.checked_mul(weights[row]).ok_or(Error::Overflow)?;
+                let (v_floor, v_rem) = (v / whole, v % whole);
+                let (n_floor, n_rem) = (n / whole, n % whole);
+                let g = u128::try_from(gross[row].get()).map_err(|_| Error::Overflow)?;
+                chosen[row] = v_floor.min(g);
+                if v_rem != 0 && v_floor < g {
+                    // Rounding the VAT up leaves a net of g − v_floor − 1; is that the exact net rounded?
+                    let net_after = g - v_floor - 1;
+                    let net_ok = net_after == n_floor || (n_rem != 0 && net_after == n_floor + 1);
+                    can_rise.push((row, net_ok, v_rem));
+                }
+            }
+            let mut left = vat.checked_sub(chosen.iter().sum::<u128>()).ok_or(Error::Overflow)?;
+            can_rise.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
+            for (row, _, _) in can_rise {
+                if left == 0 {
+                    break;
+                }
+                chosen[row] += 1;
+                left -= 1;
+            }
+            if left != 0 {
+                return Err(Error::InvalidField {
+                    field: "split",
+                    reason: "no exact VAT rounding found".into(),
+                });
+            }
+        }
+        for (row, share) in chosen.into_iter().enumerate() {
+            let vat = i64::try_from(share).map(Minor::new).map_err(|_| Error::Overflow)?;
+            let gross = gross[row];
+            if gross.is_zero() && vat.is_zero() {
+                continue;
+            }
+            vat_rows[row].push(VatTotal {
+                class: rate.class,
+                rate: rate.rate,
+                gross,
+                vat,
+                net: gross.checked_sub(vat)?,
+            });
+        }
+    }
+    Ok(vat_rows)
+}
+
+fn lcm(a: u128, b: u128) -> Result<u128> {
+    let (mut x, mut y) = (a, b);
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    (a / x.max(1)).checked_mul(b).ok_or(Error::Overflow)
 }
 
 fn amount_row(settled: Minor, has_settled: bool, amounts: &[Minor]) -> Result<Vec<u64>> {

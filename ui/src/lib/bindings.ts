@@ -1008,7 +1008,15 @@ of: number,
  */
 gross: Amount, 
 /**
- * Discount share.
+ * Its share of the line's own discount.
+ */
+line_discount: Amount, 
+/**
+ * Its share of the order discount carried by the line.
+ */
+order_discount: Amount, 
+/**
+ * Both discounts.
  */
 discount: Amount, 
 /**

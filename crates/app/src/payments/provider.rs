@@ -247,7 +247,12 @@ impl Till {
                 (status, Some(intent.id), note)
             }
         };
-        if status == found.status && note == found.note && provider_ref.is_none() {
+        // Recovery and checks write only real changes: asking again about an attempt still waiting for
+        // the customer (pending → pending, same id, same note) records nothing.
+        if status == found.status
+            && note == found.note
+            && (provider_ref.is_none() || provider_ref == found.provider_ref)
+        {
             return Ok("no change".into());
         }
         let said = note.clone().unwrap_or_else(|| status.as_str().to_owned());

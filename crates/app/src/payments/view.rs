@@ -266,7 +266,11 @@ pub struct PartLineView {
     pub of: u64,
     /// Before discounts.
     pub gross: Amount,
-    /// Discount share.
+    /// Its share of the line's own discount.
+    pub line_discount: Amount,
+    /// Its share of the order discount carried by the line.
+    pub order_discount: Amount,
+    /// Both discounts.
     pub discount: Amount,
     /// After discounts.
     pub net: Amount,
@@ -297,6 +301,8 @@ pub(crate) fn part_view(order: &Order, p: &Part) -> CoreResult<PartView> {
                 weight: l.weight,
                 of: l.of,
                 gross: l.gross.into(),
+                line_discount: l.line_discount.into(),
+                order_discount: l.order_discount.into(),
                 discount: l.discount.into(),
                 net: l.net.into(),
                 service_charge: l.service_charge.into(),

@@ -88,6 +88,17 @@ pub struct Till {
     pub(crate) recovered: RecoveryView,
 }
 
+/// What a till holds in memory: see [`Till::held`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    /// Open orders being worked on, each with the number of its changes not saved yet, by id.
+    pub orders: Vec<(Order, usize)>,
+    /// The session's aliases.
+    pub aliases: Vec<(String, OrderId)>,
+    /// The last order number given out, per business day.
+    pub numbers: Vec<(String, u32)>,
+}
+
 /// An open order as this till knows it: its latest state and the events since it was last saved.
 pub(crate) struct Draft {
     pub(crate) order: Order,
@@ -160,6 +171,27 @@ impl Till {
         })
     }
 
+    /// Everything the till holds in memory, beyond its database: the orders it is working on (with how
+    /// many of their changes are not saved yet), the session's aliases and the order numbers given out.
+    /// For tools and tests that compare the till's whole state before and after a command.
+    pub fn held(&self) -> Held {
+        let mut orders: Vec<(Order, usize)> = self
+            .drafts
+            .values()
+            .map(|d| (d.order.clone(), d.unsaved.len()))
+            .collect();
+        orders.sort_by_key(|(o, _)| o.id());
+        let mut aliases: Vec<(String, OrderId)> = self.session.aliases.iter().map(|(a, id)| (a.clone(), *id)).collect();
+        aliases.sort();
+        let mut numbers: Vec<(String, u32)> = self.numbers.iter().map(|(d, n)| (d.to_string(), *n)).collect();
+        numbers.sort();
+        Held {
+            orders,
+            aliases,
+            numbers,
+        }
+    }
+
     /// What recovery found when the till opened: attempts resumed or abandoned.
     pub fn recovered(&self) -> &RecoveryView {
         &self.recovered
@@ -183,6 +215,18 @@ impl Till {
         if !command.works_locked() {
             self.require_staff()?;
         }
+        // A refused command leaves the till as it was, in memory too: orders it loaded only to refuse
+        // are let go again.
+        let known: Vec<OrderId> = self.drafts.keys().copied().collect();
+        let result = self.dispatch(command).await;
+        if result.is_err() {
+            self.drafts.retain(|id, d| known.contains(id) || !d.unsaved.is_empty());
+        }
+        result
+    }
+
+    /// Hands a command's typed request to its area.
+    async fn dispatch(&mut self, command: Command) -> Result<Reply, AppError> {
         match command {
             Command::Login(req) => self.login(req).await,
             Command::Logout => self.logout().await,

@@ -13,8 +13,10 @@ use fynlo_app::{
 
 use crate::parse;
 
-/// One example of every command, fields spelt as the UI sends them.
-pub const EXAMPLES: [&str; 23] = [
+/// One example of every command, fields spelt as the UI sends them. A test checks that this lists every
+/// command of the [`Command`] type, so a command added there cannot be missed here — or by the tests
+/// that go through this list (a locked till refuses each of them).
+pub const EXAMPLES: [&str; 35] = [
     r#"{"cmd": "login", "pin": "1357", "staff": "sam"}"#,
     r#"{"cmd": "logout"}"#,
     r#"{"cmd": "whoami"}"#,
@@ -39,7 +41,35 @@ pub const EXAMPLES: [&str; 23] = [
     r#"{"cmd": "complete"}"#,
     r#"{"cmd": "cancel", "reason": "walked out"}"#,
     r#"{"cmd": "history", "order": "t12"}"#,
+    r#"{"cmd": "override_price", "line": 1, "unit_price": 1500, "reason": "regular", "approval": {"pin": "2468"}}"#,
+    r#"{"cmd": "cash_quote", "tendered": 2000}"#,
+    r#"{"cmd": "pay", "tender": "card", "tip": {"type": "percent", "rate_bp": 1000}, "simulate": "approve"}"#,
+    r#"{"cmd": "check_payment", "payment": "0190b6a4-7c2e-7d3a-9f00-000000000001"}"#,
+    r#"{"cmd": "cancel_payment", "payment": "0190b6a4-7c2e-7d3a-9f00-000000000001"}"#,
+    r#"{"cmd": "split_bill", "split": {"type": "even", "parts": 2}}"#,
+    r#"{"cmd": "set_servers", "staff": ["sam", "jo"]}"#,
+    r#"{"cmd": "tip_options", "part": 1}"#,
+    r#"{"cmd": "refund", "order": "t12", "payment": "0190b6a4-7c2e-7d3a-9f00-000000000001", "amount": 500, "reason": "cold"}"#,
+    r#"{"cmd": "fee_quote", "amount": 2000}"#,
+    r#"{"cmd": "recent_orders", "limit": 10}"#,
+    r#"{"cmd": "recover_payments"}"#,
 ];
+
+/// The names of [`EXAMPLES`], in order.
+pub fn example_names() -> Vec<&'static str> {
+    EXAMPLES.iter().map(|json| parse(json).name()).collect()
+}
+
+// Regression: the "every command needs a login" tests listed 23 of the 33 commands (no payment command
+// was tried on a locked till). The list is now checked against the command type itself.
+#[test]
+fn the_examples_cover_every_command_of_the_type() {
+    let mut from_type = Command::names();
+    from_type.sort();
+    let mut listed: Vec<String> = example_names().into_iter().map(str::to_owned).collect();
+    listed.sort();
+    assert_eq!(listed, from_type, "EXAMPLES must have one example of each command");
+}
 
 #[test]
 fn every_command_parses_under_its_own_name_and_round_trips() {
@@ -54,7 +84,7 @@ fn every_command_parses_under_its_own_name_and_round_trips() {
         let again: Command = serde_json::from_value(written).expect("parses what it wrote");
         assert_eq!(again, command);
     }
-    assert_eq!(names.len(), 23);
+    assert_eq!(names.len(), EXAMPLES.len());
 }
 
 #[test]

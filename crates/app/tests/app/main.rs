@@ -33,7 +33,7 @@ use fynlo_app::{
     payments::SimulatedProvider,
     setup::{init, SetupFile, DEMO_PINS},
     view::{OrderView, SessionView},
-    AppError, Command, ErrorCode, Reply, Services, Till,
+    AppError, Command, ErrorCode, Held, Reply, Services, Till,
 };
 use fynlo_core::{
     order::Order,
@@ -128,8 +128,10 @@ pub fn session_of(reply: Reply) -> SessionView {
     }
 }
 
-/// Everything a command could change: the outbox, every order of the day, the wrong-PIN count, and the
-/// session (who is logged in and the current order).
+/// Everything a command could change: the outbox, every order of the day, the wrong-PIN count, the
+/// session (who is logged in and the current order), and what the till holds in memory — an order still
+/// being built lives only there until it is saved, so a refusal that touched it shows here and nowhere
+/// else.
 #[derive(Debug, PartialEq)]
 pub struct Snapshot {
     /// The outbox's size and range.
@@ -140,6 +142,8 @@ pub struct Snapshot {
     pub pin_failures: i64,
     /// The answer to `whoami`.
     pub session: SessionView,
+    /// What the till holds in memory: orders being built and their unsaved changes, aliases, numbers.
+    pub held: Held,
 }
 
 /// A till on a fresh demo database in its own temporary directory.
@@ -245,6 +249,7 @@ impl Fixture {
             orders,
             pin_failures,
             session,
+            held: self.till.held(),
         }
     }
 

@@ -183,3 +183,96 @@ async fn a_new_menu_version_is_taken_up_at_once() {
     };
     assert_eq!(view.version, 2);
 }
+
+// Regression: reopening a till with a card payment waiting for the customer's action wrote a
+// `payment_updated` op each time (pending → pending) and bumped the order's version.
+#[tokio::test]
+async fn recovery_writes_only_real_changes() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("till.db");
+    let sim = fynlo_app::payments::SimulatedProvider::file_beside(&path);
+    let services = |ids: Arc<Counter>| {
+        fynlo_app::Services::new(
+            Arc::new(crate::TestClock::default()),
+            ids,
+            Arc::new(fynlo_app::payments::SimulatedProvider::at(&sim)),
+        )
+    };
+    let ids = Arc::new(Counter::default());
+    let demo = SetupFile::demo().expect("demo");
+    init(&path, &demo, &FixedClock, ids.as_ref())
+        .await
+        .expect("creates")
+        .close()
+        .await
+        .expect("closes");
+    let mut till = Till::open(&path, services(Arc::clone(&ids))).await.expect("opens");
+    for json in [
+        format!(r#"{{"cmd": "login", "pin": "{}"}}"#, pin("sam")),
+        r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#.to_owned(),
+        r#"{"cmd": "add_line", "product": "cola"}"#.to_owned(),
+        r#"{"cmd": "pay", "tender": "card", "simulate": "requires_action"}"#.to_owned(),
+    ] {
+        till.execute(crate::parse(&json)).await.expect("runs");
+    }
+    till.save().await.expect("saves");
+    let before = till.store().outbox_stats().await.expect("stats");
+    till.into_store().close().await.expect("closes");
+    for _ in 0..3 {
+        // Each reopen asks the provider, which still waits for the customer: nothing to record.
+        for _ in 0..100 {
+            fynlo_core::time::IdSource::new_id(ids.as_ref());
+        }
+        let till = Till::open(&path, services(Arc::clone(&ids))).await.expect("reopens");
+        let attempts = &till.recovered().attempts;
+        assert_eq!(attempts.len(), 1);
+        assert_eq!(
+            (attempts[0].status.as_str(), attempts[0].note.as_str()),
+            ("pending", "no change")
+        );
+        assert_eq!(
+            till.store().outbox_stats().await.expect("stats"),
+            before,
+            "nothing written"
+        );
+        till.into_store().close().await.expect("closes");
+    }
+}
+
+// Regression: misspelt keys in a menu file were ignored — `"availble": false` made an 86'd dish
+// sellable and `"alergens"` emptied its allergen list, a food-safety fault.
+#[tokio::test]
+async fn misspelt_keys_in_menu_and_setup_files_are_refused_by_name() {
+    let mut f = Fixture::new().await;
+    let demo: serde_json::Value = serde_json::from_str(fynlo_app::setup::DEMO_JSON).expect("json");
+    let mut menu = demo["menu"].clone();
+    let index = menu["products"]
+        .as_array()
+        .and_then(|p| p.iter().position(|p| p["id"] == "squid"))
+        .expect("the demo has squid");
+    menu["products"][index]["availble"] = false.into();
+    menu["products"][index]["alergens"] = serde_json::json!(["molluscs"]);
+    let e = f.till.import_menu(&menu.to_string()).await.expect_err("refused");
+    assert_eq!(e.code, ErrorCode::InvalidMenu);
+    for needle in [
+        "\"availble\"",
+        "\"alergens\"",
+        &format!("products[{index}]"),
+        "id \"squid\"",
+    ] {
+        assert!(e.message.contains(needle), "{needle} in {}", e.message);
+    }
+    let Reply::Menu(m) = f.ok(r#"{"cmd": "menu"}"#).await else {
+        panic!("menu")
+    };
+    assert_eq!(m.version, 1, "nothing was imported");
+
+    let mut setup = demo.clone();
+    setup["restaurant"]["servce_charge"] = serde_json::json!({"enabled": false});
+    let e = SetupFile::parse(&setup.to_string()).expect_err("refused");
+    assert!(e.message.contains("\"servce_charge\" in restaurant"), "{}", e.message);
+    let mut setup = demo;
+    setup["staff"][0]["pin"] = "2468".into();
+    let e = SetupFile::parse(&setup.to_string()).expect_err("refused");
+    assert!(e.message.contains("\"pin\" in staff[0]"), "{}", e.message);
+}

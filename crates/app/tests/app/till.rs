@@ -271,7 +271,27 @@ async fn one_shift_runs_every_command() {
     let out = session_of(f.ok(r#"{"cmd": "logout"}"#).await);
     assert_eq!((out.staff, out.current_order), (None, None));
 
-    let every: std::collections::BTreeSet<&str> = EXAMPLES.iter().map(|json| parse(json).name()).collect();
+    // Every command of the type ran in this shift, but the payment ones `payments.rs` runs in its own
+    // scenarios (a command added to the type joins this list until a test runs it).
+    let by_payments = [
+        "override_price",
+        "cash_quote",
+        "pay",
+        "check_payment",
+        "cancel_payment",
+        "split_bill",
+        "set_servers",
+        "tip_options",
+        "refund",
+        "fee_quote",
+        "recent_orders",
+        "recover_payments",
+    ];
+    let every: std::collections::BTreeSet<&str> = EXAMPLES
+        .iter()
+        .map(|json| parse(json).name())
+        .filter(|name| !by_payments.contains(name))
+        .collect();
     assert_eq!(f.succeeded, every, "the shift ran every command");
     assert!(f.snapshot().await.outbox.is_gapless());
 }

@@ -50,11 +50,11 @@ fn run(order: &Order, cmd: OrderCommand) -> Result<Order> {
     order.execute(&cmd, &menu(), &ctx()).map(|(o, _)| o)
 }
 
+/// The error a command is refused with. (`Order::execute` borrows the order and hands back a new one, so
+/// a refused command cannot change it — the types say so; what a refusal could still change is the
+/// till's memory or its database, which the app's tests check after every refused command.)
 fn refused(order: &Order, cmd: OrderCommand) -> Error {
-    let before = order.clone();
-    let err = run(order, cmd).expect_err("command must be refused");
-    assert_eq!(order, &before, "a refused command changed the order");
-    err
+    run(order, cmd).expect_err("command must be refused")
 }
 
 #[test]

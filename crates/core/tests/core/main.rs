@@ -7,9 +7,11 @@
 //! a context, and helpers to open an order and run commands on it.
 
 mod approvals;
+mod menus;
 mod payments;
 mod pricing;
 mod properties;
+mod split_cells;
 mod splits;
 
 use fynlo_core::{

@@ -150,10 +150,18 @@ fn whole_bill_discount_then_split() {
     assert_eq!(o.totals().map(|t| t.total), Ok(m(2866)));
     let o = ok(&o, even(2));
     let p = parts(&o);
-    // Nets 2331 and 535 halve to 1165.5 and 267.5; each part 1433: the burger's penny to part 1, the pint's
-    // to part 2. Discounts 259 → 130, 129 and 60 → 30, 30.
-    assert_eq!((line_net(&p[0], 1), line_net(&p[0], 2)), (1166, 267));
-    assert_eq!((line_net(&p[1], 1), line_net(&p[1], 2)), (1165, 268));
+    // Every cell is its exact share rounded down or up. The burgers' gross 2590 halves exactly: 1295 each
+    // (regression: the old rounding gave 1296 and 1294, though the exact shares are whole). Their
+    // discount 259 halves to 129.5 → 130 and 129 (the tie to part 1); the pint's gross 595 → 297.5 →
+    // 298 and 297 (to part 1), its discount 60 → 30 and 30. Nets: 1165 and 268 for part 1, 1166 and 267
+    // for part 2 — each its exact 1165.5 or 267.5 rounded — and each part 1433.
+    let cells = |p: &Part, no: u32| {
+        let l = p.lines.iter().find(|l| l.line == LineNo::new(no)).expect("a share");
+        (l.gross.get(), l.order_discount.get(), l.net.get())
+    };
+    assert_eq!((cells(&p[0], 1), cells(&p[0], 2)), ((1295, 130, 1165), (298, 30, 268)));
+    assert_eq!((cells(&p[1], 1), cells(&p[1], 2)), ((1295, 129, 1166), (297, 30, 267)));
+    assert_eq!((line_net(&p[0], 1), line_net(&p[1], 1)), (1165, 1166));
     assert_eq!(sums(&p[0]), (1593, 160, 0, 1433));
     assert_eq!(sums(&p[1]), (1592, 159, 0, 1433));
     // VAT 2866/6 = 477.67 → 478, halved → 239, 239.
@@ -180,13 +188,17 @@ fn hundred_percent_discount_with_service_charge() {
     assert_eq!(o.totals().map(|t| (t.service_charge, t.total)), Ok((m(41), m(366))));
     let o = ok(&o, even(2));
     let p = parts(&o);
-    // Cake 325 → 162.5 each, its service 41 → 20.5 each; parts of 183: net penny to 1, service penny to 2.
-    // The burger's 1295 discount halves to 648, 647.
-    assert_eq!(sums(&p[0]), (811, 648, 20, 183));
-    assert_eq!(sums(&p[1]), (809, 647, 21, 183));
-    // VAT 325/6 = 54.17 → 54 over 163:162 → 27.08, 26.92 → 27, 27 (service is discretionary: no VAT).
-    assert_eq!(vat(&p[0], VatClass::Standard), (163, 27));
-    assert_eq!(vat(&p[1], VatClass::Standard), (162, 27));
+    // Cake 325 → 162.5 each, its service 41 → 20.5 each; parts of 183, so a part that rounds the cake
+    // up rounds its service down: part 1 takes the service penny (162 + 21), part 2 the cake's (163 + 20).
+    // The burger's gross 1295 and its 100 % discount both halve to 647.5: 648 and 647 to part 1, 647
+    // and 647 to part 2, so its net is exactly 0 in each (regression: gross and discount used to round
+    // apart).
+    assert_eq!(sums(&p[0]), (810, 648, 21, 183));
+    assert_eq!(sums(&p[1]), (810, 647, 20, 183));
+    // VAT 325/6 = 54.17 → 54, over each part's exact 162.5 of the cake: 27 and 27 (service is
+    // discretionary: no VAT).
+    assert_eq!(vat(&p[0], VatClass::Standard), (162, 27));
+    assert_eq!(vat(&p[1], VatClass::Standard), (163, 27));
 }
 
 #[test]
@@ -657,7 +669,7 @@ fn voids_and_large_discounts_need_a_manager() {
     assert_eq!(
         o.execute(&line_discount(2, percent(1001)), &menu(), &cashier)
             .map(|_| ()),
-        Err(Error::ApprovalRequired("a discount this large"))
+        Err(Error::ApprovalRequired("a line discount this large"))
     );
     let (_, events) = o
         .execute(&line_discount(2, percent(5000)), &menu(), &ctx())
