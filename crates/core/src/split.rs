@@ -345,8 +345,15 @@ impl Table {
                 }
                 let of: u128 = line_weights[i].iter().map(|&x| u128::from(x)).sum();
                 let rate = *rate_group[class_index(l.vat_class)].get_or_insert_with(|| t.group(Some(part)));
-                let net = t.group(Some(rate));
-                let discounts = t.group(Some(net));
+                // A group of one cell says no more than the cell's own rounding, so a line without
+                // discounts puts its gross straight in the rate's group, and a line with one kind of
+                // discount has no group for its discounts. Cells worth nothing are left out.
+                let discounted = [l.line_discount, l.order_discount]
+                    .iter()
+                    .filter(|d| !d.is_zero())
+                    .count();
+                let net = if discounted == 0 { rate } else { t.group(Some(rate)) };
+                let discounts = if discounted == 2 { t.group(Some(net)) } else { net };
                 let service = if compulsory && !sc_per_line[i].is_zero() {
                     *rate_group[class_index(VatClass::Standard)].get_or_insert_with(|| t.group(Some(part)))
                 } else {
@@ -359,6 +366,9 @@ impl Table {
                     (ORDER_DISCOUNT, exact(l.order_discount)?, discounts, true),
                     (SERVICE, exact(sc_per_line[i])?, service, false),
                 ] {
+                    if num == 0 {
+                        continue;
+                    }
                     t.index[(row * lines.len() + i) * COLUMNS_PER_LINE + column] = Some(t.cells.len());
                     t.cells.push(laminar::Cell {
                         num,

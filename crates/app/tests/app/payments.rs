@@ -201,7 +201,23 @@ async fn a_split_by_item_and_splitting_again_after_a_partial_payment() {
         )
         .await;
     let parts = &o.split.as_ref().expect("split").parts;
-    assert_eq!(parts[0].total.0 + parts[1].total.0, 6131);
+    // Regression: this checked only that the parts add up. By hand: the service charge 681 is carried
+    // 619 by the fish (681 × 4950 / 5450 = 618.52) and 62 by the bread (62.48), by largest remainder.
+    // Part 1 has two thirds of the fish — 3300 exactly, service 412.67 → 413 — and half the bread,
+    // 250 and 31; part 2 has 1650 and 206.33 → 206, 250 and 31. Totals 3994 (of 3993.67) and 2137
+    // (of 2137.33). VAT 5450 / 6 = 908.33 → 908 over 3550 : 1900 of standard-rated food → 591.45 and
+    // 316.55 → 591 and 317 (the larger remainder).
+    let cells = |p: &fynlo_app::view::PartView| -> Vec<(u32, i64, i64)> {
+        p.lines
+            .iter()
+            .map(|l| (l.line, l.gross.0, l.service_charge.0))
+            .collect()
+    };
+    assert_eq!(cells(&parts[0]), [(1, 3300, 413), (2, 250, 31)]);
+    assert_eq!(cells(&parts[1]), [(1, 1650, 206), (2, 250, 31)]);
+    assert_eq!((parts[0].total.0, parts[1].total.0), (3994, 2137));
+    let vat = |p: &fynlo_app::view::PartView| (p.vat[0].gross.0, p.vat[0].vat.0, p.vat[0].net.0);
+    assert_eq!((vat(&parts[0]), vat(&parts[1])), ((3550, 591, 2959), (1900, 317, 1583)));
     f.refused(
         r#"{"cmd": "split_bill", "split": {"type": "by_item", "parts": 2, "items": [{"line": 1, "weights": [1, 1]}]}}"#,
         ErrorCode::SplitRule,

@@ -20,11 +20,14 @@ use serde_json::Value;
 
 use crate::{fynlo, DemoTill};
 
-/// A sale the child reported as committed: its total and number of lines.
+/// A sale the child reported as committed: its total, number of lines and tips, and what it reported
+/// refunded on it since.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Sale {
     total: i64,
     lines: usize,
+    tips: i64,
+    refunded: i64,
 }
 
 const PRODUCTS: &[&str] = &[
@@ -37,32 +40,83 @@ const PRODUCTS: &[&str] = &[
     r#""product": "club-sandwich""#,
 ];
 
-fn sales_script(rng: &mut fastrand::Rng, sales: usize) -> String {
-    let mut script = String::from("{\"cmd\": \"login\", \"pin\": \"1357\"}\n");
-    for _ in 0..sales {
-        if rng.bool() {
-            script.push_str("{\"cmd\": \"open_order\", \"kind\": {\"type\": \"takeaway\"}}\n");
+/// Sells in a loop through a `fynlo exec` child, one command at a time, so a later command can name
+/// what an earlier reply said (a refund names the payment it gives money back on). Every line the child
+/// answered is kept in `reported`; the loop ends when the child is killed.
+fn drive(
+    mut rng: fastrand::Rng,
+    round: usize,
+    mut stdin: std::process::ChildStdin,
+    stdout: std::process::ChildStdout,
+    reported: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    use std::io::Write;
+    let mut answers = BufReader::new(stdout).lines();
+    let mut send = |command: String| -> Option<Value> {
+        writeln!(stdin, "{command}").ok()?;
+        stdin.flush().ok()?;
+        let line = answers.next()?.ok()?;
+        reported.lock().ok()?.push(line.clone());
+        serde_json::from_str(&line).ok()
+    };
+    if send(r#"{"cmd": "login", "pin": "1357"}"#.into()).is_none() {
+        return;
+    }
+    for sale in 0..400 {
+        let alias = format!("s{round}-{sale}");
+        let kind = if rng.bool() {
+            r#"{"type": "takeaway"}"#
         } else {
-            script.push_str(
-                "{\"cmd\": \"open_order\", \"kind\": {\"type\": \"dine_in\", \"table\": \"5\", \"covers\": 2}}\n",
-            );
+            r#"{"type": "dine_in", "table": "5", "covers": 2}"#
+        };
+        if send(format!(
+            r#"{{"cmd": "open_order", "kind": {kind}, "alias": "{alias}"}}"#
+        ))
+        .is_none()
+        {
+            return;
         }
         for _ in 0..rng.usize(1..=5) {
             let product = PRODUCTS[rng.usize(..PRODUCTS.len())];
             let quantity = rng.u32(1..=3);
-            script.push_str(&format!(
-                "{{\"cmd\": \"add_line\", {product}, \"quantity\": {quantity}}}\n"
-            ));
+            if send(format!(r#"{{"cmd": "add_line", {product}, "quantity": {quantity}}}"#)).is_none() {
+                return;
+            }
         }
-        // Half the sales are paid by (simulated) card: the attempt is saved, the provider called, its
-        // answer saved — a kill can land between any two.
-        if rng.bool() {
-            script.push_str("{\"cmd\": \"take_cash\", \"tendered\": 50000}\n");
-        } else {
-            script.push_str("{\"cmd\": \"pay\", \"tender\": \"card\"}\n");
+        // Cash (sometimes keeping a tip), card with a tip, or a bill split in two and paid part by part
+        // in cash and by card: the attempt is saved, the provider called, its answer saved — a kill can
+        // land between any two.
+        let done = match rng.u8(0..4) {
+            0 => send(r#"{"cmd": "take_cash", "tendered": 50000}"#.into()),
+            1 => send(r#"{"cmd": "take_cash", "tendered": 50000, "tip": 150}"#.into()),
+            2 => send(r#"{"cmd": "pay", "tender": "card", "tip": {"type": "percent", "rate_bp": 1000}}"#.into()),
+            _ => {
+                if send(r#"{"cmd": "split_bill", "split": {"type": "even", "parts": 2}}"#.into()).is_none()
+                    || send(r#"{"cmd": "take_cash", "tendered": 50000, "part": 1}"#.into()).is_none()
+                {
+                    return;
+                }
+                send(r#"{"cmd": "pay", "tender": "card", "part": 2, "tip": {"type": "amount", "amount": 200}}"#.into())
+            }
+        };
+        let Some(done) = done else { return };
+        // Now and then money goes back on a payment of the completed sale, with Priya's approval.
+        if done["result"]["state"] == "completed" && rng.u8(0..5) == 0 {
+            let payments = done["result"]["payments"].as_array().cloned().unwrap_or_default();
+            if let Some(p) = payments.iter().find(|p| p["status"] == "succeeded") {
+                let amount = p["refundable"].as_i64().unwrap_or(0).min(100);
+                let id = p["id"].as_str().unwrap_or_default();
+                if amount > 0 {
+                    let command = format!(
+                        r#"{{"cmd": "refund", "order": "{alias}", "payment": "{id}", "amount": {amount}, "reason": "cold", "approval": {{"pin": "2468"}}}}"#
+                    );
+                    if send(command).is_none() {
+                        return;
+                    }
+                }
+            }
         }
     }
-    script
 }
 
 #[test]
@@ -78,7 +132,6 @@ fn sales_survive_sigkill_at_random_moments() {
     eprintln!("crash test: {kills} kills, FYNLO_CRASH_SEED={seed}");
     let mut rng = fastrand::Rng::with_seed(seed);
     let till = DemoTill::create();
-    let script_path = till.dir.path().join("sales.jsonl");
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -86,37 +139,37 @@ fn sales_survive_sigkill_at_random_moments() {
     let mut committed: HashMap<String, Sale> = HashMap::new();
     let mut saved: HashMap<String, u64> = HashMap::new();
     let mut killed_mid_run = 0;
+    let mut refunds = 0;
 
     for round in 0..kills {
-        std::fs::write(&script_path, sales_script(&mut rng, 400)).expect("writes script");
         let mut child = fynlo()
             .arg("--db")
             .arg(&till.db)
             .arg("exec")
-            .arg(&script_path)
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("spawns the selling child");
+        let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
-        let reader = thread::spawn(move || {
-            let mut reported = Vec::new();
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                reported.push(line);
-            }
-            reported
-        });
+        let reported = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let driver = {
+            let (seeded, reported) = (fastrand::Rng::with_seed(rng.u64(..)), std::sync::Arc::clone(&reported));
+            thread::spawn(move || drive(seeded, round, stdin, stdout, reported))
+        };
         thread::sleep(Duration::from_millis(rng.u64(15..=250)));
         // SIGKILL: no destructors, no flush, no checkpoint.
         let finished_early = child.try_wait().expect("polls child").is_some();
         child.kill().expect("kills child");
         child.wait().expect("reaps child");
+        driver.join().expect("driver thread");
         if !finished_early {
             killed_mid_run += 1;
         }
         // Only whole lines count as reported: a line cut by the kill was never acknowledged.
-        for line in reader.join().expect("reader thread") {
+        let lines = std::mem::take(&mut *reported.lock().expect("lines"));
+        for line in lines {
             let Ok(record) = serde_json::from_str::<Value>(&line) else {
                 continue;
             };
@@ -133,15 +186,25 @@ fn sales_survive_sigkill_at_random_moments() {
                 let sale = Sale {
                     total: order["totals"]["total"].as_i64().expect("total"),
                     lines: order["lines"].as_array().map_or(0, Vec::len),
+                    tips: order["tips"].as_i64().expect("tips"),
+                    refunded: 0,
                 };
                 committed.insert(id, sale);
+            }
+            if record["cmd"] == "refund" && record["ok"] == true {
+                let order = &record["result"];
+                let id = order["id"].as_str().expect("order id").to_owned();
+                if let Some(sale) = committed.get_mut(&id) {
+                    sale.refunded = sale.refunded.max(order["refunded"].as_i64().expect("refunded"));
+                    refunds += 1;
+                }
             }
         }
         runtime.block_on(verify(&till, &committed, &saved, round, seed));
     }
     runtime.block_on(reconcile(&till));
     eprintln!(
-        "crash test: {} completed sales and {} saved orders checked after each of {kills} kills ({killed_mid_run} mid-run)",
+        "crash test: {} completed sales ({refunds} refunds) and {} saved orders checked after each of {kills} kills ({killed_mid_run} mid-run)",
         committed.len(),
         saved.len()
     );
@@ -236,6 +299,11 @@ async fn verify(
             sale.total,
             "sale {id} paid {context}"
         );
+        assert_eq!(order.tips().expect("tips").get(), sale.tips, "sale {id} tips {context}");
+        assert!(
+            order.refunded().expect("refunded").get() >= sale.refunded,
+            "sale {id}: a refund it reported is lost {context}"
+        );
         let history = store.history(order_id).await.expect("history");
         let replayed = Order::replay(history.iter().map(|h| (&h.event, h.at))).expect("replays");
         assert_eq!(
@@ -256,7 +324,15 @@ async fn verify(
             .filter_map(|e| e["event"]["type"].as_str())
             .collect();
         assert_eq!(events.first(), Some(&"opened"), "sale {id} outbox {context}");
-        assert_eq!(events.last(), Some(&"completed"), "sale {id} outbox {context}");
+        // It completed, and only refunds came after.
+        let done = events.iter().position(|e| *e == "completed");
+        assert!(done.is_some(), "sale {id} outbox {context}");
+        assert!(
+            events[done.unwrap_or_default() + 1..]
+                .iter()
+                .all(|e| matches!(*e, "refund_started" | "refund_updated")),
+            "sale {id}: {events:?} {context}"
+        );
     }
     store.close().await.expect("closes");
 }
@@ -372,4 +448,21 @@ fn a_till_killed_between_the_steps_of_a_payment_resumes_or_abandons_it_safely() 
     assert_eq!(shown["refunds"][0]["amount"], 650);
     assert_eq!(shown["payment_state"], "partly_refunded");
     assert_eq!(provider_counts(&till), (1, 1));
+
+    // Killed after the provider gave the money back, before its answer was saved: found at the provider
+    // on restart and recorded once — never sent twice.
+    let refund = format!(
+        "{{\"cmd\": \"login\", \"pin\": \"2468\"}}\n{{\"cmd\": \"refund\", \"order\": \"{order}\", \"payment\": \"{payment}\", \"amount\": 100, \"reason\": \"cold\"}}\n"
+    );
+    let (aborted, _) = exec_until(&till, "refund.after_provider", &refund);
+    assert!(aborted);
+    assert_eq!(provider_counts(&till), (1, 2), "the provider made the refund");
+    let (_, lines) = till.exec(&format!(
+        "{{\"cmd\": \"login\", \"pin\": \"2468\"}}\n{{\"cmd\": \"show_order\", \"order\": \"{order}\"}}\n"
+    ));
+    let shown = &lines[1]["result"];
+    assert_eq!(shown["refunds"][1]["status"], "succeeded");
+    assert_eq!(shown["refunds"][1]["amount"], 100);
+    assert_eq!(shown["refunded"], 750);
+    assert_eq!(provider_counts(&till), (1, 2), "and not again");
 }

@@ -51,36 +51,56 @@ pub fn round(cells: &[Cell], parents: &[Option<usize>], columns: usize) -> Resul
     {
         return Err(no_rounding());
     }
+    // Every fraction over one common denominator, so sums are plain additions.
+    let mut dens: Vec<u128> = cells.iter().map(|c| c.den).collect();
+    dens.sort_unstable();
+    dens.dedup();
+    let mut common: u128 = 1;
+    for &d in &dens {
+        common = (common / gcd(common, d)).checked_mul(d).ok_or(Error::Overflow)?;
+    }
+    let common_i = i128::try_from(common).map_err(|_| Error::Overflow)?;
+    let scaled: Vec<i128> = cells
+        .iter()
+        .map(|c| {
+            (c.num % c.den)
+                .checked_mul(common / c.den)
+                .and_then(|f| i128::try_from(f).ok())
+                .ok_or(Error::Overflow)
+        })
+        .collect::<Result<_>>()?;
     // Each column's sign, and how many of its cells round up.
     let mut sign: Vec<Option<bool>> = vec![None; columns];
-    let mut column_num = vec![(0u128, 1u128); columns];
-    for c in cells {
+    let mut column_frac = vec![0i128; columns];
+    for (c, f) in cells.iter().zip(&scaled) {
         match sign[c.column] {
             None => sign[c.column] = Some(c.negative),
             Some(s) if s != c.negative => return Err(no_rounding()),
             Some(_) => {}
         }
-        column_num[c.column] = add(column_num[c.column], (c.num % c.den, c.den))?;
+        column_frac[c.column] = column_frac[c.column].checked_add(*f).ok_or(Error::Overflow)?;
     }
     let mut up_in_column = vec![0i64; columns];
-    for (j, (num, den)) in column_num.iter().enumerate() {
-        if num % den != 0 {
+    for (j, f) in column_frac.iter().enumerate() {
+        if f % common_i != 0 {
             return Err(Error::InvalidField {
                 field: "split",
                 reason: "a column's exact values do not add up to whole pennies".into(),
             });
         }
-        up_in_column[j] = i64::try_from(num / den).map_err(|_| Error::Overflow)?;
+        up_in_column[j] = i64::try_from(f / common_i).map_err(|_| Error::Overflow)?;
     }
     // Each group's signed fractional sum, with its subgroups: between its floor and its ceiling.
-    let mut frac = vec![(0i128, 1i128); groups];
-    for c in cells {
-        let f = i128::try_from(c.num % c.den).map_err(|_| Error::Overflow)?;
-        let d = i128::try_from(c.den).map_err(|_| Error::Overflow)?;
+    let mut frac = vec![0i128; groups];
+    for (c, &f) in cells.iter().zip(&scaled) {
+        if f == 0 {
+            continue;
+        }
+        let f = if c.negative { -f } else { f };
         let mut g = Some(c.group);
         let mut steps = 0;
         while let Some(at) = g {
-            frac[at] = add_signed(frac[at], (if c.negative { -f } else { f }, d))?;
+            frac[at] = frac[at].checked_add(f).ok_or(Error::Overflow)?;
             g = parents[at];
             steps += 1;
             if steps > groups {
@@ -90,9 +110,9 @@ pub fn round(cells: &[Cell], parents: &[Option<usize>], columns: usize) -> Resul
     }
     let bounds: Vec<(i64, i64)> = frac
         .iter()
-        .map(|&(n, d)| {
-            let lo = n.div_euclid(d);
-            let hi = lo + i128::from(n.rem_euclid(d) != 0);
+        .map(|&n| {
+            let lo = n.div_euclid(common_i);
+            let hi = lo + i128::from(n.rem_euclid(common_i) != 0);
             Ok((
                 i64::try_from(lo).map_err(|_| Error::Overflow)?,
                 i64::try_from(hi).map_err(|_| Error::Overflow)?,
@@ -120,10 +140,7 @@ pub fn round(cells: &[Cell], parents: &[Option<usize>], columns: usize) -> Resul
     let mut order: Vec<usize> = (0..cells.len())
         .filter(|&i| !cells[i].num.is_multiple_of(cells[i].den))
         .collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&cells[a], &cells[b]);
-        compare(y.num % y.den, y.den, x.num % x.den, x.den)
-    });
+    order.sort_by(|&a, &b| scaled[b].cmp(&scaled[a]));
     let mut arc_of = vec![usize::MAX; cells.len()];
     for &i in &order {
         let c = &cells[i];
@@ -147,33 +164,6 @@ pub fn round(cells: &[Cell], parents: &[Option<usize>], columns: usize) -> Resul
         .collect())
 }
 
-/// Compares `a/b` with `c/d` exactly (no product can overflow): the integer parts, then the reciprocals
-/// of what is left, as Euclid's algorithm does.
-fn compare(mut a: u128, mut b: u128, mut c: u128, mut d: u128) -> std::cmp::Ordering {
-    use std::cmp::Ordering;
-    let mut flipped = false;
-    loop {
-        let (qa, qc) = (a / b, c / d);
-        if qa != qc {
-            let o = qa.cmp(&qc);
-            return if flipped { o.reverse() } else { o };
-        }
-        let (ra, rc) = (a % b, c % d);
-        let o = match (ra == 0, rc == 0) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Less,
-            (false, true) => Ordering::Greater,
-            (false, false) => {
-                // ra/b against rc/d is b/ra against d/rc, the other way round.
-                (a, b, c, d) = (b, ra, d, rc);
-                flipped = !flipped;
-                continue;
-            }
-        };
-        return if flipped { o.reverse() } else { o };
-    }
-}
-
 fn no_rounding() -> Error {
     Error::InvalidField {
         field: "split",
@@ -186,33 +176,6 @@ fn gcd(mut a: u128, mut b: u128) -> u128 {
         (a, b) = (b, a % b);
     }
     a.max(1)
-}
-
-/// `a/b + c/d`, kept exact.
-fn add((a, b): (u128, u128), (c, d): (u128, u128)) -> Result<(u128, u128)> {
-    if b == d {
-        return Ok((a.checked_add(c).ok_or(Error::Overflow)?, b));
-    }
-    let l = (b / gcd(b, d)).checked_mul(d).ok_or(Error::Overflow)?;
-    let n = a
-        .checked_mul(l / b)
-        .and_then(|x| c.checked_mul(l / d).and_then(|y| x.checked_add(y)))
-        .ok_or(Error::Overflow)?;
-    Ok((n, l))
-}
-
-/// `a/b + c/d` with signed numerators, kept exact.
-fn add_signed((a, b): (i128, i128), (c, d): (i128, i128)) -> Result<(i128, i128)> {
-    if b == d {
-        return Ok((a.checked_add(c).ok_or(Error::Overflow)?, b));
-    }
-    let g = i128::try_from(gcd(b.unsigned_abs(), d.unsigned_abs())).map_err(|_| Error::Overflow)?;
-    let l = (b / g).checked_mul(d).ok_or(Error::Overflow)?;
-    let n = a
-        .checked_mul(l / b)
-        .and_then(|x| c.checked_mul(l / d).and_then(|y| x.checked_add(y)))
-        .ok_or(Error::Overflow)?;
-    Ok((n, l))
 }
 
 /// A flow network with lower bounds, solved as a max flow from a super-source to a super-sink.
@@ -426,16 +389,6 @@ mod tests {
         assert_eq!(got[1] + got[3], 1);
         assert_eq!(got[0] - got[1], 200);
         assert_eq!(got[2] - got[3], 200);
-    }
-
-    #[test]
-    fn fractions_compare_exactly() {
-        use std::cmp::Ordering::*;
-        assert_eq!(compare(1, 3, 1, 2), Less);
-        assert_eq!(compare(2, 4, 1, 2), Equal);
-        assert_eq!(compare(u128::MAX - 1, u128::MAX, u128::MAX - 2, u128::MAX - 1), Greater);
-        assert_eq!(compare(0, 5, 0, 7), Equal);
-        assert_eq!(compare(7, 5, 4, 3), Greater);
     }
 
     #[test]

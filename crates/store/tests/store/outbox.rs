@@ -11,7 +11,7 @@ use fynlo_core::{
     time::IdSource,
     Minor,
 };
-use fynlo_store::OutboxStats;
+use fynlo_store::{Error, OutboxStats};
 use uuid::Uuid;
 
 use crate::{add, bad_restaurant, count, dine_in, menu_data, restaurant, staff, Fixture};
@@ -40,15 +40,31 @@ async fn the_sequence_has_no_gaps_after_many_mixed_writes() {
         let (order, _) = f.run(&order, add("steak", None, &["rare"], 1)).await.expect("adds");
         expected += 3;
         // Refused writes in between must not use up a sequence number.
+        let refused = f.run(&order, add("steak", None, &[], 1)).await;
         assert!(
-            f.run(&order, add("steak", None, &[], 1)).await.is_err(),
-            "cooking is required"
+            matches!(
+                refused,
+                Err(Error::Core(fynlo_core::Error::TooFewModifiers {
+                    min: 1,
+                    chosen: 0,
+                    ..
+                }))
+            ),
+            "cooking is required: {refused:?}"
         );
-        assert!(f.store.set_restaurant(&bad_restaurant(), &w).await.is_err());
+        let refused = f.store.set_restaurant(&bad_restaurant(), &w).await;
+        assert!(
+            matches!(refused, Err(Error::Core(fynlo_core::Error::InvalidField { .. }))),
+            "{refused:?}"
+        );
         let (stale, events) = f.decide(&order, OrderCommand::Park).expect("decides");
         let (order, _) = f.run(&order, OrderCommand::SendToKitchen).await.expect("sends");
         expected += 1;
-        assert!(f.store.append(&stale, &events, &w).await.is_err(), "stale version");
+        let refused = f.store.append(&stale, &events, &w).await;
+        assert!(
+            matches!(refused, Err(Error::VersionConflict { expected: e, found: g, .. }) if g == e + 1),
+            "stale version: {refused:?}"
+        );
         let payment = PaymentId::from_uuid(f.ids.new_id());
         let (_, events) = f
             .run(
@@ -150,16 +166,37 @@ async fn an_order_op_holds_the_events_of_its_save_as_the_history_has_them() {
         assert_eq!(op.payload.to_string(), expected.to_string(), "keys in the same order");
     }
     let mut conn = f.raw().await;
-    for bad in [
+    // Regression: these used to accept any error, so a typo in the SQL would have passed. Each must be
+    // refused by the journal's own CHECK, and the same statement with the fault mended goes through.
+    for (bad, mended) in [
         // An order's op needs the versions it covers; any other op must not name an order.
-        "INSERT INTO journal (seq, op_id, op_type, order_id, payload, created_at) VALUES (99, 'x', 'order.saved', 'o', '[]', 0)",
-        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-         VALUES (99, 'x', 'order.saved', 'o', 3, 2, '[]', 0)",
-        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-         VALUES (99, 'x', 'menu.imported', 'o', 1, 1, '[]', 0)",
-        "INSERT INTO journal (seq, op_id, op_type, payload, created_at) VALUES (0, 'x', 'menu.imported', '{}', 0)",
+        (
+            "INSERT INTO journal (seq, op_id, op_type, order_id, payload, created_at) VALUES (99, 'x', 'order.saved', 'o', '[]', 0)",
+            "INSERT INTO journal (seq, op_id, op_type, payload, created_at) VALUES (99, 'x', 'menu.imported', '[]', 0)",
+        ),
+        (
+            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+             VALUES (99, 'x', 'order.saved', 'o', 3, 2, '[]', 0)",
+            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+             VALUES (99, 'x', 'order.saved', 'o', 3, 3, '[]', 0)",
+        ),
+        (
+            // (Version 2, not 1: a first save meets the new-order trigger before the CHECK.)
+            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+             VALUES (99, 'x', 'menu.imported', 'o', 2, 2, '[]', 0)",
+            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+             VALUES (99, 'x', 'order.saved', 'o', 2, 2, '[]', 0)",
+        ),
+        (
+            "INSERT INTO journal (seq, op_id, op_type, payload, created_at) VALUES (0, 'x', 'menu.imported', '{}', 0)",
+            "INSERT INTO journal (seq, op_id, op_type, payload, created_at) VALUES (99, 'x', 'menu.imported', '{}', 0)",
+        ),
     ] {
-        assert!(sqlx::query(bad).execute(&mut conn).await.is_err(), "{bad}");
+        let err = sqlx::query(bad).execute(&mut conn).await.expect_err(bad);
+        assert!(err.to_string().contains("CHECK constraint failed"), "{bad}: {err}");
+        let mut tx = sqlx::Connection::begin(&mut conn).await.expect("begins");
+        sqlx::query(mended).execute(&mut *tx).await.unwrap_or_else(|e| panic!("{mended}: {e}"));
+        tx.rollback().await.expect("rolls back");
     }
     // A new order's first save must open it, under an id and a number no stored order has.
     for (sql, message) in [
