@@ -23,6 +23,9 @@
 // Takeaway (no service charge): soup £6.50 by pay by bank, which waits for the customer (the second time
 // with a £1.00 tip the guest types: £7.50 charged); chips £4.00 with a £5 note, the £1.00 change kept as a
 // tip.
+//
+// Every amount on the tip prompt and every change shown before cash is taken comes from the core
+// (`tip_options`, `cash_quote`); axe-core's WCAG 2.2 AA rules run on every screen and dialog on the way.
 
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,7 +41,7 @@ import {
   text,
   waitForText,
 } from './harness.mjs';
-import { accessibilityProblems } from './a11y.mjs';
+import { accessibilityProblems, assertAccessible, layoutProblems, zoomTo } from './a11y.mjs';
 
 let till;
 let browser;
@@ -100,6 +103,7 @@ test('a bill split three ways is paid by cash with change, card with a 10% tip, 
   await tap(browser, 'split-mode-even');
   assert.equal(await text(browser, 'split-parts-value'), '3', 'the split starts at the covers');
   await screenshot(browser, 'split-even');
+  await assertAccessible(browser, 'the split dialog, evenly');
   await tap(browser, 'dialog-confirm');
   await waitForText(browser, 'part-1-total', '£17.61');
   assert.equal(await text(browser, 'part-2-total'), '£17.61');
@@ -110,7 +114,8 @@ test('a bill split three ways is paid by cash with change, card with a 10% tip, 
   await tap(browser, 'part-1');
   await tap(browser, 'tender-cash');
   await tap(browser, 'quick-cash-2000');
-  assert.equal(await text(browser, 'change-preview'), '£2.39', 'the change is shown before the cash is taken');
+  // The core's cash quote, shown before the cash is taken.
+  await waitForText(browser, 'change-preview', '£2.39');
   await tap(browser, 'tender');
   await waitForText(browser, 'change-due', '£2.39');
   assert.equal(await isPaid(1), true, 'part 1 is ticked');
@@ -125,15 +130,18 @@ test('a bill split three ways is paid by cash with change, card with a 10% tip, 
   await tap(browser, 'tender');
   await byTestId(browser, 'tip-prompt').waitForDisplayed({ timeout: 10_000 });
   assert.equal(await text(browser, 'tip-amount-due'), '£17.61');
-  assert.equal(await text(browser, 'tip-preset-1000-amount'), '£1.57');
-  assert.equal(await text(browser, 'tip-preset-500-amount'), '£0.78', '5% of 1565 is 78.25 → 78');
-  assert.equal(await text(browser, 'tip-preset-2000-amount'), '£3.13', '20% of 1565 is 313');
+  // What each button adds is the core's answer (tip_options), on part 2's food: 1565.
+  await waitForText(browser, 'tip-preset-1000-amount', '£1.57');
+  await waitForText(browser, 'tip-preset-500-amount', '£0.78'); // 78.25 → 78
+  await waitForText(browser, 'tip-preset-2000-amount', '£3.13');
   await screenshot(browser, 'tip-prompt');
   assert.deepEqual(await accessibilityProblems(browser), [], 'tip prompt accessibility');
+  await assertAccessible(browser, 'the tip prompt');
   await tap(browser, 'tip-preset-1000');
   await waitForText(browser, 'attempt-status', 'Card £19.18: Declined: insufficient_funds');
   assert.equal(await isPaid(2), false, 'a declined card pays nothing');
   await screenshot(browser, 'payment-declined');
+  await assertAccessible(browser, 'the payment screen with a declined card');
 
   // Try again, approved this time.
   await tap(browser, 'sim-approve');
@@ -157,6 +165,22 @@ test('a bill split three ways is paid by cash with change, card with a 10% tip, 
   await browser.execute(() => document.querySelectorAll('main section').forEach((s) => s.scrollTo(0, 0)));
   await screenshot(browser, 'payment-split');
   assert.deepEqual(await accessibilityProblems(browser), [], 'split payment screen accessibility');
+  await assertAccessible(browser, 'the payment screen of a split bill');
+
+  // At 200 % text: one column, the balance due on screen and not under the keypad, the parts readable.
+  await zoomTo(browser, 200);
+  await browser.execute(() => window.scrollTo(0, 0));
+  assert.deepEqual(
+    await layoutProblems(browser, {
+      sized: { '[data-testid^="part-"][data-paid]': [150, 80] },
+      visible: ['balance', 'part-3', 'paying'],
+    }),
+    [],
+    'the split payment screen at 200 %',
+  );
+  await screenshot(browser, 'payment-split-200');
+  await assertAccessible(browser, 'the payment screen of a split bill at 200 %');
+  await zoomTo(browser, 100);
 
   // Part 3: exact cash completes the order.
   await tap(browser, 'tender-cash');
@@ -241,6 +265,7 @@ test('a split by item shares a starter between three guests to the penny; by amo
   await tap(browser, 'split-guest-3');
   await screenshot(browser, 'split-by-item');
   assert.deepEqual(await accessibilityProblems(browser), [], 'split dialog accessibility');
+  await assertAccessible(browser, 'the split dialog, by item');
   await tap(browser, 'dialog-confirm');
 
   await waitForText(browser, 'part-1-total', '£21.54');
@@ -265,6 +290,7 @@ test('a split by item shares a starter between three guests to the penny; by amo
   await tap(browser, 'split-fill');
   await waitForText(browser, 'split-part-2-amount', '£31.76');
   assert.equal(await text(browser, 'split-remaining'), 'Left to allocate £0.00');
+  await assertAccessible(browser, 'the split dialog, by amount');
   await tap(browser, 'dialog-confirm');
   await waitForText(browser, 'part-1-total', '£30.00');
   assert.equal(await text(browser, 'part-2-total'), '£31.76');
@@ -286,6 +312,47 @@ test('a split by item shares a starter between three guests to the penny; by amo
   assert.equal(await byTestId(browser, 'part-3').isExisting(), false);
   assert.equal(await isPaid(1), false, 'the new parts start unpaid');
   assert.equal(await text(browser, 'balance'), '£31.76');
+
+  // The database agrees: £30.00 paid on part 1 of the split by amount, £31.76 still due; and the history
+  // holds every split in turn — by item with the wings shared three ways, cleared, by amount, and, after
+  // the payment, the rest evenly in two (the app saves what is being built every two seconds).
+  const shown = fynlo(till.db, ['order', '2']);
+  assert.match(shown, /table 7, 3 covers · pending/);
+  assert.match(shown, /TOTAL\s+£61\.76/);
+  assert.match(shown, /Paid\s+£30\.00/);
+  assert.match(shown, /cash £30\.00 part 1 succeeded/);
+  assert.match(shown, /Balance\s+£31\.76/);
+  const orderId = outboxEvents(till.db).find((op) => op.op_type === 'order.opened' && op.payload.event.number === 2)
+    ?.payload.order_id;
+  const splits = () =>
+    outboxEvents(till.db)
+      .filter((op) => op.payload.order_id === orderId && op.op_type === 'order.split_set')
+      .map((op) => op.payload.event.split);
+  await browser.waitUntil(async () => splits().length === 4, {
+    timeout: 10_000,
+    timeoutMsg: 'the four splits are saved',
+  });
+  const [byItem, cleared, byAmount, again] = splits();
+  assert.deepEqual(byItem.plan, {
+    type: 'by_item',
+    parts: 3,
+    items: [
+      { line: 1, weights: [1, 1, 1] },
+      { line: 2, weights: [1, 0, 0] },
+      { line: 3, weights: [0, 1, 0] },
+      { line: 4, weights: [0, 0, 1] },
+    ],
+  });
+  assert.equal(cleared, null);
+  assert.deepEqual(byAmount.plan, { type: 'by_amount', amounts: [3000, 3176] });
+  assert.deepEqual([again.plan, again.settled], [{ type: 'even', parts: 2 }, 3000]);
+  const paid = outboxEvents(till.db)
+    .filter((op) => op.payload.order_id === orderId && op.op_type === 'order.payment_recorded')
+    .map((op) => op.payload.event.payment);
+  assert.deepEqual(
+    paid.map((p) => [p.tender, p.amount, p.part.part]),
+    [['cash', 3000, 1]],
+  );
 });
 
 test('a pay-by-bank payment waiting for the customer is cancelled, then checked again; cash change kept as a tip', async () => {
@@ -313,12 +380,44 @@ test('a pay-by-bank payment waiting for the customer is cancelled, then checked 
   await tap(browser, 'tip-custom-amount');
   for (const key of ['1', '0', '0']) await tap(browser, `tip-key-${key}`);
   assert.equal(await text(browser, 'tip-custom-value'), '£1.00');
+  await waitForText(browser, 'tip-custom-preview', 'Adds £1.00');
+  await assertAccessible(browser, 'the tip prompt’s own amount');
   await tap(browser, 'tip-custom-add');
   await browser.waitUntil(async () => (await status.getAttribute('data-status')) === 'pending', { timeout: 10_000 });
   assert.match(await status.getText(), /^Pay by bank £7\.50: Waiting/);
   await tap(browser, 'attempt-check');
   await waitForText(browser, 'paid-by-provider', '£7.50');
+  await assertAccessible(browser, 'the order paid by pay by bank');
   await tap(browser, 'new-order');
+
+  // The database agrees: the cancelled attempt, then £6.50 by pay by bank with the £1.00 tip, completed.
+  const soup = fynlo(till.db, ['order', '3']);
+  assert.match(soup, /takeaway · completed/);
+  assert.match(soup, /pay_by_bank £6\.50 cancelled/);
+  assert.match(soup, /pay_by_bank £6\.50 succeeded, tip £1\.00/);
+  assert.match(soup, /Balance\s+£0\.00/);
+  const soupId = outboxEvents(till.db).find((op) => op.op_type === 'order.opened' && op.payload.event.number === 3)
+    ?.payload.order_id;
+  const soupOps = outboxEvents(till.db).filter((op) => op.payload.order_id === soupId);
+  const attempts = soupOps.filter((op) => op.op_type === 'order.payment_started').map((op) => op.payload.event.payment);
+  assert.deepEqual(
+    attempts.map((p) => [p.tender, p.amount, p.tip]),
+    [
+      ['pay_by_bank', 650, 0],
+      ['pay_by_bank', 650, 100],
+    ],
+  );
+  // Each attempt's last word from the provider: the first cancelled, the second approved.
+  const lastStatus = (id) =>
+    soupOps
+      .filter((op) => op.op_type === 'order.payment_updated' && op.payload.event.payment === id)
+      .map((op) => op.payload.event.status)
+      .at(-1);
+  assert.deepEqual(
+    attempts.map((p) => lastStatus(p.id)),
+    ['cancelled', 'succeeded'],
+  );
+  assert.equal(soupOps.at(-1).op_type, 'order.completed');
 
   // Chips, a £5 note, and the guest says keep the change: the cashier confirms it as a tip.
   await takeaway();
@@ -326,9 +425,10 @@ test('a pay-by-bank payment waiting for the customer is cancelled, then checked 
   await add('chips');
   await tap(browser, 'pay');
   await tap(browser, 'quick-cash-500');
-  assert.equal(await text(browser, 'change-preview'), '£1.00');
+  await waitForText(browser, 'change-preview', '£1.00');
   await tap(browser, 'keep-change');
   assert.equal(await text(browser, 'keep-change-amount'), '£1.00');
+  await assertAccessible(browser, 'the keep-the-change dialog');
   await tap(browser, 'dialog-confirm');
   await waitForText(browser, 'change-due', '£0.00');
   assert.equal(await text(browser, 'done-detail'), 'Cash £5.00 on £4.00, £1.00 kept as a tip');

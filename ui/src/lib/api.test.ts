@@ -2,9 +2,10 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 // The Tauri IPC is replaced so the test sees exactly what `run` sends and how it treats rejections.
 const invoke = vi.fn();
+let tauri = true;
 vi.mock('@tauri-apps/api/core', () => ({
   invoke: (...args: unknown[]) => invoke(...args),
-  isTauri: () => true,
+  isTauri: () => tauri,
 }));
 
 const { run, runExpecting, toTillError, TillError } = await import('./api');
@@ -36,9 +37,38 @@ describe('run', () => {
     expect(toTillError(new TypeError('Failed to fetch')).message).toBe('Failed to fetch');
   });
 
+  it('keeps how long PIN entry is locked for', async () => {
+    invoke.mockRejectedValue({ code: 'locked_out', message: 'too many wrong PINs', retry_after: 53 });
+    const error = await run({ cmd: 'login', pin: '0000' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'locked_out', retryAfter: 53 });
+    expect(toTillError({ code: 'wrong_pin', message: 'x' }).retryAfter).toBeUndefined();
+    expect(toTillError({ code: 'locked_out', message: 'x', retry_after: -1 }).retryAfter).toBeUndefined();
+  });
+
   it('checks the reply type', async () => {
     invoke.mockResolvedValue({ type: 'session', staff: null, current_order: null });
     await expect(runExpecting({ cmd: 'show_order' }, 'order')).rejects.toMatchObject({ code: 'unexpected' });
+  });
+});
+
+describe('run without Tauri (the dev bridge)', () => {
+  it('posts the command with the bridge’s own header, so the bridge can refuse other pages', async () => {
+    tauri = false;
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ ok: true, result: { type: 'session' } })));
+    vi.stubGlobal('fetch', fetch);
+    try {
+      await run({ cmd: 'whoami' });
+      expect(fetch).toHaveBeenCalledWith('/__fynlo/execute', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Fynlo-Bridge': '1' },
+        body: JSON.stringify({ cmd: 'whoami' }),
+      });
+      fetch.mockResolvedValueOnce(new Response('{}', { status: 403 }));
+      await expect(run({ cmd: 'whoami' })).rejects.toMatchObject({ code: 'unreachable' });
+    } finally {
+      vi.unstubAllGlobals();
+      tauri = true;
+    }
   });
 });
 

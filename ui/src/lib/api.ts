@@ -6,6 +6,7 @@
 
 import { invoke, isTauri } from '@tauri-apps/api/core';
 import type { AppError, Command, Reply } from './bindings';
+import { BRIDGE_HEADER, BRIDGE_HEADER_VALUE, BRIDGE_PATH } from './bridge';
 import { isErrorCode, type UiErrorCode } from './errors';
 
 /** A failed command, with the code the UI chooses its message by. */
@@ -15,6 +16,8 @@ export class TillError extends Error {
   constructor(
     readonly code: UiErrorCode,
     message: string,
+    /** For `locked_out`: the seconds until PIN entry opens again. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -24,8 +27,18 @@ export class TillError extends Error {
 export function toTillError(reason: unknown): TillError {
   if (reason instanceof TillError) return reason;
   if (typeof reason === 'object' && reason !== null && 'code' in reason) {
-    const { code, message } = reason as Partial<AppError> & { code: unknown };
-    if (isErrorCode(code)) return new TillError(code, typeof message === 'string' ? message : code);
+    const { code, message, retry_after } = reason as Partial<AppError> & {
+      code: unknown;
+      retry_after?: unknown;
+    };
+    if (isErrorCode(code)) {
+      const text = typeof message === 'string' ? message : code;
+      const wait =
+        typeof retry_after === 'number' && Number.isSafeInteger(retry_after) && retry_after >= 0
+          ? retry_after
+          : undefined;
+      return new TillError(code, text, wait);
+    }
   }
   // Tauri rejects with a plain string when the command itself cannot be reached (missing permission,
   // IPC failure); `fetch` rejects with a TypeError when the dev bridge is down.
@@ -35,13 +48,19 @@ export function toTillError(reason: unknown): TillError {
 
 /** Runs a command through the dev bridge, for a browser without Tauri. */
 async function viaBridge(command: Command): Promise<Reply> {
-  const response = await fetch('/__fynlo/execute', {
+  const response = await fetch(BRIDGE_PATH, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', [BRIDGE_HEADER]: BRIDGE_HEADER_VALUE },
     body: JSON.stringify(command),
   });
   if (response.status === 404) {
     throw new TillError('unreachable', 'no Tauri and no dev bridge: run with FYNLO_BRIDGE_DB set');
+  }
+  if (response.status === 403) {
+    throw new TillError(
+      'unreachable',
+      'the dev bridge refused the request (open the till from the dev server)',
+    );
   }
   const outcome = (await response.json()) as { ok: true; result: Reply } | { ok: false; error: AppError };
   if (!outcome.ok) throw outcome.error;

@@ -1,12 +1,16 @@
 // Manager approval in place. When the core refuses a command with `approval_required` (a cashier voiding
-// a line, giving a large discount, removing the service charge or refunding), the PIN overlay opens over
-// the current screen without logging the cashier out; the same command is sent again with
-// `approval: {pin}`. A wrong PIN shows its sentence and keeps the overlay open; Cancel drops the command
-// and changes nothing. The retry runs inside the command queue, so taps made meanwhile wait their turn.
+// a line, giving a large discount, removing the service charge, cancelling what the kitchen has seen,
+// refunding…), the PIN overlay opens over the current screen without logging the cashier out; the same
+// command is sent again with `approval: {pin}`. A wrong PIN shows its sentence and keeps the overlay open;
+// too many lock PIN entry (`locked_out`): the overlay counts down and keeps the command waiting. Cancel
+// drops the command and changes nothing. The retry runs inside the command queue, so taps made meanwhile
+// wait their turn.
 
-import { toTillError } from './api';
-import type { ApprovalInput } from './bindings';
+import { runExpecting, toTillError } from './api';
+import { approvalWhat, isApprovable } from './approval-text';
+import type { ApprovalInput, Command, OrderView } from './bindings';
 import { shownError, type ShownError, type Wording } from './errors';
+import { Countdown } from './lockout.svelte';
 
 /** What the overlay shows while it waits for a manager's PIN. */
 export interface ApprovalAsk {
@@ -29,15 +33,21 @@ const WORDING: Wording = {
   approval_required: 'That PIN isn’t a manager’s. A manager needs to enter their own PIN.',
 };
 
+/** Answers on the overlay that leave it open for another PIN. */
+const TRY_AGAIN = new Set(['wrong_pin', 'approval_required', 'locked_out']);
+
 export class ApprovalPrompt {
   /** The request on screen, or null when the overlay is closed. */
   ask = $state.raw<ApprovalAsk | null>(null);
   private answer: ((pin: string | null) => void) | null = null;
 
+  /** `lockout` counts down while PIN entry is locked (shared with the login screen). */
+  constructor(readonly lockout: Countdown = new Countdown()) {}
+
   /** The overlay's PIN: the command is sent again with it. */
   submit(pin: string): void {
     const answer = this.answer;
-    if (!answer || !this.ask || this.ask.checking) return;
+    if (!answer || !this.ask || this.ask.checking || this.lockout.active) return;
     this.answer = null;
     this.ask = { ...this.ask, checking: true };
     answer(pin);
@@ -55,7 +65,7 @@ export class ApprovalPrompt {
   /**
    * Sends a command with `send`; if the core says it needs a manager, asks for a PIN and sends it again
    * with `{pin}` until it is accepted, fails for another reason (thrown), or the cashier cancels
-   * (`ApprovalCancelled` is thrown).
+   * (`ApprovalCancelled` is thrown). While PIN entry is locked the overlay stays open, counting down.
    */
   async run<T>(send: (approval?: ApprovalInput) => Promise<T>, what: string): Promise<T> {
     try {
@@ -69,11 +79,14 @@ export class ApprovalPrompt {
         const pin = await this.request(what, error);
         if (pin === null) throw new ApprovalCancelled('approval cancelled');
         try {
-          return await send({ pin });
+          const done = await send({ pin });
+          this.lockout.stop();
+          return done;
         } catch (reason) {
           const e = toTillError(reason);
-          if (e.code !== 'wrong_pin' && e.code !== 'approval_required') throw e;
-          error = shownError(e.code, e.message, WORDING);
+          if (!TRY_AGAIN.has(e.code)) throw e;
+          if (e.code === 'locked_out') this.lockout.start(e.retryAfter ?? 60);
+          error = shownError(e.code, e.message, WORDING, e.retryAfter);
         }
       }
     } finally {
@@ -86,4 +99,20 @@ export class ApprovalPrompt {
     this.ask = { what, error, checking: false };
     return new Promise((resolve) => (this.answer = resolve));
   }
+}
+
+/**
+ * Sends a command answered with an order. One that may need a manager goes through the PIN overlay
+ * (`prompt`), saying what is being approved of `order`; any other is simply sent.
+ */
+export function sendOrderCommand(
+  prompt: ApprovalPrompt,
+  command: Command,
+  order: OrderView | null,
+): Promise<OrderView> {
+  if (!isApprovable(command)) return runExpecting(command, 'order');
+  return prompt.run(
+    (given?: ApprovalInput) => runExpecting(given ? { ...command, approval: given } : command, 'order'),
+    approvalWhat(command, order),
+  );
 }

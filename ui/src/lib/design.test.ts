@@ -45,7 +45,9 @@ describe('design tokens', () => {
     if (fg && bg) expect(contrastRatio(fg, bg)).toBeGreaterThanOrEqual(4.5);
   });
 
-  it('keeps touch targets at least 44 px', () => {
-    expect(Number(/--touch:\s*(\d+)px/.exec(css)?.[1])).toBeGreaterThanOrEqual(44);
+  it('keeps touch targets at least 48 px at 100 % (they only grow with the zoom)', () => {
+    // Sizes are in rem, of a 16 px root at 100 %.
+    expect(Number(/--touch:\s*([\d.]+)rem/.exec(css)?.[1]) * 16).toBeGreaterThanOrEqual(48);
+    expect(Number(/--touch-lg:\s*([\d.]+)rem/.exec(css)?.[1]) * 16).toBeGreaterThanOrEqual(48);
   });
 });

@@ -8,6 +8,8 @@ export interface ShownError {
   readonly code: string;
   readonly text: string;
   readonly detail: string;
+  /** For `locked_out`: the seconds until PIN entry opens again, as the core said. */
+  readonly retryAfter?: number;
 }
 
 /** Codes the UI adds for failures that happen before the core answers. */
@@ -24,7 +26,7 @@ const CORE_SENTENCES: Record<ErrorCode, string> = {
   invalid_input: 'That entry isn’t valid. Please check it and try again.',
   not_logged_in: 'Please log in with your PIN first.',
   wrong_pin: 'That PIN wasn’t recognised. Please try again.',
-  locked_out: 'Too many wrong PINs. PIN entry is locked for a little while.',
+  locked_out: 'Too many wrong PINs — PIN entry is locked for a little while.',
   not_found: 'That item or order couldn’t be found.',
   product_unavailable: 'That item is 86’d — it’s not available right now.',
   modifier_rule: 'Please check the options: a required choice is missing or too many are chosen.',
@@ -70,6 +72,12 @@ export function friendlyMessage(code: string, message: string, wording: Wording 
 }
 
 /** The error to show for a failed command. */
-export function shownError(code: string, message: string, wording: Wording = {}): ShownError {
-  return { code, text: friendlyMessage(code, message, wording), detail: message };
+export function shownError(
+  code: string,
+  message: string,
+  wording: Wording = {},
+  retryAfter?: number,
+): ShownError {
+  const shown = { code, text: friendlyMessage(code, message, wording), detail: message };
+  return retryAfter === undefined ? shown : { ...shown, retryAfter };
 }

@@ -11,7 +11,7 @@ import {
   needsOptions,
   selectionProblems,
   toggleModifier,
-  unitPrice,
+  priceParts,
   type Selection,
 } from './selection';
 
@@ -150,12 +150,18 @@ describe('options dialog rules', () => {
     expect(groupProblem(extras, [])).toBeNull();
   });
 
-  it('prices the choices in whole pence', () => {
+  it('lists the price’s parts without adding them up (the core prices the line)', () => {
     const sel = tap(tap(emptySelection(sirloin), cooking, 'rare'), sauce, 'peppercorn');
-    expect(unitPrice(sirloin, groupsOf(sirloin, groups), sel)).toBe(2850);
+    expect(priceParts(sirloin, groupsOf(sirloin, groups), sel)).toEqual({
+      base: 2600,
+      extras: [{ name: 'Peppercorn sauce', delta: 250 }],
+    });
     const b = tap(emptySelection(burger), extras, 'extra-cheese', 'jalapenos');
-    expect(unitPrice(burger, [extras], b)).toBe(1725);
-    expect(unitPrice(iceCream, [], chooseVariant(emptySelection(iceCream), 'two-scoops'))).toBe(450);
+    expect(priceParts(burger, [extras], b).extras).toHaveLength(2);
+    expect(priceParts(iceCream, [], chooseVariant(emptySelection(iceCream), 'two-scoops'))).toEqual({
+      base: 450,
+      extras: [],
+    });
   });
 
   it('builds the add_line command in menu order', () => {

@@ -102,20 +102,32 @@ export function selectionProblems(
   return problems;
 }
 
-/** The price of one with these choices: the variant's (or product's) price plus every chosen delta. */
-export function unitPrice(
+/** A priced choice on the line: a modifier that changes the price. */
+export interface PricedChoice {
+  readonly name: string;
+  readonly delta: number;
+}
+
+/**
+ * What one costs with these choices, as the menu prices its parts: the variant's (or product's) price
+ * and each chosen modifier that changes it, in menu order. The UI shows the parts and never adds them
+ * up: the line's price is the core's once it is added.
+ */
+export function priceParts(
   product: ProductView,
   groups: readonly ModifierGroupView[],
   selection: Selection,
-): number {
+): { base: number; extras: PricedChoice[] } {
   const variant = product.variants.find((v) => v.id === selection.variant);
-  let price = variant ? variant.price : product.price;
+  const extras: PricedChoice[] = [];
   for (const group of groups) {
     for (const id of chosenIn(selection, group)) {
-      price += group.modifiers.find((m) => m.id === id)?.price_delta ?? 0;
+      const modifier = group.modifiers.find((m) => m.id === id);
+      if (modifier && modifier.price_delta !== 0)
+        extras.push({ name: modifier.name, delta: modifier.price_delta });
     }
   }
-  return price;
+  return { base: variant ? variant.price : product.price, extras };
 }
 
 /** The `add_line` command for these choices, modifiers in the menu's group order. */

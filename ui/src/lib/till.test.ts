@@ -26,12 +26,13 @@ const { till } = await import('./till.svelte');
 beforeEach(() => {
   sent.length = 0;
   till.approval.cancel();
-  till.detail = null;
-  till.attempt = null;
-  till.order = null;
-  till.completed = null;
-  till.error = null;
-  till.menu = null;
+  till.session.lockout.stop();
+  till.recent.detail = null;
+  till.payments.attempt = null;
+  till.orders.order = null;
+  till.orders.completed = null;
+  till.queue.error = null;
+  till.session.menu = null;
 });
 
 describe('till actions', () => {
@@ -40,73 +41,77 @@ describe('till actions', () => {
       c.cmd === 'open_order'
         ? { type: 'order', ...order() }
         : { type: 'order', ...order({ lines: [line(1, 1)] }) };
-    expect(await till.addLine({ cmd: 'add_line', product: 'chips' }, 'product-chips')).toBe(true);
+    expect(await till.orders.addLine({ cmd: 'add_line', product: 'chips' }, 'product-chips')).toBe(true);
     expect(sent).toEqual([
       { cmd: 'open_order', kind: { type: 'takeaway' } },
       { cmd: 'add_line', product: 'chips', order: 'o1' },
     ]);
-    expect(till.order?.lines).toHaveLength(1);
+    expect(till.orders.order?.lines).toHaveLength(1);
   });
 
   it('runs quick taps in order, each seeing the quantity the last one left', async () => {
     let quantity = 1;
-    till.order = order({ lines: [line(1, quantity)] });
+    till.orders.order = order({ lines: [line(1, quantity)] });
     answer = (c) => {
       if (c.cmd === 'change_line' && c.quantity !== undefined) quantity = c.quantity;
       return { type: 'order', ...order({ lines: [line(1, quantity)] }) };
     };
-    await Promise.all([till.stepQuantity(1, 1), till.stepQuantity(1, 1), till.stepQuantity(1, 1)]);
+    await Promise.all([
+      till.orders.stepQuantity(1, 1),
+      till.orders.stepQuantity(1, 1),
+      till.orders.stepQuantity(1, 1),
+    ]);
     expect(sent.map((c) => (c.cmd === 'change_line' ? c.quantity : null))).toEqual([2, 3, 4]);
-    expect(till.order?.lines[0]?.quantity).toBe(4);
+    expect(till.orders.order?.lines[0]?.quantity).toBe(4);
   });
 
   it('removes the line when "−" is tapped at quantity 1', async () => {
-    till.order = order({ lines: [line(1, 1)] });
+    till.orders.order = order({ lines: [line(1, 1)] });
     answer = () => ({ type: 'order', ...order() });
-    await till.stepQuantity(1, -1);
+    await till.orders.stepQuantity(1, -1);
     expect(sent).toEqual([{ cmd: 'remove_line', order: 'o1', line: 1 }]);
   });
 
   it('shows a friendly message by code, keeps the order, and reports failure', async () => {
     const before = order({ lines: [line(1, 1, true)] });
-    till.order = before;
+    till.orders.order = before;
     answer = () => {
       throw { code: 'line_locked', message: 'line 1 was sent to the kitchen: void it instead' };
     };
-    expect(await till.stepQuantity(1, 1)).toBe(false);
-    expect(till.error).toEqual({
+    expect(await till.orders.stepQuantity(1, 1)).toBe(false);
+    expect(till.queue.error).toEqual({
       code: 'line_locked',
       text: 'That item has been sent to the kitchen: void it instead of changing it.',
       detail: 'line 1 was sent to the kitchen: void it instead',
     });
-    expect(till.order).toBe(before);
-    expect(till.busy).toBe(false);
+    expect(till.orders.order).toBe(before);
+    expect(till.queue.busy).toBe(false);
   });
 
   it('moves a fully paid order to the change screen', async () => {
-    till.order = order({ lines: [line(1, 1)] });
+    till.orders.order = order({ lines: [line(1, 1)] });
     const paid = order({
       state: 'completed',
       payments: [payment({ id: 'p', amount: 400, tendered: 500, change: 100 })],
     });
     answer = () => ({ type: 'order', ...paid });
-    expect(await till.takeCash(500)).toBe(true);
+    expect(await till.payments.takeCash(500)).toBe(true);
     expect(sent).toEqual([{ cmd: 'take_cash', order: 'o1', tendered: 500 }]);
-    expect(till.order).toBeNull();
-    expect(till.completed).toEqual({ type: 'order', ...paid });
+    expect(till.orders.order).toBeNull();
+    expect(till.orders.completed).toEqual({ type: 'order', ...paid });
   });
 
   it('does not open an order for a barcode the menu does not know', async () => {
-    till.menu = menu();
-    expect(await till.scan('123456')).toBe(false);
+    till.session.menu = menu();
+    expect(await till.orders.scan('123456')).toBe(false);
     expect(sent).toEqual([]);
-    expect(till.error?.code).toBe('not_found');
+    expect(till.queue.error?.code).toBe('not_found');
   });
 
   it('sends a scan to the core when an order is open', async () => {
-    till.order = order();
+    till.orders.order = order();
     answer = () => ({ type: 'order', ...order({ lines: [line(1, 1)] }) });
-    expect(await till.scan('5449000000996')).toBe(true);
+    expect(await till.orders.scan('5449000000996')).toBe(true);
     expect(sent).toEqual([{ cmd: 'add_line', order: 'o1', barcode: '5449000000996' }]);
   });
 });
@@ -117,7 +122,7 @@ describe('manager approval in place', () => {
   };
 
   it('asks for a PIN, keeps asking after a wrong one, and resends the same command with it', async () => {
-    till.order = order({ lines: [line(1, 1, true)] });
+    till.orders.order = order({ lines: [line(1, 1, true)] });
     answer = (c) => {
       if (c.cmd !== 'void_line') throw new Error(`unexpected ${c.cmd}`);
       if (!c.approval) refused('voiding a line sent to the kitchen');
@@ -127,10 +132,10 @@ describe('manager approval in place', () => {
         ...order({ lines: [{ ...line(1, 1, true), void: { reason: 'cold', by: 'sam', at: 0 } }] }),
       };
     };
-    const voiding = till.voidLine(1, 'cold');
+    const voiding = till.orders.voidLine(1, 'cold');
     await vi.waitFor(() => expect(till.approval.ask?.checking).toBe(false));
     expect(till.approval.ask?.what).toBe('void Chips');
-    expect(till.busy).toBe(true);
+    expect(till.queue.busy).toBe(true);
 
     till.approval.submit('1111');
     await vi.waitFor(() => expect(till.approval.ask?.error?.code).toBe('wrong_pin'));
@@ -140,8 +145,8 @@ describe('manager approval in place', () => {
     till.approval.submit('2468');
     expect(await voiding).toBe(true);
     expect(till.approval.ask).toBeNull();
-    expect(till.error).toBeNull();
-    expect(till.order?.lines[0]?.void).not.toBeNull();
+    expect(till.queue.error).toBeNull();
+    expect(till.orders.order?.lines[0]?.void).not.toBeNull();
     expect(sent).toEqual([
       { cmd: 'void_line', order: 'o1', line: 1, reason: 'cold' },
       { cmd: 'void_line', order: 'o1', line: 1, reason: 'cold', approval: { pin: '1111' } },
@@ -150,56 +155,58 @@ describe('manager approval in place', () => {
   });
 
   it('says so when the PIN is not a manager’s, and stays open', async () => {
-    till.order = order({ lines: [line(1, 1)] });
+    till.orders.order = order({ lines: [line(1, 1)] });
     answer = (c) => {
       if (c.cmd === 'set_order_discount' && c.approval?.pin === '1357') {
         throw { code: 'approval_required', message: 'Sam Taylor cannot approve this' };
       }
       return refused('a discount this large');
     };
-    const discounting = till.setOrderDiscount({ type: 'percent', rate_bp: 5000, reason: 'friend' });
+    const discounting = till.orders.setOrderDiscount({ type: 'percent', rate_bp: 5000, reason: 'friend' });
     await vi.waitFor(() => expect(till.approval.ask?.what).toBe('a 50% discount'));
     till.approval.submit('1357');
     await vi.waitFor(() => expect(till.approval.ask?.error?.code).toBe('approval_required'));
     expect(till.approval.ask?.error?.text).toMatch(/manager/);
     till.approval.cancel();
+    till.session.lockout.stop();
     expect(await discounting).toBe(false);
   });
 
   it('drops the command on Cancel without a message, and lets the taps queued behind it run', async () => {
     const before = order({ lines: [line(1, 1, true)] });
-    till.order = before;
+    till.orders.order = before;
     answer = (c) => {
       if (c.cmd === 'set_service_charge') return refused('removing the service charge');
       return { type: 'order', ...order({ lines: [line(1, 1, true)], parked: true }) };
     };
-    const removing = till.setServiceCharge(false, 'guest asked');
+    const removing = till.orders.setServiceCharge(false, 'guest asked');
     await vi.waitFor(() => expect(till.approval.ask).not.toBeNull());
-    const parking = till.park();
+    const parking = till.orders.park();
     // The park waits behind the command that is asking for approval.
     await new Promise((r) => setTimeout(r, 20));
     expect(sent.map((c) => c.cmd)).toEqual(['set_service_charge']);
     till.approval.cancel();
+    till.session.lockout.stop();
     expect(await removing).toBe(false);
-    expect(till.error).toBeNull();
+    expect(till.queue.error).toBeNull();
     expect(await parking).toBe(true);
     expect(sent.map((c) => c.cmd)).toEqual(['set_service_charge', 'park']);
   });
 
   it('does not ask when the core needs no approval, and shows other failures as usual', async () => {
-    till.order = order({ lines: [line(1, 1, true)] });
+    till.orders.order = order({ lines: [line(1, 1, true)] });
     answer = () => {
       throw { code: 'reason_required', message: 'a reason is required' };
     };
-    expect(await till.voidLine(1, ' ')).toBe(false);
+    expect(await till.orders.voidLine(1, ' ')).toBe(false);
     expect(till.approval.ask).toBeNull();
-    expect(till.error?.code).toBe('reason_required');
+    expect(till.queue.error?.code).toBe('reason_required');
     expect(sent).toHaveLength(1);
   });
 
   it('refunds a recent order with a manager’s PIN and shows it partly refunded', async () => {
     const card = payment({ id: 'pay1', tender: 'card', amount: 1950, refundable: 1950 });
-    till.detail = order({
+    till.recent.detail = order({
       id: 'o9',
       state: 'completed',
       payment_state: 'paid',
@@ -214,11 +221,11 @@ describe('manager approval in place', () => {
         ...order({ id: 'o9', state: 'completed', payment_state: 'partly_refunded', refunded: 400 }),
       };
     };
-    const refunding = till.refund(card, { lines: [{ line: 2, quantity: 1 }], reason: 'cold' });
+    const refunding = till.recent.refund(card, { lines: [{ line: 2, quantity: 1 }], reason: 'cold' });
     await vi.waitFor(() => expect(till.approval.ask?.what).toBe('a refund of 1 × Chips to card'));
     till.approval.submit('2468');
     expect(await refunding).toBe(true);
-    expect(till.detail?.payment_state).toBe('partly_refunded');
+    expect(till.recent.detail?.payment_state).toBe('partly_refunded');
     expect(sent[1]).toEqual({
       cmd: 'refund',
       order: 'o9',
@@ -232,7 +239,7 @@ describe('manager approval in place', () => {
 
 describe('payments', () => {
   it('keeps a declined attempt as the outcome to show, not as an error', async () => {
-    till.order = order({ lines: [line(1, 1)] });
+    till.orders.order = order({ lines: [line(1, 1)] });
     const declined = payment({
       id: 'a1',
       tender: 'card',
@@ -241,17 +248,21 @@ describe('payments', () => {
       note: 'declined: insufficient_funds',
     });
     answer = () => ({ type: 'order', ...order({ lines: [line(1, 1)], payments: [declined] }) });
-    const attempt = await till.pay({ tender: 'card', tip: { type: 'none' }, simulate: 'insufficient_funds' });
+    const attempt = await till.payments.pay({
+      tender: 'card',
+      tip: { type: 'none' },
+      simulate: 'insufficient_funds',
+    });
     expect(attempt?.status).toBe('failed');
-    expect(till.attempt?.id).toBe('a1');
-    expect(till.error).toBeNull();
+    expect(till.payments.attempt?.id).toBe('a1');
+    expect(till.queue.error).toBeNull();
     expect(sent).toEqual([
       { cmd: 'pay', order: 'o1', tender: 'card', tip: { type: 'none' }, simulate: 'insufficient_funds' },
     ]);
   });
 
   it('pays one part of a split bill, with the tip and a change kept as a tip', async () => {
-    till.order = order({ lines: [line(1, 1)] });
+    till.orders.order = order({ lines: [line(1, 1)] });
     answer = (c) => ({
       type: 'order',
       ...order({
@@ -259,10 +270,15 @@ describe('payments', () => {
         payments: [payment({ id: c.cmd === 'take_cash' ? 'cash1' : 'card1', amount: 200, tip: 50 })],
       }),
     });
-    await till.takeCash(300, { tip: 100, part: 1 });
-    expect(till.cashTaken?.id).toBe('cash1');
-    till.order = order({ lines: [line(1, 1)] });
-    await till.pay({ tender: 'pay_by_bank', tip: { type: 'percent', rate_bp: 1000 }, part: 2, amount: 150 });
+    await till.payments.takeCash(300, { tip: 100, part: 1 });
+    expect(till.payments.cashTaken?.id).toBe('cash1');
+    till.orders.order = order({ lines: [line(1, 1)] });
+    await till.payments.pay({
+      tender: 'pay_by_bank',
+      tip: { type: 'percent', rate_bp: 1000 },
+      part: 2,
+      amount: 150,
+    });
     expect(sent).toEqual([
       { cmd: 'take_cash', order: 'o1', tendered: 300, tip: 100, part: 1 },
       {
@@ -274,5 +290,172 @@ describe('payments', () => {
         part: 2,
       },
     ]);
+  });
+});
+
+describe('PIN lockout', () => {
+  it('counts down on the login screen instead of showing a message, and refuses PINs meanwhile', async () => {
+    answer = () => {
+      throw { code: 'locked_out', message: 'too many wrong PINs: try again in 53 s', retry_after: 53 };
+    };
+    expect(await till.session.login('0000')).toBe(false);
+    expect(till.session.lockout.active).toBe(true);
+    expect(till.session.lockout.left).toBe(53);
+    expect(till.queue.error).toBeNull();
+    expect(await till.session.login('1357')).toBe(false);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('keeps the command waiting on the approval overlay while locked, and Cancel still drops it', async () => {
+    till.orders.order = order({ lines: [line(1, 1, true)] });
+    answer = (c) => {
+      if (c.cmd === 'void_line' && !c.approval)
+        throw { code: 'approval_required', message: 'needs a manager' };
+      throw { code: 'locked_out', message: 'too many wrong PINs', retry_after: 60 };
+    };
+    const voiding = till.orders.voidLine(1, 'cold');
+    await vi.waitFor(() => expect(till.approval.ask).not.toBeNull());
+    till.approval.submit('1111');
+    await vi.waitFor(() => expect(till.approval.ask?.error?.code).toBe('locked_out'));
+    expect(till.approval.ask?.error?.retryAfter).toBe(60);
+    expect(till.approval.lockout.active).toBe(true);
+    expect(till.approval.lockout).toBe(till.session.lockout);
+    // A PIN typed while locked is not sent at all; the command is still waiting.
+    till.approval.submit('2468');
+    expect(till.approval.ask?.checking).toBe(false);
+    expect(sent).toHaveLength(2);
+    till.approval.cancel();
+    expect(await voiding).toBe(false);
+    expect(till.queue.error).toBeNull();
+  });
+});
+
+describe('approval for every command that may need it', () => {
+  const refused = () => {
+    throw { code: 'approval_required', message: 'needs a manager' };
+  };
+
+  it('asks for a manager when cutting a quantity under a fixed discount, and sends it again', async () => {
+    till.orders.order = order({ lines: [line(1, 2)] });
+    answer = (c) => {
+      if (c.cmd === 'change_line' && !c.approval) refused();
+      return { type: 'order', ...order({ lines: [line(1, 1)] }) };
+    };
+    const cutting = till.orders.stepQuantity(1, -1);
+    await vi.waitFor(() => expect(till.approval.ask?.what).toBe('Chips down to 1'));
+    till.approval.submit('2468');
+    expect(await cutting).toBe(true);
+    expect(sent[1]).toEqual({
+      cmd: 'change_line',
+      order: 'o1',
+      line: 1,
+      quantity: 1,
+      approval: { pin: '2468' },
+    });
+  });
+
+  it('asks for a manager when removing a line under an order discount', async () => {
+    till.orders.order = order({ lines: [line(1, 1), line(2, 1)] });
+    answer = (c) => {
+      if (!('approval' in c) || !c.approval) refused();
+      return { type: 'order', ...order({ lines: [line(1, 1)] }) };
+    };
+    const removing = till.orders.removeLine(2);
+    await vi.waitFor(() => expect(till.approval.ask?.what).toBe('remove Chips'));
+    till.approval.submit('2468');
+    expect(await removing).toBe(true);
+    expect(sent.map((c) => c.cmd)).toEqual(['remove_line', 'remove_line']);
+  });
+
+  it('cancels an order the kitchen has seen with a manager’s PIN', async () => {
+    till.orders.order = order({ number: 7, lines: [line(1, 1, true)] });
+    answer = (c) => {
+      if (c.cmd === 'cancel' && !c.approval) refused();
+      return { type: 'order', ...order({ state: 'cancelled' }) };
+    };
+    const cancelling = till.orders.cancel('guest left');
+    await vi.waitFor(() => expect(till.approval.ask?.what).toBe('cancelling order 7'));
+    till.approval.submit('2468');
+    expect(await cancelling).toBe(true);
+    expect(till.orders.order).toBeNull();
+    expect(sent[1]).toEqual({ cmd: 'cancel', order: 'o1', reason: 'guest left', approval: { pin: '2468' } });
+  });
+
+  it('switching a dine-in order to takeaway asks for a reason, then a manager', async () => {
+    till.orders.order = order({ kind: 'dine_in', table: '5', covers: 2 });
+    answer = (c) => {
+      if (c.cmd !== 'set_order_type') throw new Error(`unexpected ${c.cmd}`);
+      if (!c.reason)
+        throw { code: 'reason_required', message: 'a reason is needed to drop the service charge' };
+      if (!c.approval) refused();
+      return { type: 'order', ...order({ kind: 'takeaway' }) };
+    };
+    expect(await till.orders.setOrderType({ type: 'takeaway' })).toBe('reason');
+    expect(till.queue.error).toBeNull();
+    const switching = till.orders.setOrderType({ type: 'takeaway' }, 'guests leaving early');
+    await vi.waitFor(() => expect(till.approval.ask?.what).toBe('switching to takeaway (no service charge)'));
+    till.approval.submit('2468');
+    expect(await switching).toBe('done');
+    expect(till.orders.order?.kind).toBe('takeaway');
+    expect(sent).toEqual([
+      { cmd: 'set_order_type', order: 'o1', kind: { type: 'takeaway' } },
+      { cmd: 'set_order_type', order: 'o1', kind: { type: 'takeaway' }, reason: 'guests leaving early' },
+      {
+        cmd: 'set_order_type',
+        order: 'o1',
+        kind: { type: 'takeaway' },
+        reason: 'guests leaving early',
+        approval: { pin: '2468' },
+      },
+    ]);
+  });
+
+  it('shows a refused reason as an error once a reason was given', async () => {
+    till.orders.order = order({ kind: 'dine_in', table: '5', covers: 2 });
+    answer = () => {
+      throw { code: 'reason_required', message: 'reason too long' };
+    };
+    expect(await till.orders.setOrderType({ type: 'takeaway' }, 'x')).toBe('failed');
+    expect(till.queue.error?.code).toBe('reason_required');
+  });
+});
+
+describe('the core’s quotes', () => {
+  it('asks the core what each tip adds, for the part and amount being paid', async () => {
+    till.orders.order = order({ lines: [line(1, 1)] });
+    const reply = {
+      type: 'tip_options',
+      enabled: true,
+      custom: true,
+      amount: 1761,
+      base: 1565,
+      presets: [{ rate_bp: 1000, tip: 157 }],
+      custom_tip: 235,
+    };
+    answer = () => reply;
+    const options = await till.payments.tipOptions({
+      amount: 1761,
+      part: 2,
+      custom: { type: 'percent', rate_bp: 1500 },
+    });
+    expect(options).toEqual(reply);
+    expect(sent).toEqual([
+      { cmd: 'tip_options', order: 'o1', amount: 1761, part: 2, custom: { type: 'percent', rate_bp: 1500 } },
+    ]);
+    expect(till.queue.busy).toBe(false);
+  });
+
+  it('asks the core for the change, and shows no message when it cannot say', async () => {
+    till.orders.order = order({ lines: [line(1, 1)] });
+    answer = () => ({ type: 'cash_quote', due: 1761, amount: 1761, tip: 0, change: 239 });
+    expect(await till.payments.cashQuote(2000, { part: 1 })).toMatchObject({ change: 239 });
+    expect(sent).toEqual([{ cmd: 'cash_quote', order: 'o1', tendered: 2000, part: 1 }]);
+    answer = () => {
+      throw { code: 'invalid_input', message: 'at most £10,000.00 of cash' };
+    };
+    expect(await till.payments.cashQuote(2_000_000)).toBeNull();
+    expect(till.queue.error).toBeNull();
+    expect(await till.payments.cashQuote(0)).toBeNull();
+    expect(sent).toHaveLength(2);
   });
 });

@@ -4,6 +4,7 @@ import {
   byItemInput,
   clampParts,
   emptyAssignment,
+  fillRest,
   guestsOf,
   remainingToAllocate,
   resizeAmounts,
@@ -95,5 +96,21 @@ describe('split by amount', () => {
   it('resizes the parts, keeping what was entered', () => {
     expect(resizeAmounts([100, 200], 3)).toEqual([100, 200, 0]);
     expect(resizeAmounts([100, 200, 300], 2)).toEqual([100, 200]);
+  });
+});
+
+describe('fillRest', () => {
+  it('gives the chosen part what is left, exactly', () => {
+    expect(fillRest(6176, [3000, 0], 1)).toEqual([3000, 3176]);
+    expect(fillRest(6176, [3000, 100], 1)).toEqual([3000, 3176]);
+    expect(fillRest(Number.MAX_SAFE_INTEGER, [Number.MAX_SAFE_INTEGER - 1, 0], 1)).toEqual([
+      Number.MAX_SAFE_INTEGER - 1,
+      1,
+    ]);
+  });
+
+  it('does nothing when the part would be left with nothing', () => {
+    expect(fillRest(1000, [1000, 0], 1)).toBeNull();
+    expect(fillRest(1000, [1500, 0], 1)).toBeNull();
   });
 });

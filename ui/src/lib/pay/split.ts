@@ -63,10 +63,26 @@ export function byItemInput(a: Assignment, lines: readonly number[]): SplitInput
   };
 }
 
+// Splitting by amount is the one place the UI adds amounts up, and it is bookkeeping of the cashier's own
+// input, not money the till works out: the cashier types an amount per part, and the dialog shows what of
+// the core's `due` they have not yet given to a part, so they can finish the split. The core checks the
+// amounts again (they must add up to exactly what is due) and works out each part itself. The sums are
+// exact integer arithmetic in BigInt, so no amount is ever rounded or floated.
+
 /** What is left to allocate in a split by amount: due less the amounts so far (negative when over). */
 export function remainingToAllocate(due: number, amounts: readonly number[]): number {
   const total = amounts.reduce((sum, a) => sum + BigInt(a), 0n);
   return Number(BigInt(due) - total);
+}
+
+/**
+ * The amounts with part `index` (0-based) given everything still left to allocate, or null when that
+ * would leave it with nothing (the parts already add up to more).
+ */
+export function fillRest(due: number, amounts: readonly number[], index: number): number[] | null {
+  const next = BigInt(amounts[index] ?? 0) + BigInt(remainingToAllocate(due, amounts));
+  if (next <= 0n) return null;
+  return amounts.map((a, i) => (i === index ? Number(next) : a));
 }
 
 /** The `by_amount` split, or null unless every part is above zero and they add up to what is due. */

@@ -1,0 +1,8 @@
+// Which screen the till shows once someone is logged in.
+
+/** The screens after login. */
+export type Screen = 'order' | 'pay' | 'orders' | 'recent';
+
+export class Navigation {
+  screen = $state<Screen>('order');
+}
