@@ -139,10 +139,18 @@ async fn fill(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSou
     Ok(store)
 }
 
-/// Imports a new menu version into an existing till; returns the version.
-pub async fn import_menu(store: &Store, json: &str, clock: &dyn Clock, ids: &dyn IdSource) -> Result<i64, AppError> {
+/// Reads a menu file (`docs/menu-format.md`) strictly — an unknown key is refused by name — and checks
+/// it against the menu rules.
+pub fn parse_menu(json: &str) -> Result<CatalogData, AppError> {
     let data: CatalogData =
         crate::strict::parse(json, "menu file").map_err(|e| AppError::new(ErrorCode::InvalidMenu, e))?;
+    Catalog::new(data.clone())?;
+    Ok(data)
+}
+
+/// Imports a new menu version into an existing till; returns the version.
+pub async fn import_menu(store: &Store, json: &str, clock: &dyn Clock, ids: &dyn IdSource) -> Result<i64, AppError> {
+    let data = parse_menu(json)?;
     let system = system_staff();
     let w = Write {
         at: clock.now(),
