@@ -12,8 +12,8 @@ use ts_rs::TS;
 
 use crate::{
     orders::request::{
-        AddLine, Cancel, ChangeLine, OpenOrder, OrderRef, OverridePrice, RecentOrders, RemoveLine, Resume,
-        SetLineDiscount, SetOrderDiscount, SetOrderType, SetServiceCharge, SetStatus, VoidLine,
+        AddLine, Cancel, ChangeLine, DiscountQuote, LineQuote, OpenOrder, OrderRef, OverridePrice, RecentOrders,
+        RemoveLine, Resume, SetLineDiscount, SetOrderDiscount, SetOrderType, SetServiceCharge, SetStatus, VoidLine,
     },
     payments::request::{CashQuote, CheckPayment, FeeQuote, Pay, Refund, SetServers, SplitBill, TakeCash, TipOptions},
     session::request::Login,
@@ -39,6 +39,10 @@ pub enum Command {
     OpenOrder(OpenOrder),
     /// Add a line. Name the product by `product` id, `sku` or `barcode` (exactly one).
     AddLine(AddLine),
+    /// A line's price as `add_line` would add it, before it is added (the options dialog's total).
+    LineQuote(LineQuote),
+    /// What a line or order discount would take off, and whether it needs a manager, before it is given.
+    DiscountQuote(DiscountQuote),
     /// Change an unsent line. Fields left out stay; `clear` lists fields to empty (`note`, `course`, `seat`).
     ChangeLine(ChangeLine),
     /// Remove a line not yet sent to the kitchen.
@@ -131,6 +135,8 @@ impl Command {
             Command::Menu => "menu",
             Command::OpenOrder(_) => "open_order",
             Command::AddLine(_) => "add_line",
+            Command::LineQuote(_) => "line_quote",
+            Command::DiscountQuote(_) => "discount_quote",
             Command::ChangeLine(_) => "change_line",
             Command::RemoveLine(_) => "remove_line",
             Command::VoidLine(_) => "void_line",

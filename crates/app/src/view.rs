@@ -10,8 +10,9 @@ use ts_rs::TS;
 pub use crate::{
     menu::view::{CategoryView, MenuView, ModifierGroupView, ModifierView, ProductView, TipsView, VariantView},
     orders::view::{
-        DiscountType, DiscountView, HistoryEntryView, HistoryView, LineModifierView, LineView, OrderType, OrderView,
-        OrdersView, PriceOverrideView, ServiceChargeView, TotalsView, VariantChoiceView, VatView, VoidView,
+        DiscountQuoteView, DiscountType, DiscountView, HistoryEntryView, HistoryView, LineModifierView, LineQuoteView,
+        LineView, OrderType, OrderView, OrdersView, PriceOverrideView, ServiceChargeView, TotalsView,
+        VariantChoiceView, VatView, VoidView,
     },
     payments::view::{
         AttemptKind, CashQuoteView, FeeQuoteView, FeeRowView, GratuityView, PartLineView, PartView, PaymentView,
@@ -52,6 +53,10 @@ pub enum Reply {
     TipOptions(TipOptionsView),
     /// What cash handed over would do.
     CashQuote(CashQuoteView),
+    /// A line's price before it is added.
+    LineQuote(LineQuoteView),
+    /// What a discount would take off.
+    DiscountQuote(DiscountQuoteView),
     /// Payment attempts resumed or abandoned.
     Recovered(RecoveryView),
 }

@@ -1,7 +1,7 @@
 // Generated from the Rust boundary types by `fynlo gen-ts` (crates/app/src/bindings.rs).
 // Do not edit: change the Rust types and regenerate. Amounts are integer minor units.
 
-export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef;
+export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef;
 
 export type Login = { 
 /**
@@ -114,6 +114,46 @@ clear?: Array<string>,
  * A manager's approval, when the change takes a discount past the approval threshold.
  */
 approval?: ApprovalInput, };
+
+export type LineQuote = { 
+/**
+ * Product id.
+ */
+product?: string, 
+/**
+ * Product SKU.
+ */
+sku?: string, 
+/**
+ * Product barcode.
+ */
+barcode?: string, 
+/**
+ * Variant id, required when the product has variants.
+ */
+variant?: string, 
+/**
+ * Modifier ids.
+ */
+modifiers?: Array<string>, 
+/**
+ * How many (1–999, default 1).
+ */
+quantity?: number, };
+
+export type DiscountQuote = { 
+/**
+ * The order (default: current).
+ */
+order?: string, 
+/**
+ * A line number, for a line discount; left out, the order discount.
+ */
+line?: number, 
+/**
+ * The discount.
+ */
+discount: DiscountInput, };
 
 export type RemoveLine = { 
 /**
@@ -521,7 +561,7 @@ retry_after?: number, };
 
 export type Amount = number;
 
-export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "recovered" } & RecoveryView;
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "line_quote" } & LineQuoteView | { "type": "discount_quote" } & DiscountQuoteView | { "type": "recovered" } & RecoveryView;
 
 export type SessionView = { 
 /**
@@ -531,7 +571,12 @@ staff: StaffView | null,
 /**
  * The current order's id, if any.
  */
-current_order: string | null, };
+current_order: string | null, 
+/**
+ * Seconds until PIN entry opens again, while too many wrong PINs typed without a name keep it
+ * locked (the login screen shows the countdown at once, even after a restart).
+ */
+pin_locked_for: number | null, };
 
 export type StaffView = { 
 /**
@@ -1262,6 +1307,42 @@ cancel_reason: string | null,
  * saved together at the next payment, kitchen send, park, switch of order or logout.
  */
 saved: boolean, };
+
+export type LineQuoteView = { 
+/**
+ * Product id.
+ */
+product: string, 
+/**
+ * Product name.
+ */
+name: string, 
+/**
+ * Unit price with the variant and modifiers.
+ */
+unit_price: Amount, 
+/**
+ * How many.
+ */
+quantity: number, 
+/**
+ * Quantity × unit price.
+ */
+gross: Amount, };
+
+export type DiscountQuoteView = { 
+/**
+ * What it applies to: the line's gross, or the lines after their own discounts.
+ */
+base: Amount, 
+/**
+ * What it would take off.
+ */
+amount: Amount, 
+/**
+ * Giving it would need a manager's approval.
+ */
+needs_approval: boolean, };
 
 export type OrderType = "dine_in" | "takeaway";
 

@@ -7,7 +7,7 @@ pub mod view;
 
 use fynlo_core::{
     ids::{LineNo, OrderId, ProductId},
-    order::{Ctx, LineRequest, Order, OrderCommand, OrderState},
+    order::{line_for, Ctx, LineRequest, Order, OrderCommand, OrderState},
     Minor,
 };
 use fynlo_store::Recorded;
@@ -18,10 +18,11 @@ use crate::{
     view::Reply,
 };
 use request::{
-    check_alias, AddLine, Cancel, ChangeLine, OpenOrder, OrderRef, OverridePrice, RecentOrders, RemoveLine, Resume,
-    SetLineDiscount, SetOrderDiscount, SetOrderType, SetServiceCharge, SetStatus, VoidLine,
+    check_alias, AddLine, Cancel, ChangeLine, DiscountQuote, LineQuote, OpenOrder, OrderRef, OverridePrice,
+    RecentOrders, RemoveLine, Resume, SetLineDiscount, SetOrderDiscount, SetOrderType, SetServiceCharge, SetStatus,
+    VoidLine,
 };
-use view::{HistoryView, OrderView, OrdersView};
+use view::{DiscountQuoteView, HistoryView, LineQuoteView, OrderView, OrdersView};
 
 impl Till {
     pub(crate) async fn open_order(&mut self, req: OpenOrder) -> Result<Reply, AppError> {
@@ -75,8 +76,8 @@ impl Till {
     }
 
     pub(crate) async fn add_line(&mut self, req: AddLine) -> Result<Reply, AppError> {
-        let product = self.find_product(&req)?;
-        let (variant, modifiers) = req.choices()?;
+        let product = self.find_product(req.product.as_ref(), req.sku.as_ref(), req.barcode.as_ref())?;
+        let (variant, modifiers) = request::choices(req.variant.as_ref(), req.modifiers.as_ref())?;
         let line = LineRequest {
             product: Some(product),
             variant,
@@ -245,8 +246,79 @@ impl Till {
         Ok(Reply::Orders(OrdersView { orders }))
     }
 
-    fn find_product(&self, req: &AddLine) -> Result<ProductId, AppError> {
-        let found = match (&req.product, &req.sku, &req.barcode) {
+    /// A line's price before it is added: exactly what `add_line` would add.
+    pub(crate) fn line_quote(&self, req: &LineQuote) -> Result<Reply, AppError> {
+        let product = self.find_product(req.product.as_ref(), req.sku.as_ref(), req.barcode.as_ref())?;
+        let (variant, modifiers) = request::choices(req.variant.as_ref(), req.modifiers.as_ref())?;
+        let request = LineRequest {
+            product: Some(product),
+            variant,
+            modifiers,
+            quantity: req.quantity.unwrap_or(1),
+            ..LineRequest::default()
+        };
+        let line = line_for(&request, &self.catalog, LineNo::new(1))?;
+        Ok(Reply::LineQuote(LineQuoteView {
+            product: line.product.to_string(),
+            name: line.name.clone(),
+            unit_price: line.unit_price()?.into(),
+            quantity: line.quantity,
+            gross: line.gross()?.into(),
+        }))
+    }
+
+    /// What a discount would take off and whether it needs a manager — worked out by trying it on the
+    /// order (nothing is kept).
+    pub(crate) async fn discount_quote(&mut self, req: DiscountQuote) -> Result<Reply, AppError> {
+        let me = self.require_staff()?.id.clone();
+        let id = self.resolve(req.order.as_deref())?;
+        let discount = req.discount.into_core()?;
+        let command = match req.line {
+            Some(no) => OrderCommand::SetLineDiscount {
+                line: LineNo::new(no),
+                discount: Some(discount),
+            },
+            None => OrderCommand::SetOrderDiscount(Some(discount)),
+        };
+        let as_cashier = self.ctx(me.clone(), None);
+        let with_manager = self.ctx(me.clone(), Some(me));
+        self.draft(id).await?;
+        let order = &self.drafts[&id].order;
+        let needs_approval = match order.execute(&command, &self.catalog, &as_cashier) {
+            Ok(_) => false,
+            Err(fynlo_core::Error::ApprovalRequired(_)) => true,
+            Err(e) => return Err(e.into()),
+        };
+        let (next, _) = order.execute(&command, &self.catalog, &with_manager)?;
+        let totals = next.priced()?;
+        let (base, amount) = match req.line {
+            Some(no) => {
+                let row = totals
+                    .lines
+                    .iter()
+                    .find(|r| r.line == LineNo::new(no))
+                    .ok_or(fynlo_core::Error::UnknownLine(LineNo::new(no)))?;
+                (row.gross, row.line_discount)
+            }
+            None => (
+                totals.subtotal.checked_sub(totals.line_discounts)?,
+                totals.order_discount,
+            ),
+        };
+        Ok(Reply::DiscountQuote(DiscountQuoteView {
+            base: base.into(),
+            amount: amount.into(),
+            needs_approval,
+        }))
+    }
+
+    fn find_product(
+        &self,
+        product: Option<&String>,
+        sku: Option<&String>,
+        barcode: Option<&String>,
+    ) -> Result<ProductId, AppError> {
+        let found = match (product, sku, barcode) {
             (Some(id), None, None) => self.catalog.product(&ProductId::new(id.clone())?)?,
             (None, Some(sku), None) => self.catalog.product_by_sku(sku)?,
             (None, None, Some(code)) => self.catalog.product_by_barcode(code.trim())?,

@@ -144,6 +144,52 @@ pub struct AddLine {
     pub seat: Option<u32>,
 }
 
+/// `line_quote`: a line as `add_line` would add it, to show its price before it is added.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct LineQuote {
+    /// Product id.
+    #[serde(default)]
+    #[ts(optional)]
+    pub product: Option<String>,
+    /// Product SKU.
+    #[serde(default)]
+    #[ts(optional)]
+    pub sku: Option<String>,
+    /// Product barcode.
+    #[serde(default)]
+    #[ts(optional)]
+    pub barcode: Option<String>,
+    /// Variant id, required when the product has variants.
+    #[serde(default)]
+    #[ts(optional)]
+    pub variant: Option<String>,
+    /// Modifier ids.
+    #[serde(default)]
+    #[ts(optional)]
+    pub modifiers: Option<Vec<String>>,
+    /// How many (1–999, default 1).
+    #[serde(default)]
+    #[ts(optional, type = "number")]
+    pub quantity: Option<i64>,
+}
+
+/// `discount_quote`: what a discount would take off, before it is given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DiscountQuote {
+    /// The order (default: current).
+    #[serde(default)]
+    #[ts(optional)]
+    pub order: Option<String>,
+    /// A line number, for a line discount; left out, the order discount.
+    #[serde(default)]
+    #[ts(optional)]
+    pub line: Option<u32>,
+    /// The discount.
+    pub discount: DiscountInput,
+}
+
 /// `change_line`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
@@ -415,19 +461,19 @@ impl DiscountInput {
     }
 }
 
-impl AddLine {
-    /// The variant and modifiers named, as the core's ids.
-    pub(crate) fn choices(&self) -> Result<(Option<VariantId>, Vec<ModifierId>), AppError> {
-        let variant = self.variant.clone().map(VariantId::new).transpose()?;
-        let modifiers = self
-            .modifiers
-            .iter()
-            .flatten()
-            .cloned()
-            .map(ModifierId::new)
-            .collect::<Result<_, _>>()?;
-        Ok((variant, modifiers))
-    }
+/// The variant and modifiers named, as the core's ids.
+pub(crate) fn choices(
+    variant: Option<&String>,
+    modifiers: Option<&Vec<String>>,
+) -> Result<(Option<VariantId>, Vec<ModifierId>), AppError> {
+    let variant = variant.cloned().map(VariantId::new).transpose()?;
+    let modifiers = modifiers
+        .into_iter()
+        .flatten()
+        .cloned()
+        .map(ModifierId::new)
+        .collect::<Result<_, _>>()?;
+    Ok((variant, modifiers))
 }
 
 impl ChangeLine {

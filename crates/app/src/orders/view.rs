@@ -22,6 +22,32 @@ use crate::{
     view::Amount,
 };
 
+/// A line as it would be added: its price before it is added.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct LineQuoteView {
+    /// Product id.
+    pub product: String,
+    /// Product name.
+    pub name: String,
+    /// Unit price with the variant and modifiers.
+    pub unit_price: Amount,
+    /// How many.
+    pub quantity: u32,
+    /// Quantity × unit price.
+    pub gross: Amount,
+}
+
+/// What a discount would take off.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DiscountQuoteView {
+    /// What it applies to: the line's gross, or the lines after their own discounts.
+    pub base: Amount,
+    /// What it would take off.
+    pub amount: Amount,
+    /// Giving it would need a manager's approval.
+    pub needs_approval: bool,
+}
+
 /// Dine-in or takeaway.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]

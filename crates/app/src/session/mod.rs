@@ -107,6 +107,9 @@ impl Till {
         match found {
             Ok(member) => {
                 self.store.clear_pin_failures(&target).await?;
+                if target == TILL {
+                    self.till_lockout = fynlo_core::lockout::Lockout::default();
+                }
                 Ok(member)
             }
             Err(e) if e.code == ErrorCode::WrongPin => Err(self.wrong_pin(&target, screen).await?),
@@ -116,7 +119,7 @@ impl Till {
 
     /// Records a wrong PIN for `target` and says what it means: how many tries are left, or how long PIN
     /// entry is now locked.
-    async fn wrong_pin(&self, target: &str, screen: Screen) -> Result<AppError, AppError> {
+    async fn wrong_pin(&mut self, target: &str, screen: Screen) -> Result<AppError, AppError> {
         let system = setup::system_staff();
         let w = Write {
             at: self.services.clock.now(),
@@ -129,6 +132,9 @@ impl Till {
             typed_by: self.session.staff.as_ref().map(|s| &s.id),
         };
         let now = self.store.record_pin_failure(&failure, &w).await?;
+        if target == TILL {
+            self.till_lockout = now;
+        }
         let what = match screen {
             Screen::Login => "wrong PIN",
             Screen::Approval => "wrong manager PIN",
@@ -154,6 +160,10 @@ impl Till {
         Reply::Session(SessionView {
             staff: self.session.staff.as_ref().map(StaffView::from),
             current_order: self.session.current.map(|id| id.to_string()),
+            pin_locked_for: self
+                .till_lockout
+                .remaining(self.services.clock.now())
+                .map(|ms| u64::try_from(ms).unwrap_or(0).div_ceil(1000)),
         })
     }
 }

@@ -11,6 +11,10 @@ pub struct SessionView {
     pub staff: Option<StaffView>,
     /// The current order's id, if any.
     pub current_order: Option<String>,
+    /// Seconds until PIN entry opens again, while too many wrong PINs typed without a name keep it
+    /// locked (the login screen shows the countdown at once, even after a restart).
+    #[ts(type = "number | null")]
+    pub pin_locked_for: Option<u64>,
 }
 
 /// A member of staff (never their PIN hash).

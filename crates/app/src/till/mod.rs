@@ -86,6 +86,8 @@ pub struct Till {
     pub(crate) numbers: HashMap<BusinessDate, u32>,
     /// What recovery found when the till opened.
     pub(crate) recovered: RecoveryView,
+    /// Where PIN entry without a name stands (the till-wide lockout), kept in step with the store.
+    pub(crate) till_lockout: fynlo_core::lockout::Lockout,
 }
 
 /// What a till holds in memory: see [`Till::held`].
@@ -157,6 +159,7 @@ impl Till {
             .await?
             .ok_or_else(|| AppError::new(ErrorCode::NotInitialised, "the till has no menu"))?;
         let staff = store.staff().await?;
+        let till_lockout = store.lockout(fynlo_store::TILL).await?;
         Ok(Till {
             store,
             services,
@@ -168,6 +171,7 @@ impl Till {
             drafts: HashMap::new(),
             numbers: HashMap::new(),
             recovered: RecoveryView { attempts: Vec::new() },
+            till_lockout,
         })
     }
 
@@ -234,6 +238,8 @@ impl Till {
             Command::Menu => Ok(self.menu_reply()),
             Command::OpenOrder(req) => self.open_order(req).await,
             Command::AddLine(req) => self.add_line(req).await,
+            Command::LineQuote(req) => self.line_quote(&req),
+            Command::DiscountQuote(req) => self.discount_quote(req).await,
             Command::ChangeLine(req) => self.change_line(req).await,
             Command::RemoveLine(req) => self.remove_line(req).await,
             Command::VoidLine(req) => self.void_line(req).await,

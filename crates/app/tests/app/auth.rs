@@ -222,8 +222,9 @@ async fn five_wrong_pins_lock_pin_entry_for_a_minute_then_longer() {
     );
     assert!(e.message.contains("1 minute"), "the till says how long: {}", e.message);
     // While locked, even the right PIN is not checked, and nothing is recorded.
-    let before = f.snapshot().await;
     f.clock.advance(59_000);
+    let before = f.snapshot().await;
+    assert_eq!(before.session.pin_locked_for, Some(1), "whoami says how long, too");
     let e = refused_login(&mut f, &right).await;
     assert_eq!((e.code, e.retry_after), (ErrorCode::LockedOut, Some(1)));
     assert_eq!(f.snapshot().await, before, "a locked attempt changes nothing");

@@ -16,7 +16,7 @@ use crate::parse;
 /// One example of every command, fields spelt as the UI sends them. A test checks that this lists every
 /// command of the [`Command`] type, so a command added there cannot be missed here — or by the tests
 /// that go through this list (a locked till refuses each of them).
-pub const EXAMPLES: [&str; 35] = [
+pub const EXAMPLES: [&str; 37] = [
     r#"{"cmd": "login", "pin": "1357", "staff": "sam"}"#,
     r#"{"cmd": "logout"}"#,
     r#"{"cmd": "whoami"}"#,
@@ -53,6 +53,8 @@ pub const EXAMPLES: [&str; 35] = [
     r#"{"cmd": "fee_quote", "amount": 2000}"#,
     r#"{"cmd": "recent_orders", "limit": 10}"#,
     r#"{"cmd": "recover_payments"}"#,
+    r#"{"cmd": "line_quote", "sku": "MN02", "modifiers": ["rare", "peppercorn"], "quantity": 2}"#,
+    r#"{"cmd": "discount_quote", "line": 1, "discount": {"type": "fixed", "amount": 500, "reason": "regular"}}"#,
 ];
 
 /// The names of [`EXAMPLES`], in order.

@@ -282,6 +282,9 @@ async fn one_shift_runs_every_command() {
         "split_bill",
         "set_servers",
         "tip_options",
+        // …and the two previews, in `previews_price_a_line_and_a_discount_before_they_are_given` below.
+        "line_quote",
+        "discount_quote",
         "refund",
         "fee_quote",
         "recent_orders",
@@ -432,4 +435,63 @@ async fn a_completed_sale_leaves_its_ops_in_the_outbox_in_order() {
     assert_eq!(events[3]["event"]["payment"]["amount"], 2070);
     assert_eq!(events[3]["event"]["payment"]["change"], 430);
     assert!(f.snapshot().await.outbox.is_gapless());
+}
+
+/// The options dialog's total and the discount dialog's "takes £x off £y" come from the core, which
+/// works them out exactly as the command itself will — and changes nothing.
+#[tokio::test]
+async fn previews_price_a_line_and_a_discount_before_they_are_given() {
+    let mut f = Fixture::logged_in().await;
+    // Sirloin 26.00 + peppercorn sauce 2.50, two of them: 28.50 each, 57.00.
+    let Reply::LineQuote(q) = f
+        .ok(r#"{"cmd": "line_quote", "sku": "MN02", "modifiers": ["rare", "peppercorn"], "quantity": 2}"#)
+        .await
+    else {
+        panic!("a line quote")
+    };
+    assert_eq!(
+        (q.product.as_str(), q.unit_price.0, q.quantity, q.gross.0),
+        ("sirloin", 2850, 2, 5700)
+    );
+    f.refused(r#"{"cmd": "line_quote", "sku": "MN02"}"#, ErrorCode::ModifierRule)
+        .await;
+    f.refused(
+        r#"{"cmd": "line_quote", "product": "squid"}"#,
+        ErrorCode::ProductUnavailable,
+    )
+    .await;
+
+    f.ok(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
+    f.ok(r#"{"cmd": "add_line", "sku": "MN02", "modifiers": ["rare", "peppercorn"], "quantity": 2}"#)
+        .await;
+    f.ok(r#"{"cmd": "add_line", "product": "chips"}"#).await;
+    for (json, expected) in [
+        // £5 off the steaks' 57.00: 8.77 %, within a cashier's 10 %.
+        (
+            r#"{"cmd": "discount_quote", "line": 1, "discount": {"type": "fixed", "amount": 500, "reason": "x"}}"#,
+            (5700, 500, false),
+        ),
+        // 15 % of 57.00 = 8.55: above the 10 % a cashier may give.
+        (
+            r#"{"cmd": "discount_quote", "line": 1, "discount": {"type": "percent", "rate_bp": 1500, "reason": "x"}}"#,
+            (5700, 855, true),
+        ),
+        // The order discount applies to 57.00 + 4.00 = 61.00; 10 % is 6.10.
+        (
+            r#"{"cmd": "discount_quote", "discount": {"type": "percent", "rate_bp": 1000, "reason": "x"}}"#,
+            (6100, 610, false),
+        ),
+    ] {
+        let before = f.snapshot().await;
+        let Reply::DiscountQuote(d) = f.ok(json).await else {
+            panic!("a discount quote")
+        };
+        assert_eq!((d.base.0, d.amount.0, d.needs_approval), expected, "{json}");
+        assert_eq!(f.snapshot().await, before, "a quote changes nothing");
+    }
+    f.refused(
+        r#"{"cmd": "discount_quote", "line": 2, "discount": {"type": "fixed", "amount": 401, "reason": "x"}}"#,
+        ErrorCode::InvalidDiscount,
+    )
+    .await;
 }

@@ -12,7 +12,7 @@ mod line;
 mod state;
 
 pub use approval::Needs as ApprovalRule;
-pub use command::{CashQuote, Ctx, LineChange, LineRequest, OpenOrder, OrderCommand};
+pub use command::{line_for, CashQuote, Ctx, LineChange, LineRequest, OpenOrder, OrderCommand};
 pub use event::OrderEvent;
 pub use line::{ChosenModifier, ChosenVariant, Course, Discount, DiscountKind, Line, PriceOverride, Void};
 pub use state::OrderState;
