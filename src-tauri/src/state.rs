@@ -25,13 +25,12 @@ impl TillState {
     /// dev builds (and `FYNLO_DEMO=1`) create the demo restaurant; a release build without a database
     /// refuses to start, since pairing with the cloud comes later.
     pub async fn open(app: &AppHandle) -> Result<TillState, Box<dyn std::error::Error>> {
-        let path = match std::env::var_os("FYNLO_DB") {
-            Some(path) => PathBuf::from(path),
-            None => {
-                let dir = app.path().app_data_dir()?;
-                std::fs::create_dir_all(&dir)?;
-                dir.join("fynlo.db")
-            }
+        let path = if let Some(path) = std::env::var_os("FYNLO_DB") {
+            PathBuf::from(path)
+        } else {
+            let dir = app.path().app_data_dir()?;
+            std::fs::create_dir_all(&dir)?;
+            dir.join("fynlo.db")
         };
         let clock = Arc::new(SystemClock);
         let ids = Arc::new(UuidV7);

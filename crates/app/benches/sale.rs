@@ -1,5 +1,5 @@
 //! Benchmark: durable completed sales per second through the command set (open an order, add 5 lines,
-//! take cash, commit), against bare SQLite `INSERT` + `COMMIT`s at the same `synchronous = FULL` setting,
+//! take cash, commit), against bare `SQLite` `INSERT` + `COMMIT`s at the same `synchronous = FULL` setting,
 //! measured in the same run on the same disk. Target: a sale takes at most 1.5× the bare commit.
 //!
 //! Two bare commits are measured: one small row (the floor of any durable commit), and the one journal

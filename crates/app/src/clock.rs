@@ -19,7 +19,7 @@ impl Clock for SystemClock {
     }
 }
 
-/// Time-ordered UUIDv7 ids.
+/// Time-ordered `UUIDv7` ids.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct UuidV7;
 

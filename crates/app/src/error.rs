@@ -174,8 +174,13 @@ impl From<Core> for AppError {
     fn from(e: Core) -> Self {
         let code = match &e {
             Core::Overflow => ErrorCode::Overflow,
-            Core::OverLimit { .. } | Core::AmountOverLimit { .. } => ErrorCode::InvalidInput,
-            Core::CurrencyMismatch { .. }
+            Core::InvalidField { field: "split", .. }
+            | Core::SplitAmountsMismatch { .. }
+            | Core::LineNotAssigned(_) => ErrorCode::SplitRule,
+            Core::OverLimit { .. }
+            | Core::AmountOverLimit { .. }
+            | Core::InvalidField { .. }
+            | Core::CurrencyMismatch { .. }
             | Core::UnknownCurrency(_)
             | Core::InvalidRate { .. }
             | Core::InvalidPercent(_)
@@ -184,11 +189,13 @@ impl From<Core> for AppError {
             | Core::NegativeWeight
             | Core::InvalidId { .. }
             | Core::InvalidDate(_) => ErrorCode::InvalidInput,
-            Core::InvalidField { field: "split", .. } => ErrorCode::SplitRule,
-            Core::InvalidField { .. } => ErrorCode::InvalidInput,
             Core::InvalidPin => ErrorCode::WrongPin,
             Core::InvalidCatalog(_) => ErrorCode::InvalidMenu,
-            Core::UnknownProduct(_) | Core::UnknownLine(_) => ErrorCode::NotFound,
+            Core::UnknownProduct(_)
+            | Core::UnknownLine(_)
+            | Core::UnknownPayment(_)
+            | Core::UnknownRefund(_)
+            | Core::UnknownPart(_) => ErrorCode::NotFound,
             Core::ProductUnavailable { .. } => ErrorCode::ProductUnavailable,
             Core::VariantRequired { .. }
             | Core::UnknownVariant { .. }
@@ -218,8 +225,6 @@ impl From<Core> for AppError {
             | Core::InvalidPaymentMove { .. }
             | Core::NotAProviderTender(_)
             | Core::PartRequired { .. } => ErrorCode::PaymentRule,
-            Core::UnknownPayment(_) | Core::UnknownRefund(_) | Core::UnknownPart(_) => ErrorCode::NotFound,
-            Core::SplitAmountsMismatch { .. } | Core::LineNotAssigned(_) => ErrorCode::SplitRule,
             Core::ApprovalRequired(_) => ErrorCode::ApprovalRequired,
             Core::RefundTooLarge { .. } | Core::RefundNotAllowed => ErrorCode::RefundRule,
             Core::SurchargeBanned => ErrorCode::SurchargeBanned,
@@ -232,12 +237,16 @@ impl From<Store> for AppError {
     fn from(e: Store) -> Self {
         let code = match &e {
             Store::Core(core) => return AppError::from(core.clone()),
-            Store::Database(_) | Store::Migrate(_) | Store::Corrupt(_) => ErrorCode::Storage,
+            Store::Database(_)
+            | Store::Migrate(_)
+            | Store::Corrupt(_)
+            | Store::Io(_)
+            | Store::ReadOnly
+            | Store::JournalStuck { .. } => ErrorCode::Storage,
             Store::NotFound(_) | Store::NotInitialised => ErrorCode::NotInitialised,
             Store::AlreadyExists(_) | Store::VersionConflict { .. } | Store::NumberTaken | Store::Busy(_) => {
                 ErrorCode::Conflict
             }
-            Store::Io(_) | Store::ReadOnly | Store::JournalStuck { .. } => ErrorCode::Storage,
             Store::OrderNotFound(_) => ErrorCode::NotFound,
         };
         AppError::new(code, e.to_string())

@@ -54,22 +54,21 @@ impl Reader {
     /// One order, named by its id or by its number on the business day `date` (`12` or `#12`), with
     /// its history.
     pub async fn order(&self, name: &str, date: &BusinessDate) -> Result<(OrderView, HistoryView), AppError> {
-        let found = match OrderId::parse(name) {
-            Ok(id) => self.store.order(id).await?,
-            Err(_) => {
-                let number: u32 = name.trim_start_matches('#').parse().map_err(|_| {
-                    AppError::new(
-                        ErrorCode::NotFound,
-                        format!("{name:?} is neither an order id nor an order number"),
-                    )
-                })?;
-                self.store
-                    .orders_on(date)
-                    .await?
-                    .into_iter()
-                    .find(|o| o.number() == number)
-                    .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no order #{number} on {date}")))?
-            }
+        let found = if let Ok(id) = OrderId::parse(name) {
+            self.store.order(id).await?
+        } else {
+            let number: u32 = name.trim_start_matches('#').parse().map_err(|_| {
+                AppError::new(
+                    ErrorCode::NotFound,
+                    format!("{name:?} is neither an order id nor an order number"),
+                )
+            })?;
+            self.store
+                .orders_on(date)
+                .await?
+                .into_iter()
+                .find(|o| o.number() == number)
+                .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no order #{number} on {date}")))?
         };
         let history = self.store.history(found.id()).await?;
         Ok((OrderView::new(&found, None, true)?, HistoryView::new(&found, &history)))

@@ -178,11 +178,11 @@ mod tests {
         assert!(data.products.iter().any(|p| !p.variants.is_empty()));
         assert!(data.modifier_groups.iter().any(|g| g.min >= 1));
         assert!(data.modifier_groups.iter().any(|g| g.min == 0 && g.max > 1));
-        use fynlo_core::catalog::VatClass;
         assert!(data
             .products
             .iter()
-            .any(|p| p.vat.eat_in == VatClass::Standard && p.vat.takeaway == VatClass::Zero));
+            .any(|p| p.vat.eat_in == fynlo_core::catalog::VatClass::Standard
+                && p.vat.takeaway == fynlo_core::catalog::VatClass::Zero));
         assert_eq!(demo.restaurant.service_charge.rate.get(), 1250);
         assert_eq!(demo.staff.iter().filter(|s| s.role.is_manager()).count(), 1);
         assert_eq!(demo.staff.len(), 3);

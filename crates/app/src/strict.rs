@@ -5,6 +5,8 @@
 //! The domain types stay lenient about unknown keys (a newer till or the cloud may add fields to what
 //! they store or sync); the strictness belongs to the edge where people write files.
 
+use std::fmt::Write as _;
+
 use serde::de::DeserializeOwned;
 
 /// Parses `json` as a `T`, refusing any key `T` does not know. `what` names the file in messages.
@@ -35,18 +37,15 @@ fn describe(tree: &serde_json::Value, path: &str) -> String {
     let mut at = String::new();
     let mut node = tree;
     for part in within {
-        match part.parse::<usize>() {
-            Ok(index) => {
-                at.push_str(&format!("[{index}]"));
-                node = node.get(index).unwrap_or(&serde_json::Value::Null);
+        if let Ok(index) = part.parse::<usize>() {
+            let _ = write!(at, "[{index}]");
+            node = node.get(index).unwrap_or(&serde_json::Value::Null);
+        } else {
+            if !at.is_empty() {
+                at.push('.');
             }
-            Err(_) => {
-                if !at.is_empty() {
-                    at.push('.');
-                }
-                at.push_str(part);
-                node = node.get(*part).unwrap_or(&serde_json::Value::Null);
-            }
+            at.push_str(part);
+            node = node.get(*part).unwrap_or(&serde_json::Value::Null);
         }
     }
     let id = node

@@ -180,20 +180,21 @@ pub fn render_order(view: &OrderView) -> String {
             p.status.as_str()
         );
         if p.tip.0 != 0 {
-            detail.push_str(&format!(", tip {}", money(p.tip, c)));
+            let _ = write!(detail, ", tip {}", money(p.tip, c));
         }
         if p.change.0 != 0 {
-            detail.push_str(&format!(
+            let _ = write!(
+                detail,
                 ", tendered {}, change {}",
                 money(p.tendered, c),
                 money(p.change, c)
-            ));
+            );
         }
         if p.fee.0 != 0 {
-            detail.push_str(&format!(", fee {}", money(p.fee, c)));
+            let _ = write!(detail, ", fee {}", money(p.fee, c));
         }
         if let Some(note) = &p.note {
-            detail.push_str(&format!(" ({note})"));
+            let _ = write!(detail, " ({note})");
         }
         let _ = writeln!(out, "{detail}");
     }

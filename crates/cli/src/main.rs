@@ -1,6 +1,6 @@
 //! `fynlo`: the headless Fynlo POS command line for developers, scripting and support.
 //!
-//! It runs the same command set as the till app (`fynlo-app`), against the same SQLite file.
+//! It runs the same command set as the till app (`fynlo-app`), against the same `SQLite` file.
 
 mod exec;
 mod human;
@@ -117,7 +117,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// What the till runs with from the command line: the system clock, UUIDv7 ids, the payment simulator
+/// What the till runs with from the command line: the system clock, `UUIDv7` ids, the payment simulator
 /// keeping its records beside the database, and — for the crash tests only — a failpoint named by
 /// `FYNLO_FAILPOINT`.
 fn services(db: &std::path::Path) -> Result<Services> {

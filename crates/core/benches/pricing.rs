@@ -25,7 +25,7 @@ fn pricing(c: &mut Criterion) {
     );
     assert_eq!(order.live_lines().count(), 30);
     c.bench_function("price a 30-line order (modifiers, discounts, service charge)", |b| {
-        b.iter(|| black_box(&order).totals().expect("prices"))
+        b.iter(|| black_box(&order).totals().expect("prices"));
     });
 }
 

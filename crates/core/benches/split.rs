@@ -16,7 +16,8 @@ mod support;
 
 use support::{catalog, dine_in_order, Shape};
 
-const GUESTS: usize = 8;
+const PARTS: u32 = 8;
+const GUESTS: usize = PARTS as usize;
 
 fn by_item(order: &Order) -> SplitPlan {
     let items = order
@@ -36,10 +37,7 @@ fn by_item(order: &Order) -> SplitPlan {
             ItemShare { line: line.no, weights }
         })
         .collect();
-    SplitPlan::ByItem {
-        parts: GUESTS as u32,
-        items,
-    }
+    SplitPlan::ByItem { parts: PARTS, items }
 }
 
 fn split(c: &mut Criterion) {
@@ -72,11 +70,11 @@ fn split(c: &mut Criterion) {
     );
     let even = Split {
         seq: 1,
-        plan: SplitPlan::Even { parts: GUESTS as u32 },
+        plan: SplitPlan::Even { parts: PARTS },
         settled: Minor::ZERO,
     };
     c.bench_function("split the same order evenly 8 ways", |b| {
-        b.iter(|| split_bill(black_box(&totals), black_box(&even)).expect("splits"))
+        b.iter(|| split_bill(black_box(&totals), black_box(&even)).expect("splits"));
     });
 }
 

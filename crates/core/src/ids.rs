@@ -1,6 +1,6 @@
 //! Identifiers as newtypes, so an order id can never be passed where a payment id is expected.
 //!
-//! Ids of things the till makes (orders, payments, devices) are UUIDs made by the caller — UUIDv7 in the
+//! Ids of things the till makes (orders, payments, devices) are UUIDs made by the caller — `UUIDv7` in the
 //! app — and handed in. Catalog and staff ids are short text keys chosen by whoever publishes the menu.
 
 use std::fmt;
@@ -93,7 +93,7 @@ macro_rules! text_id {
 }
 
 uuid_id!(
-    /// An order, made on the device (UUIDv7) so it is unique across every till without asking the cloud.
+    /// An order, made on the device (`UUIDv7`) so it is unique across every till without asking the cloud.
     OrderId
 );
 uuid_id!(

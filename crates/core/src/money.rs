@@ -198,7 +198,7 @@ mod tests {
             (0, "£0.00"),
             (5, "£0.05"),
             (99, "£0.99"),
-            (123450, "£1,234.50"),
+            (123_450, "£1,234.50"),
             (-300, "-£3.00"),
             (100_000_000, "£1,000,000.00"),
             (-123_456_789, "-£1,234,567.89"),
@@ -207,9 +207,12 @@ mod tests {
         for (minor, want) in cases {
             assert_eq!(Money::gbp(minor).format_en_gb(), want, "{minor}");
         }
-        assert_eq!(Money::new(Minor::new(123450), Currency::EUR).to_string(), "€1,234.50");
+        assert_eq!(Money::new(Minor::new(123_450), Currency::EUR).to_string(), "€1,234.50");
         assert_eq!(Money::new(Minor::new(-1), Currency::EUR).to_string(), "-€0.01");
-        assert_eq!(Money::new(Minor::new(100000), Currency::USD).to_string(), "US$1,000.00");
+        assert_eq!(
+            Money::new(Minor::new(100_000), Currency::USD).to_string(),
+            "US$1,000.00"
+        );
     }
 
     #[test]

@@ -78,7 +78,7 @@ impl PaymentStatus {
 
     /// Checks a move: forward only, and never out of a final state.
     pub fn check_move(self, to: PaymentStatus) -> Result<()> {
-        use PaymentStatus::*;
+        use PaymentStatus::{Authorized, Cancelled, Failed, Pending, Succeeded};
         let ok = matches!(
             (self, to),
             (Pending, Authorized | Succeeded | Failed | Cancelled) | (Authorized, Succeeded | Failed | Cancelled)
@@ -131,7 +131,7 @@ pub struct Payment {
     /// The part of a split bill it pays, if the bill is split.
     #[serde(default)]
     pub part: Option<PartRef>,
-    /// The provider's id for it (e.g. a PaymentIntent id), once known.
+    /// The provider's id for it (e.g. a `PaymentIntent` id), once known.
     #[serde(default)]
     pub provider_ref: Option<String>,
     /// Why it failed or was cancelled, or what the provider is waiting for.

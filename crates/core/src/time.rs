@@ -95,7 +95,7 @@ pub trait Clock: Send + Sync {
     fn business_date(&self) -> BusinessDate;
 }
 
-/// Where new ids come from. The app makes UUIDv7s; tests make predictable ones.
+/// Where new ids come from. The app makes `UUIDv7`s; tests make predictable ones.
 pub trait IdSource: Send + Sync {
     /// A new, unique id.
     fn new_id(&self) -> uuid::Uuid;

@@ -1,7 +1,7 @@
 //! The payment port of Fynlo POS: how the till talks to whoever moves card and pay-by-bank money.
 //!
 //! - [`port`]: the [`PaymentProvider`] trait, asynchronous because a real adapter does HTTP, and the
-//!   request and answer shapes it speaks (the card provider's PaymentIntent vocabulary, which the Open
+//!   request and answer shapes it speaks (the card provider's `PaymentIntent` vocabulary, which the Open
 //!   Banking adapter maps onto).
 //! - [`simulator`]: a provider that keeps its records in a file beside the till's database and can be
 //!   told what to do with each attempt ([`SimOutcome`]), for dev mode and tests.

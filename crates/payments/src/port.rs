@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::simulator::SimOutcome;
 
-/// A PaymentIntent's status, as the card provider names them.
+/// A `PaymentIntent`'s status, as the card provider names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IntentStatus {

@@ -1,4 +1,4 @@
-//! A payment provider simulator with the card provider's PaymentIntent states, for dev mode and tests.
+//! A payment provider simulator with the card provider's `PaymentIntent` states, for dev mode and tests.
 //!
 //! What "the provider's side" knows is kept in a file of its own beside the till's database
 //! ([`SimulatedProvider::file_beside`]), written durably, so it survives the till being killed — as a
@@ -152,7 +152,7 @@ struct SimRefund {
     intent: String,
 }
 
-/// A payment provider simulator with the card provider's PaymentIntent states.
+/// A payment provider simulator with the card provider's `PaymentIntent` states.
 ///
 /// - `approve` → `succeeded`; `decline` → `requires_payment_method` with `card_declined`;
 ///   `insufficient_funds` → the same with `insufficient_funds`; `requires_action` → `requires_action`

@@ -7,7 +7,7 @@ use fynlo_core::ids::OrderId;
 /// What can go wrong reading or writing the till's database.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// SQLite or sqlx failed (disk full, locked, corrupt file…).
+    /// `SQLite` or sqlx failed (disk full, locked, corrupt file…).
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     /// The schema could not be brought up to date.

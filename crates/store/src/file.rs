@@ -6,8 +6,8 @@
 //! The writer's lock is an exclusive OS lock on `<canonical path>.lock`, where the canonical path is the
 //! database's absolute path with every symlink, `.` and `..` resolved — so `./till.db`, `/abs/till.db`
 //! and a symlink to it all take the same lock. (A lock on the database file itself would be simpler, but
-//! closing any descriptor of a file drops the POSIX locks SQLite holds on it, and on Windows a whole-file
-//! lock would stop SQLite reading it.) The operating system releases the lock when the process dies.
+//! closing any descriptor of a file drops the POSIX locks `SQLite` holds on it, and on Windows a whole-file
+//! lock would stop `SQLite` reading it.) The operating system releases the lock when the process dies.
 //!
 //! # Paths are paths
 //!
@@ -33,7 +33,7 @@ use sqlx::{
 
 use crate::{Error, Result};
 
-/// The files SQLite keeps beside a database in WAL mode.
+/// The files `SQLite` keeps beside a database in WAL mode.
 const SIDECARS: [&str; 2] = ["-wal", "-shm"];
 
 /// `path` with `suffix` added to its file name.

@@ -92,10 +92,21 @@ pub(crate) fn history(id: OrderId, payloads: &[String]) -> Result<Vec<HistoryEnt
     Ok(out)
 }
 
+/// A version as `SQLite` stores it (an `INTEGER`, signed). No order reaches `i64::MAX` events, so a failure
+/// here is a corrupt order, reported as such rather than wrapped into a negative number.
+pub(crate) fn sql_version(version: u64) -> Result<i64> {
+    i64::try_from(version).map_err(|_| Error::Corrupt(format!("version {version} does not fit the database")))
+}
+
+/// A version read back from `SQLite`; the schema's `CHECK`s keep it non-negative, so a negative one is corrupt.
+pub(crate) fn read_version(version: i64) -> Result<u64> {
+    u64::try_from(version).map_err(|_| Error::Corrupt(format!("stored version {version} is negative")))
+}
+
 /// An order rebuilt from its journal rows, checked against the version its summary row holds.
 pub(crate) fn replay(id: OrderId, version: i64, payloads: &[String]) -> Result<Order> {
     let entries = history(id, payloads)?;
-    if entries.len() as i64 != version {
+    if u64::try_from(entries.len()).ok() != u64::try_from(version).ok() {
         return Err(Error::Corrupt(format!(
             "order {id}: its summary says version {version}, its history has {} events",
             entries.len()

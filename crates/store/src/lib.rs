@@ -1,4 +1,4 @@
-//! The Fynlo POS local store: one SQLite file per till, reached through sqlx.
+//! The Fynlo POS local store: one `SQLite` file per till, reached through sqlx.
 //!
 //! - Migrations live in the repository's top-level `migrations/` folder, are embedded at build time and
 //!   run every time a store opens (forward-only; a migration that reshapes tables keeps every fact).

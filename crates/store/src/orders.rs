@@ -17,7 +17,7 @@ pub struct PaymentRow {
     pub id: String,
     /// Its order.
     pub order_id: String,
-    /// cash, card or pay_by_bank.
+    /// cash, card or `pay_by_bank`.
     pub tender: String,
     /// Its state.
     pub status: String,

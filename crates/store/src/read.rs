@@ -170,7 +170,7 @@ impl Store {
         let mut inner = self.inner.lock().await;
         let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         // Orders the lagging saves changed may be among the newest rows; read enough to make up for them.
-        let wanted = i64::from(limit) + lagging.len() as i64;
+        let wanted = i64::from(limit).saturating_add(i64::try_from(lagging.len()).unwrap_or(i64::MAX));
         let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
             "WITH picked AS (SELECT id, version, updated_at, number FROM orders \
              WHERE state IN ('completed', 'cancelled') ORDER BY updated_at DESC, number DESC, id LIMIT ?) \
@@ -232,9 +232,9 @@ impl Store {
 
     /// Every payment attempt, oldest first.
     pub async fn payment_rows(&self) -> Result<Vec<PaymentRow>> {
+        type Row = (String, String, String, String, i64, i64, i64, i64, Option<String>, i64);
         let mut inner = self.inner.lock().await;
         let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
-        type Row = (String, String, String, String, i64, i64, i64, i64, Option<String>, i64);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, order_id, tender, status, amount, tip, fee_processing, fee_platform, provider_ref, at \
              FROM payments ORDER BY at, id",
@@ -297,9 +297,9 @@ impl Store {
                     .iter()
                     .map(|c| &c.order)
                     .filter(|o| in_flight(o))
-                    .map(|o| o.id()),
+                    .map(fynlo_core::order::Order::id),
             );
-            ids.sort_by_key(|id| id.to_string());
+            ids.sort_by_key(std::string::ToString::to_string);
         }
         Ok(ids)
     }

@@ -24,7 +24,7 @@ async fn stored_version(inner: &mut Inner, id: OrderId) -> Result<Option<u64>> {
         .bind(id.to_string())
         .fetch_optional(&mut inner.conn)
         .await?;
-    Ok(row.map(|(v,)| v as u64))
+    row.map(|(v,)| journal::read_version(v)).transpose()
 }
 
 /// Saves an order's events since its stored version `order.version() - events.len()` (nothing stored
@@ -81,8 +81,8 @@ async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], 
         .bind(seq)
         .bind(ids.new_id().hyphenated().to_string())
         .bind(id.to_string())
-        .bind((base + 1) as i64)
-        .bind(order.version() as i64)
+        .bind(journal::sql_version(base + 1)?)
+        .bind(journal::sql_version(order.version())?)
         .bind(journal::encode(base, events)?)
         .bind(order.updated_at().millis())
         .execute(&mut inner.conn)

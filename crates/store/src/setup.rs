@@ -183,7 +183,7 @@ impl Store {
         )
         .bind(failure.target)
         .bind(i64::from(next.failures))
-        .bind(next.locked_until.map(|t| t.millis()))
+        .bind(next.locked_until.map(fynlo_core::time::Timestamp::millis))
         .execute(&mut *tx)
         .await?;
         sqlx::query("INSERT INTO pin_failures (at, screen, typed_by, target) VALUES (?, ?, ?, ?)")
@@ -198,7 +198,7 @@ impl Store {
             "typed_by": failure.typed_by,
             "target": failure.target,
             "failures": next.failures,
-            "locked_until": next.locked_until.map(|t| t.millis()),
+            "locked_until": next.locked_until.map(fynlo_core::time::Timestamp::millis),
         });
         journal::push(&mut tx, w, "auth.pin_failed", &payload).await?;
         tx.commit().await?;

@@ -1195,7 +1195,7 @@ export type AttemptKind = "payment" | "refund";
 
 export type OrderView = { 
 /**
- * Id (UUIDv7).
+ * Id (`UUIDv7`).
  */
 id: string, 
 /**

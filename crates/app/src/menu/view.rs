@@ -206,7 +206,7 @@ impl MenuView {
                             price: v.price.into(),
                         })
                         .collect(),
-                    modifier_groups: p.modifier_groups.iter().map(|g| g.to_string()).collect(),
+                    modifier_groups: p.modifier_groups.iter().map(std::string::ToString::to_string).collect(),
                 })
                 .collect(),
         }

@@ -271,7 +271,7 @@ pub struct ServiceChargeView {
 /// An order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct OrderView {
-    /// Id (UUIDv7).
+    /// Id (`UUIDv7`).
     pub id: String,
     /// Alias given in this session, if any.
     pub alias: Option<String>,

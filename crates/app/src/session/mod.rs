@@ -108,7 +108,7 @@ impl Till {
             Ok(member) => {
                 self.store.clear_pin_failures(&target).await?;
                 if target == TILL {
-                    self.till_lockout = fynlo_core::lockout::Lockout::default();
+                    self.pin_lockout = fynlo_core::lockout::Lockout::default();
                 }
                 Ok(member)
             }
@@ -133,7 +133,7 @@ impl Till {
         };
         let now = self.store.record_pin_failure(&failure, &w).await?;
         if target == TILL {
-            self.till_lockout = now;
+            self.pin_lockout = now;
         }
         let what = match screen {
             Screen::Login => "wrong PIN",
@@ -161,7 +161,7 @@ impl Till {
             staff: self.session.staff.as_ref().map(StaffView::from),
             current_order: self.session.current.map(|id| id.to_string()),
             pin_locked_for: self
-                .till_lockout
+                .pin_lockout
                 .remaining(self.services.clock.now())
                 .map(|ms| u64::try_from(ms).unwrap_or(0).div_ceil(1000)),
         })

@@ -87,7 +87,7 @@ pub struct Till {
     /// What recovery found when the till opened.
     pub(crate) recovered: RecoveryView,
     /// Where PIN entry without a name stands (the till-wide lockout), kept in step with the store.
-    pub(crate) till_lockout: fynlo_core::lockout::Lockout,
+    pub(crate) pin_lockout: fynlo_core::lockout::Lockout,
 }
 
 /// What a till holds in memory: see [`Till::held`].
@@ -159,7 +159,7 @@ impl Till {
             .await?
             .ok_or_else(|| AppError::new(ErrorCode::NotInitialised, "the till has no menu"))?;
         let staff = store.staff().await?;
-        let till_lockout = store.lockout(fynlo_store::TILL).await?;
+        let pin_lockout = store.lockout(fynlo_store::TILL).await?;
         Ok(Till {
             store,
             services,
@@ -171,7 +171,7 @@ impl Till {
             drafts: HashMap::new(),
             numbers: HashMap::new(),
             recovered: RecoveryView { attempts: Vec::new() },
-            till_lockout,
+            pin_lockout,
         })
     }
 

@@ -1,4 +1,4 @@
-//! The JSON shape of commands (`command.rs`): `{"cmd": "<name>", …fields}` with snake_case names, optional
+//! The JSON shape of commands (`command.rs`): `{"cmd": "<name>", …fields}` with `snake_case` names, optional
 //! fields that may be left out, and anything unknown or mistyped refused at parse time (the CLI and the
 //! shell turn a parse failure into `invalid_input`).
 
@@ -160,8 +160,8 @@ fn fields_arrive_with_their_types() {
 fn unknown_commands_fields_and_bad_values_do_not_parse() {
     let bad = [
         // Not a command.
-        r#"{}"#,
-        r#"[]"#,
+        r"{}",
+        r"[]",
         r#""whoami""#,
         r#"{"cmd": "refund", "amount": 100}"#,
         r#"{"cmd": "Whoami"}"#,

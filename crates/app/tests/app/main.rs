@@ -1,4 +1,4 @@
-//! The command set tested from outside: a [`Till`] on a real SQLite file set up with the demo restaurant,
+//! The command set tested from outside: a [`Till`] on a real `SQLite` file set up with the demo restaurant,
 //! driven by [`Command`]s parsed from JSON exactly as the Tauri shell and the CLI receive them.
 //!
 //! Modules mirror `src/`:

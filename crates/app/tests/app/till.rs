@@ -53,7 +53,11 @@ async fn one_shift_runs_every_command() {
         .collect();
     assert_eq!(modifiers, [("medium-rare", 0), ("peppercorn", 250)]);
     assert_eq!(
-        (steak.course.map(|c| c.as_str()), steak.seat, steak.station.as_str()),
+        (
+            steak.course.map(fynlo_core::order::Course::as_str),
+            steak.seat,
+            steak.station.as_str()
+        ),
         (Some("main"), Some(1), "kitchen")
     );
     // 12.5 % of 28.50 is 3.5625, rounded to 3.56.
@@ -100,7 +104,10 @@ async fn one_shift_runs_every_command() {
         .order(r#"{"cmd": "change_line", "line": 2, "clear": ["note"], "course": "starter"}"#)
         .await;
     assert_eq!(
-        (o.lines[1].note.as_deref(), o.lines[1].course.map(|c| c.as_str())),
+        (
+            o.lines[1].note.as_deref(),
+            o.lines[1].course.map(fynlo_core::order::Course::as_str)
+        ),
         (None, Some("starter"))
     );
 

@@ -373,7 +373,7 @@ fn provider_counts(till: &DemoTill) -> (usize, usize) {
         return (0, 0);
     };
     let v: Value = serde_json::from_slice(&bytes).expect("parses");
-    let count = |k: &str| v[k].as_object().map_or(0, |o| o.len());
+    let count = |k: &str| v[k].as_object().map_or(0, serde_json::Map::len);
     (count("intents"), count("refunds"))
 }
 

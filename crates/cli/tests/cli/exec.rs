@@ -1,4 +1,4 @@
-//! `fynlo exec` scripts and the human subcommands, against real SQLite files. Expected pennies are worked
+//! `fynlo exec` scripts and the human subcommands, against real `SQLite` files. Expected pennies are worked
 //! out by hand from the demo menu's prices in the comments.
 
 use serde_json::Value;

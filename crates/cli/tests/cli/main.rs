@@ -1,5 +1,16 @@
-//! End-to-end tests of the `fynlo` binary against real SQLite files, plus the checks that keep the
+//! End-to-end tests of the `fynlo` binary against real `SQLite` files, plus the checks that keep the
 //! generated TypeScript types and `docs/commands.md` in step with the Rust boundary types.
+
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "test helpers take commands and handles by value so each call reads as the command itself"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the numbers a test casts are small ones it picked itself; a wrap would be a test bug"
+)]
 
 mod crash;
 mod docs;

@@ -22,7 +22,7 @@ pub fn allocate(total: Minor, weights: &[Minor]) -> Result<Vec<Minor>> {
     let mut wide: Vec<i128> = weights.iter().map(|w| i128::from(w.get())).collect();
     let mut weight_sum: i128 = wide.iter().sum();
     if weight_sum == 0 {
-        wide.iter_mut().for_each(|w| *w = 1);
+        wide.fill(1);
         weight_sum = wide.len() as i128;
     }
     let magnitude = i128::from(total.get()).abs();

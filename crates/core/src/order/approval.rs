@@ -54,7 +54,7 @@ impl Needs {
 }
 
 /// The rules `after` breaks beyond what `before` (the same order before the command) broke.
-pub(super) fn needs(before: &Order, after: &Order, policy: &ApprovalPolicy) -> Result<Vec<Needs>> {
+pub(super) fn needs(before: &Order, after: &Order, policy: ApprovalPolicy) -> Result<Vec<Needs>> {
     let mut needs = Vec::new();
     let totals_after = after.priced()?;
     let totals_before = before.priced()?;

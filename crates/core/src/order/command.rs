@@ -53,7 +53,7 @@ impl Ctx {
 /// Everything needed to open an order; the id and number are made by the caller.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenOrder {
-    /// A new UUIDv7.
+    /// A new `UUIDv7`.
     pub id: OrderId,
     /// The next number for this device and day.
     pub number: u32,
@@ -309,7 +309,7 @@ impl Order {
             events.push(done);
         }
         // The approval rules hold for the order as it now is, whichever command brought it here.
-        let needs = super::approval::needs(self, &next, &ctx.approvals)?;
+        let needs = super::approval::needs(self, &next, ctx.approvals)?;
         if let Some(first) = needs.first() {
             let by = ctx.approved(first.what())?;
             if !events.iter().any(|e| e.approved_by() == Some(&by)) {
@@ -349,7 +349,7 @@ impl Order {
                 if self.lines.len() >= crate::limits::MAX_LINES {
                     return Err(Error::OverLimit {
                         what: "the number of lines on an order",
-                        max: crate::limits::MAX_LINES as i64,
+                        max: i64::try_from(crate::limits::MAX_LINES).unwrap_or(i64::MAX),
                     });
                 }
                 vec![OrderEvent::LineAdded {
@@ -362,8 +362,8 @@ impl Order {
                     updated.quantity = check_quantity(q)?;
                 }
                 if let Some(note) = &change.note {
-                    updated.note = clean_note(note);
-                    check_note(&updated.note)?;
+                    updated.note = clean_note(note.as_deref());
+                    check_note(updated.note.as_deref())?;
                 }
                 if let Some(course) = change.course {
                     updated.course = course;
@@ -606,8 +606,8 @@ impl Order {
                 vec![OrderEvent::PaymentUpdated {
                     payment: *payment,
                     status: *status,
-                    provider_ref: clean_text(provider_ref, "provider_ref")?,
-                    note: clean_text(note, "note")?,
+                    provider_ref: clean_text(provider_ref.as_deref(), "provider_ref")?,
+                    note: clean_text(note.as_deref(), "note")?,
                     fee,
                 }]
             }
@@ -668,8 +668,8 @@ impl Order {
                 vec![OrderEvent::RefundUpdated {
                     refund: *refund,
                     status: *status,
-                    provider_ref: clean_text(provider_ref, "provider_ref")?,
-                    note: clean_text(note, "note")?,
+                    provider_ref: clean_text(provider_ref.as_deref(), "provider_ref")?,
+                    note: clean_text(note.as_deref(), "note")?,
                 }]
             }
             OrderCommand::Complete => {
@@ -878,8 +878,8 @@ pub fn line_for(req: &LineRequest, catalog: &Catalog, no: LineNo) -> Result<Line
         });
     }
     let quantity = check_quantity(req.quantity)?;
-    let note = clean_note(&req.note);
-    check_note(&note)?;
+    let note = clean_note(req.note.as_deref());
+    check_note(note.as_deref())?;
     check_seat(req.seat)?;
     let (variant, base_price) = match (&req.variant, product.variants.is_empty()) {
         (None, true) => (None, product.price),
@@ -933,7 +933,7 @@ pub fn line_for(req: &LineRequest, catalog: &Catalog, no: LineNo) -> Result<Line
         });
     }
     for group in product.modifier_groups.iter().filter_map(|g| catalog.group(g)) {
-        let chosen = modifiers.iter().filter(|m| m.group == group.id).count() as u32;
+        let chosen = u32::try_from(modifiers.iter().filter(|m| m.group == group.id).count()).unwrap_or(u32::MAX);
         if chosen < group.min {
             return Err(Error::TooFewModifiers {
                 group: group.id.clone(),
@@ -974,8 +974,8 @@ pub fn line_for(req: &LineRequest, catalog: &Catalog, no: LineNo) -> Result<Line
     Ok(line)
 }
 
-fn clean_note(note: &Option<String>) -> Option<String> {
-    note.as_ref().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
+fn clean_note(note: Option<&str>) -> Option<String> {
+    note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
 }
 
 /// What cash handed over does: see [`Order::cash_quote`].
@@ -1039,8 +1039,8 @@ fn check_key(key: &str) -> Result<()> {
     Ok(())
 }
 
-fn clean_text(text: &Option<String>, field: &'static str) -> Result<Option<String>> {
-    let cleaned = text.as_ref().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+fn clean_text(text: Option<&str>, field: &'static str) -> Result<Option<String>> {
+    let cleaned = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     if cleaned.as_ref().is_some_and(|t| t.chars().count() > 500) {
         return Err(Error::InvalidField {
             field,

@@ -219,7 +219,7 @@ pub fn check_reason(reason: &str) -> Result<()> {
 }
 
 /// Checks a kitchen note: at most 140 characters.
-pub fn check_note(note: &Option<String>) -> Result<()> {
+pub fn check_note(note: Option<&str>) -> Result<()> {
     if let Some(n) = note {
         if n.chars().count() > 140 {
             return Err(Error::InvalidField {

@@ -356,7 +356,7 @@ impl Order {
 
     /// The split bill worked out against the current totals, if the bill is split.
     pub fn bill(&self) -> Result<Option<SplitBill>> {
-        self.split_bill().map(|bill| bill.cloned())
+        self.split_bill().map(Option::<&SplitBill>::cloned)
     }
 
     /// [`Order::bill`], worked out once per change of the order, like [`Order::priced`].
@@ -435,15 +435,12 @@ impl Order {
     /// food and drink after or before discounts (`base`), never the service charge, or the payment's
     /// share of it (see [`Order::tip_for`]).
     pub fn tip_base(&self, base: TipBase, part: Option<u32>, amount: Minor) -> Result<Minor> {
-        let (before, after, total) = match part {
-            Some(no) => {
-                let p = self.part(no)?;
-                (p.gross, p.gross.checked_sub(p.discount)?, p.total)
-            }
-            None => {
-                let t = self.priced()?;
-                (t.subtotal, t.after_discounts, t.total)
-            }
+        let (before, after, total) = if let Some(no) = part {
+            let p = self.part(no)?;
+            (p.gross, p.gross.checked_sub(p.discount)?, p.total)
+        } else {
+            let t = self.priced()?;
+            (t.subtotal, t.after_discounts, t.total)
         };
         let whole = match base {
             TipBase::AfterDiscounts => after,
@@ -631,7 +628,7 @@ impl Order {
             self.priced.bill = std::sync::OnceLock::new();
         }
         match event {
-            OrderEvent::Opened { .. } => {}
+            OrderEvent::Opened { .. } | OrderEvent::Approved { .. } => {}
             OrderEvent::LineAdded { line } => {
                 self.next_line = self.next_line.max(line.no.get().saturating_add(1));
                 self.lines.push(line.clone());
@@ -653,24 +650,26 @@ impl Order {
             }
             OrderEvent::LineDiscountSet { line, discount, .. } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
-                    slot.discount = discount.clone();
+                    slot.discount.clone_from(discount);
                 }
             }
-            OrderEvent::OrderDiscountSet { discount, .. } => self.discount = discount.clone(),
+            OrderEvent::OrderDiscountSet { discount, .. } => self.discount.clone_from(discount),
             OrderEvent::PriceOverridden { line, price } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
-                    slot.price_override = price.clone();
+                    slot.price_override.clone_from(price);
                 }
             }
-            OrderEvent::ServiceChargeSet { removed, .. } => self.service_charge.removed = removed.clone(),
+            OrderEvent::ServiceChargeSet { removed, .. } => self.service_charge.removed.clone_from(removed),
             OrderEvent::SplitSet { split } => {
                 if let Some(s) = split {
                     self.splits = self.splits.max(s.seq);
                 }
-                self.split = split.clone();
+                self.split.clone_from(split);
             }
-            OrderEvent::ServersSet { servers } => self.servers = servers.clone(),
-            OrderEvent::PaymentStarted { payment } => self.payments.push(payment.clone()),
+            OrderEvent::ServersSet { servers } => self.servers.clone_from(servers),
+            OrderEvent::PaymentStarted { payment } | OrderEvent::PaymentRecorded { payment } => {
+                self.payments.push(payment.clone());
+            }
             OrderEvent::PaymentUpdated {
                 payment,
                 status,
@@ -681,9 +680,9 @@ impl Order {
                 if let Some(p) = self.payments.iter_mut().find(|p| p.id == *payment) {
                     p.status = *status;
                     if provider_ref.is_some() {
-                        p.provider_ref = provider_ref.clone();
+                        p.provider_ref.clone_from(provider_ref);
                     }
-                    p.note = note.clone();
+                    p.note.clone_from(note);
                     if *status == PaymentStatus::Succeeded {
                         p.fee = *fee;
                     }
@@ -699,9 +698,9 @@ impl Order {
                 if let Some(r) = self.refunds.iter_mut().find(|r| r.id == *refund) {
                     r.status = *status;
                     if provider_ref.is_some() {
-                        r.provider_ref = provider_ref.clone();
+                        r.provider_ref.clone_from(provider_ref);
                     }
-                    r.note = note.clone();
+                    r.note.clone_from(note);
                 }
             }
             OrderEvent::KindChanged { kind, .. } => self.kind = kind.clone(),
@@ -716,7 +715,6 @@ impl Order {
             OrderEvent::StatusChanged { to } => self.state = *to,
             OrderEvent::Parked => self.parked = true,
             OrderEvent::Resumed => self.parked = false,
-            OrderEvent::PaymentRecorded { payment } => self.payments.push(payment.clone()),
             OrderEvent::Completed => {
                 self.state = OrderState::Completed;
                 self.parked = false;
@@ -727,7 +725,6 @@ impl Order {
                 self.cancel_reason = Some(reason.clone());
             }
             OrderEvent::Renumbered { number, .. } => self.number = *number,
-            OrderEvent::Approved { .. } => {}
         }
     }
 }

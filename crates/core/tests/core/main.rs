@@ -6,6 +6,17 @@
 //! The shared fixture lives here: a small test menu (built from menu JSON, as a restaurant would publish it),
 //! a context, and helpers to open an order and run commands on it.
 
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "test helpers take commands and handles by value so each call reads as the command itself"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the numbers a test casts are small ones it picked itself; a wrap would be a test bug"
+)]
+
 mod approvals;
 mod menus;
 mod payments;

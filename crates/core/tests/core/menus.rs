@@ -36,7 +36,7 @@ fn small_or_huge() -> impl Strategy<Value = i64> {
         Just(0i64),
         Just(1),
         Just(3),
-        Just(u32::MAX as i64),
+        Just(i64::from(u32::MAX)),
         Just(i64::MAX),
         Just(-1),
         0i64..10

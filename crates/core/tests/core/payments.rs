@@ -125,7 +125,7 @@ fn check_split(o: &Order) -> Result<(), String> {
     let sc: i64 = rows.iter().map(|p| p.service_charge.get()).sum();
     let total: i64 = rows.iter().map(|p| p.total.get()).sum();
     if sc != t.service_charge.get() || total != t.total.get() {
-        return Err(format!("service {sc} / total {total} do not add up to {:?}", t));
+        return Err(format!("service {sc} / total {total} do not add up to {t:?}"));
     }
     for rate in &t.vat {
         let (g, v): (i64, i64) = rows
@@ -289,17 +289,14 @@ fn settle(o: &mut Order, tape: &mut Tape, n: &mut u128) -> Result<(), TestCaseEr
     }
     // Whatever the tape did, paying the rest in cash always completes the order.
     if !o.state().is_closed() {
-        match o.split().map(|s| s.plan.parts()) {
-            Some(parts) => {
-                for p in 1..=parts as u32 {
-                    let due = o.due_for(Some(p)).map_err(|e| TestCaseError::fail(e.to_string()))?.1;
-                    cash_in_full(o, due, Some(p), n)?;
-                }
+        if let Some(parts) = o.split().map(|s| s.plan.parts()) {
+            for p in 1..=parts as u32 {
+                let due = o.due_for(Some(p)).map_err(|e| TestCaseError::fail(e.to_string()))?.1;
+                cash_in_full(o, due, Some(p), n)?;
             }
-            None => {
-                let due = o.balance().map_err(|e| TestCaseError::fail(e.to_string()))?;
-                cash_in_full(o, due, None, n)?;
-            }
+        } else {
+            let due = o.balance().map_err(|e| TestCaseError::fail(e.to_string()))?;
+            cash_in_full(o, due, None, n)?;
         }
     }
     prop_assert_eq!(o.state(), OrderState::Completed);

@@ -198,7 +198,7 @@ fn check_allocation(total: i64, weights: &[i64], parts: &[Minor]) -> Result<(), 
     prop_assert_eq!(sum, i128::from(total), "parts {:?} of {}", parts, total);
     let mut w: Vec<i128> = weights.iter().map(|&x| i128::from(x)).collect();
     if w.iter().all(|&x| x == 0) {
-        w.iter_mut().for_each(|x| *x = 1);
+        w.fill(1);
     }
     let whole: i128 = w.iter().sum();
     let magnitude = i128::from(total).abs();
@@ -617,7 +617,7 @@ fn check_totals(spec: &OrderSpec, lines: &[LineSpec], t: &Totals) -> Result<(), 
                     d.is_discount_of(row.line_discount.get(), gross),
                     "line {} discount",
                     row.line
-                )
+                );
             }
             _ => prop_assert_eq!(row.line_discount.get(), 0, "line {} discount", row.line),
         }
@@ -642,7 +642,7 @@ fn check_totals(spec: &OrderSpec, lines: &[LineSpec], t: &Totals) -> Result<(), 
             prop_assert!(
                 d.is_discount_of(t.order_discount.get(), after_line_discounts),
                 "order discount"
-            )
+            );
         }
         _ => prop_assert_eq!(t.order_discount.get(), 0),
     }

@@ -92,8 +92,7 @@ fn vat(p: &Part, class: VatClass) -> (i64, i64) {
     p.vat
         .iter()
         .find(|v| v.class == class)
-        .map(|v| (v.gross.get(), v.vat.get()))
-        .unwrap_or((0, 0))
+        .map_or((0, 0), |v| (v.gross.get(), v.vat.get()))
 }
 
 /// Net share of line `no` in a part.
@@ -101,8 +100,7 @@ fn line_net(p: &Part, no: u32) -> i64 {
     p.lines
         .iter()
         .find(|l| l.line == LineNo::new(no))
-        .map(|l| l.net.get())
-        .unwrap_or(0)
+        .map_or(0, |l| l.net.get())
 }
 
 fn parts(order: &Order) -> Vec<Part> {

@@ -13,7 +13,7 @@ use sqlx::{Connection, SqliteConnection};
 use super::Change;
 use crate::{Error, Result};
 
-/// Orders per statement batch, so no statement comes near SQLite's limit on bound parameters.
+/// Orders per statement batch, so no statement comes near `SQLite`'s limit on bound parameters.
 const CHUNK: usize = 64;
 
 fn kind_columns(kind: &OrderKind) -> (&'static str, Option<&str>) {
@@ -127,7 +127,7 @@ async fn write(conn: &mut SqliteConnection, rows: &[Rows<'_>]) -> Result<()> {
             .bind(o.opened_by().as_str().to_owned())
             .bind(o.opened_at().millis())
             .bind(o.updated_at().millis())
-            .bind(o.version() as i64);
+            .bind(crate::journal::sql_version(o.version())?);
     }
     for r in rows {
         for seq in r.seqs {

@@ -59,7 +59,7 @@ impl Change {
     fn touched(&mut self, event: &OrderEvent, at: i64) {
         match event {
             OrderEvent::PaymentRecorded { payment } | OrderEvent::PaymentStarted { payment } => {
-                touch(&mut self.payments, (payment.id, at))
+                touch(&mut self.payments, (payment.id, at));
             }
             OrderEvent::PaymentUpdated { payment, .. } => touch(&mut self.payments, (*payment, at)),
             OrderEvent::RefundStarted { refund } => touch(&mut self.refunds, (refund.id, at)),
@@ -73,18 +73,15 @@ impl Change {
         let mut merged: Vec<Change> = Vec::new();
         let mut at: HashMap<OrderId, usize> = HashMap::new();
         for c in changes {
-            match at.get(&c.order.id()) {
-                Some(&i) => {
-                    let m = &mut merged[i];
-                    m.order = c.order;
-                    m.seqs.extend(c.seqs);
-                    c.payments.into_iter().for_each(|x| touch(&mut m.payments, x));
-                    c.refunds.into_iter().for_each(|x| touch(&mut m.refunds, x));
-                }
-                None => {
-                    at.insert(c.order.id(), merged.len());
-                    merged.push(c);
-                }
+            if let Some(&i) = at.get(&c.order.id()) {
+                let m = &mut merged[i];
+                m.order = c.order;
+                m.seqs.extend(c.seqs);
+                c.payments.into_iter().for_each(|x| touch(&mut m.payments, x));
+                c.refunds.into_iter().for_each(|x| touch(&mut m.refunds, x));
+            } else {
+                at.insert(c.order.id(), merged.len());
+                merged.push(c);
             }
         }
         merged

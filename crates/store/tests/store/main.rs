@@ -1,4 +1,4 @@
-//! The store tested from outside, against real SQLite files in a temporary directory.
+//! The store tested from outside, against real `SQLite` files in a temporary directory.
 //!
 //! - this file: creating and opening databases (`lib.rs`), WAL mode, and reopening a store after writes.
 //! - [`orders`]: order numbers, appending events, version conflicts, history replay, append-only triggers.
@@ -10,6 +10,17 @@
 //! The shared fixture lives here: a clock and an id source that tests control, a small menu and restaurant
 //! as JSON, and a [`Fixture`] that owns a fresh database and runs order commands against it the way the
 //! app does (decide in the core, then append the events).
+
+#![allow(
+    clippy::needless_pass_by_value,
+    reason = "test helpers take commands and handles by value so each call reads as the command itself"
+)]
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    reason = "the numbers a test casts are small ones it picked itself; a wrap would be a test bug"
+)]
 
 mod orders;
 mod outbox;

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use crate::{add, count, date, dine_in, restaurant, Fixture};
 
-/// id, order_id, tender, status, amount, tendered, change, staff_id, at.
+/// id, `order_id`, tender, status, amount, tendered, change, `staff_id`, at.
 type PaymentRow = (String, String, String, String, i64, i64, i64, String, i64);
 
 #[tokio::test]

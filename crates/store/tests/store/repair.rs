@@ -51,7 +51,10 @@ async fn an_order_number_given_out_twice_is_named_and_repaired() {
     // Readers still see both orders, from the journal.
     let reader = Store::open_reader(&path).await.expect("opens to read");
     let open = reader.open_orders().await.expect("reads");
-    assert_eq!(open.iter().map(|o| o.number()).collect::<Vec<_>>(), [1, 1]);
+    assert_eq!(
+        open.iter().map(fynlo_core::order::Order::number).collect::<Vec<_>>(),
+        [1, 1]
+    );
     drop(reader);
 
     let ids = crate::Counter::starting_after(0x1000);
@@ -68,7 +71,10 @@ async fn an_order_number_given_out_twice_is_named_and_repaired() {
         (other.clone(), 1, 2)
     );
     let open = store.open_orders().await.expect("reads");
-    assert_eq!(open.iter().map(|o| o.number()).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        open.iter().map(fynlo_core::order::Order::number).collect::<Vec<_>>(),
+        [1, 2]
+    );
     assert_eq!(open[0], first);
     // The renumbering is a save of its own: in the order's history and in the outbox for the cloud.
     let history = store.history(open[1].id()).await.expect("history");
