@@ -1,18 +1,22 @@
 //! Commands on an order and the checks that turn them into events. A refused command changes nothing:
 //! every command is tried on a copy of the order, the copy is priced and checked, and only then are the
 //! events handed back.
+//!
+//! Why it is over 600 lines: `decide` is the one match over every order command, kept whole so each
+//! command's checks read in one place; payments and refunds are in `tender`, line building in `line`.
 
 use serde::{Deserialize, Serialize};
 
 use super::{
-    line::{check_note, check_quantity, check_reason, check_seat},
-    ChosenModifier, ChosenVariant, Course, Discount, Line, Order, OrderEvent, OrderKind, OrderState,
+    line::{check_note, check_quantity, check_reason, check_seat, clean_note, line_for},
+    tender::Asked,
+    Course, Discount, Line, Order, OrderEvent, OrderKind, OrderState,
 };
 use crate::{
     catalog::Catalog,
-    fees::{Fee, FeeSchedule},
+    fees::FeeSchedule,
     ids::{DeviceId, LineNo, ModifierId, OrderId, PaymentId, ProductId, RefundId, StaffId, VariantId},
-    payment::{Payment, PaymentStatus, Refund, RefundLine, Tender},
+    payment::{PaymentStatus, Tender},
     settings::{ApprovalPolicy, ServiceChargePolicy},
     split::{Split, SplitPlan},
     time::{BusinessDate, Timestamp},
@@ -45,7 +49,7 @@ impl Ctx {
         }
     }
 
-    fn approved(&self, what: &'static str) -> Result<StaffId> {
+    pub(super) fn approved(&self, what: &'static str) -> Result<StaffId> {
         self.approver.clone().ok_or(Error::ApprovalRequired(what))
     }
 }
@@ -511,29 +515,7 @@ impl Order {
                 tendered,
                 tip,
                 part,
-            } => {
-                check_cash(*tendered, *tip)?;
-                let (part, due) = self.payable(*payment, *part)?;
-                let CashQuote { amount, change, .. } = cash_of(due, *tendered, *tip)?;
-                let payment = Payment {
-                    id: *payment,
-                    idempotency_key: payment.to_string(),
-                    tender: Tender::Cash,
-                    status: PaymentStatus::Succeeded,
-                    amount,
-                    tip: *tip,
-                    surcharge: Minor::ZERO,
-                    tendered: *tendered,
-                    change,
-                    fee: Fee::default(),
-                    part,
-                    provider_ref: None,
-                    note: None,
-                    staff: ctx.staff.clone(),
-                    at: ctx.at,
-                };
-                vec![OrderEvent::PaymentRecorded { payment }]
-            }
+            } => vec![self.take_cash(*payment, *tendered, *tip, *part, ctx)?],
             OrderCommand::StartPayment {
                 payment,
                 key,
@@ -543,48 +525,12 @@ impl Order {
                 surcharge,
                 part,
             } => {
-                if *tender == Tender::Cash {
-                    return Err(Error::NotAProviderTender("cash"));
-                }
-                let (part, due) = self.payable(*payment, *part)?;
-                if !amount.is_positive() {
-                    return Err(Error::InvalidPaymentAmount);
-                }
-                if tip.is_negative() {
-                    return Err(Error::NegativeAmount { what: "a tip" });
-                }
-                over_limit(*tip, crate::limits::MAX_TIP, "a tip")?;
-                if surcharge.is_negative() {
-                    return Err(Error::NegativeAmount { what: "a surcharge" });
-                }
-                if surcharge.is_positive() {
-                    crate::fees::check_customer_pays_fee(true, self.currency)?;
-                }
-                check_key(key)?;
-                if *amount > due {
-                    return Err(Error::Overpayment {
-                        amount: amount.get(),
-                        due: due.get(),
-                    });
-                }
-                let payment = Payment {
-                    id: *payment,
-                    idempotency_key: key.clone(),
-                    tender: *tender,
-                    status: PaymentStatus::Pending,
+                let asked = Asked {
                     amount: *amount,
                     tip: *tip,
                     surcharge: *surcharge,
-                    tendered: amount.checked_add(*tip)?.checked_add(*surcharge)?,
-                    change: Minor::ZERO,
-                    fee: Fee::default(),
-                    part,
-                    provider_ref: None,
-                    note: None,
-                    staff: ctx.staff.clone(),
-                    at: ctx.at,
                 };
-                vec![OrderEvent::PaymentStarted { payment }]
+                vec![self.start_payment(*payment, key, *tender, asked, *part, ctx)?]
             }
             OrderCommand::UpdatePayment {
                 payment,
@@ -592,25 +538,7 @@ impl Order {
                 provider_ref,
                 note,
                 fees,
-            } => {
-                let found = self.payment(*payment)?;
-                found.status.check_move(*status)?;
-                if found.tender == Tender::Cash {
-                    return Err(Error::NotAProviderTender("cash"));
-                }
-                let fee = if *status == PaymentStatus::Succeeded {
-                    fees.fee(found.tender, found.charge()?)?
-                } else {
-                    Fee::default()
-                };
-                vec![OrderEvent::PaymentUpdated {
-                    payment: *payment,
-                    status: *status,
-                    provider_ref: clean_text(provider_ref.as_deref(), "provider_ref")?,
-                    note: clean_text(note.as_deref(), "note")?,
-                    fee,
-                }]
-            }
+            } => vec![self.update_payment(*payment, *status, provider_ref.as_deref(), note.as_deref(), fees)?],
             OrderCommand::SetSplit(plan) => match plan {
                 None => vec![OrderEvent::SplitSet { split: None }],
                 Some(plan) => {
@@ -662,16 +590,7 @@ impl Order {
                 status,
                 provider_ref,
                 note,
-            } => {
-                let found = self.refund(*refund)?;
-                found.status.check_move(*status)?;
-                vec![OrderEvent::RefundUpdated {
-                    refund: *refund,
-                    status: *status,
-                    provider_ref: clean_text(provider_ref.as_deref(), "provider_ref")?,
-                    note: clean_text(note.as_deref(), "note")?,
-                }]
-            }
+            } => vec![self.update_refund(*refund, *status, provider_ref.as_deref(), note.as_deref())?],
             OrderCommand::Complete => {
                 if self.live_lines().next().is_none() {
                     return Err(Error::OrderEmpty);
@@ -705,147 +624,6 @@ impl Order {
         })
     }
 
-    /// What cash handed over would do on the order, or on one part of its split bill, before it is
-    /// taken: how much of it settles the bill, the tip kept from it, and the change — worked out exactly
-    /// as `TakeCash` will, so the till can show the change while the guest still holds the cash.
-    pub fn cash_quote(&self, part: Option<u32>, tendered: Minor, tip: Minor) -> Result<CashQuote> {
-        check_cash(tendered, tip)?;
-        let (_, due) = self.due_for(part)?;
-        if !due.is_positive() {
-            return Err(Error::NothingDue);
-        }
-        cash_of(due, tendered, tip)
-    }
-
-    /// Checks a new payment id and finds what it may settle.
-    fn payable(&self, id: PaymentId, part: Option<u32>) -> Result<(Option<crate::payment::PartRef>, Minor)> {
-        if self.payments.iter().any(|p| p.id == id) {
-            return Err(Error::InvalidField {
-                field: "payment",
-                reason: format!("payment {id} is already recorded"),
-            });
-        }
-        if self.live_lines().next().is_none() {
-            return Err(Error::OrderEmpty);
-        }
-        let (part, due) = self.due_for(part)?;
-        if !due.is_positive() {
-            let held = self.in_flight()?;
-            if held.is_positive() {
-                return Err(Error::PaymentInFlight { amount: held.get() });
-            }
-            return Err(Error::NothingDue);
-        }
-        Ok((part, due))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn build_refund(
-        &self,
-        id: RefundId,
-        key: &str,
-        payment: PaymentId,
-        amount: Option<Minor>,
-        lines: &[(LineNo, u32)],
-        reason: &str,
-        ctx: &Ctx,
-    ) -> Result<Refund> {
-        if self.state != OrderState::Completed {
-            return Err(Error::RefundNotAllowed);
-        }
-        if self.refunds.iter().any(|r| r.id == id) {
-            return Err(Error::InvalidField {
-                field: "refund",
-                reason: format!("refund {id} is already recorded"),
-            });
-        }
-        check_key(key)?;
-        check_reason(reason)?;
-        let approved_by = ctx.approved("a refund")?;
-        let paid = self.payment(payment)?;
-        if !paid.counts() {
-            return Err(Error::InvalidField {
-                field: "payment",
-                reason: "only a payment that succeeded can be refunded".into(),
-            });
-        }
-        let mut refund_lines = Vec::new();
-        let amount = match (amount, lines.is_empty()) {
-            (Some(a), true) => {
-                if !a.is_positive() {
-                    return Err(Error::InvalidPaymentAmount);
-                }
-                a
-            }
-            (None, false) => {
-                let mut scratch = self.clone();
-                for (i, (line, quantity)) in lines.iter().enumerate() {
-                    if lines[..i].iter().any(|(l, _)| l == line) {
-                        return Err(Error::InvalidField {
-                            field: "lines",
-                            reason: format!("line {line} is listed twice"),
-                        });
-                    }
-                    let value = scratch.line_refund_amount(*line, *quantity)?;
-                    let row = RefundLine {
-                        line: *line,
-                        quantity: *quantity,
-                        amount: value,
-                    };
-                    scratch.refunds.push(Refund {
-                        id,
-                        idempotency_key: String::new(),
-                        payment,
-                        tender: paid.tender,
-                        status: PaymentStatus::Pending,
-                        amount: value,
-                        lines: vec![row.clone()],
-                        reason: String::new(),
-                        provider_ref: None,
-                        note: None,
-                        staff: ctx.staff.clone(),
-                        approved_by: approved_by.clone(),
-                        at: ctx.at,
-                    });
-                    refund_lines.push(row);
-                }
-                Minor::sum(refund_lines.iter().map(|l| l.amount))?
-            }
-            _ => {
-                return Err(Error::InvalidField {
-                    field: "refund",
-                    reason: "refund either an amount or lines, not both or neither".into(),
-                })
-            }
-        };
-        let max = self.refundable(paid)?;
-        if amount > max {
-            return Err(Error::RefundTooLarge { max: max.get() });
-        }
-        if !amount.is_positive() {
-            return Err(Error::InvalidPaymentAmount);
-        }
-        Ok(Refund {
-            id,
-            idempotency_key: key.to_owned(),
-            payment,
-            tender: paid.tender,
-            status: if paid.tender == Tender::Cash {
-                PaymentStatus::Succeeded
-            } else {
-                PaymentStatus::Pending
-            },
-            amount,
-            lines: refund_lines,
-            reason: reason.trim().to_owned(),
-            provider_ref: None,
-            note: None,
-            staff: ctx.staff.clone(),
-            approved_by,
-            at: ctx.at,
-        })
-    }
-
     fn unsent_line(&self, no: LineNo) -> Result<&Line> {
         let line = self.line(no)?;
         if line.void.is_some() {
@@ -861,193 +639,6 @@ impl Order {
     fn build_line(&self, req: &LineRequest, catalog: &Catalog) -> Result<Line> {
         line_for(req, catalog, LineNo::new(self.next_line))
     }
-}
-
-/// The line a request for the menu makes, numbered `no`, with every rule of the menu checked: what
-/// `AddLine` adds, and what a till shows the cashier before adding it (its unit price and gross).
-pub fn line_for(req: &LineRequest, catalog: &Catalog, no: LineNo) -> Result<Line> {
-    let product_id = req.product.as_ref().ok_or(Error::InvalidField {
-        field: "product",
-        reason: "name a product".into(),
-    })?;
-    let product = catalog.product(product_id)?;
-    if !product.available {
-        return Err(Error::ProductUnavailable {
-            product: product.id.clone(),
-            name: product.name.clone(),
-        });
-    }
-    let quantity = check_quantity(req.quantity)?;
-    let note = clean_note(req.note.as_deref());
-    check_note(note.as_deref())?;
-    check_seat(req.seat)?;
-    let (variant, base_price) = match (&req.variant, product.variants.is_empty()) {
-        (None, true) => (None, product.price),
-        (None, false) => {
-            return Err(Error::VariantRequired {
-                product: product.id.clone(),
-                name: product.name.clone(),
-            })
-        }
-        (Some(_), true) => return Err(Error::NoVariants(product.id.clone())),
-        (Some(v), false) => {
-            let found = product
-                .variants
-                .iter()
-                .find(|x| &x.id == v)
-                .ok_or_else(|| Error::UnknownVariant {
-                    product: product.id.clone(),
-                    variant: v.clone(),
-                })?;
-            (
-                Some(ChosenVariant {
-                    id: found.id.clone(),
-                    name: found.name.clone(),
-                }),
-                found.price,
-            )
-        }
-    };
-    let mut modifiers = Vec::with_capacity(req.modifiers.len());
-    for (i, wanted) in req.modifiers.iter().enumerate() {
-        if req.modifiers[..i].contains(wanted) {
-            return Err(Error::DuplicateModifier(wanted.clone()));
-        }
-        let found = product
-            .modifier_groups
-            .iter()
-            .filter_map(|g| catalog.group(g))
-            .find_map(|g| g.modifiers.iter().find(|m| &m.id == wanted).map(|m| (g, m)));
-        let (group, modifier) = found.ok_or_else(|| Error::UnknownModifier {
-            product: product.id.clone(),
-            modifier: wanted.clone(),
-        })?;
-        if !modifier.available {
-            return Err(Error::ModifierUnavailable(modifier.id.clone()));
-        }
-        modifiers.push(ChosenModifier {
-            group: group.id.clone(),
-            id: modifier.id.clone(),
-            name: modifier.name.clone(),
-            price_delta: modifier.price_delta,
-        });
-    }
-    for group in product.modifier_groups.iter().filter_map(|g| catalog.group(g)) {
-        let chosen = u32::try_from(modifiers.iter().filter(|m| m.group == group.id).count()).unwrap_or(u32::MAX);
-        if chosen < group.min {
-            return Err(Error::TooFewModifiers {
-                group: group.id.clone(),
-                group_name: group.name.clone(),
-                min: group.min,
-                chosen,
-            });
-        }
-        if chosen > group.max {
-            return Err(Error::TooManyModifiers {
-                group: group.id.clone(),
-                group_name: group.name.clone(),
-                max: group.max,
-                chosen,
-            });
-        }
-    }
-    let line = Line {
-        no,
-        product: product.id.clone(),
-        sku: product.sku.clone(),
-        name: product.name.clone(),
-        variant,
-        base_price,
-        modifiers,
-        quantity,
-        note,
-        course: req.course,
-        seat: req.seat,
-        vat: product.vat,
-        station: product.station.clone(),
-        discount: None,
-        price_override: None,
-        sent: false,
-        void: None,
-    };
-    line.gross()?;
-    Ok(line)
-}
-
-fn clean_note(note: Option<&str>) -> Option<String> {
-    note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
-}
-
-/// What cash handed over does: see [`Order::cash_quote`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct CashQuote {
-    /// What is due on the order or part.
-    pub due: Minor,
-    /// What the cash settles of it.
-    pub amount: Minor,
-    /// The tip kept from it.
-    pub tip: Minor,
-    /// What goes back to the guest.
-    pub change: Minor,
-}
-
-/// Checks cash handed over and a tip kept from it.
-fn check_cash(tendered: Minor, tip: Minor) -> Result<()> {
-    if !tendered.is_positive() {
-        return Err(Error::InvalidPaymentAmount);
-    }
-    over_limit(tendered, crate::limits::MAX_TENDERED, "cash handed over")?;
-    if tip.is_negative() {
-        return Err(Error::NegativeAmount { what: "a tip" });
-    }
-    over_limit(tip, crate::limits::MAX_TIP, "a tip")?;
-    if tip > tendered {
-        return Err(Error::TipExceedsTendered);
-    }
-    Ok(())
-}
-
-/// Splits cash handed over against what is due: the bill's share, the tip, the change.
-fn cash_of(due: Minor, tendered: Minor, tip: Minor) -> Result<CashQuote> {
-    let amount = tendered.checked_sub(tip)?.min(due);
-    if !amount.is_positive() {
-        return Err(Error::InvalidPaymentAmount);
-    }
-    Ok(CashQuote {
-        due,
-        amount,
-        tip,
-        change: tendered.checked_sub(amount)?.checked_sub(tip)?,
-    })
-}
-
-/// Refuses an amount above one of the till's limits.
-fn over_limit(amount: Minor, max: Minor, what: &'static str) -> Result<()> {
-    if amount > max {
-        return Err(Error::AmountOverLimit { what, max: max.get() });
-    }
-    Ok(())
-}
-
-fn check_key(key: &str) -> Result<()> {
-    if key.trim().is_empty() || key.len() > 255 {
-        return Err(Error::InvalidField {
-            field: "key",
-            reason: "an idempotency key is 1 to 255 characters".into(),
-        });
-    }
-    Ok(())
-}
-
-fn clean_text(text: Option<&str>, field: &'static str) -> Result<Option<String>> {
-    let cleaned = text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-    if cleaned.as_ref().is_some_and(|t| t.chars().count() > 500) {
-        return Err(Error::InvalidField {
-            field,
-            reason: "must be at most 500 characters".into(),
-        });
-    }
-    Ok(cleaned)
 }
 
 fn trim_reason(mut d: Discount) -> Discount {

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::LineRequest;
 use crate::{
-    catalog::VatClasses,
+    catalog::{Catalog, VatClasses},
     ids::{LineNo, ModifierGroupId, ModifierId, ProductId, StaffId, StationId, VariantId},
     time::Timestamp,
     BasisPoints, Error, Minor, Result,
@@ -240,4 +241,119 @@ pub fn check_seat(seat: Option<u32>) -> Result<()> {
         }),
         _ => Ok(()),
     }
+}
+
+/// The line a request for the menu makes, numbered `no`, with every rule of the menu checked: what
+/// `AddLine` adds, and what a till shows the cashier before adding it (its unit price and gross).
+pub fn line_for(req: &LineRequest, catalog: &Catalog, no: LineNo) -> Result<Line> {
+    let product_id = req.product.as_ref().ok_or(Error::InvalidField {
+        field: "product",
+        reason: "name a product".into(),
+    })?;
+    let product = catalog.product(product_id)?;
+    if !product.available {
+        return Err(Error::ProductUnavailable {
+            product: product.id.clone(),
+            name: product.name.clone(),
+        });
+    }
+    let quantity = check_quantity(req.quantity)?;
+    let note = clean_note(req.note.as_deref());
+    check_note(note.as_deref())?;
+    check_seat(req.seat)?;
+    let (variant, base_price) = match (&req.variant, product.variants.is_empty()) {
+        (None, true) => (None, product.price),
+        (None, false) => {
+            return Err(Error::VariantRequired {
+                product: product.id.clone(),
+                name: product.name.clone(),
+            })
+        }
+        (Some(_), true) => return Err(Error::NoVariants(product.id.clone())),
+        (Some(v), false) => {
+            let found = product
+                .variants
+                .iter()
+                .find(|x| &x.id == v)
+                .ok_or_else(|| Error::UnknownVariant {
+                    product: product.id.clone(),
+                    variant: v.clone(),
+                })?;
+            (
+                Some(ChosenVariant {
+                    id: found.id.clone(),
+                    name: found.name.clone(),
+                }),
+                found.price,
+            )
+        }
+    };
+    let mut modifiers = Vec::with_capacity(req.modifiers.len());
+    for (i, wanted) in req.modifiers.iter().enumerate() {
+        if req.modifiers[..i].contains(wanted) {
+            return Err(Error::DuplicateModifier(wanted.clone()));
+        }
+        let found = product
+            .modifier_groups
+            .iter()
+            .filter_map(|g| catalog.group(g))
+            .find_map(|g| g.modifiers.iter().find(|m| &m.id == wanted).map(|m| (g, m)));
+        let (group, modifier) = found.ok_or_else(|| Error::UnknownModifier {
+            product: product.id.clone(),
+            modifier: wanted.clone(),
+        })?;
+        if !modifier.available {
+            return Err(Error::ModifierUnavailable(modifier.id.clone()));
+        }
+        modifiers.push(ChosenModifier {
+            group: group.id.clone(),
+            id: modifier.id.clone(),
+            name: modifier.name.clone(),
+            price_delta: modifier.price_delta,
+        });
+    }
+    for group in product.modifier_groups.iter().filter_map(|g| catalog.group(g)) {
+        let chosen = u32::try_from(modifiers.iter().filter(|m| m.group == group.id).count()).unwrap_or(u32::MAX);
+        if chosen < group.min {
+            return Err(Error::TooFewModifiers {
+                group: group.id.clone(),
+                group_name: group.name.clone(),
+                min: group.min,
+                chosen,
+            });
+        }
+        if chosen > group.max {
+            return Err(Error::TooManyModifiers {
+                group: group.id.clone(),
+                group_name: group.name.clone(),
+                max: group.max,
+                chosen,
+            });
+        }
+    }
+    let line = Line {
+        no,
+        product: product.id.clone(),
+        sku: product.sku.clone(),
+        name: product.name.clone(),
+        variant,
+        base_price,
+        modifiers,
+        quantity,
+        note,
+        course: req.course,
+        seat: req.seat,
+        vat: product.vat,
+        station: product.station.clone(),
+        discount: None,
+        price_override: None,
+        sent: false,
+        void: None,
+    };
+    line.gross()?;
+    Ok(line)
+}
+
+pub(super) fn clean_note(note: Option<&str>) -> Option<String> {
+    note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())
 }

@@ -4,6 +4,9 @@
 //! Expectations here are facts that must hold whatever the input (sums, bounds, orderings), plus a few
 //! independent oracles written from the SPEC rules (a line's gross from the menu table, a discount's rounding
 //! bounds). None of them asks the code under test for the answer it is being checked against.
+//!
+//! Why it is over 600 lines: each property carries its own generator and independent oracle; splitting
+//! them by file would scatter the shared generators.
 
 use fynlo_core::{
     allocate::{allocate, split_even},

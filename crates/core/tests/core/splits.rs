@@ -1,5 +1,8 @@
 //! Split bills, payments and refunds: a table of cases with every penny worked out by hand (the working
 //! is in the comments), including the cases other tills get wrong.
+//!
+//! Why it is over 600 lines: each case carries its hand working in comments, which is the point of the
+//! file; it is one table, read top to bottom.
 
 use fynlo_core::{
     catalog::VatClass,
