@@ -1,7 +1,8 @@
 // Accessibility checked on the live window: axe-core's WCAG 2.2 AA rules on every screen and dialog the
 // tests visit (`assertAccessible`); basics of our own (every button has an accessible name, the focused
 // control shows a visible focus indicator, text on buttons meets WCAG AA contrast); and the till at 200 %
-// text (`zoomTo`, `layoutProblems`: no sideways scrolling, nothing squeezed to nothing or covered).
+// text (`zoomTo`, `layoutProblems`: no sideways scrolling, nothing squeezed to nothing or covered), also at
+// other window sizes (`resizeWindow`, which checks the window really got the size).
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -193,4 +194,36 @@ export async function layoutProblems(browser, { sized = {}, visible = [] } = {})
     sized,
     visible,
   );
+}
+
+// --- Window sizes: the till on an iPad's screen -----------------------------------------------------
+
+/**
+ * Resizes the window to `width` × `height` (WebDriver's Set Window Rect) and checks it really got that
+ * size: the window's rect as WebDriver reports it, and the page's viewport (`innerWidth`/`innerHeight`,
+ * which a window manager's decorations would make smaller). Throws, saying what it got, when either is
+ * not the size asked for, so a size the display cannot give fails loudly rather than passing unchecked.
+ */
+export async function resizeWindow(browser, width, height) {
+  await browser.setWindowRect(0, 0, width, height);
+  let got;
+  await browser
+    .waitUntil(
+      async () => {
+        const rect = await browser.getWindowRect();
+        const viewport = await browser.execute(() => [window.innerWidth, window.innerHeight]);
+        got = { rect: [rect.width, rect.height], viewport };
+        const [innerWidth, innerHeight] = viewport;
+        return rect.width === width && rect.height === height && innerWidth === width && innerHeight === height;
+      },
+      { timeout: 5_000, interval: 100 },
+    )
+    .catch(() => {
+      const rect = got?.rect.join('×');
+      const viewport = got?.viewport.join('×');
+      throw new Error(`the window is not ${width}×${height}: its rect is ${rect}, its viewport ${viewport}`);
+    });
+  // Let the layout follow the new size (the till picks its layout on resize).
+  await browser.pause(200);
+  return got;
 }

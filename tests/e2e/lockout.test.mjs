@@ -2,7 +2,9 @@
 // how long, `retry_after`): the login screen says "Too many wrong PINs — try again in 0:59", counts down,
 // keeps the keypad and Log in disabled, and opens again at zero. On the manager approval overlay the
 // same lockout keeps the command waiting (the void is neither done nor dropped) until Cancel drops it.
-// PINs typed without a name are counted for the till as a whole, on either screen.
+// PINs typed without a name are counted for the till as a whole, on either screen. The login screen
+// shows a lockout as soon as it appears — after a logout, and after the window reloads — from what the
+// core says with the session (`pin_locked_for`), without waiting for a PIN to be refused.
 
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -121,4 +123,30 @@ test('locked on the manager overlay, the command waits; Cancel drops it', async 
     pinFailures().map((op) => op.payload.screen),
     [...Array(5).fill('login'), ...Array(5).fill('approval')],
   );
+});
+
+test('the login screen counts down at once after a logout and after a restart, with no PIN typed', async () => {
+  // PIN entry is still locked by the wrong PINs typed on the overlay (counted for the whole till).
+  await tap(browser, 'lock');
+  await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 10_000 });
+  // `logout` answers with the lockout (`pin_locked_for`): the countdown is there before any PIN.
+  await byTestId(browser, 'pin-lockout').waitForDisplayed({ timeout: 5_000 });
+  assert.match(await text(browser, 'pin-lockout'), /^Too many wrong PINs — try again in [01]:\d\d$/);
+  const afterLogout = await secondsLeft('pin-lockout');
+  assert.ok(afterLogout > 0 && afterLogout <= 60, `the countdown goes on from the core's (${afterLogout})`);
+  assert.equal(await byTestId(browser, 'pin-key-1').isEnabled(), false, 'the keypad is disabled');
+  assert.equal(await byTestId(browser, 'pin-enter').isEnabled(), false, 'Log in is disabled');
+  assert.equal(await byTestId(browser, 'error').isExisting(), false, 'the countdown is the message');
+  await screenshot(browser, 'login-locked-after-logout');
+  await assertAccessible(browser, 'the PIN screen, locked after a logout');
+
+  // A reload starts the UI afresh: `whoami` at start says how long is left.
+  const failures = pinFailures().length;
+  await browser.refresh();
+  await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 20_000 });
+  await byTestId(browser, 'pin-lockout').waitForDisplayed({ timeout: 5_000 });
+  const afterRestart = await secondsLeft('pin-lockout');
+  assert.ok(afterRestart > 0 && afterRestart <= afterLogout, `still counting down (${afterRestart})`);
+  assert.equal(await byTestId(browser, 'pin-key-1').isEnabled(), false, 'the keypad is disabled');
+  assert.equal(pinFailures().length, failures, 'no PIN was sent to learn of the lockout');
 });

@@ -206,6 +206,8 @@ test('voids, service-charge removal and large discounts ask for a manager’s PI
   await tap(browser, 'discount-order');
   await tap(browser, 'discount-mode-percent');
   await tap(browser, 'discount-preset-5000');
+  // The dialog says a manager is needed before Apply is pressed (`discount_quote`).
+  await byTestId(browser, 'discount-approval').waitForDisplayed({ timeout: 10_000 });
   await byTestId(browser, 'discount-reason').setValue('Friend of the owner');
   await assertAccessible(browser, 'the order discount dialog');
   await tap(browser, 'dialog-apply');

@@ -244,9 +244,11 @@ impl From<Store> for AppError {
             | Store::ReadOnly
             | Store::JournalStuck { .. } => ErrorCode::Storage,
             Store::NotFound(_) | Store::NotInitialised => ErrorCode::NotInitialised,
-            Store::AlreadyExists(_) | Store::VersionConflict { .. } | Store::NumberTaken | Store::Busy(_) => {
-                ErrorCode::Conflict
-            }
+            Store::AlreadyExists(_)
+            | Store::VersionConflict { .. }
+            | Store::NumberTaken
+            | Store::Busy(_)
+            | Store::Linked { .. } => ErrorCode::Conflict,
             Store::OrderNotFound(_) => ErrorCode::NotFound,
         };
         AppError::new(code, e.to_string())

@@ -25,6 +25,15 @@ pub enum Error {
     /// Another process has the database open for writing.
     #[error("{0} is in use by another till process")]
     Busy(PathBuf),
+    /// The database file has more than one name (hard links). Each name would get its own lock and its
+    /// own WAL, so two tills could write the one file through two names and corrupt it.
+    #[error("{path} has {links} names (hard links): a till database must have one; remove the others")]
+    Linked {
+        /// The name it was opened by.
+        path: PathBuf,
+        /// How many names the file has.
+        links: u64,
+    },
     /// A file next to the database could not be used.
     #[error("file error: {0}")]
     Io(String),

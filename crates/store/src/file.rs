@@ -9,6 +9,10 @@
 //! closing any descriptor of a file drops the POSIX locks `SQLite` holds on it, and on Windows a whole-file
 //! lock would stop `SQLite` reading it.) The operating system releases the lock when the process dies.
 //!
+//! A hard link is the one way round a lock on a name: a second name for the same file resolves to a
+//! different canonical path, and `SQLite` would keep a second WAL beside it. So a database file with more
+//! than one name is refused ([`Error::Linked`]) before any lock is taken or connection made.
+//!
 //! # Paths are paths
 //!
 //! The connection is opened with the path as a file name, never through a `sqlite://` URL, so `?`, `%`
@@ -65,8 +69,28 @@ pub(crate) fn canonical(path: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Takes the exclusive writer's lock of the database at `path` (see the module's docs).
+/// Refuses a database file with more than one name (see the module's docs). A file not there yet has
+/// none to worry about.
+pub(crate) fn single_name(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.nlink() > 1 {
+                return Err(Error::Linked {
+                    path: path.to_owned(),
+                    links: meta.nlink(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Takes the exclusive writer's lock of the database at `path` (see the module's docs), after checking
+/// the file has one name.
 pub(crate) fn lock(path: &Path) -> Result<File> {
+    single_name(path)?;
     let lock_path = beside(&canonical(path)?, ".lock");
     let file = std::fs::OpenOptions::new()
         .create(true)

@@ -152,6 +152,8 @@ impl Store {
         if !path.exists() {
             return Err(Error::NotFound(path.to_owned()));
         }
+        // A second name would read a WAL of its own, missing what the till has saved.
+        file::single_name(path)?;
         let mut conn = connect(path, false).await?;
         let device = device_of(&mut conn).await?;
         Ok(Store::wrap(conn, device, None))

@@ -9,7 +9,7 @@ vi.mock('@tauri-apps/api/core', () => ({
 }));
 
 const { run, runExpecting, toTillError, TillError } = await import('./api');
-const { friendlyMessage } = await import('./errors');
+const { friendlyMessage, inCoreWords } = await import('./errors');
 
 describe('run', () => {
   beforeEach(() => {
@@ -79,5 +79,19 @@ describe('friendlyMessage', () => {
       'No product has that barcode.',
     );
     expect(friendlyMessage('some_future_code', 'the core’s own words')).toBe('the core’s own words');
+  });
+});
+
+describe('inCoreWords', () => {
+  it('shows a refused quote as the core worded it, as a sentence', () => {
+    expect(inCoreWords('modifier_rule', 'Cooking: choose at least 1')).toBe('Cooking: choose at least 1');
+    expect(inCoreWords('invalid_discount', 'the discount is larger than the amount it applies to')).toBe(
+      'The discount is larger than the amount it applies to',
+    );
+  });
+
+  it('uses the till’s own sentence when the core never answered, or said nothing', () => {
+    expect(inCoreWords('unreachable', 'Failed to fetch')).toBe(friendlyMessage('unreachable', ''));
+    expect(inCoreWords('modifier_rule', '  ')).toBe(friendlyMessage('modifier_rule', ''));
   });
 });

@@ -329,17 +329,18 @@ export type DiscountInput = { "type": "percent",
  */
 rate_bp: number, 
 /**
- * Why.
+ * Why: required to give a discount (left out, it is refused as missing); `discount_quote`
+ * works without one.
  */
-reason: string, } | { "type": "fixed", 
+reason?: string, } | { "type": "fixed", 
 /**
  * The amount.
  */
 amount: number, 
 /**
- * Why.
+ * Why: as for a percentage.
  */
-reason: string, };
+reason?: string, };
 
 export type KitchenStatus = "preparing" | "ready" | "served";
 

@@ -81,3 +81,14 @@ export function shownError(
   const shown = { code, text: friendlyMessage(code, message, wording), detail: message };
   return retryAfter === undefined ? shown : { ...shown, retryAfter };
 }
+
+/**
+ * A refused quote in the core's own words, shown where its figure would be ("Cooking: choose at least
+ * 1"): the core's message, starting with a capital as a sentence does; for a failure the core never saw
+ * (the till not answering), the sentence for its code instead.
+ */
+export function inCoreWords(code: string, message: string): string {
+  if (!isErrorCode(code) || message.trim() === '') return friendlyMessage(code, message);
+  const text = message.trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TillError } from './api';
 import { Quote } from './quote.svelte';
 
 describe('Quote', () => {
@@ -58,5 +59,40 @@ describe('Quote', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(quote.value).toBeNull();
     expect(quote.waiting).toBe(false);
+  });
+
+  it('keeps why the core refused, until the next question', async () => {
+    const ask = vi.fn(async (n: number) => {
+      if (n === 0) throw new TillError('modifier_rule', 'Cooking: choose at least 1');
+      return n;
+    });
+    const quote = new Quote(ask, 0);
+    quote.request(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(quote.value).toBeNull();
+    expect(quote.waiting).toBe(false);
+    expect(quote.refused).toMatchObject({ code: 'modifier_rule', message: 'Cooking: choose at least 1' });
+    quote.request(7);
+    expect(quote.refused).toBeNull();
+    expect(quote.waiting).toBe(true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(quote.value).toBe(7);
+    expect(quote.refused).toBeNull();
+  });
+
+  it('drops a refusal that answers an older question', async () => {
+    let refuse: (e: unknown) => void = () => {};
+    const ask = vi.fn((n: number) =>
+      n === 1 ? new Promise<number>((_, reject) => (refuse = reject)) : Promise.resolve(n),
+    );
+    const quote = new Quote(ask, 0);
+    quote.request(1);
+    await vi.advanceTimersByTimeAsync(0);
+    quote.request(2);
+    await vi.advanceTimersByTimeAsync(0);
+    refuse({ code: 'modifier_rule', message: 'too late' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(quote.value).toBe(2);
+    expect(quote.refused).toBeNull();
   });
 });

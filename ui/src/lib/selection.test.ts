@@ -8,10 +8,13 @@ import {
   groupProblem,
   groupRule,
   groupsOf,
+  lineQuoteCommand,
+  MAX_QUANTITY,
   needsOptions,
   selectionProblems,
   toggleModifier,
   priceParts,
+  stepQuantity,
   type Selection,
 } from './selection';
 
@@ -179,5 +182,36 @@ describe('options dialog rules', () => {
     expect(
       addLineCommand(iceCream, [], chooseVariant(emptySelection(iceCream), 'one-scoop'), { quantity: 2 }),
     ).toEqual({ cmd: 'add_line', product: 'ice-cream', variant: 'one-scoop', quantity: 2 });
+  });
+
+  it('asks line_quote for exactly what add_line would add, whatever is still missing', () => {
+    const sel = tap(tap(emptySelection(sirloin), sauce, 'garlic-butter'), cooking, 'well-done');
+    const sirloinGroups = groupsOf(sirloin, groups);
+    expect(lineQuoteCommand(sirloin, sirloinGroups, sel, 2)).toEqual({
+      cmd: 'line_quote',
+      product: 'sirloin',
+      modifiers: ['well-done', 'garlic-butter'],
+      quantity: 2,
+    });
+    const added = addLineCommand(sirloin, sirloinGroups, sel, { order: 'o1', note: 'no salt', quantity: 2 });
+    const quoted = lineQuoteCommand(sirloin, sirloinGroups, sel, 2);
+    expect({ ...quoted, cmd: 'add_line', order: 'o1', note: 'no salt' }).toEqual(added);
+    // Nothing chosen yet: the core is asked anyway, and says what is missing.
+    expect(lineQuoteCommand(sirloin, sirloinGroups, emptySelection(sirloin))).toEqual({
+      cmd: 'line_quote',
+      product: 'sirloin',
+    });
+    expect(lineQuoteCommand(iceCream, [], chooseVariant(emptySelection(iceCream), 'one-scoop'))).toEqual({
+      cmd: 'line_quote',
+      product: 'ice-cream',
+      variant: 'one-scoop',
+    });
+  });
+
+  it('steps the quantity within 1–999', () => {
+    expect(stepQuantity(1, 1)).toBe(2);
+    expect(stepQuantity(2, -1)).toBe(1);
+    expect(stepQuantity(1, -1)).toBe(1);
+    expect(stepQuantity(MAX_QUANTITY, 1)).toBe(MAX_QUANTITY);
   });
 });

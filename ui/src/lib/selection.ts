@@ -14,6 +14,18 @@ export interface Selection {
 /** The `add_line` command this module builds. */
 export type AddLine = Extract<Command, { cmd: 'add_line' }>;
 
+/** The `line_quote` command this module builds: what the line would cost, asked before it is added. */
+export type LineQuote = Extract<Command, { cmd: 'line_quote' }>;
+
+/** How many of one product a line may have (the core's limit: 1–999). */
+export const MIN_QUANTITY = 1;
+export const MAX_QUANTITY = 999;
+
+/** A quantity one step up or down, kept within 1–999. */
+export function stepQuantity(quantity: number, step: 1 | -1): number {
+  return Math.min(MAX_QUANTITY, Math.max(MIN_QUANTITY, quantity + step));
+}
+
 /** Does adding this product need the options dialog? */
 export function needsOptions(product: ProductView): boolean {
   return product.variants.length > 0 || product.modifier_groups.length > 0;
@@ -130,6 +142,18 @@ export function priceParts(
   return { base: variant ? variant.price : product.price, extras };
 }
 
+/** The variant and modifiers as the core takes them: modifiers in the menu's group order. */
+function choices(
+  groups: readonly ModifierGroupView[],
+  selection: Selection,
+): { variant?: string; modifiers?: string[] } {
+  const modifiers = groups.flatMap((g) => chosenIn(selection, g));
+  return {
+    ...(selection.variant ? { variant: selection.variant } : {}),
+    ...(modifiers.length > 0 ? { modifiers } : {}),
+  };
+}
+
 /** The `add_line` command for these choices, modifiers in the menu's group order. */
 export function addLineCommand(
   product: ProductView,
@@ -137,13 +161,27 @@ export function addLineCommand(
   selection: Selection,
   extra: { order?: string; note?: string; quantity?: number } = {},
 ): AddLine {
-  const modifiers = groups.flatMap((g) => chosenIn(selection, g));
   const command: AddLine = { cmd: 'add_line', product: product.id };
   if (extra.order) command.order = extra.order;
-  if (selection.variant) command.variant = selection.variant;
-  if (modifiers.length > 0) command.modifiers = modifiers;
+  Object.assign(command, choices(groups, selection));
   const note = extra.note?.trim();
   if (note) command.note = note;
   if (extra.quantity !== undefined && extra.quantity !== 1) command.quantity = extra.quantity;
+  return command;
+}
+
+/**
+ * The `line_quote` command for these choices and quantity: the same product, variant and modifiers
+ * `addLineCommand` sends, so the total the dialog shows is the price the line will be added at. It is
+ * asked whatever is missing: the core then says what, in its own words.
+ */
+export function lineQuoteCommand(
+  product: ProductView,
+  groups: readonly ModifierGroupView[],
+  selection: Selection,
+  quantity = 1,
+): LineQuote {
+  const command: LineQuote = { cmd: 'line_quote', product: product.id, ...choices(groups, selection) };
+  if (quantity !== 1) command.quantity = quantity;
   return command;
 }

@@ -2,7 +2,7 @@
 // cashier sees when one fails.
 
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Command } from './bindings';
+import type { Command, DiscountInput } from './bindings';
 import { line, menu, order, payment } from './testing/fixtures';
 
 /** Every command sent, and a queue of answers (a function gets the command and may throw). */
@@ -328,6 +328,29 @@ describe('PIN lockout', () => {
     expect(await voiding).toBe(false);
     expect(till.queue.error).toBeNull();
   });
+  it('counts down at once when the till starts, or is locked, while PIN entry is locked', async () => {
+    const session = (locked: number | null) => ({
+      type: 'session',
+      staff: null,
+      current_order: null,
+      pin_locked_for: locked,
+    });
+    answer = (c) => (c.cmd === 'menu' ? { type: 'menu', ...menu() } : session(42));
+    await till.session.start();
+    expect(sent.map((c) => c.cmd)).toEqual(['menu', 'whoami']);
+    expect(till.session.lockout.left).toBe(42);
+    expect(till.queue.error).toBeNull();
+
+    till.session.lockout.stop();
+    answer = () => session(30);
+    await till.session.lock();
+    expect(till.session.lockout.left).toBe(30);
+
+    // No lockout any more: a countdown left from before stops.
+    answer = () => session(null);
+    await till.session.lock();
+    expect(till.session.lockout.active).toBe(false);
+  });
 });
 
 describe('approval for every command that may need it', () => {
@@ -457,5 +480,86 @@ describe('the core’s quotes', () => {
     expect(till.queue.error).toBeNull();
     expect(await till.payments.cashQuote(0)).toBeNull();
     expect(sent).toHaveLength(2);
+  });
+});
+
+describe('the options dialog’s and the discount dialog’s quotes', () => {
+  const half: DiscountInput = { type: 'percent', rate_bp: 5000 };
+
+  it('asks the core what a line would cost, and hands back its refusal without a message', async () => {
+    answer = (c) => {
+      if (c.cmd === 'line_quote' && !c.modifiers)
+        throw { code: 'modifier_rule', message: 'Cooking: choose at least 1' };
+      return {
+        type: 'line_quote',
+        product: 'sirloin',
+        name: 'Sirloin',
+        unit_price: 2850,
+        quantity: 2,
+        gross: 5700,
+      };
+    };
+    await expect(till.orders.lineQuote({ cmd: 'line_quote', product: 'sirloin' })).rejects.toMatchObject({
+      code: 'modifier_rule',
+      message: 'Cooking: choose at least 1',
+    });
+    expect(till.queue.error).toBeNull();
+    const asked = {
+      cmd: 'line_quote',
+      product: 'sirloin',
+      modifiers: ['rare', 'peppercorn'],
+      quantity: 2,
+    } as const;
+    await expect(till.orders.lineQuote({ ...asked, modifiers: [...asked.modifiers] })).resolves.toMatchObject(
+      {
+        unit_price: 2850,
+        gross: 5700,
+      },
+    );
+    expect(sent).toEqual([{ cmd: 'line_quote', product: 'sirloin' }, asked]);
+    expect(till.queue.busy).toBe(false);
+  });
+
+  it('asks what a discount would take off, on a line or on the order displayed', async () => {
+    till.orders.order = order({ lines: [line(1, 1)] });
+    answer = () => ({ type: 'discount_quote', base: 400, amount: 200, needs_approval: true });
+    expect(await till.orders.discountQuote(1, half)).toEqual({
+      type: 'discount_quote',
+      base: 400,
+      amount: 200,
+      needs_approval: true,
+    });
+    await till.orders.discountQuote(null, half);
+    expect(sent).toEqual([
+      { cmd: 'discount_quote', order: 'o1', line: 1, discount: half },
+      { cmd: 'discount_quote', order: 'o1', discount: half },
+    ]);
+    answer = () => {
+      throw { code: 'invalid_discount', message: 'the discount is larger than the amount it applies to' };
+    };
+    await expect(till.orders.discountQuote(null, { type: 'fixed', amount: 99_999 })).rejects.toMatchObject({
+      code: 'invalid_discount',
+    });
+    expect(till.queue.error).toBeNull();
+  });
+
+  it('asks in turn behind the taps before it, and a refusal holds up nothing after it', async () => {
+    till.orders.order = order({ lines: [line(1, 1)] });
+    answer = (c) => {
+      if (c.cmd === 'discount_quote') throw { code: 'invalid_discount', message: 'too much' };
+      return { type: 'order', ...order({ lines: [line(1, 2)] }) };
+    };
+    const tapped = till.orders.stepQuantity(1, 1);
+    const quoted = till.orders.discountQuote(1, half).catch((e: unknown) => e);
+    const after = till.orders.stepQuantity(1, 1);
+    expect(await tapped).toBe(true);
+    expect(await quoted).toMatchObject({ code: 'invalid_discount' });
+    expect(await after).toBe(true);
+    expect(sent.map((c) => c.cmd)).toEqual(['change_line', 'discount_quote', 'change_line']);
+  });
+
+  it('refuses a discount quote when no order is open, without asking', async () => {
+    await expect(till.orders.discountQuote(null, half)).rejects.toMatchObject({ code: 'not_found' });
+    expect(sent).toEqual([]);
   });
 });

@@ -272,7 +272,8 @@ impl Till {
     pub(crate) async fn discount_quote(&mut self, req: DiscountQuote) -> Result<Reply, AppError> {
         let me = self.require_staff()?.id.clone();
         let id = self.resolve(req.order.as_deref())?;
-        let discount = req.discount.into_core()?;
+        // The reason is checked when the discount is given; a quote comes before one is typed.
+        let discount = req.discount.or_reason("quote").into_core()?;
         let command = match req.line {
             Some(no) => OrderCommand::SetLineDiscount {
                 line: LineNo::new(no),

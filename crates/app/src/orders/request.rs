@@ -39,16 +39,21 @@ pub enum DiscountInput {
     Percent {
         /// The rate.
         rate_bp: u32,
-        /// Why.
-        reason: String,
+        /// Why: required to give a discount (left out, it is refused as missing); `discount_quote`
+        /// works without one.
+        #[serde(default)]
+        #[ts(optional)]
+        reason: Option<String>,
     },
     /// A fixed amount in minor units.
     Fixed {
         /// The amount.
         #[ts(type = "number")]
         amount: i64,
-        /// Why.
-        reason: String,
+        /// Why: as for a percentage.
+        #[serde(default)]
+        #[ts(optional)]
+        reason: Option<String>,
     },
 }
 
@@ -433,6 +438,16 @@ impl From<KitchenStatus> for OrderState {
 }
 
 impl DiscountInput {
+    /// The discount with `reason` in place of a blank one: a quote tries a discount before its reason is
+    /// typed.
+    pub(crate) fn or_reason(mut self, stand_in: &str) -> DiscountInput {
+        let (DiscountInput::Percent { reason, .. } | DiscountInput::Fixed { reason, .. }) = &mut self;
+        if reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            *reason = Some(stand_in.to_owned());
+        }
+        self
+    }
+
     /// The core's discount, refusing a negative amount or a percentage over 100 %.
     pub(crate) fn into_core(self) -> Result<Discount, AppError> {
         Ok(match self {
@@ -441,7 +456,7 @@ impl DiscountInput {
                     rate: BasisPoints::fraction(rate_bp)
                         .map_err(|e| AppError::new(ErrorCode::InvalidDiscount, e.to_string()))?,
                 },
-                reason,
+                reason: reason.unwrap_or_default(),
             },
             DiscountInput::Fixed { amount, reason } => {
                 if amount < 0 {
@@ -454,7 +469,7 @@ impl DiscountInput {
                     kind: DiscountKind::Fixed {
                         amount: Minor::new(amount),
                     },
-                    reason,
+                    reason: reason.unwrap_or_default(),
                 }
             }
         })

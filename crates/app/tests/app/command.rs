@@ -123,7 +123,7 @@ fn fields_arrive_with_their_types() {
             line: 1,
             discount: Some(DiscountInput::Percent {
                 rate_bp: 1000,
-                reason: "staff".into()
+                reason: Some("staff".into())
             }),
             approval: None,
         })
@@ -134,7 +134,7 @@ fn fields_arrive_with_their_types() {
             order: None,
             discount: Some(DiscountInput::Fixed {
                 amount: 250,
-                reason: "voucher".into()
+                reason: Some("voucher".into())
             }),
             approval: None,
         })

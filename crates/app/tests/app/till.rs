@@ -483,10 +483,14 @@ async fn previews_price_a_line_and_a_discount_before_they_are_given() {
             r#"{"cmd": "discount_quote", "line": 1, "discount": {"type": "percent", "rate_bp": 1500, "reason": "x"}}"#,
             (5700, 855, true),
         ),
-        // The order discount applies to 57.00 + 4.00 = 61.00; 10 % is 6.10.
+        // The order discount applies to 57.00 + 4.00 = 61.00; 10 % is 6.10. A quote needs no reason yet.
         (
-            r#"{"cmd": "discount_quote", "discount": {"type": "percent", "rate_bp": 1000, "reason": "x"}}"#,
+            r#"{"cmd": "discount_quote", "discount": {"type": "percent", "rate_bp": 1000}}"#,
             (6100, 610, false),
+        ),
+        (
+            r#"{"cmd": "discount_quote", "line": 1, "discount": {"type": "fixed", "amount": 600, "reason": " "}}"#,
+            (5700, 600, true),
         ),
     ] {
         let before = f.snapshot().await;
@@ -501,4 +505,11 @@ async fn previews_price_a_line_and_a_discount_before_they_are_given() {
         ErrorCode::InvalidDiscount,
     )
     .await;
+    // Giving a discount still needs its reason, left out or blank.
+    for json in [
+        r#"{"cmd": "set_line_discount", "line": 1, "discount": {"type": "percent", "rate_bp": 500}}"#,
+        r#"{"cmd": "set_line_discount", "line": 1, "discount": {"type": "percent", "rate_bp": 500, "reason": "  "}}"#,
+    ] {
+        f.refused(json, ErrorCode::ReasonRequired).await;
+    }
 }

@@ -174,6 +174,40 @@ fn one_writer_per_database_whatever_path_reaches_it() {
     assert!(running.finish());
 }
 
+// Found looking for other paths round the lock: a hard link is a second name whose canonical path (and
+// so lock, and `SQLite`'s WAL) differs from the first. A file with two names is refused, to write or read.
+#[test]
+fn a_database_with_a_second_name_is_refused() {
+    let till = DemoTill::create();
+    let mut running = RunningTill::start(&till.db);
+    assert_eq!(running.send(r#"{"cmd": "whoami"}"#)["ok"], true);
+    let second = till.dir.path().join("second.db");
+    std::fs::hard_link(&till.db, &second).expect("makes a hard link");
+    for args in [
+        vec!["import-menu", "/dev/null"],
+        vec!["orders"],
+        vec!["init", "--demo", "--force"],
+    ] {
+        let out = fynlo().arg("--db").arg(&second).args(&args).output().expect("runs");
+        assert!(
+            !out.status.success(),
+            "{args:?} through the second name must be refused"
+        );
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(said.contains("has 2 names"), "{args:?}: {said}");
+    }
+    assert!(
+        !till.dir.path().join("second.db-wal").exists(),
+        "no second WAL was made"
+    );
+    // The first name is refused too while the second exists, once the running till lets go.
+    assert!(running.finish());
+    let out = till.run(&["orders"]);
+    assert!(!out.status.success(), "the file still has two names");
+    std::fs::remove_file(&second).expect("removes the second name");
+    assert!(till.run(&["orders"]).status.success(), "one name again: it opens");
+}
+
 // Regression: a database path was read as a URL: `--db 'x?mode=memory'` said "Created" and kept nothing,
 // and `a%41.db` wrote `aA.db`.
 #[test]

@@ -301,6 +301,17 @@ impl Order {
             return Err(Error::OrderClosed(self.state));
         }
         let mut events = self.decide(cmd, catalog, ctx)?;
+        let provider_said = matches!(
+            cmd,
+            OrderCommand::UpdatePayment { .. } | OrderCommand::UpdateRefund { .. }
+        );
+        let changes = self.version.saturating_add(events.len() as u64);
+        if changes > crate::limits::MAX_CHANGES && !provider_said {
+            return Err(Error::OverLimit {
+                what: "the number of changes to one order",
+                max: i64::try_from(crate::limits::MAX_CHANGES).unwrap_or(i64::MAX),
+            });
+        }
         let mut next = self.clone();
         for event in &events {
             next.apply(event, ctx.at);

@@ -243,3 +243,56 @@ fn amounts_beyond_the_limits_are_refused() {
         Err(Error::OverLimit { max: 500, .. })
     ));
 }
+
+// Found looking for other limits: an order's history had no bound, so a million park and resume taps
+// (or payment attempts failed on purpose) made an order whose every read replayed them all. At the bound
+// new changes are refused, but what a provider says about a payment already started is still recorded.
+#[test]
+fn an_orders_history_is_bounded_but_a_providers_answer_is_always_recorded() {
+    use fynlo_core::{fees::FeeSchedule, ids::PaymentId, payment::PaymentStatus, payment::Tender};
+    let o = open(OrderKind::Takeaway, no_sc());
+    let (mut o, _) = as_cashier(&o, &add_line("sandwich", None, &[], 1)).expect("adds");
+    let payment = PaymentId::from_uuid(uuid::Uuid::from_u128(78));
+    let start = OrderCommand::StartPayment {
+        payment,
+        key: "k-78".into(),
+        tender: Tender::Card,
+        amount: Minor::new(450),
+        tip: Minor::ZERO,
+        surcharge: Minor::ZERO,
+        part: None,
+    };
+    o = as_cashier(&o, &start).expect("starts a card payment").0;
+    let max = fynlo_core::limits::MAX_CHANGES;
+    let mut taps = 0;
+    while o.version() < max {
+        let tap = if o.parked() {
+            OrderCommand::Resume
+        } else {
+            OrderCommand::Park
+        };
+        o = as_cashier(&o, &tap).expect("under the bound").0;
+        taps += 1;
+        assert!(taps <= max, "the loop is bounded");
+    }
+    assert_eq!(o.version(), max);
+    let tap = if o.parked() {
+        OrderCommand::Resume
+    } else {
+        OrderCommand::Park
+    };
+    assert_eq!(
+        as_cashier(&o, &tap).expect_err("past the bound").to_string(),
+        "the number of changes to one order is at most 5000"
+    );
+    let said = OrderCommand::UpdatePayment {
+        payment,
+        status: PaymentStatus::Succeeded,
+        provider_ref: Some("pi_78".into()),
+        note: None,
+        fees: FeeSchedule::default(),
+    };
+    let (paid, _) = as_cashier(&o, &said).expect("the provider's answer is recorded");
+    assert_eq!(paid.payments()[0].status, PaymentStatus::Succeeded);
+    assert!(paid.version() > max);
+}

@@ -4,9 +4,16 @@
 
 import { runExpecting, toTillError } from '../api';
 import { sendOrderCommand, type ApprovalPrompt } from '../approval.svelte';
-import type { Command, DiscountInput, OrderKindInput, OrderView } from '../bindings';
+import type {
+  Command,
+  DiscountInput,
+  DiscountQuoteView,
+  LineQuoteView,
+  OrderKindInput,
+  OrderView,
+} from '../bindings';
 import { friendlyMessage, type Wording } from '../errors';
-import type { AddLine } from '../selection';
+import type { AddLine, LineQuote } from '../selection';
 import type { Navigation } from './navigation.svelte';
 import type { CommandQueue } from './queue.svelte';
 import type { SessionStore } from './session.svelte';
@@ -183,6 +190,30 @@ export class OrderStore {
 
   setOrderDiscount(discount: DiscountInput | null): Promise<boolean> {
     return this.onOrder('discount', (order) => ({ cmd: 'set_order_discount', order: order.id, discount }));
+  }
+
+  /**
+   * What a line would cost as the options dialog stands (`line_quote`): asked in turn behind every tap,
+   * with no spinner or message; a refusal (a required choice missing) rejects with the core's words.
+   */
+  lineQuote(command: LineQuote): Promise<LineQuoteView> {
+    return this.queue.inquire(() => runExpecting(command, 'line_quote'));
+  }
+
+  /**
+   * What a discount on a line (`line`) or on the order (null) would take off, of what, and whether it
+   * needs a manager (`discount_quote`), asked of the order displayed when its turn comes. A refusal (more
+   * than it applies to) rejects with the core's words; nothing changes either way.
+   */
+  discountQuote(line: number | null, discount: DiscountInput): Promise<DiscountQuoteView> {
+    return this.queue.inquire(() => {
+      const order = this.order;
+      if (!order) throw toTillError({ code: 'not_found', message: 'no order is open' });
+      return runExpecting(
+        { cmd: 'discount_quote', order: order.id, ...(line !== null ? { line } : {}), discount },
+        'discount_quote',
+      );
+    });
   }
 
   setServiceCharge(enabled: boolean, reason?: string): Promise<boolean> {

@@ -79,11 +79,20 @@ export class CommandQueue {
    * it when none does. Resolves with the answer, or null.
    */
   ask<T>(work: () => Promise<T>): Promise<T | null> {
-    const done = this.tail.then(work).then(
-      (value) => value,
-      () => null,
-    );
-    this.tail = done;
-    return done;
+    return this.inquire(work).catch(() => null);
+  }
+
+  /**
+   * Like `ask`, but a refusal is the answer too: it rejects with the `TillError`, for the screen that
+   * asked to show in the core's words (a line quote missing a required choice). Still no spinner, and
+   * nothing in the message on screen.
+   */
+  inquire<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.tail.then(work);
+    // The next command waits for this one, whatever its answer.
+    this.tail = done.catch(() => null);
+    return done.catch((reason: unknown) => {
+      throw toTillError(reason);
+    });
   }
 }

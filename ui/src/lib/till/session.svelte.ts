@@ -1,7 +1,7 @@
 // Who is logged in, the menu, and PIN lockout: starting the till, logging in and locking it.
 
 import { runExpecting, toTillError } from '../api';
-import type { MenuView, StaffView } from '../bindings';
+import type { MenuView, SessionView, StaffView } from '../bindings';
 import { Countdown } from '../lockout.svelte';
 import type { CommandQueue } from './queue.svelte';
 
@@ -41,6 +41,7 @@ export class SessionStore {
       this.menu = await runExpecting({ cmd: 'menu' }, 'menu');
       const session = await runExpecting({ cmd: 'whoami' }, 'session');
       this.staff = session.staff;
+      this.followLockout(session);
       if (session.staff && session.current_order) await this.hooks.enter(session.current_order);
     });
     this.started = true;
@@ -75,11 +76,23 @@ export class SessionStore {
     return ok === true;
   }
 
+  /**
+   * The lockout the core reports with the session (`pin_locked_for`, for PINs typed without a name), so
+   * the login screen counts down as soon as it appears — after a restart or a logout — and not only after
+   * the next refused PIN. No lockout stops any countdown.
+   */
+  private followLockout(session: SessionView): void {
+    if (session.pin_locked_for !== null && session.pin_locked_for > 0)
+      this.lockout.start(session.pin_locked_for);
+    else this.lockout.stop();
+  }
+
   /** Locks the till; the core saves every order being built first. */
   async lock(): Promise<void> {
     await this.queue.perform('lock', async () => {
-      await runExpecting({ cmd: 'logout' }, 'session');
+      const session = await runExpecting({ cmd: 'logout' }, 'session');
       this.staff = null;
+      this.followLockout(session);
       this.hooks.leave();
     });
   }
