@@ -242,6 +242,7 @@ impl From<Store> for AppError {
             | Store::Corrupt(_)
             | Store::Io(_)
             | Store::ReadOnly
+            | Store::NotAnOpening(_)
             | Store::JournalStuck { .. } => ErrorCode::Storage,
             Store::NotFound(_) | Store::NotInitialised => ErrorCode::NotInitialised,
             Store::AlreadyExists(_)

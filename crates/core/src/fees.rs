@@ -61,6 +61,15 @@ pub struct Fee {
 }
 
 impl Fee {
+    /// No fee at all.
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's `skip_serializing_if` passes a reference"
+    )]
+    pub const fn is_zero(&self) -> bool {
+        self.processing.is_zero() && self.platform.is_zero()
+    }
+
     /// Both parts.
     pub fn total(&self) -> Result<Minor> {
         self.processing.checked_add(self.platform)

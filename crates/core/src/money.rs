@@ -69,6 +69,12 @@ impl Minor {
     pub const fn is_zero(self) -> bool {
         self.0 == 0
     }
+
+    /// [`Minor::is_zero`] by reference, for serde's `skip_serializing_if`.
+    #[allow(clippy::trivially_copy_pass_by_ref, reason = "serde passes the field by reference")]
+    pub const fn is_zero_ref(&self) -> bool {
+        self.0 == 0
+    }
 }
 
 /// The currencies the till formats. All three have two decimal places of minor units.

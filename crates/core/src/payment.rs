@@ -115,27 +115,28 @@ pub struct Payment {
     /// What this payment settles of the bill (tip not included).
     pub amount: Minor,
     /// The tip on top (outside the scope of VAT; passes to staff in full).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Minor::is_zero_ref")]
     pub tip: Minor,
     /// The payment fee passed to the guest, where the restaurant's settings say so and the law allows it
     /// (never in GBP). Neither bill nor tip.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Minor::is_zero_ref")]
     pub surcharge: Minor,
     /// What the guest handed over (cash); `amount + tip` for other tenders.
     pub tendered: Minor,
     /// Change given back (cash): `tendered - amount - tip`.
+    #[serde(default, skip_serializing_if = "Minor::is_zero_ref")]
     pub change: Minor,
     /// What the payment cost the restaurant; set when it succeeds.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Fee::is_zero")]
     pub fee: Fee,
     /// The part of a split bill it pays, if the bill is split.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub part: Option<PartRef>,
     /// The provider's id for it (e.g. a `PaymentIntent` id), once known.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_ref: Option<String>,
     /// Why it failed or was cancelled, or what the provider is waiting for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Who took it.
     pub staff: StaffId,
@@ -182,12 +183,15 @@ pub struct Refund {
     /// How much.
     pub amount: Minor,
     /// The lines given back, when refunded by line.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lines: Vec<RefundLine>,
     /// Why.
     pub reason: String,
     /// The provider's id for it, once known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_ref: Option<String>,
     /// Why it failed, if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Who did it.
     pub staff: StaffId,

@@ -53,6 +53,9 @@ pub enum Error {
         /// The version stored.
         found: u64,
     },
+    /// A new order's first save did not start with the opening of that order (a bug in the caller).
+    #[error("order {0}: a new order's history starts with its opening")]
+    NotAnOpening(OrderId),
     /// The order number is already taken on this device that business day.
     #[error("that order number is already taken for the day")]
     NumberTaken,

@@ -115,6 +115,7 @@ pub(crate) async fn connect(path: &Path, create: bool) -> Result<SqliteConnectio
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(5))
+        .pragma("wal_autocheckpoint", crate::WAL_PAGES.to_string())
         .disable_statement_logging();
     Ok(options.connect().await?)
 }

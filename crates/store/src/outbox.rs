@@ -6,7 +6,7 @@ use fynlo_core::time::Timestamp;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::{Result, Store};
+use crate::{journal, Result, Store};
 
 /// One queued op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -44,7 +44,7 @@ impl OutboxStats {
 }
 
 /// A journal row as read for the outbox: sequence number, op id, op type, order, payload, time.
-type OutboxRow = (i64, String, String, Option<String>, String, i64);
+type OutboxRow = (i64, String, String, Option<String>, Vec<u8>, i64);
 
 impl Store {
     /// Ops after `after_seq`, oldest first, at most `limit`. An order's save reads as
@@ -52,7 +52,8 @@ impl Store {
     pub async fn outbox_after(&self, after_seq: i64, limit: i64) -> Result<Vec<OutboxOp>> {
         let mut inner = self.inner.lock().await;
         let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT seq, op_id, op_type, order_id, payload, created_at FROM journal WHERE seq > ? ORDER BY seq LIMIT ?",
+            "SELECT seq, op_id, op_type, order_id, CAST(payload AS BLOB), created_at FROM journal WHERE seq > ? \
+             ORDER BY seq LIMIT ?",
         )
         .bind(after_seq)
         .bind(limit)
@@ -61,10 +62,17 @@ impl Store {
         let device_id = self.device.to_string();
         rows.into_iter()
             .map(|(seq, op_id, op_type, order_id, payload, at)| {
-                let payload: serde_json::Value = serde_json::from_str(&payload)?;
+                // An order's save is sent with every entry whole (the journal leaves out who and when
+                // where they repeat); any other op as it was written.
                 let payload = match order_id {
-                    Some(order_id) => json!({ "order_id": order_id, "events": payload }),
-                    None => payload,
+                    Some(order_id) => {
+                        let events: Vec<serde_json::Value> = journal::entries(&payload)?
+                            .into_iter()
+                            .map(|e| json!({ "version": e.version, "staff": e.staff, "at": e.at, "event": e.event }))
+                            .collect();
+                        json!({ "order_id": order_id, "events": events })
+                    }
+                    None => serde_json::from_slice(&journal::unpack(&payload)?)?,
                 };
                 Ok(OutboxOp {
                     seq,

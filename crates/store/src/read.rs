@@ -87,7 +87,7 @@ fn fold<K: Ord>(
 }
 
 /// The (order id, version, journal payload) rows of the orders a query picks, replayed.
-const ORDER_ROWS: &str = "SELECT o.id, o.version, j.payload FROM picked o \
+const ORDER_ROWS: &str = "SELECT o.id, o.version, CAST(j.payload AS BLOB) FROM picked o \
                           JOIN order_saves s ON s.order_id = o.id JOIN journal j ON j.seq = s.seq";
 
 fn is_open(state: OrderState) -> bool {
@@ -149,7 +149,7 @@ impl Store {
     pub async fn open_orders(&self) -> Result<Vec<Order>> {
         let mut inner = self.inner.lock().await;
         let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
-        let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+        let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as(&format!(
             "WITH picked AS (SELECT id, version, opened_at, number FROM orders INDEXED BY orders_open \
              WHERE state NOT IN ('completed', 'cancelled')) {ORDER_ROWS} ORDER BY o.opened_at, o.number, o.id, s.seq"
         ))
@@ -171,7 +171,7 @@ impl Store {
         let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
         // Orders the lagging saves changed may be among the newest rows; read enough to make up for them.
         let wanted = i64::from(limit).saturating_add(i64::try_from(lagging.len()).unwrap_or(i64::MAX));
-        let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+        let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as(&format!(
             "WITH picked AS (SELECT id, version, updated_at, number FROM orders \
              WHERE state IN ('completed', 'cancelled') ORDER BY updated_at DESC, number DESC, id LIMIT ?) \
              {ORDER_ROWS} ORDER BY o.updated_at DESC, o.number DESC, o.id, s.seq"
@@ -194,7 +194,7 @@ impl Store {
     pub async fn orders_on(&self, date: &BusinessDate) -> Result<Vec<Order>> {
         let mut inner = self.inner.lock().await;
         let (mut view, lagging) = view(&mut inner, self.writer(), Waiting::Fold).await?;
-        let rows: Vec<(String, i64, String)> = sqlx::query_as(&format!(
+        let rows: Vec<(String, i64, Vec<u8>)> = sqlx::query_as(&format!(
             "WITH picked AS (SELECT id, version, number FROM orders WHERE business_date = ?) \
              {ORDER_ROWS} ORDER BY o.number, o.id, s.seq"
         ))
@@ -216,8 +216,9 @@ impl Store {
         // The journal rows beyond the projection are read here, so nothing need be applied first.
         let (mut view, _) = view(&mut inner, self.writer(), Waiting::Leave).await?;
         let mut payloads = project::applied_payloads(view.conn(), id).await?;
-        let later: Vec<(String,)> = sqlx::query_as(
-            "SELECT payload FROM journal WHERE seq > (SELECT seq FROM projection) AND order_id = ? ORDER BY seq",
+        let later: Vec<(Vec<u8>,)> = sqlx::query_as(
+            "SELECT CAST(payload AS BLOB) FROM journal WHERE seq > (SELECT seq FROM projection) AND order_id = ? \
+             ORDER BY seq",
         )
         .bind(id.to_string())
         .fetch_all(view.conn())

@@ -69,13 +69,13 @@ async fn renumber(
     at: Timestamp,
     ids: &dyn IdSource,
 ) -> Result<(OrderId, u32, u32)> {
-    let rows: Vec<(i64, String)> =
-        sqlx::query_as("SELECT to_version, payload FROM journal WHERE order_id = ? ORDER BY seq")
+    let rows: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT to_version, CAST(payload AS BLOB) FROM journal WHERE order_id = ? ORDER BY seq")
             .bind(id.to_string())
             .fetch_all(&mut *conn)
             .await?;
     let version = rows.last().map_or(0, |(v, _)| *v);
-    let payloads: Vec<String> = rows.into_iter().map(|(_, p)| p).collect();
+    let payloads: Vec<Vec<u8>> = rows.into_iter().map(|(_, p)| p).collect();
     let order = journal::replay(id, version, &payloads)?;
     let number = free_number(conn, &order).await?;
     let was = order.number();
@@ -117,10 +117,11 @@ async fn free_number(conn: &mut SqliteConnection, order: &Order) -> Result<u32> 
             .await?;
     let mut highest = u32::try_from(applied).unwrap_or(u32::MAX);
     // Orders whose saves are not applied yet hold numbers too.
-    let opened: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM journal WHERE seq > (SELECT seq FROM projection) AND from_version = 1")
-            .fetch_all(&mut *conn)
-            .await?;
+    let opened: Vec<(Vec<u8>,)> = sqlx::query_as(
+        "SELECT CAST(payload AS BLOB) FROM journal WHERE seq > (SELECT seq FROM projection) AND from_version = 1",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     for (payload,) in opened {
         for entry in journal::entries(&payload)? {
             if let fynlo_core::order::OrderEvent::Opened {

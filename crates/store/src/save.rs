@@ -6,7 +6,11 @@
 //! Until a save is applied, the store knows its order's version (to refuse a save decided on another one)
 //! and folds it into what it reads.
 
-use fynlo_core::{ids::OrderId, order::Order, time::IdSource};
+use fynlo_core::{
+    ids::OrderId,
+    order::{Order, OrderEvent},
+    time::IdSource,
+};
 
 use crate::{journal, project, Error, Inner, Recorded, Result};
 
@@ -14,6 +18,20 @@ use crate::{journal, project, Error, Inner, Recorded, Result};
 /// a transaction somehow left open fail the save loudly, instead of the row joining it uncommitted.
 const SAVE: &str = "BEGIN IMMEDIATE; INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, \
                     payload, created_at) VALUES (?, ?, 'order.saved', ?, ?, ?, ?, ?); COMMIT;";
+
+/// A new order's first save. The number it opens must be free: when a stored order has the same device,
+/// day and number (one lookup in the summary table's unique index, on bound values — no JSON is
+/// parsed), the row's `op_id` is `NULL` and the `NOT NULL` constraint refuses it, which the save reports
+/// as [`Error::NumberTaken`]. (An error, rather than counting rows inserted, keeps the save one round
+/// trip with no rows sent back.)
+const SAVE_NEW: &str =
+    "BEGIN IMMEDIATE; INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, \
+                        payload, created_at) VALUES (?, CASE WHEN EXISTS (SELECT 1 FROM orders WHERE device_id = ? \
+                        AND business_date = ? AND number = ?) THEN NULL ELSE ? END, 'order.saved', ?, ?, ?, ?, ?); \
+                        COMMIT;";
+
+/// What `SAVE_NEW` says when the number is taken.
+const NUMBER_TAKEN: &str = "NOT NULL constraint failed: journal.op_id";
 
 /// The version stored for an order: what this store last saved or read of it, else its summary row.
 async fn stored_version(inner: &mut Inner, id: OrderId) -> Result<Option<u64>> {
@@ -73,12 +91,27 @@ async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], 
         (false, Some(found)) if found != base => return Err(conflict(found)),
         _ => {}
     }
-    if new && inner.pending.iter().map(|c| &c.order).any(|o| same_number(o, order)) {
-        return Err(Error::NumberTaken);
+    if new {
+        let opens = matches!(
+            events.first().map(|r| &r.event),
+            Some(OrderEvent::Opened { id: opened, .. }) if *opened == id
+        );
+        if !opens {
+            return Err(Error::NotAnOpening(id));
+        }
+        if inner.pending.iter().map(|c| &c.order).any(|o| same_number(o, order)) {
+            return Err(Error::NumberTaken);
+        }
     }
     let seq = inner.next_seq().await?;
-    let result = sqlx::query(SAVE)
-        .bind(seq)
+    let mut query = sqlx::query(if new { SAVE_NEW } else { SAVE }).bind(seq);
+    if new {
+        query = query
+            .bind(order.device().to_string())
+            .bind(order.business_date().as_str().to_owned())
+            .bind(i64::from(order.number()));
+    }
+    let result = query
         .bind(ids.new_id().hyphenated().to_string())
         .bind(id.to_string())
         .bind(journal::sql_version(base + 1)?)
@@ -92,12 +125,12 @@ async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], 
         let _ = sqlx::query("ROLLBACK").execute(&mut inner.conn).await;
         inner.forget_seq();
         if let sqlx::Error::Database(db) = &error {
+            if new && db.message().contains(NUMBER_TAKEN) {
+                return Err(Error::NumberTaken);
+            }
             if db.message().contains("order version conflict") {
                 let found = stored_version(inner, id).await?.unwrap_or(0);
                 return Err(conflict(found));
-            }
-            if db.message().contains("order number taken") {
-                return Err(Error::NumberTaken);
             }
         }
         return Err(error.into());

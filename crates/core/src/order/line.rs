@@ -147,31 +147,39 @@ pub struct Line {
     /// The product's name when sold.
     pub name: String,
     /// The variant chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant: Option<ChosenVariant>,
     /// Unit price of the product or variant, VAT-inclusive, when sold.
     pub base_price: Minor,
     /// Modifiers chosen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modifiers: Vec<ChosenModifier>,
     /// How many, 1 to 999.
     pub quantity: u32,
     /// A note for the kitchen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub course: Option<Course>,
     /// Seat number at the table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat: Option<u32>,
     /// VAT classes of the product when sold.
     pub vat: VatClasses,
     /// Where the kitchen ticket goes.
     pub station: StationId,
     /// The line discount.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<Discount>,
     /// A manager's price, replacing the menu's unit price.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_override: Option<PriceOverride>,
     /// Sent to the kitchen: from then on it can only be voided.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sent: bool,
     /// Set when voided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub void: Option<Void>,
 }
 

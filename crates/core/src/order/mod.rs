@@ -21,6 +21,8 @@ pub use line::{ChosenModifier, ChosenVariant, Course, Discount, DiscountKind, Li
 pub use state::OrderState;
 pub use tender::CashQuote;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -116,7 +118,9 @@ pub struct Order {
     kind: OrderKind,
     state: OrderState,
     parked: bool,
-    lines: Vec<Line>,
+    /// Shared with the order's copies: a command works on a copy, and copying an order copies pointers
+    /// to its lines, not the lines; a line that changes is copied then (`Arc::make_mut`).
+    lines: Vec<Arc<Line>>,
     discount: Option<Discount>,
     service_charge: ServiceCharge,
     payments: Vec<Payment>,
@@ -144,8 +148,8 @@ pub struct Order {
 /// priced yet, and a copy keeps what its original worked out (it is the same order).
 #[derive(Clone, Default)]
 struct PriceCache {
-    totals: std::sync::OnceLock<Totals>,
-    bill: std::sync::OnceLock<Option<SplitBill>>,
+    totals: std::sync::OnceLock<Arc<Totals>>,
+    bill: std::sync::OnceLock<Option<Arc<SplitBill>>>,
 }
 
 impl PartialEq for PriceCache {
@@ -196,7 +200,7 @@ impl Order {
         self.parked
     }
     /// Every line ever added and not removed before sending, voided ones included.
-    pub fn lines(&self) -> &[Line] {
+    pub fn lines(&self) -> &[Arc<Line>] {
         &self.lines
     }
     /// The order-level discount.
@@ -260,12 +264,19 @@ impl Order {
 
     /// Lines that count: not voided.
     pub fn live_lines(&self) -> impl Iterator<Item = &Line> {
-        self.lines.iter().filter(|l| l.void.is_none())
+        self.lines
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|l: &&Line| l.void.is_none())
     }
 
     /// A line by number.
     pub fn line(&self, no: LineNo) -> Result<&Line> {
-        self.lines.iter().find(|l| l.no == no).ok_or(Error::UnknownLine(no))
+        self.lines
+            .iter()
+            .map(AsRef::as_ref)
+            .find(|l: &&Line| l.no == no)
+            .ok_or(Error::UnknownLine(no))
     }
 
     /// The VAT class a line takes on this order.
@@ -288,7 +299,7 @@ impl Order {
         if let Some(totals) = self.priced.totals.get() {
             return Ok(totals);
         }
-        let totals = pricing::price(self)?;
+        let totals = Arc::new(pricing::price(self)?);
         Ok(self.priced.totals.get_or_init(|| totals))
     }
 
@@ -366,13 +377,13 @@ impl Order {
     /// [`Order::bill`], worked out once per change of the order, like [`Order::priced`].
     pub fn split_bill(&self) -> Result<Option<&SplitBill>> {
         if let Some(bill) = self.priced.bill.get() {
-            return Ok(bill.as_ref());
+            return Ok(bill.as_deref());
         }
         let bill = match &self.split {
             None => None,
-            Some(split) => Some(split_bill(self.priced()?, split)?),
+            Some(split) => Some(Arc::new(split_bill(self.priced()?, split)?)),
         };
-        Ok(self.priced.bill.get_or_init(|| bill).as_ref())
+        Ok(self.priced.bill.get_or_init(|| bill).as_deref())
     }
 
     /// One part of the current split.

@@ -1,6 +1,8 @@
 //! An order rebuilt from its events: [`Order::replay`] folds a history from its first event, and
 //! [`Order::apply`] moves an order on by one event — the only way an order ever changes.
 
+use std::sync::Arc;
+
 use super::{Order, OrderEvent, OrderState, PriceCache, ServiceCharge, Void};
 use crate::{payment::PaymentStatus, time::Timestamp, Error, Result};
 
@@ -80,17 +82,17 @@ impl Order {
             OrderEvent::Opened { .. } | OrderEvent::Approved { .. } => {}
             OrderEvent::LineAdded { line } => {
                 self.next_line = self.next_line.max(line.no.get().saturating_add(1));
-                self.lines.push(line.clone());
+                self.lines.push(Arc::new(line.clone()));
             }
             OrderEvent::LineChanged { line } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == line.no) {
-                    *slot = line.clone();
+                    *slot = Arc::new(line.clone());
                 }
             }
             OrderEvent::LineRemoved { line } => self.lines.retain(|l| l.no != *line),
             OrderEvent::LineVoided { line, reason, by, .. } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
-                    slot.void = Some(Void {
+                    Arc::make_mut(slot).void = Some(Void {
                         reason: reason.clone(),
                         by: by.clone(),
                         at,
@@ -99,13 +101,13 @@ impl Order {
             }
             OrderEvent::LineDiscountSet { line, discount, .. } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
-                    slot.discount.clone_from(discount);
+                    Arc::make_mut(slot).discount.clone_from(discount);
                 }
             }
             OrderEvent::OrderDiscountSet { discount, .. } => self.discount.clone_from(discount),
             OrderEvent::PriceOverridden { line, price } => {
                 if let Some(slot) = self.lines.iter_mut().find(|l| l.no == *line) {
-                    slot.price_override.clone_from(price);
+                    Arc::make_mut(slot).price_override.clone_from(price);
                 }
             }
             OrderEvent::ServiceChargeSet { removed, .. } => self.service_charge.removed.clone_from(removed),
@@ -155,7 +157,7 @@ impl Order {
             OrderEvent::KindChanged { kind, .. } => self.kind = kind.clone(),
             OrderEvent::SentToKitchen { lines } => {
                 for slot in self.lines.iter_mut().filter(|l| lines.contains(&l.no)) {
-                    slot.sent = true;
+                    Arc::make_mut(slot).sent = true;
                 }
                 if self.state == OrderState::Pending {
                     self.state = OrderState::Confirmed;

@@ -331,6 +331,18 @@ pub fn device_id() -> DeviceId {
     DeviceId::from_uuid(Uuid::from_u128(0xD1))
 }
 
+/// The payload of another till's first save of an order like `of` (its opening event), under `id` and
+/// `number`: what a second writer would have put in the journal. Written as JSON text, as rows from
+/// before payloads were compressed are, which the store reads as well.
+pub async fn forged_opening(f: &Fixture, of: fynlo_core::ids::OrderId, id: &str, number: u32) -> String {
+    let history = f.store.history(of).await.expect("reads the history");
+    let mut entry = serde_json::to_value(&history[0]).expect("serialises");
+    assert_eq!(entry["event"]["type"], "opened", "an order's first event opens it");
+    entry["event"]["id"] = id.into();
+    entry["event"]["number"] = number.into();
+    serde_json::json!([entry]).to_string()
+}
+
 /// A plain sqlx connection to a database file, outside the store.
 pub async fn raw(path: &Path) -> SqliteConnection {
     SqliteConnectOptions::new()

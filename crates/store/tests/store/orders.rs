@@ -4,7 +4,9 @@
 
 use fynlo_core::{
     ids::{LineNo, OrderId, PaymentId},
-    order::{Course, Discount, DiscountKind, LineChange, OpenOrder, Order, OrderCommand, OrderKind, OrderState},
+    order::{
+        Course, Discount, DiscountKind, LineChange, OpenOrder, Order, OrderCommand, OrderEvent, OrderKind, OrderState,
+    },
     payment::{PaymentStatus, Tender},
     time::IdSource,
     BasisPoints, Currency, Minor,
@@ -564,4 +566,50 @@ async fn a_number_already_taken_that_day_is_refused_and_writes_nothing() {
     // The next number is still free.
     let next = f.open_order(OrderKind::Takeaway).await.expect("opens");
     assert_eq!(next.number(), first.number() + 1);
+}
+
+// The journal's trigger used to parse each new order's payload to check it opens the order; the store
+// now checks the events it encodes, and writes nothing when they do not.
+#[tokio::test]
+async fn a_new_orders_first_save_must_open_that_order() {
+    let f = Fixture::new().await;
+    let ctx = fynlo_core::order::Ctx::new(f.clock.tick(), f.staff.clone());
+    let req = OpenOrder {
+        id: OrderId::from_uuid(Uuid::from_u128(0xB1)),
+        number: 41,
+        business_date: date("2026-11-22"),
+        device: f.store.device(),
+        currency: Currency::GBP,
+        kind: OrderKind::Takeaway,
+        service_charge: restaurant().service_charge,
+    };
+    let (opened, opening) = Order::open(req, &ctx).expect("opens in memory");
+    let (next, added) = f.decide(&opened, add("beer", Some("half"), &[], 1)).expect("decides");
+    let recorded = |events: Vec<OrderEvent>| -> Vec<fynlo_store::Recorded> {
+        events
+            .into_iter()
+            .map(|event| fynlo_store::Recorded {
+                event,
+                staff: f.staff.clone(),
+                at: f.clock_now(),
+            })
+            .collect()
+    };
+    let before = f.store.outbox_stats().await.expect("stats");
+    // Both events, the opening second.
+    let mut events = added.clone();
+    events.push(opening.clone());
+    let refused = f.store.save_order(&next, true, &recorded(events), &f.ids).await;
+    assert!(
+        matches!(refused, Err(Error::NotAnOpening(id)) if id == opened.id()),
+        "{refused:?}"
+    );
+    assert_eq!(f.store.outbox_stats().await.expect("stats"), before, "nothing written");
+    // In order, they are saved.
+    let mut events = vec![opening];
+    events.extend(added);
+    f.store
+        .save_order(&next, true, &recorded(events), &f.ids)
+        .await
+        .expect("saves");
 }

@@ -198,33 +198,23 @@ async fn an_order_op_holds_the_events_of_its_save_as_the_history_has_them() {
         sqlx::query(mended).execute(&mut *tx).await.unwrap_or_else(|e| panic!("{mended}: {e}"));
         tx.rollback().await.expect("rolls back");
     }
-    // A new order's first save must open it, under an id and a number no stored order has.
-    for (sql, message) in [
-        (
-            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-             VALUES (99, 'x', 'order.saved', 'o', 1, 1, '[]', 0)"
-                .to_owned(),
-            "starts with its opening",
-        ),
-        (
-            "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-             SELECT 99, 'x', 'order.saved', order_id, 1, 1, payload, 0 FROM journal WHERE seq = 1"
-                .to_owned(),
-            "order version conflict",
-        ),
-        (
-            format!(
-                "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-                 SELECT 99, 'x', 'order.saved', '{other}', 1, 1, replace(payload, order_id, '{other}'), 0 \
-                 FROM journal WHERE seq = 1",
-                other = Uuid::from_u128(0xFEED)
-            ),
-            "order number taken",
-        ),
-    ] {
-        let err = sqlx::query(&sql).execute(&mut conn).await.expect_err(&sql);
-        assert!(err.to_string().contains(message), "{sql}: {err}");
-    }
+    // A new order's first save must be under an id no stored order has (the number and the opening are
+    // checked by the store's save, without parsing the payload: `a_new_orders_first_save_*` in orders.rs).
+    let sql = "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+               SELECT 99, 'x', 'order.saved', order_id, 1, 1, payload, 0 FROM journal WHERE seq = 1";
+    let err = sqlx::query(sql).execute(&mut conn).await.expect_err(sql);
+    assert!(err.to_string().contains("order version conflict"), "{sql}: {err}");
+    let mended = format!(
+        "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
+         SELECT 99, 'x', 'order.saved', '{other}', 1, 1, payload, 0 FROM journal WHERE seq = 1",
+        other = Uuid::from_u128(0xFEED)
+    );
+    let mut tx = sqlx::Connection::begin(&mut conn).await.expect("begins");
+    sqlx::query(&mended)
+        .execute(&mut *tx)
+        .await
+        .unwrap_or_else(|e| panic!("{mended}: {e}"));
+    tx.rollback().await.expect("rolls back");
 }
 
 #[tokio::test]

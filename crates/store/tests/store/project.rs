@@ -208,12 +208,13 @@ async fn a_save_the_writer_did_not_see_through_is_still_applied_once() {
     // the commit, say): another order, written straight into the journal.
     let mut conn = raw(&f.path).await;
     let other = uuid::Uuid::from_u128(0xBEEF).to_string();
+    let payload = crate::forged_opening(&f, seen.id(), &other, 2).await;
     sqlx::query(
         "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-         SELECT 2, 'x', 'order.saved', ?1, 1, 1, replace(replace(payload, order_id, ?1), '\"number\":1,', '\"number\":2,'), 0 \
-         FROM journal WHERE seq = 1",
+         VALUES (2, 'x', 'order.saved', ?1, 1, 1, ?2, 0)",
     )
     .bind(&other)
+    .bind(&payload)
     .execute(&mut conn)
     .await
     .expect("writes");

@@ -19,12 +19,13 @@ async fn an_order_number_given_out_twice_is_named_and_repaired() {
     // A second writer's order #1, written to the journal before the first writer's was applied.
     let mut conn = raw(&f.path).await;
     let other = uuid::Uuid::from_u128(0xBEEF).to_string();
+    let payload = crate::forged_opening(&f, first.id(), &other, first.number()).await;
     sqlx::query(
         "INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, payload, created_at) \
-         SELECT 3, 'second-writer', 'order.saved', ?1, 1, 1, replace(payload, order_id, ?1), 0 \
-         FROM journal WHERE seq = 1",
+         VALUES (3, 'second-writer', 'order.saved', ?1, 1, 1, ?2, 0)",
     )
     .bind(&other)
+    .bind(&payload)
     .execute(&mut conn)
     .await
     .expect("writes");
