@@ -160,7 +160,7 @@ export function outbox(db) {
 /**
  * Every order event in the outbox, oldest first, one object each: an `order.saved` op holds the events
  * of one save. Each is `{ seq, op_type: 'order.<event type>', payload: { order_id, version, staff, at,
- * event } }`.
+ * event } }`. An event leaves out its empty fields (no note, a zero tip or change): read them with `?? 0`.
  */
 export function outboxEvents(db) {
   return outbox(db)

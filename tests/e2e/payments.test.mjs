@@ -220,7 +220,7 @@ test('a bill split three ways is paid by cash with change, card with a 10% tip, 
   );
   const cash = ops.filter((op) => op.op_type === 'order.payment_recorded').map((op) => op.payload.event.payment);
   assert.deepEqual(
-    cash.map((p) => [p.part.part, p.amount, p.tendered, p.change, p.tip]),
+    cash.map((p) => [p.part.part, p.amount, p.tendered, p.change ?? 0, p.tip ?? 0]),
     [
       [1, 1761, 2000, 239, 0],
       [3, 1760, 1760, 0, 0],
@@ -401,7 +401,7 @@ test('a pay-by-bank payment waiting for the customer is cancelled, then checked 
   const soupOps = outboxEvents(till.db).filter((op) => op.payload.order_id === soupId);
   const attempts = soupOps.filter((op) => op.op_type === 'order.payment_started').map((op) => op.payload.event.payment);
   assert.deepEqual(
-    attempts.map((p) => [p.tender, p.amount, p.tip]),
+    attempts.map((p) => [p.tender, p.amount, p.tip ?? 0]),
     [
       ['pay_by_bank', 650, 0],
       ['pay_by_bank', 650, 100],
@@ -436,6 +436,6 @@ test('a pay-by-bank payment waiting for the customer is cancelled, then checked 
     .filter((op) => op.op_type === 'order.payment_recorded')
     .map((op) => op.payload.event.payment)
     .at(-1);
-  assert.deepEqual([kept.tendered, kept.amount, kept.tip, kept.change], [500, 400, 100, 0]);
+  assert.deepEqual([kept.tendered, kept.amount, kept.tip ?? 0, kept.change ?? 0], [500, 400, 100, 0]);
   await tap(browser, 'new-order');
 });
