@@ -49,6 +49,7 @@ pub fn run() {
         if let RunEvent::ExitRequested { .. } | RunEvent::Exit = event {
             // Orders still being built are saved before the till closes.
             if let Some(state) = handle.try_state::<TillState>() {
+                state.stop_printing();
                 tauri::async_runtime::block_on(state.save());
             }
         }

@@ -18,6 +18,8 @@ const SAVE_AFTER: Duration = Duration::from_secs(2);
 /// The till behind a lock: commands run one at a time, in the order they arrive.
 pub struct TillState {
     till: Mutex<Till>,
+    /// Tells the print spooler to stop when the app closes.
+    spooler_stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl TillState {
@@ -60,12 +62,24 @@ impl TillState {
             );
         }
         tracing::info!(path = %path.display(), "till open");
-        Ok(TillState { till: Mutex::new(till) })
+        // The print spooler runs beside the commands, sharing the till's database: a command only writes
+        // job rows (with its save); the spooler prints them, so a printer never holds up a sale.
+        let (spooler_stop, stop) = tokio::sync::watch::channel(false);
+        tauri::async_runtime::spawn(till.spooler().run(stop));
+        Ok(TillState {
+            till: Mutex::new(till),
+            spooler_stop,
+        })
     }
 
     /// Runs one command.
     pub async fn execute(&self, command: Command) -> Result<Reply, AppError> {
         self.till.lock().await.execute(command).await
+    }
+
+    /// Stops the print spooler (jobs left waiting print when the till next starts).
+    pub fn stop_printing(&self) {
+        let _ = self.spooler_stop.send(true);
     }
 
     /// Saves every order with unsaved changes; a failure is logged, the changes stay to be saved later.

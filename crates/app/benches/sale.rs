@@ -212,7 +212,7 @@ impl ByHand {
     async fn new(path: &Path, scratch: &Path, count: u32) -> BenchResult<ByHand> {
         let mut till = Sales::new(scratch).await?;
         till.run(count).await?;
-        till.till.into_store().close().await?;
+        till.till.into_store()?.close().await?;
         let mut conn = connect(scratch, false).await?;
         let saved: Vec<(String, Vec<u8>)> = sqlx::query_as(
             "SELECT order_id, CAST(payload AS BLOB) FROM journal WHERE order_id IS NOT NULL ORDER BY seq",

@@ -5,7 +5,7 @@
 
 use ts_rs::{Config, TS};
 
-use crate::{command, error, orders, payments, session, view};
+use crate::{command, error, orders, payments, printing, session, view};
 
 /// Where the generated module lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -57,6 +57,21 @@ pub fn typescript() -> String {
         payments::request::ProviderTender::decl(&cfg),
         payments::request::SimOutcomeInput::decl(&cfg),
         payments::request::RefundLineInput::decl(&cfg),
+        printing::request::PutPrinter::decl(&cfg),
+        printing::request::PrinterRef::decl(&cfg),
+        printing::request::PrinterChoice::decl(&cfg),
+        printing::request::ReceiptRequest::decl(&cfg),
+        printing::request::TicketPreview::decl(&cfg),
+        printing::request::PrintJobs::decl(&cfg),
+        printing::request::CancelPrint::decl(&cfg),
+        printing::request::OpenDrawer::decl(&cfg),
+        printing::config::PrinterConfig::decl(&cfg),
+        printing::config::TransportConfig::decl(&cfg),
+        printing::config::Language::decl(&cfg),
+        printing::config::CodePage::decl(&cfg),
+        printing::config::CutConfig::decl(&cfg),
+        printing::config::DrawerPinConfig::decl(&cfg),
+        printing::config::QrConfig::decl(&cfg),
         error::ErrorCode::decl(&cfg),
         error::AppError::decl(&cfg),
         view::Amount::decl(&cfg),
@@ -85,6 +100,13 @@ pub fn typescript() -> String {
         view::FeeRowView::decl(&cfg),
         view::TipOptionsView::decl(&cfg),
         view::CashQuoteView::decl(&cfg),
+        view::PrintersView::decl(&cfg),
+        view::PrinterView::decl(&cfg),
+        view::JobsView::decl(&cfg),
+        view::JobView::decl(&cfg),
+        view::JobStateView::decl(&cfg),
+        view::PreviewView::decl(&cfg),
+        view::PreviewDocView::decl(&cfg),
         view::TipPresetView::decl(&cfg),
         view::RecoveryView::decl(&cfg),
         view::RecoveredView::decl(&cfg),

@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use chrono::{Datelike, Local, Utc};
+use chrono::{Datelike, Local, Timelike, Utc};
 use fynlo_core::time::{BusinessDate, Clock, IdSource, Timestamp};
 use uuid::Uuid;
 
@@ -20,6 +20,23 @@ impl Clock for SystemClock {
         let today = Local::now().date_naive();
         let text = format!("{:04}-{:02}-{:02}", today.year(), today.month(), today.day());
         BusinessDate::parse(&text).expect("a chrono date is a valid YYYY-MM-DD date")
+    }
+
+    fn local_time(&self, at: Timestamp) -> String {
+        match chrono::DateTime::from_timestamp_millis(at.millis()) {
+            Some(utc) => {
+                let local = utc.with_timezone(&Local);
+                format!(
+                    "{:02}/{:02}/{:04} {:02}:{:02}",
+                    local.day(),
+                    local.month(),
+                    local.year(),
+                    local.hour(),
+                    local.minute()
+                )
+            }
+            None => fynlo_core::time::format_utc(at),
+        }
     }
 }
 

@@ -16,6 +16,9 @@ use crate::{
         RemoveLine, Resume, SetLineDiscount, SetOrderDiscount, SetOrderType, SetServiceCharge, SetStatus, VoidLine,
     },
     payments::request::{CashQuote, CheckPayment, FeeQuote, Pay, Refund, SetServers, SplitBill, TakeCash, TipOptions},
+    printing::request::{
+        CancelPrint, OpenDrawer, PrintJobs, PrinterChoice, PrinterRef, PutPrinter, ReceiptRequest, TicketPreview,
+    },
     session::request::Login,
 };
 
@@ -113,6 +116,31 @@ pub enum Command {
     Cancel(Cancel),
     /// Every recorded change to an order.
     History(OrderRef),
+    /// The printers, how each is doing, and the jobs waiting.
+    #[serde(deserialize_with = "no_fields")]
+    Printers,
+    /// Adds a printer (a manager's).
+    AddPrinter(PutPrinter),
+    /// Changes a printer (a manager's).
+    ChangePrinter(PutPrinter),
+    /// Removes a printer; its waiting jobs fail (a manager's).
+    RemovePrinter(PrinterRef),
+    /// Prints a test page.
+    TestPrinter(PrinterChoice),
+    /// Prints an order's receipt (or a part's, or a refund's); one printed before comes out DUPLICATE.
+    PrintReceipt(ReceiptRequest),
+    /// A receipt as it would print, as text.
+    ReceiptPreview(ReceiptRequest),
+    /// The kitchen tickets sending the order now would print, as text.
+    TicketPreview(TicketPreview),
+    /// The newest print jobs.
+    PrintJobs(PrintJobs),
+    /// Tries waiting jobs now (of one printer, or all).
+    RetryPrints(PrinterChoice),
+    /// Cancels a waiting job (a manager's).
+    CancelPrint(CancelPrint),
+    /// A no-sale: opens the cash drawer, with a reason (a manager's).
+    OpenDrawer(OpenDrawer),
 }
 
 /// Refuses any field on a command (or order kind) that has none. `deny_unknown_fields` does not reach
@@ -166,6 +194,18 @@ impl Command {
             Command::Complete(_) => "complete",
             Command::Cancel(_) => "cancel",
             Command::History(_) => "history",
+            Command::Printers => "printers",
+            Command::AddPrinter(_) => "add_printer",
+            Command::ChangePrinter(_) => "change_printer",
+            Command::RemovePrinter(_) => "remove_printer",
+            Command::TestPrinter(_) => "test_printer",
+            Command::PrintReceipt(_) => "print_receipt",
+            Command::ReceiptPreview(_) => "receipt_preview",
+            Command::TicketPreview(_) => "ticket_preview",
+            Command::PrintJobs(_) => "print_jobs",
+            Command::RetryPrints(_) => "retry_prints",
+            Command::CancelPrint(_) => "cancel_print",
+            Command::OpenDrawer(_) => "open_drawer",
         }
     }
 

@@ -250,7 +250,8 @@ impl From<Store> for AppError {
             | Store::NumberTaken
             | Store::Busy(_)
             | Store::Linked { .. } => ErrorCode::Conflict,
-            Store::OrderNotFound(_) => ErrorCode::NotFound,
+            Store::OrderNotFound(_) | Store::PrinterNotFound(_) | Store::JobNotFound(_) => ErrorCode::NotFound,
+            Store::JobNotChanged { .. } => ErrorCode::InvalidTransition,
         };
         AppError::new(code, e.to_string())
     }

@@ -19,6 +19,7 @@ pub mod failpoint;
 pub mod menu;
 pub mod orders;
 pub mod payments;
+pub mod printing;
 pub mod read;
 pub mod session;
 pub mod setup;

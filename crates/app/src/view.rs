@@ -18,6 +18,7 @@ pub use crate::{
         AttemptKind, CashQuoteView, FeeQuoteView, FeeRowView, GratuityView, PartLineView, PartView, PaymentView,
         RecoveredView, RecoveryView, RefundLineView, RefundView, SplitMethod, SplitView, TipOptionsView, TipPresetView,
     },
+    printing::view::{JobStateView, JobView, JobsView, PreviewDocView, PreviewView, PrinterView, PrintersView},
     session::view::{SessionView, StaffView},
 };
 
@@ -59,4 +60,10 @@ pub enum Reply {
     DiscountQuote(DiscountQuoteView),
     /// Payment attempts resumed or abandoned.
     Recovered(RecoveryView),
+    /// The printers and the jobs waiting.
+    Printers(PrintersView),
+    /// Print jobs.
+    Jobs(JobsView),
+    /// Documents as they will print.
+    Preview(PreviewView),
 }

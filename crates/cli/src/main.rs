@@ -61,6 +61,19 @@ enum Cmd {
         /// Stop at the first command that fails.
         #[arg(long)]
         stop_on_error: bool,
+        /// Print the jobs the script made (receipts, tickets, drawer kicks) before exiting, waiting at
+        /// most `--print-wait` seconds for printers (otherwise they wait for the next `fynlo print`).
+        #[arg(long)]
+        print: bool,
+        /// How long `--print` waits for printers, in seconds.
+        #[arg(long, default_value_t = 10)]
+        print_wait: u64,
+    },
+    /// Print waiting print jobs (receipts, kitchen tickets, drawer kicks) and report what is left.
+    Print {
+        /// Give up on printers that do not take their jobs after this many seconds (jobs stay waiting).
+        #[arg(long, default_value_t = 10)]
+        wait: u64,
     },
     /// Show the restaurant and its menu.
     Menu,
@@ -167,7 +180,12 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let version = till.import_menu(&json).await?;
             println!("Imported menu version {version}.");
         }
-        Cmd::Exec { file, stop_on_error } => {
+        Cmd::Exec {
+            file,
+            stop_on_error,
+            print,
+            print_wait,
+        } => {
             let mut till = Till::open(&cli.db, services(&cli.db)?).await?;
             let script: Box<dyn io::BufRead> = match file {
                 Some(path) => Box::new(io::BufReader::new(
@@ -176,7 +194,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 None => Box::new(io::BufReader::new(io::stdin())),
             };
             let ok = exec::run(&mut till, script, io::stdout().lock(), stop_on_error).await?;
+            if print {
+                print_jobs(&till, print_wait).await?;
+            }
             return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        }
+        Cmd::Print { wait } => {
+            let till = Till::open(&cli.db, services(&cli.db)?).await?;
+            let waiting = print_jobs(&till, wait).await?;
+            return Ok(if waiting == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(3)
+            });
         }
         Cmd::Menu => {
             let reader = Reader::open(&cli.db).await?;
@@ -231,4 +261,17 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the till's waiting jobs for at most `wait` seconds; says what printed and what still waits
+/// (on stderr), and returns how many wait.
+async fn print_jobs(till: &Till, wait: u64) -> anyhow::Result<u32> {
+    let spooler = till.spooler();
+    let interrupted = spooler.start().await?;
+    if interrupted > 0 {
+        eprintln!("{interrupted} job(s) were cut off by a stopped till: they print again marked REPRINT.");
+    }
+    let report = spooler.drain(std::time::Duration::from_secs(wait)).await?;
+    eprintln!("Printed {} job(s); {} waiting.", report.printed, report.waiting);
+    Ok(report.waiting)
 }

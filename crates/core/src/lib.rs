@@ -6,6 +6,7 @@
 
 pub mod allocate;
 pub mod catalog;
+pub mod document;
 pub mod error;
 pub mod fees;
 pub mod ids;

@@ -79,6 +79,9 @@ pub struct Restaurant {
     /// What needs a manager's approval.
     #[serde(default)]
     pub approvals: ApprovalPolicy,
+    /// Printed at the foot of every customer receipt (up to 6 lines of up to 48 characters); may be empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub receipt_footer: String,
 }
 
 /// What needs a manager's approval (a manager's PIN in place, or a manager logged in). Voids of lines
@@ -127,6 +130,13 @@ impl Restaurant {
             && digits[2..].bytes().all(|b| b.is_ascii_digit());
         if !ok {
             return field("vat_number", "must be GB followed by 9 or 12 digits");
+        }
+        let footer_lines: Vec<&str> = self.receipt_footer.lines().collect();
+        if footer_lines.len() > 6
+            || footer_lines.iter().any(|l| l.chars().count() > 48)
+            || self.receipt_footer.chars().any(|c| c.is_control() && c != '\n')
+        {
+            return field("receipt_footer", "must be up to 6 lines of up to 48 characters");
         }
         BasisPoints::fraction(self.service_charge.rate.get())?;
         BasisPoints::fraction(self.approvals.discount_over.get())?;

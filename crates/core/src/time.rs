@@ -93,6 +93,34 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
     /// Today's business date in the restaurant's local time.
     fn business_date(&self) -> BusinessDate;
+    /// A moment as the restaurant writes it on a receipt, `DD/MM/YYYY HH:MM` in its local time. The
+    /// default writes UTC (test clocks); the system clock writes the machine's local time.
+    fn local_time(&self, at: Timestamp) -> String {
+        format_utc(at)
+    }
+}
+
+/// `DD/MM/YYYY HH:MM` in UTC.
+pub fn format_utc(at: Timestamp) -> String {
+    let secs = at.millis().div_euclid(1000);
+    let days = secs.div_euclid(86_400);
+    let of_day = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!("{d:02}/{m:02}/{y:04} {:02}:{:02}", of_day / 3600, (of_day % 3600) / 60)
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 /// Where new ids come from. The app makes `UUIDv7`s; tests make predictable ones.
@@ -104,6 +132,20 @@ pub trait IdSource: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_times_are_written_day_first() {
+        // 2026-11-28 12:00:00 UTC, and the last minute of a leap year.
+        assert_eq!(
+            format_utc(Timestamp::from_millis(1_795_867_200_000)),
+            "28/11/2026 12:00"
+        );
+        assert_eq!(
+            format_utc(Timestamp::from_millis(1_735_689_599_000)),
+            "31/12/2024 23:59"
+        );
+        assert_eq!(format_utc(Timestamp::from_millis(0)), "01/01/1970 00:00");
+    }
 
     #[test]
     fn parses_real_dates_only() {

@@ -75,6 +75,20 @@ pub enum Error {
         /// The order's number for the day belongs to another order already.
         number_taken: bool,
     },
+    /// No printer has this id.
+    #[error("no printer {0:?}")]
+    PrinterNotFound(String),
+    /// No print job has this number.
+    #[error("no print job {0}")]
+    JobNotFound(i64),
+    /// A print job is not in a state that allows the change (a finished job never changes).
+    #[error("print job {id} cannot {what} in its present state")]
+    JobNotChanged {
+        /// The job.
+        id: i64,
+        /// What was asked.
+        what: String,
+    },
     /// A domain rule refused the change.
     #[error(transparent)]
     Core(#[from] fynlo_core::Error),

@@ -39,6 +39,7 @@ mod file;
 mod journal;
 mod orders;
 mod outbox;
+mod print;
 mod project;
 mod read;
 mod repair;
@@ -59,6 +60,7 @@ pub use file::Replacement;
 use file::{connect, lock};
 pub use orders::{HistoryEntry, PaymentRow, Recorded};
 pub use outbox::{OutboxOp, OutboxStats};
+pub use print::{Job, JobState, NewJob};
 pub use project::SETTLE_AFTER;
 pub use repair::Repaired;
 pub use setup::{PinFailure, TILL};
@@ -122,6 +124,8 @@ pub struct Store {
     /// Held while the store is open for writing; the operating system releases it if the process dies.
     /// A store without it is a reader ([`Store::open_reader`]).
     lock: Option<File>,
+    /// The path it was opened by (files that belong with the database live beside it).
+    path: std::path::PathBuf,
 }
 
 impl Store {
@@ -138,7 +142,7 @@ impl Store {
             .bind(at.millis())
             .execute(&mut conn)
             .await?;
-        Ok(Store::wrap(conn, device, Some(lock)))
+        Ok(Store::wrap(conn, device, Some(lock), path))
     }
 
     /// Opens an existing database for writing, brings its schema up to date, and takes the writer's lock.
@@ -152,7 +156,7 @@ impl Store {
         let device = device_of(&mut conn).await?;
         // Saves a killed till journaled but never applied to the summary tables are applied now.
         project::recover(&mut conn).await?;
-        Ok(Store::wrap(conn, device, Some(lock)))
+        Ok(Store::wrap(conn, device, Some(lock), path))
     }
 
     /// Opens an existing database to read it, alongside a till that may be writing it. Use it only to
@@ -165,11 +169,12 @@ impl Store {
         file::single_name(path)?;
         let mut conn = connect(path, false).await?;
         let device = device_of(&mut conn).await?;
-        Ok(Store::wrap(conn, device, None))
+        Ok(Store::wrap(conn, device, None, path))
     }
 
-    pub(crate) fn wrap(conn: SqliteConnection, device: DeviceId, lock: Option<File>) -> Store {
+    pub(crate) fn wrap(conn: SqliteConnection, device: DeviceId, lock: Option<File>, path: &Path) -> Store {
         Store {
+            path: path.to_owned(),
             inner: Mutex::new(Inner {
                 conn,
                 next_seq: None,
@@ -188,6 +193,11 @@ impl Store {
             Some(_) => Ok(()),
             None => Err(Error::ReadOnly),
         }
+    }
+
+    /// The path the database was opened by.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// This till's id.

@@ -63,12 +63,25 @@ impl Store {
     /// summary, payment and refund rows follow with the next batch ([`crate::project`]). The stored
     /// version must be the one the first event was decided on, or nothing is written.
     pub async fn save_order(&self, order: &Order, new: bool, events: &[Recorded], ids: &dyn IdSource) -> Result<()> {
+        self.save_order_with_jobs(order, new, events, &[], ids).await
+    }
+
+    /// [`Store::save_order`], with the print jobs the save causes inserted in the same durable
+    /// transaction: both are on disk, or neither is. (Nothing is written when there are no events.)
+    pub async fn save_order_with_jobs(
+        &self,
+        order: &Order,
+        new: bool,
+        events: &[Recorded],
+        jobs: &[crate::NewJob],
+        ids: &dyn IdSource,
+    ) -> Result<()> {
         if events.is_empty() {
             return Ok(());
         }
         self.writable()?;
         let mut inner = self.inner.lock().await;
-        save::record(&mut inner, order, new, events, ids).await?;
+        save::record(&mut inner, order, new, events, jobs, ids).await?;
         if inner.pending.len() >= project::SETTLE_AFTER {
             // The save is on disk whatever happens here. If applying the batch fails, the saves stay
             // waiting and the error comes back from the next settle or read.

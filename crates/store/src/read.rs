@@ -231,6 +231,20 @@ impl Store {
         journal::history(id, &payloads)
     }
 
+    /// An order as it was at `version` (after its first `version` events): what a receipt printed then
+    /// said, whatever has happened to the order since.
+    pub async fn order_at(&self, id: OrderId, version: u64) -> Result<Order> {
+        let history = self.history(id).await?;
+        let upto = usize::try_from(version).unwrap_or(usize::MAX);
+        if upto == 0 || upto > history.len() {
+            return Err(Error::Corrupt(format!(
+                "order {id} has {} versions, not {version}",
+                history.len()
+            )));
+        }
+        Order::replay(history[..upto].iter().map(|e| (&e.event, e.at))).map_err(|e| Error::Corrupt(e.to_string()))
+    }
+
     /// Every payment attempt, oldest first.
     pub async fn payment_rows(&self) -> Result<Vec<PaymentRow>> {
         type Row = (String, String, String, String, i64, i64, i64, i64, Option<String>, i64);

@@ -58,7 +58,7 @@ impl Store {
                 Err(e) => return Err(e),
             }
         }
-        Ok((Store::wrap(conn, device, Some(lock)), done))
+        Ok((Store::wrap(conn, device, Some(lock), path), done))
     }
 }
 

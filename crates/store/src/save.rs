@@ -12,7 +12,11 @@ use fynlo_core::{
     time::IdSource,
 };
 
-use crate::{journal, project, Error, Inner, Recorded, Result};
+use crate::{
+    journal,
+    print::{jobs_json, NewJob, INSERT_JOBS},
+    project, Error, Inner, Recorded, Result,
+};
 
 /// A save, sent in one round trip: one statement inside its own transaction. The explicit `BEGIN` makes
 /// a transaction somehow left open fail the save loudly, instead of the row joining it uncommitted.
@@ -29,6 +33,13 @@ const SAVE_NEW: &str =
                         payload, created_at) VALUES (?, CASE WHEN EXISTS (SELECT 1 FROM orders WHERE device_id = ? \
                         AND business_date = ? AND number = ?) THEN NULL ELSE ? END, 'order.saved', ?, ?, ?, ?, ?); \
                         COMMIT;";
+
+/// A save's statements with its print jobs inserted before the commit: the jobs (the kitchen tickets of
+/// a send, the receipt of a sale, a drawer kick) are durable exactly when the save is.
+fn with_jobs(save: &str) -> String {
+    let body = save.strip_suffix(" COMMIT;").unwrap_or(save);
+    format!("{body}{INSERT_JOBS} COMMIT;")
+}
 
 /// What `SAVE_NEW` says when the number is taken.
 const NUMBER_TAKEN: &str = "NOT NULL constraint failed: journal.op_id";
@@ -53,6 +64,7 @@ pub(crate) async fn record(
     order: &Order,
     new: bool,
     events: &[Recorded],
+    jobs: &[NewJob],
     ids: &dyn IdSource,
 ) -> Result<()> {
     if inner.in_doubt {
@@ -64,12 +76,19 @@ pub(crate) async fn record(
     let was_in_doubt = inner.in_doubt;
     // Until this returns, the store cannot be sure what memory says is what the journal holds.
     inner.in_doubt = true;
-    let result = save(inner, order, new, events, ids).await;
+    let result = save(inner, order, new, events, jobs, ids).await;
     inner.in_doubt = was_in_doubt;
     result
 }
 
-async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], ids: &dyn IdSource) -> Result<()> {
+async fn save(
+    inner: &mut Inner,
+    order: &Order,
+    new: bool,
+    events: &[Recorded],
+    jobs: &[NewJob],
+    ids: &dyn IdSource,
+) -> Result<()> {
     let id = order.id();
     let base = order.version() - events.len() as u64;
     let conflict = |found: u64| Error::VersionConflict {
@@ -104,22 +123,38 @@ async fn save(inner: &mut Inner, order: &Order, new: bool, events: &[Recorded], 
         }
     }
     let seq = inner.next_seq().await?;
-    let mut query = sqlx::query(if new { SAVE_NEW } else { SAVE }).bind(seq);
+    let sql_with_jobs;
+    let sql = match (new, jobs.is_empty()) {
+        (true, true) => SAVE_NEW,
+        (false, true) => SAVE,
+        (true, false) => {
+            sql_with_jobs = with_jobs(SAVE_NEW);
+            &sql_with_jobs
+        }
+        (false, false) => {
+            sql_with_jobs = with_jobs(SAVE);
+            &sql_with_jobs
+        }
+    };
+    let mut query = sqlx::query(sql).bind(seq);
     if new {
         query = query
             .bind(order.device().to_string())
             .bind(order.business_date().as_str().to_owned())
             .bind(i64::from(order.number()));
     }
-    let result = query
+    query = query
         .bind(ids.new_id().hyphenated().to_string())
         .bind(id.to_string())
         .bind(journal::sql_version(base + 1)?)
         .bind(journal::sql_version(order.version())?)
         .bind(journal::encode(base, events)?)
-        .bind(order.updated_at().millis())
-        .execute(&mut inner.conn)
-        .await;
+        .bind(order.updated_at().millis());
+    if !jobs.is_empty() {
+        let at = order.updated_at().millis();
+        query = query.bind(seq).bind(at).bind(at).bind(jobs_json(jobs)?);
+    }
+    let result = query.execute(&mut inner.conn).await;
     if let Err(error) = result {
         // The statement failed inside its transaction: undo it, and read the sequence afresh next time.
         let _ = sqlx::query("ROLLBACK").execute(&mut inner.conn).await;

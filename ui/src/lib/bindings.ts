@@ -1,7 +1,7 @@
 // Generated from the Rust boundary types by `fynlo gen-ts` (crates/app/src/bindings.rs).
 // Do not edit: change the Rust types and regenerate. Amounts are integer minor units.
 
-export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef;
+export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef | { "cmd": "printers" } | { "cmd": "add_printer" } & PutPrinter | { "cmd": "change_printer" } & PutPrinter | { "cmd": "remove_printer" } & PrinterRef | { "cmd": "test_printer" } & PrinterChoice | { "cmd": "print_receipt" } & ReceiptRequest | { "cmd": "receipt_preview" } & ReceiptRequest | { "cmd": "ticket_preview" } & TicketPreview | { "cmd": "print_jobs" } & PrintJobs | { "cmd": "retry_prints" } & PrinterChoice | { "cmd": "cancel_print" } & CancelPrint | { "cmd": "open_drawer" } & OpenDrawer;
 
 export type Login = { 
 /**
@@ -544,6 +544,165 @@ line: number,
  */
 quantity: number, };
 
+export type PutPrinter = { 
+/**
+ * The printer.
+ */
+printer: PrinterConfig, 
+/**
+ * A manager's PIN, when a cashier is logged in.
+ */
+approval?: ApprovalInput, };
+
+export type PrinterRef = { 
+/**
+ * The printer's id.
+ */
+id: string, 
+/**
+ * A manager's PIN, when a cashier is logged in.
+ */
+approval?: ApprovalInput, };
+
+export type PrinterChoice = { 
+/**
+ * The printer's id.
+ */
+id?: string, };
+
+export type ReceiptRequest = { 
+/**
+ * The order (id, number alias, or the current one when left out).
+ */
+order?: string, 
+/**
+ * One part of a split bill.
+ */
+part?: number, 
+/**
+ * A refund's receipt instead (the refund's id).
+ */
+refund?: string, 
+/**
+ * Which receipt printer (the first one when left out).
+ */
+printer?: string, };
+
+export type TicketPreview = { 
+/**
+ * The order (the current one when left out).
+ */
+order?: string, };
+
+export type PrintJobs = { 
+/**
+ * How many, 1 to 200 (20 when left out).
+ */
+limit?: number, };
+
+export type CancelPrint = { 
+/**
+ * The job's number.
+ */
+job: number, 
+/**
+ * A manager's PIN, when a cashier is logged in.
+ */
+approval?: ApprovalInput, };
+
+export type OpenDrawer = { 
+/**
+ * Why (1 to 200 characters).
+ */
+reason: string, 
+/**
+ * A manager's PIN, when a cashier is logged in.
+ */
+approval?: ApprovalInput, };
+
+export type PrinterConfig = { 
+/**
+ * Its id: 1 to 32 of a–z, 0–9, `-` and `_`.
+ */
+id: string, 
+/**
+ * Its name as staff see it.
+ */
+name: string, 
+/**
+ * How to reach it.
+ */
+transport: TransportConfig, 
+/**
+ * What it speaks.
+ */
+language: Language, 
+/**
+ * Characters per line: 32 or 42 (58 mm paper… 80 mm at a small font) or 48 (80 mm).
+ */
+width: number, 
+/**
+ * Its code page.
+ */
+code_page: CodePage, 
+/**
+ * How it cuts.
+ */
+cut: CutConfig, 
+/**
+ * The kitchen stations whose tickets it prints.
+ */
+stations: Array<string>, 
+/**
+ * It prints customer receipts (reprints, previews' Print).
+ */
+receipts: boolean, 
+/**
+ * …and prints one on its own when a sale completes.
+ */
+auto_print: boolean, 
+/**
+ * The cash drawer on its drawer port, if any: opened on cash sales and no-sales.
+ */
+drawer?: DrawerPinConfig, 
+/**
+ * Ask the printer whether it has paper and is online (`DLE EOT`) before each job; turn off for
+ * printers that do not answer.
+ */
+status_check: boolean, 
+/**
+ * How QR codes are printed.
+ */
+qr: QrConfig, };
+
+export type TransportConfig = { "type": "tcp", 
+/**
+ * Host name or IP address.
+ */
+host: string, 
+/**
+ * Port; 9100 when left out.
+ */
+port?: number, } | { "type": "system", 
+/**
+ * The queue's name.
+ */
+queue: string, } | { "type": "file", 
+/**
+ * The file's name (no folders).
+ */
+name: string, };
+
+export type Language = "escpos" | "text";
+
+export type CodePage = "pc858" | "wpc1252";
+
+export type CutConfig = "partial" | "full" | "none";
+
+export type DrawerPinConfig = "pin2" | "pin5";
+
+export type QrConfig = "native" | "raster";
+
 export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "locked_out" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised" | "approval_required" | "split_rule" | "refund_rule" | "surcharge_banned";
 
 export type AppError = { 
@@ -562,7 +721,7 @@ retry_after?: number, };
 
 export type Amount = number;
 
-export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "line_quote" } & LineQuoteView | { "type": "discount_quote" } & DiscountQuoteView | { "type": "recovered" } & RecoveryView;
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "line_quote" } & LineQuoteView | { "type": "discount_quote" } & DiscountQuoteView | { "type": "recovered" } & RecoveryView | { "type": "printers" } & PrintersView | { "type": "jobs" } & JobsView | { "type": "preview" } & PreviewView;
 
 export type SessionView = { 
 /**
@@ -1153,6 +1312,108 @@ tip: Amount,
  * What would go back to the guest.
  */
 change: Amount, };
+
+export type PrintersView = { 
+/**
+ * Every printer, in the order they were added.
+ */
+printers: Array<PrinterView>, 
+/**
+ * Jobs still waiting, oldest first.
+ */
+waiting: Array<JobView>, };
+
+export type PrinterView = { 
+/**
+ * Its set-up.
+ */
+config: PrinterConfig, 
+/**
+ * Jobs waiting for it.
+ */
+waiting: number, 
+/**
+ * The error of its oldest waiting job, if that job has failed a try (paper out, offline…).
+ */
+problem?: string, };
+
+export type JobsView = { 
+/**
+ * The jobs.
+ */
+jobs: Array<JobView>, };
+
+export type JobView = { 
+/**
+ * Its number.
+ */
+id: number, 
+/**
+ * The printer's id.
+ */
+printer: string, 
+/**
+ * What it prints: `receipt`, `refund_receipt`, `kitchen`, `void`, `test_page`, `drawer`.
+ */
+what: string, 
+/**
+ * The order it prints, if any.
+ */
+order?: string, 
+/**
+ * The station of a kitchen or VOID ticket.
+ */
+station?: string, 
+/**
+ * Marked DUPLICATE.
+ */
+duplicate: boolean, 
+/**
+ * Where it stands.
+ */
+state: JobStateView, 
+/**
+ * Tries so far.
+ */
+attempts: number, 
+/**
+ * The last error.
+ */
+last_error?: string, 
+/**
+ * Will print (or printed) under the REPRINT banner.
+ */
+reprint: boolean, 
+/**
+ * When it was made (ms since the epoch).
+ */
+created_at: number, };
+
+export type JobStateView = "pending" | "sending" | "uncertain" | "done" | "failed" | "cancelled";
+
+export type PreviewView = { 
+/**
+ * The documents.
+ */
+documents: Array<PreviewDocView>, };
+
+export type PreviewDocView = { 
+/**
+ * What it is ("Receipt", "Kitchen ticket: grill").
+ */
+title: string, 
+/**
+ * The printers it would go to.
+ */
+printers: Array<string>, 
+/**
+ * Characters per line.
+ */
+width: number, 
+/**
+ * The text.
+ */
+text: string, };
 
 export type TipPresetView = { 
 /**

@@ -73,7 +73,11 @@ impl Services {
 
 /// A running till.
 pub struct Till {
-    pub(crate) store: Store,
+    pub(crate) store: Arc<Store>,
+    /// The database's path: file printers write beside it.
+    pub(crate) path: std::path::PathBuf,
+    /// The printers, and the bell that wakes the spooler.
+    pub(crate) printing: crate::printing::Printing,
     pub(crate) services: Services,
     pub(crate) restaurant: Restaurant,
     pub(crate) catalog: Catalog,
@@ -160,8 +164,14 @@ impl Till {
             .ok_or_else(|| AppError::new(ErrorCode::NotInitialised, "the till has no menu"))?;
         let staff = store.staff().await?;
         let pin_lockout = store.lockout(fynlo_store::TILL).await?;
+        let printers = crate::printing::load(&store).await?;
         Ok(Till {
-            store,
+            path: store.path().to_owned(),
+            store: Arc::new(store),
+            printing: crate::printing::Printing {
+                printers,
+                ..crate::printing::Printing::default()
+            },
             services,
             restaurant,
             catalog,
@@ -206,9 +216,10 @@ impl Till {
         &self.store
     }
 
-    /// Gives the store back, ending the till.
-    pub fn into_store(self) -> Store {
-        self.store
+    /// Gives the store back, ending the till; refused while a [`crate::printing::Spooler`] still holds it.
+    pub fn into_store(self) -> Result<Store, AppError> {
+        Arc::try_unwrap(self.store)
+            .map_err(|_| AppError::new(ErrorCode::Conflict, "the print spooler still has the till's database"))
     }
 
     /// Runs one command. On error nothing has changed, except that a wrong PIN is recorded for the audit
@@ -269,6 +280,18 @@ impl Till {
             Command::Complete(req) => self.complete(req).await,
             Command::Cancel(req) => self.cancel(req).await,
             Command::History(req) => self.history(req).await,
+            Command::Printers => self.printers().await,
+            Command::AddPrinter(req) => self.put_printer(req, true).await,
+            Command::ChangePrinter(req) => self.put_printer(req, false).await,
+            Command::RemovePrinter(req) => self.remove_printer(req).await,
+            Command::TestPrinter(req) => self.test_printer(req).await,
+            Command::PrintReceipt(req) => self.print_receipt(req).await,
+            Command::ReceiptPreview(req) => self.receipt_preview(req).await,
+            Command::TicketPreview(req) => self.ticket_preview(req).await,
+            Command::PrintJobs(req) => self.print_jobs(req).await,
+            Command::RetryPrints(req) => self.retry_prints(req).await,
+            Command::CancelPrint(req) => self.cancel_print(req).await,
+            Command::OpenDrawer(req) => self.open_drawer(req).await,
         }
     }
 
@@ -297,11 +320,22 @@ impl Till {
             return Ok(());
         };
         if !draft.unsaved.is_empty() {
+            // The jobs the save causes (tickets, a receipt, a drawer kick) go in its own commit.
+            let jobs = crate::printing::spec::jobs_for_save(&self.printing.printers, &draft.order, &draft.unsaved)?;
             self.store
-                .save_order(&draft.order, !draft.stored, &draft.unsaved, self.services.ids.as_ref())
+                .save_order_with_jobs(
+                    &draft.order,
+                    !draft.stored,
+                    &draft.unsaved,
+                    &jobs,
+                    self.services.ids.as_ref(),
+                )
                 .await?;
             draft.unsaved.clear();
             draft.stored = true;
+            if !jobs.is_empty() {
+                self.printing.wake.notify_one();
+            }
         }
         Ok(())
     }

@@ -16,7 +16,7 @@ use crate::parse;
 /// One example of every command, fields spelt as the UI sends them. A test checks that this lists every
 /// command of the [`Command`] type, so a command added there cannot be missed here — or by the tests
 /// that go through this list (a locked till refuses each of them).
-pub const EXAMPLES: [&str; 37] = [
+pub const EXAMPLES: [&str; 49] = [
     r#"{"cmd": "login", "pin": "1357", "staff": "sam"}"#,
     r#"{"cmd": "logout"}"#,
     r#"{"cmd": "whoami"}"#,
@@ -55,6 +55,18 @@ pub const EXAMPLES: [&str; 37] = [
     r#"{"cmd": "recover_payments"}"#,
     r#"{"cmd": "line_quote", "sku": "MN02", "modifiers": ["rare", "peppercorn"], "quantity": 2}"#,
     r#"{"cmd": "discount_quote", "line": 1, "discount": {"type": "fixed", "amount": 500, "reason": "regular"}}"#,
+    r#"{"cmd": "printers"}"#,
+    r#"{"cmd": "add_printer", "printer": {"id": "bar", "name": "Bar", "transport": {"type": "tcp", "host": "10.0.0.9"}, "width": 42, "stations": ["bar"], "receipts": false, "auto_print": false}}"#,
+    r#"{"cmd": "change_printer", "printer": {"id": "bar", "name": "Bar", "transport": {"type": "tcp", "host": "10.0.0.9", "port": 9100}, "width": 48, "stations": ["bar"], "receipts": true, "auto_print": true, "drawer": "pin2"}, "approval": {"pin": "2468", "staff": "priya"}}"#,
+    r#"{"cmd": "remove_printer", "id": "bar"}"#,
+    r#"{"cmd": "test_printer", "id": "bar"}"#,
+    r#"{"cmd": "print_receipt", "order": "t12", "part": 1}"#,
+    r#"{"cmd": "receipt_preview", "order": "t12"}"#,
+    r#"{"cmd": "ticket_preview", "order": "t12"}"#,
+    r#"{"cmd": "print_jobs", "limit": 50}"#,
+    r#"{"cmd": "retry_prints", "id": "bar"}"#,
+    r#"{"cmd": "cancel_print", "job": 3}"#,
+    r#"{"cmd": "open_drawer", "reason": "change for the float", "approval": {"pin": "2468"}}"#,
 ];
 
 /// The names of [`EXAMPLES`], in order.

@@ -16,6 +16,7 @@ mod auth;
 mod command;
 mod error;
 mod payments;
+mod printing;
 mod setup;
 mod till;
 mod view;

@@ -84,7 +84,11 @@ async fn a_reopened_till_carries_on_where_it_stopped() {
     let open = f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
     let outbox = f.snapshot().await.outbox;
     let Fixture { dir, path, till, .. } = f;
-    till.into_store().close().await.expect("closes");
+    till.into_store()
+        .expect("no spooler holds the store")
+        .close()
+        .await
+        .expect("closes");
 
     // Ids must not repeat after a restart; the real till uses UUIDv7, here the counter starts high.
     let ids = Arc::new(Counter::default());
@@ -217,7 +221,11 @@ async fn recovery_writes_only_real_changes() {
     }
     till.save().await.expect("saves");
     let before = till.store().outbox_stats().await.expect("stats");
-    till.into_store().close().await.expect("closes");
+    till.into_store()
+        .expect("no spooler holds the store")
+        .close()
+        .await
+        .expect("closes");
     for _ in 0..3 {
         // Each reopen asks the provider, which still waits for the customer: nothing to record.
         for _ in 0..100 {
@@ -235,7 +243,11 @@ async fn recovery_writes_only_real_changes() {
             before,
             "nothing written"
         );
-        till.into_store().close().await.expect("closes");
+        till.into_store()
+            .expect("no spooler holds the store")
+            .close()
+            .await
+            .expect("closes");
     }
 }
 

@@ -296,6 +296,19 @@ async fn one_shift_runs_every_command() {
         "fee_quote",
         "recent_orders",
         "recover_payments",
+        // …and the printing commands, in `printing.rs`.
+        "printers",
+        "add_printer",
+        "change_printer",
+        "remove_printer",
+        "test_printer",
+        "print_receipt",
+        "receipt_preview",
+        "ticket_preview",
+        "print_jobs",
+        "retry_prints",
+        "cancel_print",
+        "open_drawer",
     ];
     let every: std::collections::BTreeSet<&str> = EXAMPLES
         .iter()

@@ -24,6 +24,7 @@
 
 mod orders;
 mod outbox;
+mod print;
 mod project;
 mod repair;
 mod setup;

@@ -1,0 +1,444 @@
+//! The printing area: printers as settings, the jobs a save causes (written in the save's own durable
+//! transaction — [`spec::jobs_for_save`]), reprints and previews, the no-sale drawer, and the
+//! [`Spooler`] that prints waiting jobs in the background. See `docs/printing.md`.
+//!
+//! Printing never blocks a sale: a command only writes job rows; the spooler, a task of its own,
+//! prints them, and a printer that is off, out of paper or unreachable only leaves jobs waiting.
+
+pub mod config;
+mod render;
+pub mod request;
+pub mod spec;
+mod spooler;
+pub mod view;
+
+use std::sync::Arc;
+
+use fynlo_core::{document::Document, ids::RefundId, order::Order};
+use fynlo_store::{Job, NewJob, Write};
+use serde_json::json;
+use tokio::sync::Notify;
+
+pub use spooler::{PassReport, Spooler};
+
+use crate::{
+    error::{AppError, ErrorCode},
+    till::Till,
+    view::Reply,
+};
+use config::PrinterConfig;
+use render::Sources;
+use request::{
+    CancelPrint, OpenDrawer, PrintJobs, PrinterChoice, PrinterRef, PutPrinter, ReceiptRequest, TicketPreview,
+};
+use spec::JobSpec;
+use view::{JobView, JobsView, PreviewDocView, PreviewView, PrinterView, PrintersView};
+
+/// What the till knows of printing: the printers (kept in step with the store) and the bell that wakes
+/// the spooler when jobs are added.
+#[derive(Default)]
+pub(crate) struct Printing {
+    pub(crate) printers: Vec<PrinterConfig>,
+    pub(crate) wake: Arc<Notify>,
+}
+
+/// Reads the stored printers.
+pub(crate) async fn load(store: &fynlo_store::Store) -> Result<Vec<PrinterConfig>, AppError> {
+    store
+        .printers()
+        .await?
+        .into_iter()
+        .map(|(id, config)| {
+            serde_json::from_value::<PrinterConfig>(config)
+                .map_err(|e| AppError::new(ErrorCode::Storage, format!("printer {id}: {e}")))
+        })
+        .collect()
+}
+
+impl Till {
+    /// The spooler for this till's jobs: run it as a task ([`Spooler::run`]) or a pass at a time.
+    pub fn spooler(&self) -> Spooler {
+        Spooler::new(
+            Arc::clone(&self.store),
+            Arc::clone(&self.services.clock),
+            self.path.clone(),
+            Arc::clone(&self.printing.wake),
+        )
+    }
+
+    /// Wakes the spooler after jobs were added.
+    pub(crate) fn jobs_added(&self) {
+        self.printing.wake.notify_one();
+    }
+
+    fn require_manager_for(approver: Option<&fynlo_core::ids::StaffId>, what: &str) -> Result<(), AppError> {
+        if approver.is_some() {
+            Ok(())
+        } else {
+            Err(AppError::new(
+                ErrorCode::ApprovalRequired,
+                format!("{what} needs a manager: log in as one or type a manager's PIN"),
+            ))
+        }
+    }
+
+    fn write_now<'a>(&'a self, staff: &'a fynlo_core::ids::StaffId) -> Write<'a> {
+        Write {
+            at: self.services.clock.now(),
+            staff,
+            ids: self.services.ids.as_ref(),
+        }
+    }
+
+    pub(crate) async fn printers_reply(&self) -> Result<Reply, AppError> {
+        let waiting = self.store.waiting_jobs().await?;
+        let printers = self
+            .printing
+            .printers
+            .iter()
+            .map(|p| {
+                let mine: Vec<&Job> = waiting.iter().filter(|j| j.printer == p.id).collect();
+                PrinterView {
+                    config: p.clone(),
+                    waiting: u32::try_from(mine.len()).unwrap_or(u32::MAX),
+                    problem: mine.first().and_then(|j| j.last_error.clone()),
+                }
+            })
+            .collect();
+        Ok(Reply::Printers(PrintersView {
+            printers,
+            waiting: waiting.iter().map(JobView::new).collect(),
+        }))
+    }
+
+    pub(crate) async fn printers(&mut self) -> Result<Reply, AppError> {
+        self.printers_reply().await
+    }
+
+    /// `add_printer` (`adding`) and `change_printer`: a manager's.
+    pub(crate) async fn put_printer(&mut self, req: PutPrinter, adding: bool) -> Result<Reply, AppError> {
+        let approver = self.approver(req.approval).await?;
+        Self::require_manager_for(approver.as_ref(), "setting up printers")?;
+        req.printer.validate()?;
+        let exists = self.printing.printers.iter().any(|p| p.id == req.printer.id);
+        match (adding, exists) {
+            (true, true) => {
+                return Err(AppError::new(
+                    ErrorCode::Conflict,
+                    format!("there is already a printer {:?}", req.printer.id),
+                ))
+            }
+            (false, false) => {
+                return Err(AppError::new(
+                    ErrorCode::NotFound,
+                    format!("no printer {:?}", req.printer.id),
+                ))
+            }
+            _ => {}
+        }
+        if adding && self.printing.printers.len() >= 16 {
+            return Err(AppError::invalid("a till has at most 16 printers"));
+        }
+        let config = serde_json::to_value(&req.printer).map_err(|e| AppError::invalid(e.to_string()))?;
+        let who = self.require_staff()?.id.clone();
+        self.store
+            .put_printer(&req.printer.id, &config, &self.write_now(&who))
+            .await?;
+        self.printing.printers = load(&self.store).await?;
+        self.printers_reply().await
+    }
+
+    pub(crate) async fn remove_printer(&mut self, req: PrinterRef) -> Result<Reply, AppError> {
+        let approver = self.approver(req.approval).await?;
+        Self::require_manager_for(approver.as_ref(), "removing a printer")?;
+        let who = self.require_staff()?.id.clone();
+        self.store.remove_printer(&req.id, &self.write_now(&who)).await?;
+        self.printing.printers = load(&self.store).await?;
+        self.printers_reply().await
+    }
+
+    fn printer(&self, id: &str) -> Result<&PrinterConfig, AppError> {
+        self.printing
+            .printers
+            .iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no printer {id:?}")))
+    }
+
+    async fn queue(&self, jobs: &[NewJob]) -> Result<Reply, AppError> {
+        let ids = self.store.add_jobs(jobs, self.services.clock.now()).await?;
+        self.jobs_added();
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(JobView::new(&self.store.job(id).await?));
+        }
+        Ok(Reply::Jobs(JobsView { jobs: out }))
+    }
+
+    pub(crate) async fn test_printer(&mut self, req: PrinterChoice) -> Result<Reply, AppError> {
+        let id = req
+            .id
+            .ok_or_else(|| AppError::invalid("name the printer to test (id)"))?;
+        let job = JobSpec::TestPage.job(self.printer(&id)?)?;
+        self.queue(&[job]).await
+    }
+
+    /// The receipt printer a reprint goes to: the one named, or the first that prints receipts.
+    fn receipt_printer(&self, named: Option<&str>) -> Result<&PrinterConfig, AppError> {
+        match named {
+            Some(id) => {
+                let p = self.printer(id)?;
+                if p.receipts {
+                    Ok(p)
+                } else {
+                    Err(AppError::invalid(format!("printer {id:?} does not print receipts")))
+                }
+            }
+            None => self
+                .printing
+                .printers
+                .iter()
+                .find(|p| p.receipts)
+                .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no printer prints receipts: add one first")),
+        }
+    }
+
+    /// The job spec of a receipt request, on the order as it is saved now.
+    async fn receipt_spec(&mut self, req: &ReceiptRequest) -> Result<(JobSpec, Order), AppError> {
+        let id = self.resolve(req.order.as_deref())?;
+        self.save_order(id).await?;
+        let order = self.store.order(id).await?;
+        let version = order.version();
+        let spec = match (&req.refund, req.part) {
+            (Some(_), Some(_)) => return Err(AppError::invalid("a receipt is of a part or of a refund, not both")),
+            (Some(refund), None) => {
+                let refund = RefundId::parse(refund)
+                    .map_err(|_| AppError::new(ErrorCode::NotFound, format!("no refund {refund:?}")))?;
+                order.refund(refund)?;
+                JobSpec::RefundReceipt {
+                    order: id,
+                    version,
+                    refund,
+                    duplicate: false,
+                }
+            }
+            (None, part) => {
+                if let Some(no) = part {
+                    order.part(no)?;
+                }
+                JobSpec::Receipt {
+                    order: id,
+                    version,
+                    part,
+                    duplicate: false,
+                }
+            }
+        };
+        Ok((spec, order))
+    }
+
+    /// Has this receipt been printed (or queued) before? Then a new copy is a DUPLICATE.
+    async fn printed_before(&self, spec: &JobSpec) -> Result<bool, AppError> {
+        let Some(order) = spec.order() else { return Ok(false) };
+        let jobs = self.store.jobs_mentioning(&order.to_string()).await?;
+        Ok(jobs.iter().any(|j| {
+            let Ok(earlier) = serde_json::from_value::<JobSpec>(j.spec.clone()) else {
+                return false;
+            };
+            match (&earlier, spec) {
+                (JobSpec::Receipt { part: a, .. }, JobSpec::Receipt { part: b, .. }) => a == b,
+                (JobSpec::RefundReceipt { refund: a, .. }, JobSpec::RefundReceipt { refund: b, .. }) => a == b,
+                _ => false,
+            }
+        }))
+    }
+
+    fn mark_duplicate(spec: JobSpec) -> JobSpec {
+        match spec {
+            JobSpec::Receipt {
+                order, version, part, ..
+            } => JobSpec::Receipt {
+                order,
+                version,
+                part,
+                duplicate: true,
+            },
+            JobSpec::RefundReceipt {
+                order, version, refund, ..
+            } => JobSpec::RefundReceipt {
+                order,
+                version,
+                refund,
+                duplicate: true,
+            },
+            other => other,
+        }
+    }
+
+    /// `print_receipt`: queues a receipt; a receipt printed before comes out marked DUPLICATE.
+    pub(crate) async fn print_receipt(&mut self, req: ReceiptRequest) -> Result<Reply, AppError> {
+        let (spec, _) = self.receipt_spec(&req).await?;
+        let spec = if self.printed_before(&spec).await? {
+            Self::mark_duplicate(spec)
+        } else {
+            spec
+        };
+        let job = spec.job(self.receipt_printer(req.printer.as_deref())?)?;
+        self.queue(&[job]).await
+    }
+
+    fn sources(&self) -> Sources<'_> {
+        Sources {
+            restaurant: &self.restaurant,
+            staff: &self.staff,
+            clock: self.services.clock.as_ref(),
+        }
+    }
+
+    /// `receipt_preview`: the receipt as it would print now (DUPLICATE if it printed before).
+    pub(crate) async fn receipt_preview(&mut self, req: ReceiptRequest) -> Result<Reply, AppError> {
+        let (spec, order) = self.receipt_spec(&req).await?;
+        let spec = if self.printed_before(&spec).await? {
+            Self::mark_duplicate(spec)
+        } else {
+            spec
+        };
+        let printer = match &req.printer {
+            Some(id) => Some(self.printer(id)?.clone()),
+            None => self.printing.printers.iter().find(|p| p.receipts).cloned(),
+        };
+        let fallback = PrinterConfig::preview();
+        let doc = render::document(
+            &spec,
+            Some(&order),
+            &self.sources(),
+            printer.as_ref().unwrap_or(&fallback),
+        )?;
+        let title = if matches!(spec, JobSpec::RefundReceipt { .. }) {
+            "Refund receipt"
+        } else {
+            "Receipt"
+        };
+        let docs = doc.map(|d| (title.to_owned(), d, printer.iter().map(|p| p.id.clone()).collect()));
+        self.preview_reply(docs.into_iter().collect(), printer.as_ref())
+    }
+
+    /// `ticket_preview`: the kitchen tickets sending the order now would print, per station.
+    pub(crate) async fn ticket_preview(&mut self, req: TicketPreview) -> Result<Reply, AppError> {
+        let id = self.resolve(req.order.as_deref())?;
+        let order = self.draft(id).await?.order.clone();
+        let unsent: Vec<_> = order.live_lines().filter(|l| !l.sent).map(|l| l.no).collect();
+        if unsent.is_empty() {
+            return Ok(Reply::Preview(PreviewView { documents: Vec::new() }));
+        }
+        let name = |sid: &fynlo_core::ids::StaffId| {
+            self.staff
+                .iter()
+                .find(|s| &s.id == sid)
+                .map_or_else(|| sid.as_str().to_owned(), |s| s.name.clone())
+        };
+        let time = self.services.clock.local_time(self.services.clock.now());
+        let ctx = fynlo_core::document::kitchen::TicketContext {
+            time: &time,
+            staff_name: &name,
+        };
+        let tickets = fynlo_core::document::kitchen::kitchen_tickets(&order, &unsent, &ctx)?;
+        let docs = tickets
+            .into_iter()
+            .map(|(station, doc)| {
+                let printers = self
+                    .printing
+                    .printers
+                    .iter()
+                    .filter(|p| p.serves(station.as_str()))
+                    .map(|p| p.id.clone())
+                    .collect();
+                (format!("Kitchen ticket: {station}"), doc, printers)
+            })
+            .collect();
+        self.preview_reply(docs, None)
+    }
+
+    fn preview_reply(
+        &self,
+        docs: Vec<(String, Document, Vec<String>)>,
+        printer: Option<&PrinterConfig>,
+    ) -> Result<Reply, AppError> {
+        let mut documents = Vec::with_capacity(docs.len());
+        for (title, doc, printers) in docs {
+            let first = printer.or_else(|| printers.first().and_then(|id| self.printer(id).ok()));
+            let (width, text) = render::preview(&doc, first)?;
+            documents.push(PreviewDocView {
+                title,
+                printers,
+                width,
+                text,
+            });
+        }
+        Ok(Reply::Preview(PreviewView { documents }))
+    }
+
+    pub(crate) async fn print_jobs(&mut self, req: PrintJobs) -> Result<Reply, AppError> {
+        let limit = req.limit.unwrap_or(20);
+        if !(1..=200).contains(&limit) {
+            return Err(AppError::invalid("limit must be 1 to 200"));
+        }
+        let jobs = self.store.jobs(limit).await?;
+        Ok(Reply::Jobs(JobsView {
+            jobs: jobs.iter().map(JobView::new).collect(),
+        }))
+    }
+
+    pub(crate) async fn retry_prints(&mut self, req: PrinterChoice) -> Result<Reply, AppError> {
+        if let Some(id) = &req.id {
+            self.printer(id)?;
+        }
+        self.store
+            .retry_jobs(req.id.as_deref(), self.services.clock.now())
+            .await?;
+        self.jobs_added();
+        self.printers_reply().await
+    }
+
+    pub(crate) async fn cancel_print(&mut self, req: CancelPrint) -> Result<Reply, AppError> {
+        let approver = self.approver(req.approval).await?;
+        Self::require_manager_for(approver.as_ref(), "cancelling a print")?;
+        self.store.cancel_job(req.job, self.services.clock.now()).await?;
+        Ok(Reply::Jobs(JobsView {
+            jobs: vec![JobView::new(&self.store.job(req.job).await?)],
+        }))
+    }
+
+    /// `open_drawer`: a no-sale. A manager approves it; it is recorded (who, approved by whom, why) in
+    /// the outbox before the drawer opens.
+    pub(crate) async fn open_drawer(&mut self, req: OpenDrawer) -> Result<Reply, AppError> {
+        let reason = req.reason.trim().to_owned();
+        if reason.is_empty() || reason.chars().count() > 200 || reason.chars().any(char::is_control) {
+            return Err(AppError::new(
+                ErrorCode::ReasonRequired,
+                "a no-sale needs a reason of 1 to 200 characters",
+            ));
+        }
+        let approver = self.approver(req.approval).await?;
+        Self::require_manager_for(approver.as_ref(), "opening the drawer without a sale")?;
+        let drawers: Vec<&PrinterConfig> = self.printing.printers.iter().filter(|p| p.drawer.is_some()).collect();
+        if drawers.is_empty() {
+            return Err(AppError::new(ErrorCode::NotFound, "no printer has a cash drawer"));
+        }
+        let jobs = drawers
+            .iter()
+            .map(|p| JobSpec::Drawer.job(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let who = self.require_staff()?.id.clone();
+        let payload = json!({
+            "staff": who.as_str(),
+            "approved_by": approver.as_ref().map(fynlo_core::ids::StaffId::as_str),
+            "reason": reason,
+            "printers": drawers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        });
+        self.store
+            .record_op("drawer.opened", &payload, &self.write_now(&who))
+            .await?;
+        self.queue(&jobs).await
+    }
+}

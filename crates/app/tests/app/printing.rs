@@ -1,0 +1,413 @@
+//! Printing through the command set, to loopback TCP printers (`fynlo_print::testing`) that record the
+//! bytes they get: the jobs a save causes are written with it and print once; a sale completes whatever
+//! the printer does; a printer that refuses a job keeps it waiting as it was, and one that drops the
+//! connection part-way gets it again under the REPRINT banner; reprints are marked DUPLICATE; printers
+//! and the no-sale drawer are a manager's.
+
+use std::{net::SocketAddr, time::Duration};
+
+use fynlo_app::{printing::Spooler, view::JobsView, ErrorCode, Reply};
+use fynlo_print::testing::{Behaviour, LoopbackHandle, LoopbackPrinter};
+use fynlo_store::JobState;
+
+use crate::{pin, Fixture};
+
+const WAIT: Duration = Duration::from_secs(10);
+const PRIYA: &str = r#"{"pin": "2468", "staff": "priya"}"#;
+
+async fn printer(behaviour: Behaviour) -> (SocketAddr, LoopbackHandle) {
+    LoopbackPrinter::start(behaviour)
+        .await
+        .expect("a loopback printer starts")
+}
+
+fn config(id: &str, addr: SocketAddr, stations: &[&str], receipts: bool, drawer: bool) -> String {
+    let stations: Vec<String> = stations.iter().map(|s| format!("{s:?}")).collect();
+    format!(
+        r#"{{"id": "{id}", "name": "{id} printer", "transport": {{"type": "tcp", "host": "127.0.0.1", "port": {}}},
+            "width": 42, "stations": [{}], "receipts": {receipts}, "auto_print": {receipts}{}}}"#,
+        addr.port(),
+        stations.join(", "),
+        if drawer { r#", "drawer": "pin2""# } else { "" }
+    )
+}
+
+async fn add_printer(f: &mut Fixture, config: &str) {
+    f.ok(&format!(
+        r#"{{"cmd": "add_printer", "printer": {config}, "approval": {PRIYA}}}"#
+    ))
+    .await;
+}
+
+fn jobs_of(reply: Reply) -> JobsView {
+    match reply {
+        Reply::Jobs(jobs) => jobs,
+        other => panic!("expected jobs, got {other:?}"),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A dine-in order of a burger (kitchen) and a pint (bar), sent to the kitchen.
+async fn sent_order(f: &mut Fixture) {
+    f.order(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "7", "covers": 2}}"#)
+        .await;
+    f.order(r#"{"cmd": "add_line", "product": "burger", "note": "no onions"}"#)
+        .await;
+    f.order(r#"{"cmd": "add_line", "product": "lager", "variant": "pint"}"#)
+        .await;
+    f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
+}
+
+async fn states(f: &Fixture) -> Vec<(String, JobState)> {
+    let mut jobs = f.till.store().jobs(100).await.expect("jobs");
+    jobs.reverse();
+    jobs.into_iter()
+        .map(|j| (j.spec["job"].as_str().unwrap_or("?").to_owned(), j.state))
+        .collect()
+}
+
+fn spooler(f: &Fixture) -> Spooler {
+    f.till.spooler()
+}
+
+#[tokio::test]
+async fn a_sale_prints_its_tickets_drawer_and_receipt_once_each() {
+    let mut f = Fixture::logged_in().await;
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    add_printer(&mut f, &config("counter", addr, &["kitchen", "bar"], true, true)).await;
+    sent_order(&mut f).await;
+    // The send's save wrote a ticket per station, nothing printed yet.
+    assert_eq!(
+        states(&f).await,
+        vec![
+            ("kitchen".into(), JobState::Pending),
+            ("kitchen".into(), JobState::Pending)
+        ]
+    );
+    let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
+    let o = f
+        .order(&format!(r#"{{"cmd": "take_cash", "tendered": {}}}"#, total + 500))
+        .await;
+    let id = o.id.clone();
+    assert_eq!(o.state.as_str(), "completed");
+    // The payment's save added the drawer kick, then the receipt.
+    let s = states(&f).await;
+    assert_eq!(
+        s[2..],
+        [
+            ("drawer".into(), JobState::Pending),
+            ("receipt".into(), JobState::Pending)
+        ]
+    );
+    let report = spooler(&f).pass().await.expect("a pass");
+    assert_eq!((report.printed, report.waiting), (4, 0));
+    let jobs = paper.wait_for_jobs(4, WAIT).await;
+    assert_eq!(jobs.len(), 4);
+    // Kitchen ticket: the burger and its note, never the pint; bar ticket: the pint.
+    assert!(contains(&jobs[0], b"beef") && contains(&jobs[0], b"no onions") && !contains(&jobs[0], b"lager"));
+    assert!(contains(&jobs[1], b"lager") && !contains(&jobs[1], b"beef"));
+    // The drawer: initialise, then ESC p 0 25 250 (pin 2).
+    assert_eq!(jobs[2], [0x1B, b'@', 0x1B, b'p', 0, 25, 250]);
+    // The receipt: the restaurant, the VAT number, pounds as PC858's 0x9C, a cut.
+    assert!(contains(&jobs[3], b"The Copper Kettle") && contains(&jobs[3], b"GB246813579"));
+    assert!(contains(&jobs[3], &[0x9C]));
+    assert!(!contains(&jobs[3], b"DUPLICATE"));
+    assert!(states(&f).await.iter().all(|(_, s)| *s == JobState::Done));
+    // Another pass prints nothing again; a second send has nothing to send and adds no ticket.
+    assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 0);
+    f.refused(
+        &format!(r#"{{"cmd": "send_to_kitchen", "order": "{id}"}}"#),
+        ErrorCode::OrderClosed,
+    )
+    .await;
+    assert_eq!(states(&f).await.len(), 4);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(paper.jobs().len(), 4);
+}
+
+#[tokio::test]
+async fn a_reprint_is_marked_duplicate_and_previews_match_the_paper() {
+    let mut f = Fixture::logged_in().await;
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    add_printer(&mut f, &config("counter", addr, &[], true, false)).await;
+    let id = f
+        .order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#)
+        .await
+        .id;
+    f.order(r#"{"cmd": "add_line", "product": "flat-white"}"#).await;
+    let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
+    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
+        .await;
+    let preview = match f.ok(&format!(r#"{{"cmd": "receipt_preview", "order": "{id}"}}"#)).await {
+        Reply::Preview(p) => p,
+        other => panic!("{other:?}"),
+    };
+    // Printed once already (auto-print): the preview and the reprint say DUPLICATE.
+    assert_eq!(preview.documents.len(), 1);
+    assert_eq!(preview.documents[0].width, 42);
+    assert!(preview.documents[0].text.contains("DUPLICATE"));
+    assert!(preview.documents[0].text.lines().all(|l| l.chars().count() <= 42));
+    let jobs = jobs_of(f.ok(&format!(r#"{{"cmd": "print_receipt", "order": "{id}"}}"#)).await);
+    assert!(jobs.jobs[0].duplicate);
+    spooler(&f).pass().await.expect("a pass");
+    let printed = paper.wait_for_jobs(2, WAIT).await;
+    assert_eq!(printed.len(), 2);
+    assert!(!contains(&printed[0], b"DUPLICATE"));
+    assert!(contains(&printed[1], b"DUPLICATE"));
+    // Every line of the preview's text is on the paper.
+    // (The banner's frame of `*` is the text form of the paper's inverted band.)
+    let words = preview.documents[0].text.lines().map(str::trim);
+    for line in words.filter(|l| l.is_ascii() && l.len() > 3 && !l.starts_with('*')) {
+        assert!(contains(&printed[1], line.as_bytes()), "{line:?} is not on the paper");
+    }
+}
+
+#[tokio::test]
+async fn paper_out_keeps_the_job_waiting_and_the_sale_goes_on() {
+    let mut f = Fixture::logged_in().await;
+    let (empty, empty_paper) = printer(Behaviour::PaperOut).await;
+    add_printer(&mut f, &config("counter", empty, &["kitchen", "bar"], true, false)).await;
+    sent_order(&mut f).await;
+    let report = spooler(&f).pass().await.expect("a pass");
+    assert_eq!((report.printed, report.waiting), (0, 2));
+    let waiting = f.till.store().waiting_jobs().await.expect("jobs");
+    assert_eq!(
+        (waiting[0].state, waiting[0].attempts, waiting[0].reprint),
+        (JobState::Pending, 1, false)
+    );
+    assert!(
+        waiting[0].last_error.as_deref().unwrap_or("").contains("paper"),
+        "{waiting:?}"
+    );
+    // The second job waits behind the first, untried.
+    assert_eq!(waiting[1].attempts, 0);
+    assert!(empty_paper.jobs().is_empty());
+    // The sale completes all the same.
+    let shown = f.order(r#"{"cmd": "show_order"}"#).await;
+    let (id, total) = (shown.id, shown.totals.total.0);
+    assert_eq!(
+        f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
+            .await
+            .state
+            .as_str(),
+        "completed"
+    );
+    // The printer screen shows the problem.
+    match f.ok(r#"{"cmd": "printers"}"#).await {
+        Reply::Printers(p) => {
+            assert_eq!(p.printers[0].waiting, 3);
+            assert_eq!(p.waiting.len(), 3);
+            assert!(p.printers[0].problem.as_deref().unwrap_or("").contains("paper"));
+        }
+        other => panic!("{other:?}"),
+    }
+    // The jobs list shows them; a manager (only) may cancel one, which then never prints.
+    let listed = jobs_of(f.ok(r#"{"cmd": "print_jobs", "limit": 10}"#).await);
+    assert_eq!(listed.jobs.len(), 3);
+    assert!(listed
+        .jobs
+        .iter()
+        .all(|j| j.state == fynlo_app::view::JobStateView::Pending));
+    assert_eq!(listed.jobs[0].what, "receipt");
+    f.refused(r#"{"cmd": "cancel_print", "job": 3}"#, ErrorCode::ApprovalRequired)
+        .await;
+    let extra = jobs_of(f.ok(&format!(r#"{{"cmd": "print_receipt", "order": "{id}"}}"#)).await).jobs[0].id;
+    let cancelled = jobs_of(
+        f.ok(&format!(
+            r#"{{"cmd": "cancel_print", "job": {extra}, "approval": {PRIYA}}}"#
+        ))
+        .await,
+    );
+    assert_eq!(cancelled.jobs[0].state, fynlo_app::view::JobStateView::Cancelled);
+    f.refused(
+        &format!(r#"{{"cmd": "cancel_print", "job": {extra}, "approval": {PRIYA}}}"#),
+        ErrorCode::InvalidTransition,
+    )
+    .await;
+    // Paper in (the printer now answers from a working loopback): retry prints each job once.
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    f.ok(&format!(
+        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
+        config("counter", addr, &["kitchen", "bar"], true, false)
+    ))
+    .await;
+    f.ok(r#"{"cmd": "retry_prints"}"#).await;
+    let report = spooler(&f).pass().await.expect("a pass");
+    assert_eq!((report.printed, report.waiting), (3, 0));
+    let printed = paper.wait_for_jobs(3, WAIT).await;
+    assert_eq!(printed.len(), 3);
+    assert!(printed.iter().all(|j| !contains(j, b"REPRINT")));
+}
+
+#[tokio::test]
+async fn a_job_cut_off_part_way_prints_again_under_the_reprint_banner() {
+    let mut f = Fixture::logged_in().await;
+    let (flaky, _flaky_paper) = printer(Behaviour::DropMidJob { after: 20 }).await;
+    add_printer(&mut f, &config("kitchen", flaky, &["kitchen"], false, false)).await;
+    f.order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
+    f.order(r#"{"cmd": "add_line", "product": "burger"}"#).await;
+    f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
+    spooler(&f).pass().await.expect("a pass");
+    let job = &f.till.store().waiting_jobs().await.expect("jobs")[0];
+    assert_eq!((job.state, job.reprint), (JobState::Uncertain, true), "{job:?}");
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    f.ok(&format!(
+        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
+        config("kitchen", addr, &["kitchen"], false, false)
+    ))
+    .await;
+    f.ok(r#"{"cmd": "retry_prints", "id": "kitchen"}"#).await;
+    assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 1);
+    let printed = paper.wait_for_jobs(1, WAIT).await;
+    assert!(contains(&printed[0], b"REPRINT") && contains(&printed[0], b"beef"));
+    assert_eq!(states(&f).await, vec![("kitchen".into(), JobState::Done)]);
+}
+
+#[tokio::test]
+async fn a_printer_that_never_answers_gets_nothing_and_keeps_the_job() {
+    let mut f = Fixture::logged_in().await;
+    let (addr, silent) = printer(Behaviour::NeverAnswers).await;
+    add_printer(&mut f, &config("kitchen", addr, &["kitchen"], false, false)).await;
+    f.order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
+    f.order(r#"{"cmd": "add_line", "product": "burger"}"#).await;
+    f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
+    spooler(&f).pass().await.expect("a pass");
+    let job = &f.till.store().waiting_jobs().await.expect("jobs")[0];
+    assert_eq!((job.state, job.reprint), (JobState::Pending, false), "{job:?}");
+    assert!(job.last_error.is_some());
+    assert!(silent.jobs().is_empty());
+}
+
+#[tokio::test]
+async fn a_void_of_a_sent_line_prints_a_void_ticket_on_its_station() {
+    let mut f = Fixture::logged_in().await;
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    add_printer(&mut f, &config("kitchen", addr, &["kitchen"], false, false)).await;
+    f.order(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "7", "covers": 2}}"#)
+        .await;
+    f.order(r#"{"cmd": "add_line", "product": "burger", "note": "no onions"}"#)
+        .await;
+    f.order(r#"{"cmd": "add_line", "product": "lager", "variant": "pint"}"#)
+        .await;
+    // The preview shows what the send will print: a ticket per station, and where it goes.
+    let preview = match f.ok(r#"{"cmd": "ticket_preview"}"#).await {
+        Reply::Preview(p) => p,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(preview.documents.len(), 2);
+    assert_eq!(preview.documents[0].printers, ["kitchen"]);
+    assert!(preview.documents[0].text.contains("no onions") && preview.documents[0].text.contains("beef"));
+    assert!(preview.documents[1].printers.is_empty() && preview.documents[1].text.contains("lager"));
+    f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
+    // Nothing is left to send: the preview is empty.
+    match f.ok(r#"{"cmd": "ticket_preview"}"#).await {
+        Reply::Preview(p) => assert!(p.documents.is_empty()),
+        other => panic!("{other:?}"),
+    }
+    f.order(&format!(
+        r#"{{"cmd": "void_line", "line": 1, "reason": "sent back", "approval": {PRIYA}}}"#
+    ))
+    .await;
+    // The bar's line has no printer here: one ticket and one VOID, both the kitchen's.
+    assert_eq!(
+        states(&f).await,
+        vec![
+            ("kitchen".into(), JobState::Pending),
+            ("void".into(), JobState::Pending)
+        ]
+    );
+    spooler(&f).pass().await.expect("a pass");
+    let printed = paper.wait_for_jobs(2, WAIT).await;
+    assert!(contains(&printed[1], b"VOID") && contains(&printed[1], b"beef") && contains(&printed[1], b"sent back"));
+}
+
+#[tokio::test]
+async fn printers_and_the_no_sale_drawer_are_a_managers() {
+    let mut f = Fixture::logged_in().await;
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    let good = config("counter", addr, &[], true, true);
+    // A cashier alone cannot set printers up, open the drawer, or cancel a job.
+    f.refused(
+        &format!(r#"{{"cmd": "add_printer", "printer": {good}}}"#),
+        ErrorCode::ApprovalRequired,
+    )
+    .await;
+    // A cashier's own PIN is not a manager's (and counts as a wrong PIN).
+    let err = f
+        .exec(&format!(
+            r#"{{"cmd": "add_printer", "printer": {good}, "approval": {{"pin": "1357", "staff": "sam"}}}}"#
+        ))
+        .await
+        .expect_err("a cashier cannot approve");
+    assert_eq!(err.code, ErrorCode::WrongPin);
+    // Bad set-ups are refused by field, changing nothing.
+    for bad in [
+        good.replace(r#""width": 42"#, r#""width": 40"#),
+        good.replace(r#""id": "counter""#, r#""id": "../x""#),
+        good.replace(
+            &format!(r#"{{"type": "tcp", "host": "127.0.0.1", "port": {}}}"#, addr.port()),
+            r#"{"type": "file", "name": "../till.db"}"#,
+        ),
+        good.replace(r#""receipts": true"#, r#""receipts": false"#),
+    ] {
+        f.refused(
+            &format!(r#"{{"cmd": "add_printer", "printer": {bad}, "approval": {PRIYA}}}"#),
+            ErrorCode::InvalidInput,
+        )
+        .await;
+    }
+    add_printer(&mut f, &good).await;
+    f.refused(
+        &format!(r#"{{"cmd": "add_printer", "printer": {good}, "approval": {PRIYA}}}"#),
+        ErrorCode::Conflict,
+    )
+    .await;
+    f.refused(
+        r#"{"cmd": "open_drawer", "reason": "change for the float"}"#,
+        ErrorCode::ApprovalRequired,
+    )
+    .await;
+    f.refused(
+        &format!(r#"{{"cmd": "open_drawer", "reason": " ", "approval": {PRIYA}}}"#),
+        ErrorCode::ReasonRequired,
+    )
+    .await;
+    let before = f.till.store().outbox_stats().await.expect("stats");
+    let jobs = jobs_of(
+        f.ok(&format!(
+            r#"{{"cmd": "open_drawer", "reason": "change for the float", "approval": {PRIYA}}}"#
+        ))
+        .await,
+    );
+    assert_eq!(jobs.jobs[0].what, "drawer");
+    // The no-sale is in the outbox, with who and who approved.
+    let after = f.till.store().outbox_stats().await.expect("stats");
+    assert_eq!(after.count, before.count + 1);
+    let last = f.till.store().outbox_after(after.count - 1, 1).await.expect("outbox");
+    assert_eq!(last[0].op_type, "drawer.opened");
+    assert_eq!(last[0].payload["staff"], "sam");
+    assert_eq!(last[0].payload["approved_by"], "priya");
+    spooler(&f).pass().await.expect("a pass");
+    assert_eq!(
+        paper.wait_for_jobs(1, WAIT).await[0],
+        [0x1B, b'@', 0x1B, b'p', 0, 25, 250]
+    );
+    // A test page, then a manager removes the printer.
+    jobs_of(f.ok(r#"{"cmd": "test_printer", "id": "counter"}"#).await);
+    f.refused(
+        r#"{"cmd": "remove_printer", "id": "counter"}"#,
+        ErrorCode::ApprovalRequired,
+    )
+    .await;
+    f.ok(&format!(
+        r#"{{"cmd": "remove_printer", "id": "counter", "approval": {PRIYA}}}"#
+    ))
+    .await;
+    // The test page never printed: it failed with its printer.
+    let jobs = f.till.store().jobs(1).await.expect("jobs");
+    assert_eq!(jobs[0].state, JobState::Failed);
+    let _ = pin("sam");
+}
