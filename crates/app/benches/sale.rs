@@ -11,6 +11,10 @@
 //! every kind meet the same disk. Each block's sale time is divided by the one-row commit time of the
 //! block next to it, and the median and range of those ratios are shown beside the overall figures.
 //!
+//! A fourth kind is the same sale on a till with printers set up (a receipt printer that prints on its own
+//! with a cash drawer, and the kitchen's): its save also writes the receipt's and the drawer kick's job
+//! rows (printing itself is the spooler's, off the sale's path). Target: at most 1.05× the sale without.
+//!
 //! Run with `cargo bench -p fynlo-app --bench sale`. `FYNLO_BENCH_SALES` sets the number of each (600),
 //! `FYNLO_BENCH_BLOCK` the block size (10), and `FYNLO_BENCH_DETAIL=1` prints the time of each command.
 //! The database files go in `target/bench-sale/`, on the same file system as the project.
@@ -59,7 +63,8 @@ fn main() -> BenchResult<()> {
     runtime.block_on(async {
         let mut bare = Bare::new(&dir.join("bare.db")).await?;
         let mut rows = ByHand::new(&dir.join("rows.db"), &dir.join("payload.db"), sales + 1_000).await?;
-        let mut till = Sales::new(&dir.join("till.db")).await?;
+        let mut till = Sales::new(&dir.join("till.db"), false).await?;
+        let mut printing = Sales::new(&dir.join("printing.db"), true).await?;
         // Untimed blocks of each warm the caches and the statement caches, and go on until each
         // database's WAL has wrapped: a checkpoint has run and commits overwrite the WAL in place
         // instead of extending the file (an extending WAL's fsync also flushes the file's new size).
@@ -67,25 +72,32 @@ fn main() -> BenchResult<()> {
             wrap(&dir.join("bare.db-wal"), async || bare.run(block).await).await?,
             wrap(&dir.join("rows.db-wal"), async || rows.run(block).await).await?,
             wrap(&dir.join("till.db-wal"), async || till.run(block).await).await?,
+            wrap(&dir.join("printing.db-wal"), async || printing.run(block).await).await?,
         ];
         println!(
-            "warm-up until each WAL wrapped: {} bare commits, {} rows by hand, {} sales",
+            "warm-up until each WAL wrapped: {} bare commits, {} rows by hand, {} sales, {} sales with printing",
             warm[0] * block,
             warm[1] * block,
-            warm[2] * block
+            warm[2] * block,
+            warm[3] * block
         );
         till.each.fill(Duration::ZERO);
         let (mut t_bare, mut t_rows, mut t_sale) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        let mut t_printing = Duration::ZERO;
         let mut ratios = Vec::new();
+        let mut print_ratios = Vec::new();
         let mut done = 0;
         while done < sales {
             let n = block.min(sales - done);
             let b = bare.run(n).await?;
             t_rows += rows.run(n).await?;
             let s = till.run(n).await?;
+            let p = printing.run(n).await?;
             ratios.push(s.as_secs_f64() / b.as_secs_f64());
+            print_ratios.push(p.as_secs_f64() / s.as_secs_f64());
             t_bare += b;
             t_sale += s;
+            t_printing += p;
             done += n;
         }
         let each = |d: Duration| d / sales;
@@ -95,6 +107,7 @@ fn main() -> BenchResult<()> {
         line("bare INSERT+COMMIT of one row (WAL, synchronous=FULL):", t_bare);
         line("bare INSERT+COMMIT of a sale's rows, by hand:", t_rows);
         line("completed sale through the command set:", t_sale);
+        line("the same sale with printers set up (2 job rows):", t_printing);
         ratios.sort_by(f64::total_cmp);
         println!(
             "ratio sale / one-row commit:    {:.2} overall; per block of {block}: median {:.2}, {:.2}–{:.2} (target ≤ 1.50)",
@@ -106,6 +119,14 @@ fn main() -> BenchResult<()> {
         println!(
             "ratio sale / same rows by hand: {:.2}",
             t_sale.as_secs_f64() / t_rows.as_secs_f64()
+        );
+        print_ratios.sort_by(f64::total_cmp);
+        println!(
+            "ratio sale with printing / without: {:.3} overall; per block: median {:.3}, {:.3}–{:.3} (target ≤ 1.05)",
+            t_printing.as_secs_f64() / t_sale.as_secs_f64(),
+            print_ratios[print_ratios.len() / 2],
+            print_ratios[0],
+            print_ratios[print_ratios.len() - 1],
         );
         if std::env::var_os("FYNLO_BENCH_DETAIL").is_some() {
             for (i, d) in till.each.iter().enumerate() {
@@ -210,7 +231,7 @@ struct ByHand {
 impl ByHand {
     /// `count` real sales' rows, made on a till on the database at `scratch`.
     async fn new(path: &Path, scratch: &Path, count: u32) -> BenchResult<ByHand> {
-        let mut till = Sales::new(scratch).await?;
+        let mut till = Sales::new(scratch, false).await?;
         till.run(count).await?;
         till.till.into_store()?.close().await?;
         let mut conn = connect(scratch, false).await?;
@@ -277,13 +298,28 @@ struct Sales {
 }
 
 impl Sales {
-    async fn new(path: &Path) -> BenchResult<Sales> {
+    async fn new(path: &Path, printing: bool) -> BenchResult<Sales> {
         remove(path);
         let clock = Arc::new(SystemClock);
         let ids = Arc::new(UuidV7);
         let store = setup::init(path, &SetupFile::demo()?, clock.as_ref(), ids.as_ref()).await?;
         let provider = Arc::new(fynlo_app::payments::SimulatedProvider::in_memory());
         let mut till = Till::with_store(store, Services::new(clock, ids, provider)).await?;
+        if printing {
+            till.execute(serde_json::from_str(r#"{"cmd": "login", "pin": "2468"}"#)?)
+                .await?;
+            for printer in [
+                r#"{"id": "counter", "name": "Counter", "transport": {"type": "file", "name": "counter.bin"}, "width": 48,
+                    "stations": ["bar"], "receipts": true, "auto_print": true, "drawer": "pin2"}"#,
+                r#"{"id": "kitchen", "name": "Kitchen", "transport": {"type": "file", "name": "kitchen.bin"}, "width": 42,
+                    "stations": ["kitchen"], "receipts": false, "auto_print": false}"#,
+            ] {
+                till.execute(serde_json::from_str(&format!(
+                    r#"{{"cmd": "add_printer", "printer": {printer}}}"#
+                ))?)
+                .await?;
+            }
+        }
         till.execute(serde_json::from_str(r#"{"cmd": "login", "pin": "1357"}"#)?)
             .await?;
         let commands: Vec<Command> = SALE.iter().map(|c| serde_json::from_str(c)).collect::<Result<_, _>>()?;

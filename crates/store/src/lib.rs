@@ -93,6 +93,8 @@ pub(crate) struct Inner {
     /// Set while a save or a batch is under way, and left set if one was cut off (an error while
     /// applying, or its future dropped): then the next batch is rebuilt from the journal, not memory.
     pub(crate) in_doubt: bool,
+    /// The last journal row whose print jobs have their `print_jobs` rows, once read ([`print`]).
+    pub(crate) spool_seen: Option<i64>,
 }
 
 impl Inner {
@@ -181,6 +183,7 @@ impl Store {
                 pending: Vec::new(),
                 versions: std::collections::HashMap::new(),
                 in_doubt: false,
+                spool_seen: None,
             }),
             device,
             lock,

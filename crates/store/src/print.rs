@@ -1,15 +1,17 @@
 //! Printers and print jobs (migration `20261206000001_printing.sql` says why they look as they do).
 //!
 //! The store keeps what a job is (its printer and a JSON spec the app understands) and where it stands;
-//! it knows nothing of documents or transports. The jobs a save causes are written with the save
-//! ([`Store::save_order_with_jobs`]); other jobs (a test page, a reprint, a no-sale drawer kick) with
-//! [`Store::add_jobs`].
+//! it knows nothing of documents or transports. The jobs a save causes are written in the save's own
+//! journal row ([`Store::save_order_with_jobs`]); the first read of the jobs after it gives them their
+//! rows in `print_jobs` ([`materialise`]), in journal order, exactly once. Other jobs (a test page, a
+//! reprint, a no-sale drawer kick) are added with [`Store::add_jobs`], after the jobs of every save
+//! before them.
 
 use fynlo_core::time::Timestamp;
 use serde_json::Value;
 use sqlx::{Connection, FromRow};
 
-use crate::{journal, Error, Result, Store, Write};
+use crate::{journal, Error, Inner, Result, Store, Write};
 
 /// A job to add: which printer, and what to print there (the app's JSON).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -142,11 +144,60 @@ pub(crate) fn jobs_json(jobs: &[NewJob]) -> Result<String> {
     Ok(serde_json::to_string(&array)?)
 }
 
-/// Inserts a save's jobs, appended to the save's statements: its parameters are the journal row's
-/// sequence number, the time twice, and [`jobs_json`]. (Anonymous parameters: in a batch of statements
-/// sqlx numbers them on from the statements before, where `?NNN` would point back at the first ones.)
-pub(crate) const INSERT_JOBS: &str = " INSERT INTO print_jobs (cause_seq, printer, spec, created_at, updated_at) \
-     SELECT ?, json_extract(value, '$.printer'), json_extract(value, '$.spec'), ?, ? FROM json_each(?);";
+/// Gives the jobs written in journal rows their rows in `print_jobs`: every row after `print_spool.seq`
+/// that has jobs, in order, each job keyed by its row and place (`cause_seq`, `cause_no`), and the cursor
+/// moved on, in one transaction. The writer remembers how far it has looked, so a till whose saves cause
+/// no jobs does not look at the same rows again.
+async fn materialise(inner: &mut Inner) -> Result<()> {
+    let cursor = if let Some(seen) = inner.spool_seen {
+        seen
+    } else {
+        let (seq,): (i64,) = sqlx::query_as("SELECT seq FROM print_spool WHERE id = 1")
+            .fetch_one(&mut inner.conn)
+            .await?;
+        seq
+    };
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT seq, created_at FROM journal WHERE seq > ? AND jobs IS NOT NULL ORDER BY seq")
+            .bind(cursor)
+            .fetch_all(&mut inner.conn)
+            .await?;
+    let (last,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM journal")
+        .fetch_one(&mut inner.conn)
+        .await?;
+    if let Some(&(newest, _)) = rows.last() {
+        let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
+        for (seq, at) in &rows {
+            sqlx::query(
+                "INSERT OR IGNORE INTO print_jobs (cause_seq, cause_no, printer, spec, created_at, updated_at) \
+                 SELECT j.seq, e.key, json_extract(e.value, '$.printer'), json_extract(e.value, '$.spec'), ?2, ?2 \
+                 FROM journal AS j, json_each(j.jobs) AS e WHERE j.seq = ?1 ORDER BY e.key",
+            )
+            .bind(seq)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("UPDATE print_spool SET seq = ? WHERE id = 1 AND seq < ?")
+            .bind(newest)
+            .bind(newest)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    inner.spool_seen = Some(last.max(cursor));
+    Ok(())
+}
+
+impl Store {
+    /// Brings `print_jobs` up to date with the journal (a writer only; a reader sees what is there).
+    async fn spool(&self, inner: &mut Inner) -> Result<()> {
+        if self.writable().is_ok() {
+            materialise(inner).await?;
+        }
+        Ok(())
+    }
+}
 
 /// A state change's outcome: the job was in a state that allows it.
 fn changed(id: i64, rows: u64, what: &str) -> Result<()> {
@@ -227,6 +278,7 @@ impl Store {
     pub async fn add_jobs(&self, jobs: &[NewJob], at: Timestamp) -> Result<Vec<i64>> {
         self.writable()?;
         let mut inner = self.inner.lock().await;
+        self.spool(&mut inner).await?;
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         let mut ids = Vec::with_capacity(jobs.len());
         for job in jobs {
@@ -247,6 +299,7 @@ impl Store {
     /// One job.
     pub async fn job(&self, id: i64) -> Result<Job> {
         let mut inner = self.inner.lock().await;
+        self.spool(&mut inner).await?;
         let row: Option<JobRow> = sqlx::query_as(&format!("SELECT {JOB_COLUMNS} FROM print_jobs WHERE id = ?"))
             .bind(id)
             .fetch_optional(&mut inner.conn)
@@ -257,6 +310,7 @@ impl Store {
     /// The newest jobs, newest first.
     pub async fn jobs(&self, limit: u32) -> Result<Vec<Job>> {
         let mut inner = self.inner.lock().await;
+        self.spool(&mut inner).await?;
         let rows: Vec<JobRow> = sqlx::query_as(&format!(
             "SELECT {JOB_COLUMNS} FROM print_jobs ORDER BY id DESC LIMIT ?"
         ))
@@ -269,6 +323,7 @@ impl Store {
     /// Every job still to print, oldest first.
     pub async fn waiting_jobs(&self) -> Result<Vec<Job>> {
         let mut inner = self.inner.lock().await;
+        self.spool(&mut inner).await?;
         let rows: Vec<JobRow> = sqlx::query_as(&format!(
             "SELECT {JOB_COLUMNS} FROM print_jobs WHERE state IN ('pending', 'sending', 'uncertain') ORDER BY id"
         ))
@@ -281,6 +336,7 @@ impl Store {
     /// an order, so a reprint is marked DUPLICATE.
     pub async fn jobs_mentioning(&self, needle: &str) -> Result<Vec<Job>> {
         let mut inner = self.inner.lock().await;
+        self.spool(&mut inner).await?;
         let rows: Vec<JobRow> = sqlx::query_as(&format!(
             "SELECT {JOB_COLUMNS} FROM print_jobs WHERE instr(spec, ?) > 0 ORDER BY id"
         ))
@@ -295,6 +351,7 @@ impl Store {
     pub async fn interrupted_jobs(&self, at: Timestamp) -> Result<u64> {
         self.writable()?;
         let mut inner = self.inner.lock().await;
+        self.spool(&mut inner).await?;
         Ok(sqlx::query(
             "UPDATE print_jobs SET state = 'uncertain', reprint = 1, \
              last_error = 'the till stopped while this was being sent', updated_at = ? WHERE state = 'sending'",

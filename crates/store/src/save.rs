@@ -14,14 +14,14 @@ use fynlo_core::{
 
 use crate::{
     journal,
-    print::{jobs_json, NewJob, INSERT_JOBS},
+    print::{jobs_json, NewJob},
     project, Error, Inner, Recorded, Result,
 };
 
 /// A save, sent in one round trip: one statement inside its own transaction. The explicit `BEGIN` makes
 /// a transaction somehow left open fail the save loudly, instead of the row joining it uncommitted.
 const SAVE: &str = "BEGIN IMMEDIATE; INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, \
-                    payload, created_at) VALUES (?, ?, 'order.saved', ?, ?, ?, ?, ?); COMMIT;";
+                    payload, created_at, jobs) VALUES (?, ?, 'order.saved', ?, ?, ?, ?, ?, ?); COMMIT;";
 
 /// A new order's first save. The number it opens must be free: when a stored order has the same device,
 /// day and number (one lookup in the summary table's unique index, on bound values — no JSON is
@@ -30,16 +30,9 @@ const SAVE: &str = "BEGIN IMMEDIATE; INSERT INTO journal (seq, op_id, op_type, o
 /// trip with no rows sent back.)
 const SAVE_NEW: &str =
     "BEGIN IMMEDIATE; INSERT INTO journal (seq, op_id, op_type, order_id, from_version, to_version, \
-                        payload, created_at) VALUES (?, CASE WHEN EXISTS (SELECT 1 FROM orders WHERE device_id = ? \
-                        AND business_date = ? AND number = ?) THEN NULL ELSE ? END, 'order.saved', ?, ?, ?, ?, ?); \
+                        payload, created_at, jobs) VALUES (?, CASE WHEN EXISTS (SELECT 1 FROM orders WHERE device_id = ? \
+                        AND business_date = ? AND number = ?) THEN NULL ELSE ? END, 'order.saved', ?, ?, ?, ?, ?, ?); \
                         COMMIT;";
-
-/// A save's statements with its print jobs inserted before the commit: the jobs (the kitchen tickets of
-/// a send, the receipt of a sale, a drawer kick) are durable exactly when the save is.
-fn with_jobs(save: &str) -> String {
-    let body = save.strip_suffix(" COMMIT;").unwrap_or(save);
-    format!("{body}{INSERT_JOBS} COMMIT;")
-}
 
 /// What `SAVE_NEW` says when the number is taken.
 const NUMBER_TAKEN: &str = "NOT NULL constraint failed: journal.op_id";
@@ -123,20 +116,7 @@ async fn save(
         }
     }
     let seq = inner.next_seq().await?;
-    let sql_with_jobs;
-    let sql = match (new, jobs.is_empty()) {
-        (true, true) => SAVE_NEW,
-        (false, true) => SAVE,
-        (true, false) => {
-            sql_with_jobs = with_jobs(SAVE_NEW);
-            &sql_with_jobs
-        }
-        (false, false) => {
-            sql_with_jobs = with_jobs(SAVE);
-            &sql_with_jobs
-        }
-    };
-    let mut query = sqlx::query(sql).bind(seq);
+    let mut query = sqlx::query(if new { SAVE_NEW } else { SAVE }).bind(seq);
     if new {
         query = query
             .bind(order.device().to_string())
@@ -149,11 +129,9 @@ async fn save(
         .bind(journal::sql_version(base + 1)?)
         .bind(journal::sql_version(order.version())?)
         .bind(journal::encode(base, events)?)
-        .bind(order.updated_at().millis());
-    if !jobs.is_empty() {
-        let at = order.updated_at().millis();
-        query = query.bind(seq).bind(at).bind(at).bind(jobs_json(jobs)?);
-    }
+        .bind(order.updated_at().millis())
+        // The print jobs the save causes, in its own row: durable exactly when the save is.
+        .bind(if jobs.is_empty() { None } else { Some(jobs_json(jobs)?) });
     let result = query.execute(&mut inner.conn).await;
     if let Err(error) = result {
         // The statement failed inside its transaction: undo it, and read the sequence afresh next time.

@@ -16,6 +16,7 @@ mod crash;
 mod docs;
 mod exec;
 mod files;
+mod print;
 
 use std::{
     io::Write,

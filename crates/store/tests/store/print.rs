@@ -29,12 +29,13 @@ async fn a_saves_jobs_are_written_with_it_and_only_with_it() {
             at: sent.updated_at(),
         })
         .collect();
-    // Saved on the wrong base version: refused, and no job is left behind.
+    // Saved on the wrong base version: refused, and no job is left behind, in the journal or the jobs.
     let refused = f
         .store
         .save_order_with_jobs(&sent, false, &recorded, &[job("bar", "ticket")], &f.ids)
         .await;
     assert!(matches!(refused, Err(Error::VersionConflict { .. })), "{refused:?}");
+    assert!(f.store.waiting_jobs().await.expect("jobs").is_empty());
     assert_eq!(count(&mut f.raw().await, "print_jobs").await, 0);
 }
 
@@ -83,6 +84,14 @@ async fn jobs_of_a_save_share_its_commit_and_its_sequence() {
     let path = f.path.clone();
     let Fixture { store, dir, .. } = f;
     store.close().await.expect("closes");
+    let store = fynlo_store::Store::open(&path).await.expect("reopens");
+    assert_eq!(store.waiting_jobs().await.expect("jobs").len(), 2);
+    store.close().await.expect("closes");
+    // Made from the journal row again (the cursor set back by hand), they are still two.
+    sqlx::query("UPDATE print_spool SET seq = 0")
+        .execute(&mut crate::raw(&path).await)
+        .await
+        .expect("sets the cursor back");
     let store = fynlo_store::Store::open(&path).await.expect("reopens");
     assert_eq!(store.waiting_jobs().await.expect("jobs").len(), 2);
     drop(dir);
