@@ -1,8 +1,8 @@
 //! Printing across process deaths, with the real binary and loopback TCP printers
 //! (`fynlo_print::testing`) that record what they receive:
-//! - a till SIGKILLed right after a send's save (the tickets written with it, none printed): `fynlo
+//! - a till killed (SIGKILL) right after a send's save (the tickets written with it, none printed): `fynlo
 //!   print` prints each ticket exactly once, and again prints nothing;
-//! - a `fynlo print` SIGKILLed while a ticket is going down the wire: the next one prints it again under
+//! - a `fynlo print` killed (SIGKILL) while a ticket is going down the wire: the next one prints it again under
 //!   the REPRINT banner, once.
 
 use std::{
