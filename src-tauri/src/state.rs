@@ -42,7 +42,7 @@ impl TillState {
                 return Err(format!("no till database at {}", path.display()).into());
             }
             tracing::info!(path = %path.display(), "creating the demo restaurant");
-            let store = setup::init(&path, &SetupFile::demo()?, clock.as_ref(), ids.as_ref()).await?;
+            let store = setup::init(&path, &SetupFile::demo_with_printer()?, clock.as_ref(), ids.as_ref()).await?;
             store.close().await?;
         }
         // Until the real adapters arrive, card and pay-by-bank go to the simulator, which keeps its

@@ -38,6 +38,9 @@ pub struct SetupFile {
     pub menu: CatalogData,
     /// The staff, with PIN hashes.
     pub staff: Vec<Staff>,
+    /// The printers (`docs/printing.md`), if any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub printers: Vec<crate::printing::config::PrinterConfig>,
 }
 
 impl SetupFile {
@@ -64,12 +67,42 @@ impl SetupFile {
         if ids.len() != self.staff.len() {
             return Err(AppError::invalid("setup file: staff ids must be unique"));
         }
+        for printer in &self.printers {
+            printer.validate()?;
+        }
+        let mut printers: Vec<&str> = self.printers.iter().map(|p| p.id.as_str()).collect();
+        printers.sort_unstable();
+        printers.dedup();
+        if printers.len() != self.printers.len() || printers.len() > 16 {
+            return Err(AppError::invalid("setup file: up to 16 printers, with unique ids"));
+        }
         Ok(())
     }
 
     /// The demo restaurant.
     pub fn demo() -> Result<SetupFile, AppError> {
         SetupFile::parse(DEMO_JSON)
+    }
+
+    /// The demo restaurant with the printer dev mode gives it: a file printer (`prints/counter.escpos`
+    /// beside the database) that prints the kitchen's and the bar's tickets, receipts on its own, and
+    /// has a cash drawer — so a developer sees every job's bytes without a printer.
+    pub fn demo_with_printer() -> Result<SetupFile, AppError> {
+        let mut setup = SetupFile::demo()?;
+        setup.printers.push(crate::printing::config::PrinterConfig {
+            id: "counter".into(),
+            name: "Counter (file)".into(),
+            transport: crate::printing::config::TransportConfig::File {
+                name: "counter.escpos".into(),
+            },
+            stations: vec!["kitchen".into(), "bar".into()],
+            receipts: true,
+            auto_print: true,
+            drawer: Some(crate::printing::config::DrawerPinConfig::Pin2),
+            ..crate::printing::config::PrinterConfig::preview()
+        });
+        setup.validate()?;
+        Ok(setup)
     }
 }
 
@@ -135,6 +168,10 @@ async fn fill(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSou
     store.import_menu(&setup.menu, &w).await?;
     for member in &setup.staff {
         store.put_staff(member, &w).await?;
+    }
+    for printer in &setup.printers {
+        let config = serde_json::to_value(printer).map_err(|e| AppError::invalid(e.to_string()))?;
+        store.put_printer(&printer.id, &config, &w).await?;
     }
     Ok(store)
 }

@@ -411,3 +411,33 @@ async fn printers_and_the_no_sale_drawer_are_a_managers() {
     assert_eq!(jobs[0].state, JobState::Failed);
     let _ = pin("sam");
 }
+
+#[tokio::test]
+async fn the_dev_mode_demo_prints_to_a_file_beside_the_database() {
+    use std::sync::Arc;
+
+    use fynlo_app::setup::{init, SetupFile};
+
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("till.db");
+    let ids = Arc::new(crate::Counter::default());
+    let store = init(&path, &SetupFile::demo_with_printer().expect("the demo"), &crate::FixedClock, ids.as_ref())
+        .await
+        .expect("sets up");
+    let clock = Arc::new(crate::TestClock::default());
+    let till = fynlo_app::Till::with_store(store, crate::services(ids, Arc::clone(&clock)))
+        .await
+        .expect("starts");
+    let mut f = Fixture::of(dir, path.clone(), till, clock);
+    f.ok(&format!(r#"{{"cmd": "login", "pin": "{}"}}"#, pin("sam"))).await;
+    f.order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
+    f.order(r#"{"cmd": "add_line", "product": "burger"}"#).await;
+    f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
+    let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
+    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#)).await;
+    // Ticket, drawer, receipt: all appended to prints/counter.escpos.
+    assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 3);
+    let bytes = std::fs::read(path.with_file_name("prints").join("counter.escpos")).expect("the file printer's file");
+    assert!(contains(&bytes, b"beef") && contains(&bytes, b"The Copper Kettle"));
+    assert!(contains(&bytes, &[0x1B, b'p', 0, 25, 250]));
+}
