@@ -33,6 +33,7 @@ CREATE TABLE print_jobs (
     id         INTEGER NOT NULL PRIMARY KEY,
     cause_seq  INTEGER,
     cause_no   INTEGER,
+    order_id   TEXT,
     printer    TEXT    NOT NULL,
     spec       TEXT    NOT NULL,
     state      TEXT    NOT NULL DEFAULT 'pending'
@@ -48,6 +49,9 @@ CREATE TABLE print_jobs (
 
 -- The worker's question: what is waiting, per printer, oldest first.
 CREATE INDEX print_jobs_waiting ON print_jobs (printer, id) WHERE state IN ('pending', 'sending', 'uncertain');
+
+-- What was printed for an order (a reprint of a receipt is marked DUPLICATE).
+CREATE INDEX print_jobs_order ON print_jobs (order_id) WHERE order_id IS NOT NULL;
 
 -- A finished job never changes again.
 CREATE TRIGGER print_jobs_final BEFORE UPDATE ON print_jobs

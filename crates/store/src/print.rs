@@ -169,8 +169,9 @@ async fn materialise(inner: &mut Inner) -> Result<()> {
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
         for (seq, at) in &rows {
             sqlx::query(
-                "INSERT OR IGNORE INTO print_jobs (cause_seq, cause_no, printer, spec, created_at, updated_at) \
-                 SELECT j.seq, e.key, json_extract(e.value, '$.printer'), json_extract(e.value, '$.spec'), ?2, ?2 \
+                "INSERT OR IGNORE INTO print_jobs (cause_seq, cause_no, order_id, printer, spec, created_at, updated_at) \
+                 SELECT j.seq, e.key, json_extract(e.value, '$.spec.order'), json_extract(e.value, '$.printer'), \
+                 json_extract(e.value, '$.spec'), ?2, ?2 \
                  FROM journal AS j, json_each(j.jobs) AS e WHERE j.seq = ?1 ORDER BY e.key",
             )
             .bind(seq)
@@ -283,7 +284,8 @@ impl Store {
         let mut ids = Vec::with_capacity(jobs.len());
         for job in jobs {
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO print_jobs (printer, spec, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) RETURNING id",
+                "INSERT INTO print_jobs (order_id, printer, spec, created_at, updated_at) \
+                 VALUES (json_extract(?2, '$.order'), ?1, ?2, ?3, ?3) RETURNING id",
             )
             .bind(&job.printer)
             .bind(serde_json::to_string(&job.spec)?)
@@ -332,15 +334,15 @@ impl Store {
         rows.into_iter().map(Job::try_from).collect()
     }
 
-    /// The jobs whose specs contain `needle` as text (an order's id), oldest first: what was printed for
-    /// an order, so a reprint is marked DUPLICATE.
-    pub async fn jobs_mentioning(&self, needle: &str) -> Result<Vec<Job>> {
+    /// The jobs of an order (those whose spec's `order` is its id), oldest first: what was printed for
+    /// it, so a reprint is marked DUPLICATE.
+    pub async fn jobs_of_order(&self, order: &str) -> Result<Vec<Job>> {
         let mut inner = self.inner.lock().await;
         self.spool(&mut inner).await?;
         let rows: Vec<JobRow> = sqlx::query_as(&format!(
-            "SELECT {JOB_COLUMNS} FROM print_jobs WHERE instr(spec, ?) > 0 ORDER BY id"
+            "SELECT {JOB_COLUMNS} FROM print_jobs WHERE order_id = ? ORDER BY id"
         ))
-        .bind(needle)
+        .bind(order)
         .fetch_all(&mut inner.conn)
         .await?;
         rows.into_iter().map(Job::try_from).collect()

@@ -240,7 +240,7 @@ impl Till {
     /// Has this receipt been printed (or queued) before? Then a new copy is a DUPLICATE.
     async fn printed_before(&self, spec: &JobSpec) -> Result<bool, AppError> {
         let Some(order) = spec.order() else { return Ok(false) };
-        let jobs = self.store.jobs_mentioning(&order.to_string()).await?;
+        let jobs = self.store.jobs_of_order(&order.to_string()).await?;
         Ok(jobs.iter().any(|j| {
             let Ok(earlier) = serde_json::from_value::<JobSpec>(j.spec.clone()) else {
                 return false;

@@ -421,9 +421,14 @@ async fn the_dev_mode_demo_prints_to_a_file_beside_the_database() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let path = dir.path().join("till.db");
     let ids = Arc::new(crate::Counter::default());
-    let store = init(&path, &SetupFile::demo_with_printer().expect("the demo"), &crate::FixedClock, ids.as_ref())
-        .await
-        .expect("sets up");
+    let store = init(
+        &path,
+        &SetupFile::demo_with_printer().expect("the demo"),
+        &crate::FixedClock,
+        ids.as_ref(),
+    )
+    .await
+    .expect("sets up");
     let clock = Arc::new(crate::TestClock::default());
     let till = fynlo_app::Till::with_store(store, crate::services(ids, Arc::clone(&clock)))
         .await
@@ -434,7 +439,8 @@ async fn the_dev_mode_demo_prints_to_a_file_beside_the_database() {
     f.order(r#"{"cmd": "add_line", "product": "burger"}"#).await;
     f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
     let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
-    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#)).await;
+    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
+        .await;
     // Ticket, drawer, receipt: all appended to prints/counter.escpos.
     assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 3);
     let bytes = std::fs::read(path.with_file_name("prints").join("counter.escpos")).expect("the file printer's file");
