@@ -34,6 +34,8 @@ const PAIRS: [string, string][] = [
   ['colour-on-customer-muted', 'colour-customer-bg'],
   ['colour-on-customer-button', 'colour-customer-button'],
   ['colour-success', 'colour-success-soft'],
+  ['colour-status-ok', 'colour-topbar'],
+  ['colour-status-problem', 'colour-topbar'],
 ];
 
 describe('design tokens', () => {

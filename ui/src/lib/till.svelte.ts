@@ -6,6 +6,7 @@
 //   orders    the order being built and the open orders (till/orders.svelte.ts)
 //   payments  cash, card, pay by bank, splits, fees, tip and cash quotes (till/payments.svelte.ts)
 //   recent    recent orders and refunds (till/recent.svelte.ts)
+//   printing  printer status, set-up, receipts and ticket previews (till/printing.svelte.ts)
 //   approval  the manager PIN overlay's request (approval.svelte.ts)
 //
 // Components read state from the stores and call their actions; only the stores talk to api.ts.
@@ -14,6 +15,7 @@ import { ApprovalPrompt } from './approval.svelte';
 import { Navigation } from './till/navigation.svelte';
 import { OrderStore } from './till/orders.svelte';
 import { PaymentStore } from './till/payments.svelte';
+import { PrintStore } from './till/printing.svelte';
 import { CommandQueue } from './till/queue.svelte';
 import { RecentStore } from './till/recent.svelte';
 import { SessionStore } from './till/session.svelte';
@@ -32,6 +34,7 @@ function compose() {
     leave: () => {
       orders.reset();
       recent.reset();
+      printing.reset();
       nav.screen = 'order';
     },
   });
@@ -39,7 +42,8 @@ function compose() {
   const orders: OrderStore = new OrderStore(queue, nav, session, approval);
   const payments = new PaymentStore(queue, nav, orders);
   const recent: RecentStore = new RecentStore(queue, nav, approval);
-  return { queue, nav, session, approval, orders, payments, recent } as const;
+  const printing: PrintStore = new PrintStore(queue, nav, approval);
+  return { queue, nav, session, approval, orders, payments, recent, printing } as const;
 }
 
 /** The one till this window drives. */
