@@ -447,3 +447,70 @@ async fn the_dev_mode_demo_prints_to_a_file_beside_the_database() {
     assert!(contains(&bytes, b"beef") && contains(&bytes, b"The Copper Kettle"));
     assert!(contains(&bytes, &[0x1B, b'p', 0, 25, 250]));
 }
+
+/// Each kind of printer the loopback can play: the sale completes whatever it does, each job ends in the
+/// right state, and once a working printer takes over every job prints exactly once — the one cut off
+/// part-way under the REPRINT banner, the others without.
+#[tokio::test]
+async fn every_kind_of_printer_leaves_the_sale_complete_and_each_job_printed_once() {
+    let cases = [
+        (Behaviour::Normal, None),
+        (Behaviour::Slow, None),
+        (Behaviour::DropMidJob { after: 12 }, Some(JobState::Uncertain)),
+        (Behaviour::NeverAnswers, Some(JobState::Pending)),
+        (Behaviour::PaperOut, Some(JobState::Pending)),
+    ];
+    for (behaviour, stuck) in cases {
+        let mut f = Fixture::logged_in().await;
+        let (addr, first) = printer(behaviour).await;
+        add_printer(&mut f, &config("counter", addr, &["kitchen", "bar"], true, true)).await;
+        sent_order(&mut f).await;
+        let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
+        let o = f
+            .order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
+            .await;
+        assert_eq!(o.state.as_str(), "completed", "{behaviour:?}: the sale completes");
+        // Two tickets, the drawer, the receipt.
+        let report = spooler(&f).pass().await.expect("a pass");
+        let jobs = f.till.store().jobs(10).await.expect("jobs");
+        match stuck {
+            None => {
+                assert_eq!((report.printed, report.waiting), (4, 0), "{behaviour:?}");
+                assert_eq!(first.wait_for_jobs(4, WAIT).await.len(), 4, "{behaviour:?}");
+                assert!(jobs.iter().all(|j| j.state == JobState::Done && !j.reprint));
+                continue;
+            }
+            Some(state) => {
+                // The first job is stuck in its state; the others wait behind it, untried.
+                let oldest = jobs.last().expect("the first job");
+                assert_eq!(oldest.state, state, "{behaviour:?}: {oldest:?}");
+                assert_eq!(oldest.reprint, state == JobState::Uncertain, "{behaviour:?}");
+                assert!(oldest.last_error.is_some());
+                assert!(jobs[..3]
+                    .iter()
+                    .all(|j| j.state == JobState::Pending && j.attempts == 0));
+                assert_eq!(report.waiting, 4, "{behaviour:?}");
+            }
+        }
+        // A working printer takes over: each job prints once.
+        let (addr, paper) = printer(Behaviour::Normal).await;
+        f.ok(&format!(
+            r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
+            config("counter", addr, &["kitchen", "bar"], true, true)
+        ))
+        .await;
+        f.ok(r#"{"cmd": "retry_prints"}"#).await;
+        assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 4, "{behaviour:?}");
+        let printed = paper.wait_for_jobs(4, WAIT).await;
+        assert_eq!(printed.len(), 4, "{behaviour:?}");
+        let banners = printed.iter().filter(|j| contains(j, b"REPRINT")).count();
+        assert_eq!(banners, usize::from(state_is_uncertain(stuck)), "{behaviour:?}");
+        assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 0);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(paper.jobs().len(), 4, "{behaviour:?}: nothing twice");
+    }
+}
+
+fn state_is_uncertain(state: Option<JobState>) -> bool {
+    state == Some(JobState::Uncertain)
+}
