@@ -149,6 +149,11 @@ pub(crate) fn jobs_json(jobs: &[NewJob]) -> Result<String> {
 /// moved on, in one transaction. The writer remembers how far it has looked, so a till whose saves cause
 /// no jobs does not look at the same rows again.
 async fn materialise(inner: &mut Inner) -> Result<()> {
+    if inner.in_doubt {
+        // A save was cut off and may have left its transaction open: the next save undoes it. Until
+        // then the jobs wait in the journal, where nothing can lose them.
+        return Ok(());
+    }
     let cursor = if let Some(seen) = inner.spool_seen {
         seen
     } else {
