@@ -44,6 +44,10 @@ if ! lpstat -p FYNLO_PDF >/dev/null 2>&1; then
   say "adding FYNLO_PDF (cups-pdf:/, $ppd)"
   lpadmin -p FYNLO_PDF -E -v cups-pdf:/ -m "$ppd"
 fi
+# Text reaches cups-pdf as PDF (texttopdf) turned into PostScript; poppler's default renderer for that
+# keeps texttopdf's embedded font without its map back to characters, so pdftotext would read symbols.
+# Cairo's renderer keeps the text readable.
+lpadmin -p FYNLO_PDF -o pdftops-renderer-default=pdftocairo
 cupsenable FYNLO_PDF
 cupsaccept FYNLO_PDF
 
