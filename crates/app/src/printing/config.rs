@@ -192,9 +192,16 @@ impl PrinterConfig {
                     && name
                         .bytes()
                         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
-                if !ok {
+                // …and never a device's name on Windows (CON, NUL, COM1, LPT1…, with any extension).
+                let stem = name.split('.').next().unwrap_or("").to_ascii_uppercase();
+                let device = matches!(stem.as_str(), "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$")
+                    || ((stem.starts_with("COM") || stem.starts_with("LPT"))
+                        && stem.len() == 4
+                        && stem.as_bytes()[3].is_ascii_digit());
+                if !ok || device {
                     return Err(AppError::invalid(
-                        "a file printer's name is 1 to 64 of letters, digits, '-', '_' and '.', not starting with '.'",
+                        "a file printer's name is 1 to 64 of letters, digits, '-', '_' and '.', not starting with '.', \
+                         and not a device's name (CON, NUL, COM1…)",
                     ));
                 }
             }
@@ -281,6 +288,13 @@ mod tests {
             }),
             Box::new(|p| p.transport = TransportConfig::File { name: ".hidden".into() }),
             Box::new(|p| p.transport = TransportConfig::File { name: "a/b".into() }),
+            Box::new(|p| p.transport = TransportConfig::File { name: "nul".into() }),
+            Box::new(|p| {
+                p.transport = TransportConfig::File {
+                    name: "COM1.txt".into(),
+                }
+            }),
+            Box::new(|p| p.transport = TransportConfig::File { name: "lpt9".into() }),
             Box::new(|p| {
                 p.transport = TransportConfig::Tcp {
                     host: "a b".into(),

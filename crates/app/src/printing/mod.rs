@@ -15,7 +15,7 @@ pub mod view;
 use std::sync::Arc;
 
 use fynlo_core::{document::Document, ids::RefundId, order::Order};
-use fynlo_store::{Job, NewJob, Write};
+use fynlo_store::{Job, JobState, NewJob, Write};
 use serde_json::json;
 use tokio::sync::Notify;
 
@@ -237,19 +237,42 @@ impl Till {
         Ok((spec, order))
     }
 
-    /// Has this receipt been printed (or queued) before? Then a new copy is a DUPLICATE.
+    /// Has this receipt been printed before (or is a copy on its way)? Then a new copy is a DUPLICATE.
+    /// Only a receipt of the finished sale counts: a bill printed before payment is not one, and nor is
+    /// a job that was cancelled or failed (it never reached paper).
     async fn printed_before(&self, spec: &JobSpec) -> Result<bool, AppError> {
         let Some(order) = spec.order() else { return Ok(false) };
+        let completed_at = match spec {
+            JobSpec::Receipt { .. } => {
+                let history = self.store.history(order).await?;
+                match history
+                    .iter()
+                    .find(|e| matches!(e.event, fynlo_core::order::OrderEvent::Completed))
+                {
+                    Some(entry) => entry.version,
+                    // Not paid yet: a bill, never a duplicate.
+                    None => return Ok(false),
+                }
+            }
+            _ => 0,
+        };
         let jobs = self.store.jobs_of_order(&order.to_string()).await?;
         Ok(jobs.iter().any(|j| {
+            let reached_paper = matches!(
+                j.state,
+                JobState::Pending | JobState::Sending | JobState::Uncertain | JobState::Done
+            );
             let Ok(earlier) = serde_json::from_value::<JobSpec>(j.spec.clone()) else {
                 return false;
             };
-            match (&earlier, spec) {
-                (JobSpec::Receipt { part: a, .. }, JobSpec::Receipt { part: b, .. }) => a == b,
-                (JobSpec::RefundReceipt { refund: a, .. }, JobSpec::RefundReceipt { refund: b, .. }) => a == b,
-                _ => false,
-            }
+            reached_paper
+                && match (&earlier, spec) {
+                    (JobSpec::Receipt { part: a, version, .. }, JobSpec::Receipt { part: b, .. }) => {
+                        a == b && *version >= completed_at
+                    }
+                    (JobSpec::RefundReceipt { refund: a, .. }, JobSpec::RefundReceipt { refund: b, .. }) => a == b,
+                    _ => false,
+                }
         }))
     }
 

@@ -35,6 +35,19 @@ const MAX_BACKOFF_MS: i64 = 30_000;
 /// How long [`Spooler::run`] sleeps when nothing is due (it wakes sooner when rung).
 const IDLE: Duration = Duration::from_secs(30);
 
+/// A drawer kick not sent within this long after it was asked for is dropped: the drawer would open with
+/// nobody at the till.
+const DRAWER_LATE_MS: i64 = 60_000;
+
+/// A job's state change that finds the job already moved on — finished by a person (cancelled) or by
+/// its printer's removal (failed) while it was being sent — is not an error of the spooler's.
+fn moved_on(result: Result<(), fynlo_store::Error>) -> Result<(), AppError> {
+    match result {
+        Err(fynlo_store::Error::JobNotChanged { .. }) | Ok(()) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// What a pass did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PassReport {
@@ -64,7 +77,12 @@ fn backoff_ms(attempts: u32) -> i64 {
 }
 
 enum Outcome {
+    /// The printer took it.
     Printed,
+    /// It finished without printing (cancelled or its printer removed meanwhile, a document that cannot
+    /// be built, a drawer kick too late): the next job goes.
+    Skipped,
+    /// It did not print: the printer's later jobs wait behind it.
     Waiting,
 }
 
@@ -86,6 +104,9 @@ impl Spooler {
 
     /// One pass over the waiting jobs (see the module's docs).
     pub async fn pass(&self) -> Result<PassReport, AppError> {
+        // A pass waits for every printer's task, so a job still `sending` now has no task behind it: a
+        // pass before was cut off (its future dropped) while the job was on the wire.
+        self.store.interrupted_jobs(self.clock.now()).await?;
         let waiting = self.store.waiting_jobs().await?;
         if waiting.is_empty() {
             return Ok(PassReport::default());
@@ -104,7 +125,7 @@ impl Spooler {
         }
         let now = self.clock.now();
         for job in orphans {
-            self.store.job_failed(job.id, "the printer was removed", now).await?;
+            moved_on(self.store.job_failed(job.id, "the printer was removed", now).await)?;
         }
         let mut tasks = tokio::task::JoinSet::new();
         for (printer, queue) in queues {
@@ -112,15 +133,39 @@ impl Spooler {
             tasks.spawn(async move { me.printer_pass(&printer, queue).await });
         }
         let mut report = PassReport::default();
+        // One printer's trouble (a store error while it printed) is its own: the others finish their
+        // turn, and its jobs are looked at again next pass.
+        let mut trouble = None;
         while let Some(done) = tasks.join_next().await {
-            let (printed, failed) =
-                done.map_err(|e| AppError::new(crate::error::ErrorCode::Storage, format!("print task: {e}")))??;
-            report.printed += printed;
-            report.failed += failed;
+            match done {
+                Ok(Ok((printed, failed))) => {
+                    report.printed += printed;
+                    report.failed += failed;
+                }
+                Ok(Err(e)) => trouble = Some(e),
+                Err(e) => {
+                    trouble = Some(AppError::new(
+                        crate::error::ErrorCode::Storage,
+                        format!("print task: {e}"),
+                    ));
+                }
+            }
+        }
+        if let Some(e) = trouble {
+            tracing_warn("*", 0, &e.message);
+            report.failed += 1;
         }
         let left = self.store.waiting_jobs().await?;
         report.waiting = u32::try_from(left.len()).unwrap_or(u32::MAX);
-        report.next_due = left.iter().map(|j| j.not_before).min();
+        // When to look again: when the first job of some printer may be tried (the jobs behind it wait
+        // for it, whatever their own time says).
+        let mut firsts: Vec<&Job> = Vec::new();
+        for job in &left {
+            if !firsts.iter().any(|f| f.printer == job.printer) {
+                firsts.push(job);
+            }
+        }
+        report.next_due = firsts.iter().map(|j| j.not_before).min();
         Ok(report)
     }
 
@@ -141,7 +186,7 @@ impl Spooler {
             Ok(t) => t,
             Err(e) => {
                 for job in &queue {
-                    self.store.job_failed(job.id, &e.message, self.clock.now()).await?;
+                    moved_on(self.store.job_failed(job.id, &e.message, self.clock.now()).await)?;
                 }
                 return Ok((0, 0));
             }
@@ -154,6 +199,7 @@ impl Spooler {
             }
             match self.print(printer, &transport, &sources, &mut orders, &job).await? {
                 Outcome::Printed => printed += 1,
+                Outcome::Skipped => {}
                 Outcome::Waiting => return Ok((printed, 1)),
             }
         }
@@ -168,24 +214,34 @@ impl Spooler {
         orders: &mut HashMap<(String, u64), fynlo_core::order::Order>,
         job: &Job,
     ) -> Result<Outcome, AppError> {
+        if matches!(job.spec.get("job").and_then(serde_json::Value::as_str), Some("drawer"))
+            && self.clock.now().millis().saturating_sub(job.created_at.millis()) > DRAWER_LATE_MS
+        {
+            // A drawer that opens minutes after its sale opens with nobody at the till.
+            moved_on(
+                self.store
+                    .job_failed(job.id, "too late to open the drawer", self.clock.now())
+                    .await,
+            )?;
+            return Ok(Outcome::Skipped);
+        }
         let built = self.build(printer, sources, orders, job).await;
         let bytes = match built {
             Ok(bytes) => bytes,
             Err(e) => {
-                self.store
-                    .job_failed(
-                        job.id,
-                        &format!("cannot build the document: {}", e.message),
-                        self.clock.now(),
-                    )
-                    .await?;
-                return Ok(Outcome::Printed);
+                let why = format!("cannot build the document: {}", e.message);
+                moved_on(self.store.job_failed(job.id, &why, self.clock.now()).await)?;
+                return Ok(Outcome::Skipped);
             }
         };
-        self.store.job_sending(job.id, self.clock.now()).await?;
+        match self.store.job_sending(job.id, self.clock.now()).await {
+            // Cancelled, or its printer removed, since the pass read it: nothing to send.
+            Err(fynlo_store::Error::JobNotChanged { .. }) => return Ok(Outcome::Skipped),
+            other => other?,
+        }
         if bytes.is_empty() {
             // Nothing to send (a drawer kick to a printer without a drawer).
-            self.store.job_done(job.id, self.clock.now()).await?;
+            moved_on(self.store.job_done(job.id, self.clock.now()).await)?;
             return Ok(Outcome::Printed);
         }
         let result = transport.send(&bytes).await;
@@ -193,17 +249,17 @@ impl Spooler {
         let retry = Timestamp::from_millis(now.millis().saturating_add(backoff_ms(job.attempts + 1)));
         match result {
             Ok(_) => {
-                self.store.job_done(job.id, now).await?;
+                moved_on(self.store.job_done(job.id, now).await)?;
                 Ok(Outcome::Printed)
             }
             Err(e) if e.maybe_sent() => {
                 tracing_warn(&printer.id, job.id, &e.to_string());
-                self.store.job_uncertain(job.id, &e.to_string(), retry, now).await?;
+                moved_on(self.store.job_uncertain(job.id, &e.to_string(), retry, now).await)?;
                 Ok(Outcome::Waiting)
             }
             Err(e) => {
                 tracing_warn(&printer.id, job.id, &e.to_string());
-                self.store.job_not_sent(job.id, &e.to_string(), retry, now).await?;
+                moved_on(self.store.job_not_sent(job.id, &e.to_string(), retry, now).await)?;
                 Ok(Outcome::Waiting)
             }
         }

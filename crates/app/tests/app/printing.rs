@@ -514,3 +514,84 @@ async fn every_kind_of_printer_leaves_the_sale_complete_and_each_job_printed_onc
 fn state_is_uncertain(state: Option<JobState>) -> bool {
     state == Some(JobState::Uncertain)
 }
+
+/// Found by review: a job left `sending` (its pass cut off) is printed again under the REPRINT banner by
+/// the next pass, not left to stop its printer for good; a receipt whose only earlier job was cancelled,
+/// or an unpaid bill, is not a DUPLICATE; a drawer kick that could not go out within a minute is
+/// dropped; a waiting printer is looked at again when its first job is due, not at once.
+#[tokio::test]
+async fn the_spooler_recovers_and_marks_only_real_copies() {
+    let mut f = Fixture::logged_in().await;
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    add_printer(&mut f, &config("counter", addr, &[], true, false)).await;
+    let id = f
+        .order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#)
+        .await
+        .id;
+    f.order(r#"{"cmd": "add_line", "product": "chips"}"#).await;
+    // The bill before payment is not a receipt: printing it twice marks neither DUPLICATE.
+    for _ in 0..2 {
+        let jobs = jobs_of(f.ok(&format!(r#"{{"cmd": "print_receipt", "order": "{id}"}}"#)).await);
+        assert!(!jobs.jobs[0].duplicate);
+    }
+    // A pass cut off while the first bill was on the wire leaves it `sending`.
+    let first = jobs_of(f.ok(r#"{"cmd": "print_jobs"}"#).await).jobs[1].id;
+    f.till
+        .store()
+        .job_sending(first, fynlo_core::time::Timestamp::from_millis(0))
+        .await
+        .expect("sending");
+    assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 2);
+    let printed = paper.wait_for_jobs(2, WAIT).await;
+    assert!(contains(&printed[0], b"REPRINT") && !contains(&printed[1], b"REPRINT"));
+    // Paid (auto-print is on): the receipt job is cancelled before it prints, so the next is no copy.
+    let total = f
+        .order(&format!(r#"{{"cmd": "show_order", "order": "{id}"}}"#))
+        .await
+        .totals
+        .total
+        .0;
+    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
+        .await;
+    let receipt = jobs_of(f.ok(r#"{"cmd": "print_jobs", "limit": 1}"#).await).jobs[0].id;
+    f.ok(&format!(
+        r#"{{"cmd": "cancel_print", "job": {receipt}, "approval": {PRIYA}}}"#
+    ))
+    .await;
+    let jobs = jobs_of(f.ok(&format!(r#"{{"cmd": "print_receipt", "order": "{id}"}}"#)).await);
+    assert!(!jobs.jobs[0].duplicate, "the cancelled receipt never reached paper");
+    let jobs = jobs_of(f.ok(&format!(r#"{{"cmd": "print_receipt", "order": "{id}"}}"#)).await);
+    assert!(jobs.jobs[0].duplicate, "the one before is on its way");
+    assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 2);
+    // A drawer kick that waited over a minute is dropped, not sent.
+    let (dead, _dead_paper) = printer(Behaviour::NeverAnswers).await;
+    f.ok(&format!(
+        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
+        config("counter", dead, &[], true, true)
+    ))
+    .await;
+    f.ok(&format!(
+        r#"{{"cmd": "open_drawer", "reason": "float", "approval": {PRIYA}}}"#
+    ))
+    .await;
+    f.ok(r#"{"cmd": "test_printer", "id": "counter"}"#).await;
+    let report = spooler(&f).pass().await.expect("a pass");
+    assert_eq!((report.printed, report.waiting), (0, 2));
+    // The second job waits behind the first: the next look is when the first is due, not now.
+    let now = fynlo_core::time::Clock::now(f.clock.as_ref()).millis();
+    assert!(report.next_due.is_some_and(|due| due.millis() > now), "{report:?}");
+    f.clock.advance(61_000);
+    let (addr, paper) = printer(Behaviour::Normal).await;
+    f.ok(&format!(
+        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
+        config("counter", addr, &[], true, true)
+    ))
+    .await;
+    f.ok(r#"{"cmd": "retry_prints"}"#).await;
+    let report = spooler(&f).pass().await.expect("a pass");
+    assert_eq!((report.printed, report.waiting), (1, 0), "only the test page prints");
+    let jobs = f.till.store().jobs(2).await.expect("jobs");
+    assert_eq!(jobs[1].state, JobState::Failed);
+    assert_eq!(jobs[1].last_error.as_deref(), Some("too late to open the drawer"));
+    assert_eq!(paper.wait_for_jobs(1, WAIT).await.len(), 1);
+}
