@@ -67,8 +67,16 @@ impl SetupFile {
         if ids.len() != self.staff.len() {
             return Err(AppError::invalid("setup file: staff ids must be unique"));
         }
+        let stations: std::collections::BTreeSet<&str> =
+            self.menu.products.iter().map(|p| p.station.as_str()).collect();
         for printer in &self.printers {
             printer.validate()?;
+            if let Some(unknown) = printer.stations.iter().find(|s| !stations.contains(s.as_str())) {
+                return Err(AppError::invalid(format!(
+                    "setup file: printer {:?} serves station {unknown:?}, which no product goes to",
+                    printer.id
+                )));
+            }
         }
         let mut printers: Vec<&str> = self.printers.iter().map(|p| p.id.as_str()).collect();
         printers.sort_unstable();

@@ -120,6 +120,27 @@ impl Till {
         let approver = self.approver(req.approval).await?;
         Self::require_manager_for(approver.as_ref(), "setting up printers")?;
         req.printer.validate()?;
+        // A station no product goes to is most likely a typo ("kichen"), and its tickets would go
+        // nowhere: refused, naming the stations the menu has.
+        let menu_stations: std::collections::BTreeSet<&str> = self
+            .catalog
+            .data()
+            .products
+            .iter()
+            .map(|p| p.station.as_str())
+            .collect();
+        if let Some(unknown) = req
+            .printer
+            .stations
+            .iter()
+            .find(|s| !menu_stations.contains(s.as_str()))
+        {
+            let known: Vec<&str> = menu_stations.into_iter().collect();
+            return Err(AppError::invalid(format!(
+                "no product goes to station {unknown:?}; the menu's stations are {}",
+                known.join(", ")
+            )));
+        }
         let exists = self.printing.printers.iter().any(|p| p.id == req.printer.id);
         match (adding, exists) {
             (true, true) => {

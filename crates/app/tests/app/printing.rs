@@ -352,6 +352,8 @@ async fn printers_and_the_no_sale_drawer_are_a_managers() {
             r#"{"type": "file", "name": "../till.db"}"#,
         ),
         good.replace(r#""receipts": true"#, r#""receipts": false"#),
+        // A station no product goes to (a typo): its tickets would go nowhere.
+        good.replace(r#""stations": []"#, r#""stations": ["kichen"]"#),
     ] {
         f.refused(
             &format!(r#"{{"cmd": "add_printer", "printer": {bad}, "approval": {PRIYA}}}"#),
