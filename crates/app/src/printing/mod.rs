@@ -66,7 +66,7 @@ impl Till {
         )
     }
 
-    /// Wakes the spooler after jobs were added.
+    /// Wakes the spooler after jobs were added (by a save, or on their own).
     pub(crate) fn jobs_added(&self) {
         self.printing.wake.notify_one();
     }
@@ -224,7 +224,9 @@ impl Till {
         }
     }
 
-    /// The job spec of a receipt request, on the order as it is saved now.
+    /// The job spec of a receipt request, on the order as it is saved now, marked DUPLICATE when the
+    /// receipt has printed before ([`Till::printed_before`]): what `print_receipt` queues and
+    /// `receipt_preview` shows.
     async fn receipt_spec(&mut self, req: &ReceiptRequest) -> Result<(JobSpec, Order), AppError> {
         let id = self.resolve(req.order.as_deref())?;
         self.save_order(id).await?;
@@ -254,6 +256,11 @@ impl Till {
                     duplicate: false,
                 }
             }
+        };
+        let spec = if self.printed_before(&spec).await? {
+            Self::mark_duplicate(spec)
+        } else {
+            spec
         };
         Ok((spec, order))
     }
@@ -322,11 +329,6 @@ impl Till {
     /// `print_receipt`: queues a receipt; a receipt printed before comes out marked DUPLICATE.
     pub(crate) async fn print_receipt(&mut self, req: ReceiptRequest) -> Result<Reply, AppError> {
         let (spec, _) = self.receipt_spec(&req).await?;
-        let spec = if self.printed_before(&spec).await? {
-            Self::mark_duplicate(spec)
-        } else {
-            spec
-        };
         let job = spec.job(self.receipt_printer(req.printer.as_deref())?)?;
         self.queue(&[job]).await
     }
@@ -342,11 +344,6 @@ impl Till {
     /// `receipt_preview`: the receipt as it would print now (DUPLICATE if it printed before).
     pub(crate) async fn receipt_preview(&mut self, req: ReceiptRequest) -> Result<Reply, AppError> {
         let (spec, order) = self.receipt_spec(&req).await?;
-        let spec = if self.printed_before(&spec).await? {
-            Self::mark_duplicate(spec)
-        } else {
-            spec
-        };
         let printer = match &req.printer {
             Some(id) => Some(self.printer(id)?.clone()),
             None => self.printing.printers.iter().find(|p| p.receipts).cloned(),
@@ -375,12 +372,8 @@ impl Till {
         if unsent.is_empty() {
             return Ok(Reply::Preview(PreviewView { documents: Vec::new() }));
         }
-        let name = |sid: &fynlo_core::ids::StaffId| {
-            self.staff
-                .iter()
-                .find(|s| &s.id == sid)
-                .map_or_else(|| sid.as_str().to_owned(), |s| s.name.clone())
-        };
+        let sources = self.sources();
+        let name = |sid: &fynlo_core::ids::StaffId| sources.name(sid);
         let time = self.services.clock.local_time(self.services.clock.now());
         let ctx = fynlo_core::document::kitchen::TicketContext {
             time: &time,

@@ -35,7 +35,8 @@ pub(crate) struct Sources<'a> {
 }
 
 impl Sources<'_> {
-    fn name(&self, id: &StaffId) -> String {
+    /// A member of staff's name as documents show it (the id, for someone no longer on the staff list).
+    pub(crate) fn name(&self, id: &StaffId) -> String {
         self.staff
             .iter()
             .find(|s| &s.id == id)
@@ -59,7 +60,7 @@ pub(crate) fn document(
     let need = || order.ok_or_else(|| AppError::new(ErrorCode::NotFound, "the job's order is missing"));
     let time = |o: &Order| src.clock.local_time(o.updated_at());
     let doc = match spec {
-        JobSpec::Receipt { part, duplicate, .. } => {
+        JobSpec::Receipt { duplicate, .. } | JobSpec::RefundReceipt { duplicate, .. } => {
             let order = need()?;
             let time = time(order);
             let ctx = Context {
@@ -68,26 +69,11 @@ pub(crate) fn document(
                 time: &time,
                 staff_name: &name,
             };
-            let doc = match part {
-                Some(no) => part_receipt(order, *no, &ctx)?,
-                None => receipt(order, &ctx)?,
+            let doc = match spec {
+                JobSpec::RefundReceipt { refund, .. } => refund_receipt(order, *refund, &ctx)?,
+                JobSpec::Receipt { part: Some(no), .. } => part_receipt(order, *no, &ctx)?,
+                _ => receipt(order, &ctx)?,
             };
-            if *duplicate {
-                doc.with_banner(DUPLICATE)
-            } else {
-                doc
-            }
-        }
-        JobSpec::RefundReceipt { refund, duplicate, .. } => {
-            let order = need()?;
-            let time = time(order);
-            let ctx = Context {
-                restaurant: src.restaurant,
-                footer: &src.restaurant.receipt_footer,
-                time: &time,
-                staff_name: &name,
-            };
-            let doc = refund_receipt(order, *refund, &ctx)?;
             if *duplicate {
                 doc.with_banner(DUPLICATE)
             } else {

@@ -334,7 +334,7 @@ impl Till {
             draft.unsaved.clear();
             draft.stored = true;
             if !jobs.is_empty() {
-                self.printing.wake.notify_one();
+                self.jobs_added();
             }
         }
         Ok(())
