@@ -69,6 +69,27 @@ async fn states(f: &Fixture) -> Vec<(String, JobState)> {
         .collect()
 }
 
+/// Pays the current order (or the one named) exactly, in cash.
+async fn pay_exactly(f: &mut Fixture, order: Option<&str>) -> fynlo_app::view::OrderView {
+    let named = order.map(|o| format!(r#", "order": "{o}""#)).unwrap_or_default();
+    let total = f
+        .order(&format!(r#"{{"cmd": "show_order"{named}}}"#))
+        .await
+        .totals
+        .total
+        .0;
+    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}{named}}}"#))
+        .await
+}
+
+/// A manager points a printer at another address (with the same set-up otherwise).
+async fn change_printer(f: &mut Fixture, config: &str) {
+    f.ok(&format!(
+        r#"{{"cmd": "change_printer", "printer": {config}, "approval": {PRIYA}}}"#
+    ))
+    .await;
+}
+
 fn spooler(f: &Fixture) -> Spooler {
     f.till.spooler()
 }
@@ -138,9 +159,7 @@ async fn a_reprint_is_marked_duplicate_and_previews_match_the_paper() {
         .await
         .id;
     f.order(r#"{"cmd": "add_line", "product": "flat-white"}"#).await;
-    let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
-    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
-        .await;
+    pay_exactly(&mut f, None).await;
     let preview = match f.ok(&format!(r#"{{"cmd": "receipt_preview", "order": "{id}"}}"#)).await {
         Reply::Preview(p) => p,
         other => panic!("{other:?}"),
@@ -163,6 +182,23 @@ async fn a_reprint_is_marked_duplicate_and_previews_match_the_paper() {
     for line in words.filter(|l| l.is_ascii() && l.len() > 3 && !l.starts_with('*')) {
         assert!(contains(&printed[1], line.as_bytes()), "{line:?} is not on the paper");
     }
+    // A refund prints its refund receipt on its own (auto-print); printing it again is a copy.
+    let paid = f.order(&format!(r#"{{"cmd": "show_order", "order": "{id}"}}"#)).await;
+    let refunded = f
+        .order(&format!(
+            r#"{{"cmd": "refund", "order": "{id}", "payment": "{}", "amount": 100, "reason": "cold", "approval": {PRIYA}}}"#,
+            paid.payments[0].id
+        ))
+        .await;
+    let refund = &refunded.refunds[0].id;
+    let jobs = jobs_of(
+        f.ok(&format!(
+            r#"{{"cmd": "print_receipt", "order": "{id}", "refund": "{refund}"}}"#
+        ))
+        .await,
+    );
+    assert_eq!(jobs.jobs[0].what, "refund_receipt");
+    assert!(jobs.jobs[0].duplicate);
 }
 
 #[tokio::test]
@@ -186,15 +222,9 @@ async fn paper_out_keeps_the_job_waiting_and_the_sale_goes_on() {
     assert_eq!(waiting[1].attempts, 0);
     assert!(empty_paper.jobs().is_empty());
     // The sale completes all the same.
-    let shown = f.order(r#"{"cmd": "show_order"}"#).await;
-    let (id, total) = (shown.id, shown.totals.total.0);
-    assert_eq!(
-        f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
-            .await
-            .state
-            .as_str(),
-        "completed"
-    );
+    let paid = pay_exactly(&mut f, None).await;
+    let id = paid.id.clone();
+    assert_eq!(paid.state.as_str(), "completed");
     // The printer screen shows the problem.
     match f.ok(r#"{"cmd": "printers"}"#).await {
         Reply::Printers(p) => {
@@ -229,11 +259,7 @@ async fn paper_out_keeps_the_job_waiting_and_the_sale_goes_on() {
     .await;
     // Paper in (the printer now answers from a working loopback): retry prints each job once.
     let (addr, paper) = printer(Behaviour::Normal).await;
-    f.ok(&format!(
-        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
-        config("counter", addr, &["kitchen", "bar"], true, false)
-    ))
-    .await;
+    change_printer(&mut f, &config("counter", addr, &["kitchen", "bar"], true, false)).await;
     f.ok(r#"{"cmd": "retry_prints"}"#).await;
     let report = spooler(&f).pass().await.expect("a pass");
     assert_eq!((report.printed, report.waiting), (3, 0));
@@ -254,11 +280,7 @@ async fn a_job_cut_off_part_way_prints_again_under_the_reprint_banner() {
     let job = &f.till.store().waiting_jobs().await.expect("jobs")[0];
     assert_eq!((job.state, job.reprint), (JobState::Uncertain, true), "{job:?}");
     let (addr, paper) = printer(Behaviour::Normal).await;
-    f.ok(&format!(
-        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
-        config("kitchen", addr, &["kitchen"], false, false)
-    ))
-    .await;
+    change_printer(&mut f, &config("kitchen", addr, &["kitchen"], false, false)).await;
     f.ok(r#"{"cmd": "retry_prints", "id": "kitchen"}"#).await;
     assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 1);
     let printed = paper.wait_for_jobs(1, WAIT).await;
@@ -367,6 +389,18 @@ async fn printers_and_the_no_sale_drawer_are_a_managers() {
         ErrorCode::Conflict,
     )
     .await;
+    // The same checks hold when a printer is changed.
+    let typo = good.replace(r#""stations": []"#, r#""stations": ["kichen"]"#);
+    f.refused(
+        &format!(r#"{{"cmd": "change_printer", "printer": {typo}, "approval": {PRIYA}}}"#),
+        ErrorCode::InvalidInput,
+    )
+    .await;
+    f.refused(
+        &format!(r#"{{"cmd": "change_printer", "printer": {good}}}"#),
+        ErrorCode::ApprovalRequired,
+    )
+    .await;
     f.refused(
         r#"{"cmd": "open_drawer", "reason": "change for the float"}"#,
         ErrorCode::ApprovalRequired,
@@ -440,9 +474,7 @@ async fn the_dev_mode_demo_prints_to_a_file_beside_the_database() {
     f.order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
     f.order(r#"{"cmd": "add_line", "product": "burger"}"#).await;
     f.order(r#"{"cmd": "send_to_kitchen"}"#).await;
-    let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
-    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
-        .await;
+    pay_exactly(&mut f, None).await;
     // Ticket, drawer, receipt: all appended to prints/counter.escpos.
     assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 3);
     let bytes = std::fs::read(path.with_file_name("prints").join("counter.escpos")).expect("the file printer's file");
@@ -467,10 +499,7 @@ async fn every_kind_of_printer_leaves_the_sale_complete_and_each_job_printed_onc
         let (addr, first) = printer(behaviour).await;
         add_printer(&mut f, &config("counter", addr, &["kitchen", "bar"], true, true)).await;
         sent_order(&mut f).await;
-        let total = f.order(r#"{"cmd": "show_order"}"#).await.totals.total.0;
-        let o = f
-            .order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
-            .await;
+        let o = pay_exactly(&mut f, None).await;
         assert_eq!(o.state.as_str(), "completed", "{behaviour:?}: the sale completes");
         // Two tickets, the drawer, the receipt.
         let report = spooler(&f).pass().await.expect("a pass");
@@ -496,11 +525,7 @@ async fn every_kind_of_printer_leaves_the_sale_complete_and_each_job_printed_onc
         }
         // A working printer takes over: each job prints once.
         let (addr, paper) = printer(Behaviour::Normal).await;
-        f.ok(&format!(
-            r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
-            config("counter", addr, &["kitchen", "bar"], true, true)
-        ))
-        .await;
+        change_printer(&mut f, &config("counter", addr, &["kitchen", "bar"], true, true)).await;
         f.ok(r#"{"cmd": "retry_prints"}"#).await;
         assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 4, "{behaviour:?}");
         let printed = paper.wait_for_jobs(4, WAIT).await;
@@ -547,14 +572,7 @@ async fn the_spooler_recovers_and_marks_only_real_copies() {
     let printed = paper.wait_for_jobs(2, WAIT).await;
     assert!(contains(&printed[0], b"REPRINT") && !contains(&printed[1], b"REPRINT"));
     // Paid (auto-print is on): the receipt job is cancelled before it prints, so the next is no copy.
-    let total = f
-        .order(&format!(r#"{{"cmd": "show_order", "order": "{id}"}}"#))
-        .await
-        .totals
-        .total
-        .0;
-    f.order(&format!(r#"{{"cmd": "take_cash", "tendered": {total}}}"#))
-        .await;
+    pay_exactly(&mut f, Some(&id)).await;
     let receipt = jobs_of(f.ok(r#"{"cmd": "print_jobs", "limit": 1}"#).await).jobs[0].id;
     f.ok(&format!(
         r#"{{"cmd": "cancel_print", "job": {receipt}, "approval": {PRIYA}}}"#
@@ -567,11 +585,7 @@ async fn the_spooler_recovers_and_marks_only_real_copies() {
     assert_eq!(spooler(&f).pass().await.expect("a pass").printed, 2);
     // A drawer kick that waited over a minute is dropped, not sent.
     let (dead, _dead_paper) = printer(Behaviour::NeverAnswers).await;
-    f.ok(&format!(
-        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
-        config("counter", dead, &[], true, true)
-    ))
-    .await;
+    change_printer(&mut f, &config("counter", dead, &[], true, true)).await;
     f.ok(&format!(
         r#"{{"cmd": "open_drawer", "reason": "float", "approval": {PRIYA}}}"#
     ))
@@ -584,11 +598,7 @@ async fn the_spooler_recovers_and_marks_only_real_copies() {
     assert!(report.next_due.is_some_and(|due| due.millis() > now), "{report:?}");
     f.clock.advance(61_000);
     let (addr, paper) = printer(Behaviour::Normal).await;
-    f.ok(&format!(
-        r#"{{"cmd": "change_printer", "printer": {}, "approval": {PRIYA}}}"#,
-        config("counter", addr, &[], true, true)
-    ))
-    .await;
+    change_printer(&mut f, &config("counter", addr, &[], true, true)).await;
     f.ok(r#"{"cmd": "retry_prints"}"#).await;
     let report = spooler(&f).pass().await.expect("a pass");
     assert_eq!((report.printed, report.waiting), (1, 0), "only the test page prints");

@@ -142,15 +142,7 @@ fn sales_survive_sigkill_at_random_moments() {
     let mut refunds = 0;
 
     for round in 0..kills {
-        let mut child = fynlo()
-            .arg("--db")
-            .arg(&till.db)
-            .arg("exec")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawns the selling child");
+        let mut child = till.exec_child();
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
         let reported = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));

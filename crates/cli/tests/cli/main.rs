@@ -73,6 +73,20 @@ impl DemoTill {
             .expect("runs fynlo")
     }
 
+    /// Starts `fynlo exec` on this database with stdin and stdout piped and stderr dropped, for a test
+    /// that feeds it, reads it and may kill it.
+    pub fn exec_child(&self) -> std::process::Child {
+        fynlo()
+            .arg("--db")
+            .arg(&self.db)
+            .arg("exec")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawns fynlo exec")
+    }
+
     /// Runs an exec script given on stdin; returns the exit status and the parsed output lines.
     pub fn exec(&self, script: &str) -> (bool, Vec<Value>) {
         let mut child = fynlo()

@@ -46,15 +46,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// Runs `fynlo exec` with `script` on stdin and stdin left open, waits (bounded) until it has answered
 /// `answers` lines, then kills it with SIGKILL.
 fn exec_then_kill(till: &DemoTill, script: &str, answers: usize) -> Vec<String> {
-    let mut child = fynlo()
-        .arg("--db")
-        .arg(&till.db)
-        .arg("exec")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawns fynlo exec");
+    let mut child = till.exec_child();
     let mut stdin = child.stdin.take().expect("piped stdin");
     stdin.write_all(script.as_bytes()).expect("writes the script");
     stdin.flush().expect("flushes");
