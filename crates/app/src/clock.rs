@@ -2,41 +2,18 @@
 
 use std::sync::Mutex;
 
-use chrono::{Datelike, Local, Timelike, Utc};
-use fynlo_core::time::{BusinessDate, Clock, IdSource, Timestamp};
+use chrono::Utc;
+use fynlo_core::time::{Clock, IdSource, Timestamp};
 use uuid::Uuid;
 
-/// The system clock; the business date is the local calendar date of the machine.
+/// The system clock. The business date and local times come from the restaurant's time zone and day end,
+/// not the machine's.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_millis(Utc::now().timestamp_millis())
-    }
-
-    fn business_date(&self) -> BusinessDate {
-        // Written out by hand: chrono's `format` machinery cost a sale about 2 µs.
-        let today = Local::now().date_naive();
-        let text = format!("{:04}-{:02}-{:02}", today.year(), today.month(), today.day());
-        BusinessDate::parse(&text).expect("a chrono date is a valid YYYY-MM-DD date")
-    }
-
-    fn local_time(&self, at: Timestamp) -> String {
-        match chrono::DateTime::from_timestamp_millis(at.millis()) {
-            Some(utc) => {
-                let local = utc.with_timezone(&Local);
-                format!(
-                    "{:02}/{:02}/{:04} {:02}:{:02}",
-                    local.day(),
-                    local.month(),
-                    local.year(),
-                    local.hour(),
-                    local.minute()
-                )
-            }
-            None => fynlo_core::time::format_utc(at),
-        }
     }
 }
 
@@ -126,13 +103,5 @@ mod tests {
             .map(|id| id.as_bytes()[8..].try_into().expect("8 bytes"))
             .collect();
         assert_eq!(tails.len(), ids.len());
-    }
-
-    #[test]
-    fn the_business_date_is_todays_local_date() {
-        let before = Local::now().date_naive().format("%Y-%m-%d").to_string();
-        let date = SystemClock.business_date();
-        let after = Local::now().date_naive().format("%Y-%m-%d").to_string();
-        assert!(date.as_str() == before || date.as_str() == after, "{date} not {before}");
     }
 }

@@ -20,6 +20,14 @@ use crate::{
         CancelPrint, OpenDrawer, PrintJobs, PrinterChoice, PrinterRef, PutPrinter, ReceiptRequest, TicketPreview,
     },
     session::request::Login,
+    shifts::request::{
+        AuditQuery, CashMovement, CloseSession, ExportReport, Listing, OpenSession, PrintReport, ReportAccess,
+        ZReportRef,
+    },
+    staff::request::{
+        AddStaff, AdjustShift, BreakPunch, ChangePin, ChangeStaff, Punch, RecordTips, ResetPin, TimesheetRequest,
+        TipsPeriod, TipsQuery,
+    },
 };
 
 /// Every operation of the till. `order` fields name an order by id or by an alias given when it was
@@ -139,8 +147,70 @@ pub enum Command {
     RetryPrints(PrinterChoice),
     /// Cancels a waiting job (a manager's).
     CancelPrint(CancelPrint),
-    /// A no-sale: opens the cash drawer, with a reason (a manager's).
+    /// A no-sale: opens the cash drawer, with a reason (`no_sale` permission). In a drawer session it is
+    /// one of the session's movements.
     OpenDrawer(OpenDrawer),
+    /// The drawer now: its open session, what it should hold, its pay-ins, pay-outs and no-sales.
+    #[serde(deserialize_with = "no_fields")]
+    Drawer,
+    /// Opens the drawer's session with a float counted by denomination (`close_session` permission).
+    OpenSession(OpenSession),
+    /// Puts cash into the drawer, with a reason (`pay_in_out` permission).
+    PayIn(CashMovement),
+    /// Takes cash out of the drawer, with a reason (`pay_in_out` permission).
+    PayOut(CashMovement),
+    /// The X report: the session's figures now; nothing is reset (`see_reports` permission).
+    XReport(ReportAccess),
+    /// Counts the drawer and closes the session with its Z report, numbered and stored
+    /// (`close_session` permission).
+    CloseSession(CloseSession),
+    /// A stored Z report, the newest when no number is given (`see_reports`).
+    ZReport(ZReportRef),
+    /// The stored Z reports, newest first (`see_reports`).
+    ZReports(Listing),
+    /// Prints a stored Z report again, or the X report now (`see_reports`).
+    PrintReport(PrintReport),
+    /// A stored Z report (or the X report now) as CSV, JSON or the cloud's daily shape (`see_reports`).
+    ExportReport(ExportReport),
+    /// The audit log's newest entries and a check of its whole chain (`see_reports`).
+    AuditLog(AuditQuery),
+    /// The staff, with who is clocked in (deactivated members too, for those who may edit staff).
+    #[serde(deserialize_with = "no_fields")]
+    Staff,
+    /// Adds a member of staff (`edit_staff`; no higher than the editor's role).
+    AddStaff(AddStaff),
+    /// Changes a member's name or role, or deactivates or reactivates them (`edit_staff`).
+    ChangeStaff(ChangeStaff),
+    /// The member logged in changes their own PIN, typing the old one.
+    ChangePin(ChangePin),
+    /// Sets another member's PIN (`edit_staff`).
+    ResetPin(ResetPin),
+    /// Clocks a member in with their PIN (works on a locked till).
+    ClockIn(Punch),
+    /// Clocks a member out with their PIN (works on a locked till).
+    ClockOut(Punch),
+    /// Starts a break, paid or unpaid (works on a locked till).
+    StartBreak(BreakPunch),
+    /// Ends a break (works on a locked till).
+    EndBreak(Punch),
+    /// Who is clocked in now.
+    #[serde(deserialize_with = "no_fields")]
+    OnShift,
+    /// A pay period's time worked, breaks and overtime (`see_reports`, or one's own).
+    Timesheet(TimesheetRequest),
+    /// Corrects a shift's times, or adds a forgotten one, with a reason (`edit_staff`).
+    AdjustShift(AdjustShift),
+    /// A pay period's tips and service charge, allocated by the restaurant's rule (`see_reports`).
+    Tips(TipsPeriod),
+    /// Records an ended period's allocation as paid out; kept for good (`edit_staff`).
+    RecordTips(RecordTips),
+    /// Recorded tips allocations (`see_reports`, or one's own).
+    TipsRecords(TipsQuery),
+    /// One member's tips records as CSV (`see_reports`, or one's own).
+    ExportTips(TipsQuery),
+    /// The written tipping policy.
+    #[serde(deserialize_with = "no_fields")]
+    TippingPolicy,
 }
 
 /// Refuses any field on a command (or order kind) that has none. `deny_unknown_fields` does not reach
@@ -206,6 +276,34 @@ impl Command {
             Command::RetryPrints(_) => "retry_prints",
             Command::CancelPrint(_) => "cancel_print",
             Command::OpenDrawer(_) => "open_drawer",
+            Command::Drawer => "drawer",
+            Command::OpenSession(_) => "open_session",
+            Command::PayIn(_) => "pay_in",
+            Command::PayOut(_) => "pay_out",
+            Command::XReport(_) => "x_report",
+            Command::CloseSession(_) => "close_session",
+            Command::ZReport(_) => "z_report",
+            Command::ZReports(_) => "z_reports",
+            Command::PrintReport(_) => "print_report",
+            Command::ExportReport(_) => "export_report",
+            Command::AuditLog(_) => "audit_log",
+            Command::Staff => "staff",
+            Command::AddStaff(_) => "add_staff",
+            Command::ChangeStaff(_) => "change_staff",
+            Command::ChangePin(_) => "change_pin",
+            Command::ResetPin(_) => "reset_pin",
+            Command::ClockIn(_) => "clock_in",
+            Command::ClockOut(_) => "clock_out",
+            Command::StartBreak(_) => "start_break",
+            Command::EndBreak(_) => "end_break",
+            Command::OnShift => "on_shift",
+            Command::Timesheet(_) => "timesheet",
+            Command::AdjustShift(_) => "adjust_shift",
+            Command::Tips(_) => "tips",
+            Command::RecordTips(_) => "record_tips",
+            Command::TipsRecords(_) => "tips_records",
+            Command::ExportTips(_) => "export_tips",
+            Command::TippingPolicy => "tipping_policy",
         }
     }
 
@@ -220,11 +318,19 @@ impl Command {
             .collect()
     }
 
-    /// Commands a locked till answers (everything else needs a member of staff logged in).
+    /// Commands a locked till answers (everything else needs a member of staff logged in). The time
+    /// clock's punches carry the PIN of whoever punches.
     pub fn works_locked(&self) -> bool {
         matches!(
             self,
-            Command::Login(_) | Command::Logout | Command::Whoami | Command::Menu
+            Command::Login(_)
+                | Command::Logout
+                | Command::Whoami
+                | Command::Menu
+                | Command::ClockIn(_)
+                | Command::ClockOut(_)
+                | Command::StartBreak(_)
+                | Command::EndBreak(_)
         )
     }
 }

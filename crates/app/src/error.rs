@@ -60,11 +60,18 @@ pub enum ErrorCode {
     RefundRule,
     /// The guest cannot be charged the payment fee (UK surcharging ban).
     SurchargeBanned,
+    /// The member of staff (or the approver) has a role that may not do this.
+    NotPermitted,
+    /// A drawer session rule: none open, one open already, orders still open at the close, a count's
+    /// difference with no note.
+    SessionRule,
+    /// A time clock rule: clocked in already, not clocked in, on a break already or not on one.
+    TimeClockRule,
 }
 
 impl ErrorCode {
     /// Every code, for documentation checks.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::InvalidInput,
         ErrorCode::NotLoggedIn,
         ErrorCode::WrongPin,
@@ -90,6 +97,9 @@ impl ErrorCode {
         ErrorCode::SplitRule,
         ErrorCode::RefundRule,
         ErrorCode::SurchargeBanned,
+        ErrorCode::NotPermitted,
+        ErrorCode::SessionRule,
+        ErrorCode::TimeClockRule,
     ];
 
     /// The code as written in JSON.
@@ -120,6 +130,9 @@ impl ErrorCode {
             ErrorCode::SplitRule => "split_rule",
             ErrorCode::RefundRule => "refund_rule",
             ErrorCode::SurchargeBanned => "surcharge_banned",
+            ErrorCode::NotPermitted => "not_permitted",
+            ErrorCode::SessionRule => "session_rule",
+            ErrorCode::TimeClockRule => "time_clock_rule",
         }
     }
 }
@@ -228,6 +241,7 @@ impl From<Core> for AppError {
             Core::ApprovalRequired(_) => ErrorCode::ApprovalRequired,
             Core::RefundTooLarge { .. } | Core::RefundNotAllowed => ErrorCode::RefundRule,
             Core::SurchargeBanned => ErrorCode::SurchargeBanned,
+            Core::NotPermitted(_) => ErrorCode::NotPermitted,
         };
         AppError::new(code, e.to_string())
     }
@@ -249,9 +263,14 @@ impl From<Store> for AppError {
             | Store::VersionConflict { .. }
             | Store::NumberTaken
             | Store::Busy(_)
-            | Store::Linked { .. } => ErrorCode::Conflict,
-            Store::OrderNotFound(_) | Store::PrinterNotFound(_) | Store::JobNotFound(_) => ErrorCode::NotFound,
+            | Store::Linked { .. }
+            | Store::TipsRecorded { .. } => ErrorCode::Conflict,
+            Store::OrderNotFound(_) | Store::PrinterNotFound(_) | Store::JobNotFound(_) | Store::ShiftNotFound(_) => {
+                ErrorCode::NotFound
+            }
             Store::JobNotChanged { .. } => ErrorCode::InvalidTransition,
+            Store::SessionOpen(_) | Store::NoOpenSession => ErrorCode::SessionRule,
+            Store::ClockedIn(_) | Store::NotClockedIn | Store::OnBreak(_) => ErrorCode::TimeClockRule,
         };
         AppError::new(code, e.to_string())
     }

@@ -23,6 +23,8 @@ pub mod printing;
 pub mod read;
 pub mod session;
 pub mod setup;
+pub mod shifts;
+pub mod staff;
 mod strict;
 mod till;
 pub mod view;

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use fynlo_core::{ids::OrderId, time::BusinessDate};
+use fynlo_core::{ids::OrderId, time::Timestamp};
 pub use fynlo_store::OutboxOp;
 use fynlo_store::Store;
 
@@ -53,10 +53,16 @@ impl Reader {
 
     /// One order, named by its id or by its number on the business day `date` (`12` or `#12`), with
     /// its history.
-    pub async fn order(&self, name: &str, date: &BusinessDate) -> Result<(OrderView, HistoryView), AppError> {
+    pub async fn order(&self, name: &str, now: Timestamp) -> Result<(OrderView, HistoryView), AppError> {
         let found = if let Ok(id) = OrderId::parse(name) {
             self.store.order(id).await?
         } else {
+            let restaurant = self
+                .store
+                .restaurant()
+                .await?
+                .ok_or_else(|| AppError::new(ErrorCode::NotInitialised, "the till has no restaurant settings"))?;
+            let date = &restaurant.business_date(now);
             let number: u32 = name.trim_start_matches('#').parse().map_err(|_| {
                 AppError::new(
                     ErrorCode::NotFound,
@@ -72,6 +78,20 @@ impl Reader {
         };
         let history = self.store.history(found.id()).await?;
         Ok((OrderView::new(&found, None, true)?, HistoryView::new(&found, &history)))
+    }
+
+    /// Checks the audit chain (see `fynlo_store::Store::verify_audit`).
+    pub async fn verify_audit(&self) -> Result<fynlo_store::AuditCheck, AppError> {
+        Ok(self.store.verify_audit().await?)
+    }
+
+    /// The newest audit entries.
+    pub async fn audit_entries(
+        &self,
+        limit: u32,
+        action: Option<&str>,
+    ) -> Result<Vec<fynlo_store::AuditEntry>, AppError> {
+        Ok(self.store.audit_entries(limit, action).await?)
     }
 
     /// Outbox ops after sequence number `after`, at most `limit`, as the sync will push them.

@@ -20,6 +20,14 @@ pub use crate::{
     },
     printing::view::{JobStateView, JobView, JobsView, PreviewDocView, PreviewView, PrinterView, PrintersView},
     session::view::{SessionView, StaffView},
+    shifts::view::{
+        AuditEntryView, AuditProblemView, AuditView, DrawerView, ExportView, MovementView, ReportView, ReportsView,
+        SessionInfoView,
+    },
+    staff::view::{
+        ShiftView, ShiftsView, StaffListView, StaffMemberView, TimesheetView, TipAllocationView, TipRecordView,
+        TipShareView, TipsRecordsView,
+    },
 };
 
 /// An amount in integer minor units (pence). Always an integer; never a float.
@@ -66,4 +74,24 @@ pub enum Reply {
     Jobs(JobsView),
     /// Documents as they will print.
     Preview(PreviewView),
+    /// The cash drawer and its session.
+    Drawer(DrawerView),
+    /// An X or Z report.
+    Report(Box<ReportView>),
+    /// Stored Z reports.
+    Reports(ReportsView),
+    /// A report as a file.
+    Export(ExportView),
+    /// The audit log and its check.
+    Audit(AuditView),
+    /// The staff.
+    Staff(StaffListView),
+    /// Shifts on the time clock.
+    Shifts(ShiftsView),
+    /// A timesheet.
+    Timesheet(TimesheetView),
+    /// A tips allocation, or the tipping policy.
+    Tips(TipAllocationView),
+    /// Recorded tips.
+    TipsRecords(TipsRecordsView),
 }

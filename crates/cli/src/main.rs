@@ -99,6 +99,12 @@ enum Cmd {
     /// Mend a database whose journal cannot be applied (an order number given to two orders, which two
     /// processes writing one database could do), then check that it opens.
     Repair,
+    /// The audit chain: check it (`verify`) or list its newest entries (`list`).
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: AuditCmd,
+    },
     /// Hash a PIN (read from stdin) for a setup file.
     HashPin,
     /// Write the UI's TypeScript types generated from the Rust boundary types.
@@ -109,6 +115,22 @@ enum Cmd {
         /// Only check that the file is up to date.
         #[arg(long)]
         check: bool,
+    },
+}
+
+/// `fynlo audit …`.
+#[derive(Debug, clap::Subcommand)]
+enum AuditCmd {
+    /// Check the whole chain: every entry edited, removed or reordered is named; exits 4 when any is.
+    Verify,
+    /// The newest entries, newest first, as JSON lines.
+    List {
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Only actions starting with this (`drawer.`, `order.line_voided`…).
+        #[arg(long)]
+        action: Option<String>,
     },
 }
 
@@ -218,8 +240,30 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Order { order, history } => {
             let reader = Reader::open(&cli.db).await?;
-            let (view, entries) = reader.order(&order, &clock.business_date()).await?;
+            let (view, entries) = reader.order(&order, clock.now()).await?;
             print!("{}", human::order(&view, history.then_some(&entries)));
+        }
+        Cmd::Audit { action } => {
+            let reader = Reader::open(&cli.db).await?;
+            match action {
+                AuditCmd::Verify => {
+                    let check = reader.verify_audit().await?;
+                    if check.problems.is_empty() {
+                        println!("audit chain whole: {} entries, head {}", check.entries, check.head);
+                    } else {
+                        println!("audit chain BROKEN: {} entries checked", check.entries);
+                        for p in &check.problems {
+                            println!("  entry {} {}: {}", p.no, p.kind, p.message);
+                        }
+                        return Ok(ExitCode::from(4));
+                    }
+                }
+                AuditCmd::List { limit, action } => {
+                    for entry in reader.audit_entries(limit.clamp(1, 10_000), action.as_deref()).await? {
+                        println!("{}", serde_json::to_string(&entry)?);
+                    }
+                }
+            }
         }
         Cmd::Outbox { after, limit } => {
             let reader = Reader::open(&cli.db).await?;

@@ -283,6 +283,9 @@ pub enum Error {
     /// The action needs a manager's approval.
     #[error("{0} needs a manager's approval")]
     ApprovalRequired(&'static str),
+    /// The member of staff approving (or doing) it may not: their role lacks the permission.
+    #[error("{} is not allowed for this role (permission {})", .0.what(), .0.as_str())]
+    NotPermitted(crate::permission::Permission),
     /// A refund larger than what can still be refunded.
     #[error("at most {max} (minor units) can be refunded on that payment")]
     RefundTooLarge {

@@ -5,6 +5,7 @@
 //! inputs always give the same order, the same totals and the same events.
 
 pub mod allocate;
+pub mod cash;
 pub mod catalog;
 pub mod document;
 pub mod error;
@@ -15,13 +16,17 @@ pub mod lockout;
 pub mod money;
 pub mod order;
 pub mod payment;
+pub mod permission;
 pub mod pricing;
 pub mod rate;
+pub mod report;
 pub mod settings;
 pub mod split;
 pub mod staff;
 pub mod time;
+pub mod timeclock;
 pub mod tips;
+pub mod zone;
 
 pub use error::Error;
 pub use money::{Currency, Minor, Money};

@@ -16,6 +16,7 @@ pub const WHOLE: u32 = 10_000;
 /// A rate in basis points (hundredths of a percent). 2000 bp = 20 %.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
 pub struct BasisPoints(u32);
 
 impl BasisPoints {

@@ -2,7 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{fees::FeeSchedule, tips::TipPolicy, BasisPoints, Currency, Error, Result};
+use crate::{
+    fees::FeeSchedule,
+    permission::PermissionTable,
+    time::{BusinessDate, Timestamp},
+    timeclock::StaffPolicy,
+    tips::TipPolicy,
+    zone::{DayEnd, TimeZone},
+    BasisPoints, Currency, Error, Result,
+};
 
 /// Whether a service charge is optional for the guest (and so outside the scope of VAT) or a condition of
 /// the meal (and so standard-rated).
@@ -82,6 +90,19 @@ pub struct Restaurant {
     /// Printed at the foot of every customer receipt (up to 6 lines of up to 48 characters); may be empty.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub receipt_footer: String,
+    /// The restaurant's time zone (`Europe/London` by default), for receipts, reports and the business day.
+    #[serde(default)]
+    pub time_zone: TimeZone,
+    /// When the business day ends, local time (`04:00` by default): a night's trade until then belongs
+    /// to the day it started.
+    #[serde(default)]
+    pub day_ends_at: DayEnd,
+    /// What each role may do.
+    #[serde(default)]
+    pub permissions: PermissionTable,
+    /// The time clock, pay periods, overtime, and how tips are allocated.
+    #[serde(default)]
+    pub staff_policy: StaffPolicy,
 }
 
 /// What needs a manager's approval (a manager's PIN in place, or a manager logged in). Voids of lines
@@ -105,6 +126,11 @@ impl Default for ApprovalPolicy {
 }
 
 impl Restaurant {
+    /// The business day `at` falls in: its local date, less the day's end.
+    pub fn business_date(&self, at: Timestamp) -> BusinessDate {
+        self.day_ends_at.business_date(&self.time_zone, at)
+    }
+
     /// Checks the name, address and VAT number shape, and that the service charge is at most 100 %.
     pub fn validate(&self) -> Result<()> {
         let field = |field: &'static str, reason: &str| {
@@ -142,6 +168,8 @@ impl Restaurant {
         BasisPoints::fraction(self.approvals.discount_over.get())?;
         self.tips.validate()?;
         self.fees.validate()?;
+        self.permissions.validate()?;
+        self.staff_policy.validate()?;
         crate::fees::check_customer_pays_fee(self.customer_pays_fee, self.currency)?;
         Ok(())
     }

@@ -10,6 +10,7 @@ use crate::{Error, Result};
 /// Milliseconds since the Unix epoch, UTC.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "number"))]
 pub struct Timestamp(i64);
 
 impl Timestamp {
@@ -28,6 +29,7 @@ impl Timestamp {
 /// restart from 1 each business day on each device.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct BusinessDate(String);
 
 impl BusinessDate {
@@ -62,6 +64,11 @@ impl BusinessDate {
         Ok(BusinessDate(text.to_owned()))
     }
 
+    /// The date of a year, month and day already known to be valid (from the calendar arithmetic).
+    pub(crate) fn from_parts(year: i64, month: i64, day: i64) -> Self {
+        BusinessDate(format!("{year:04}-{month:02}-{day:02}"))
+    }
+
     /// The date as `YYYY-MM-DD`.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -87,17 +94,12 @@ impl fmt::Display for BusinessDate {
     }
 }
 
-/// Where the time comes from. The app passes the system clock; tests pass a fixed one.
+/// Where the time comes from. The app passes the system clock; tests pass a fixed one. The business date
+/// and local time follow from it and the restaurant's settings (`Restaurant::business_date`,
+/// [`crate::zone::TimeZone::format`]), never from the machine's own time zone.
 pub trait Clock: Send + Sync {
     /// Now, UTC.
     fn now(&self) -> Timestamp;
-    /// Today's business date in the restaurant's local time.
-    fn business_date(&self) -> BusinessDate;
-    /// A moment as the restaurant writes it on a receipt, `DD/MM/YYYY HH:MM` in its local time. The
-    /// default writes UTC (test clocks); the system clock writes the machine's local time.
-    fn local_time(&self, at: Timestamp) -> String {
-        format_utc(at)
-    }
 }
 
 /// `DD/MM/YYYY HH:MM` in UTC.
@@ -110,7 +112,7 @@ pub fn format_utc(at: Timestamp) -> String {
 }
 
 /// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);

@@ -75,7 +75,33 @@ pub enum Error {
         /// The order's number for the day belongs to another order already.
         number_taken: bool,
     },
-    /// No printer has this id.
+    /// A drawer session is open already.
+    #[error("drawer session {0} is open: close it (Z report) before opening another")]
+    SessionOpen(u32),
+    /// Clocked in already.
+    #[error("already clocked in (since {} ms)", .0.millis())]
+    ClockedIn(fynlo_core::time::Timestamp),
+    /// Not clocked in.
+    #[error("not clocked in")]
+    NotClockedIn,
+    /// On a break already (true), or not on one (false).
+    #[error("{}", if *.0 { "already on a break" } else { "not on a break" })]
+    OnBreak(bool),
+    /// No such shift.
+    #[error("no shift {0}")]
+    ShiftNotFound(i64),
+    /// A tips period already recorded.
+    #[error("tips for {staff} from {from} are recorded already: a period is recorded once")]
+    TipsRecorded {
+        /// Who.
+        staff: String,
+        /// The recorded period's start.
+        from: String,
+    },
+    /// No drawer session is open (or not the one named).
+    #[error("no drawer session is open: open one with a float first")]
+    NoOpenSession,
+    /// No such printer.
     #[error("no printer {0:?}")]
     PrinterNotFound(String),
     /// No print job has this number.

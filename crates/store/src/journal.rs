@@ -224,6 +224,8 @@ pub(crate) async fn push(
         .bind(w.at.millis())
         .execute(&mut *conn)
         .await?;
+    // Every op that is not an order's save is a sensitive action: its audit entry goes in with it.
+    crate::audit::append(conn, &[crate::audit::op_entry(seq, w.at, w.staff, op_type, payload)?]).await?;
     Ok(seq)
 }
 

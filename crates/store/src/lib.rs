@@ -34,6 +34,7 @@
 /// The WAL's length, in pages, at which a commit checkpoints it (see the crate's docs).
 pub const WAL_PAGES: u32 = 4_000;
 
+mod audit;
 mod error;
 mod file;
 mod journal;
@@ -45,6 +46,8 @@ mod read;
 mod repair;
 mod save;
 mod setup;
+mod shifts;
+mod timeclock;
 
 use std::{fs::File, path::Path};
 
@@ -55,6 +58,7 @@ use fynlo_core::{
 use sqlx::{Connection, SqliteConnection};
 use tokio::sync::Mutex;
 
+pub use audit::{AuditCheck, AuditEntry, AuditProblem, GENESIS};
 pub use error::Error;
 pub use file::Replacement;
 use file::{connect, lock};
@@ -64,6 +68,8 @@ pub use print::{Job, JobState, NewJob};
 pub use project::SETTLE_AFTER;
 pub use repair::Repaired;
 pub use setup::{PinFailure, TILL};
+pub use shifts::{Close, Closing, DrawerSession, Movement};
+pub use timeclock::{ShiftTimes, TipRecord};
 
 /// The result type of the store.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

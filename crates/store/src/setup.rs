@@ -116,7 +116,8 @@ impl Store {
         }
     }
 
-    /// Adds or replaces a member of staff. The outbox op carries no PIN hash.
+    /// Adds or replaces a member of staff (a new one is active; an existing one keeps whether they are).
+    /// The outbox op carries no PIN hash.
     pub async fn put_staff(&self, staff: &Staff, w: &Write<'_>) -> Result<()> {
         let role = staff.role.as_str();
         self.writable()?;
@@ -126,7 +127,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO staff (id, name, role, pin_hash, active, updated_at) VALUES (?, ?, ?, ?, 1, ?) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, role = excluded.role, \
-             pin_hash = excluded.pin_hash, active = 1, updated_at = excluded.updated_at",
+             pin_hash = excluded.pin_hash, updated_at = excluded.updated_at",
         )
         .bind(staff.id.as_str())
         .bind(&staff.name)
@@ -141,6 +142,40 @@ impl Store {
         Ok(())
     }
 
+    /// Makes a member of staff active (able to log in) or not. Their history stays; an op records it.
+    pub async fn set_staff_active(&self, id: &StaffId, active: bool, w: &Write<'_>) -> Result<()> {
+        self.writable()?;
+        let mut inner = self.inner.lock().await;
+        inner.forget_seq();
+        let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
+        let changed = sqlx::query("UPDATE staff SET active = ?, updated_at = ? WHERE id = ?")
+            .bind(active)
+            .bind(w.at.millis())
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Err(Error::Corrupt(format!("no member of staff {id}")));
+        }
+        let payload = json!({ "id": id, "active": active });
+        journal::push(&mut tx, w, "staff.updated", &payload).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every member of staff, active or not, by name, each with whether they are active.
+    pub async fn all_staff(&self) -> Result<Vec<(Staff, bool)>> {
+        let mut inner = self.inner.lock().await;
+        let rows: Vec<(String, String, String, String, bool)> =
+            sqlx::query_as("SELECT id, name, role, pin_hash, active FROM staff ORDER BY name, id")
+                .fetch_all(&mut inner.conn)
+                .await?;
+        rows.into_iter()
+            .map(|(id, name, role, hash, active)| Ok((staff_of(id, name, &role, hash)?, active)))
+            .collect()
+    }
+
     /// Active staff, by name.
     pub async fn staff(&self) -> Result<Vec<Staff>> {
         let mut inner = self.inner.lock().await;
@@ -149,15 +184,7 @@ impl Store {
                 .fetch_all(&mut inner.conn)
                 .await?;
         rows.into_iter()
-            .map(|(id, name, role, hash)| {
-                let corrupt = |e: fynlo_core::Error| Error::Corrupt(e.to_string());
-                Ok(Staff {
-                    id: StaffId::new(id).map_err(corrupt)?,
-                    name,
-                    role: Role::from_name(&role).ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
-                    pin_hash: PinHash::new(hash).map_err(corrupt)?,
-                })
-            })
+            .map(|(id, name, role, hash)| staff_of(id, name, &role, hash))
             .collect()
     }
 
@@ -225,4 +252,15 @@ impl Store {
             .await?;
         Ok(count)
     }
+}
+
+/// A member of staff from their row.
+fn staff_of(id: String, name: String, role: &str, hash: String) -> Result<Staff> {
+    let corrupt = |e: fynlo_core::Error| Error::Corrupt(e.to_string());
+    Ok(Staff {
+        id: StaffId::new(id).map_err(corrupt)?,
+        name,
+        role: Role::from_name(role).ok_or_else(|| Error::Corrupt(format!("unknown role {role:?}")))?,
+        pin_hash: PinHash::new(hash).map_err(corrupt)?,
+    })
 }

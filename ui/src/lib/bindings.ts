@@ -1,7 +1,7 @@
 // Generated from the Rust boundary types by `fynlo gen-ts` (crates/app/src/bindings.rs).
 // Do not edit: change the Rust types and regenerate. Amounts are integer minor units.
 
-export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef | { "cmd": "printers" } | { "cmd": "add_printer" } & PutPrinter | { "cmd": "change_printer" } & PutPrinter | { "cmd": "remove_printer" } & PrinterRef | { "cmd": "test_printer" } & PrinterChoice | { "cmd": "print_receipt" } & ReceiptRequest | { "cmd": "receipt_preview" } & ReceiptRequest | { "cmd": "ticket_preview" } & TicketPreview | { "cmd": "print_jobs" } & PrintJobs | { "cmd": "retry_prints" } & PrinterChoice | { "cmd": "cancel_print" } & CancelPrint | { "cmd": "open_drawer" } & OpenDrawer;
+export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef | { "cmd": "printers" } | { "cmd": "add_printer" } & PutPrinter | { "cmd": "change_printer" } & PutPrinter | { "cmd": "remove_printer" } & PrinterRef | { "cmd": "test_printer" } & PrinterChoice | { "cmd": "print_receipt" } & ReceiptRequest | { "cmd": "receipt_preview" } & ReceiptRequest | { "cmd": "ticket_preview" } & TicketPreview | { "cmd": "print_jobs" } & PrintJobs | { "cmd": "retry_prints" } & PrinterChoice | { "cmd": "cancel_print" } & CancelPrint | { "cmd": "open_drawer" } & OpenDrawer | { "cmd": "drawer" } | { "cmd": "open_session" } & OpenSession | { "cmd": "pay_in" } & CashMovement | { "cmd": "pay_out" } & CashMovement | { "cmd": "x_report" } & ReportAccess | { "cmd": "close_session" } & CloseSession | { "cmd": "z_report" } & ZReportRef | { "cmd": "z_reports" } & Listing | { "cmd": "print_report" } & PrintReport | { "cmd": "export_report" } & ExportReport | { "cmd": "audit_log" } & AuditQuery | { "cmd": "staff" } | { "cmd": "add_staff" } & AddStaff | { "cmd": "change_staff" } & ChangeStaff | { "cmd": "change_pin" } & ChangePin | { "cmd": "reset_pin" } & ResetPin | { "cmd": "clock_in" } & Punch | { "cmd": "clock_out" } & Punch | { "cmd": "start_break" } & BreakPunch | { "cmd": "end_break" } & Punch | { "cmd": "on_shift" } | { "cmd": "timesheet" } & TimesheetRequest | { "cmd": "adjust_shift" } & AdjustShift | { "cmd": "tips" } & TipsPeriod | { "cmd": "record_tips" } & RecordTips | { "cmd": "tips_records" } & TipsQuery | { "cmd": "export_tips" } & TipsQuery | { "cmd": "tipping_policy" };
 
 export type Login = { 
 /**
@@ -703,7 +703,289 @@ export type DrawerPinConfig = "pin2" | "pin5";
 
 export type QrConfig = "native" | "raster";
 
-export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "locked_out" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised" | "approval_required" | "split_rule" | "refund_rule" | "surcharge_banned";
+export type OpenSession = { 
+/**
+ * The float: how many of each note and coin, keyed by value in pence (`{"2000": 2, "100": 10}`).
+ */
+float: Record<string, number>, 
+/**
+ * The PIN of someone who may open a session, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type CashMovement = { 
+/**
+ * Pence, more than 0.
+ */
+amount: bigint, 
+/**
+ * Why (1 to 200 characters).
+ */
+reason: string, 
+/**
+ * The PIN of someone who may, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type CloseSession = { 
+/**
+ * The count, by denomination, keyed by value in pence.
+ */
+count: Record<string, number>, 
+/**
+ * Why the count differs from what was expected; required when it does.
+ */
+note?: string, 
+/**
+ * Close although orders are still open: they carry into the next session's report.
+ */
+carry_open_orders?: boolean, 
+/**
+ * Print the Z report on the receipt printer.
+ */
+print?: boolean, 
+/**
+ * The PIN of someone who may close a session, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type ReportAccess = { 
+/**
+ * The PIN of someone who may see reports, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type ZReportRef = { 
+/**
+ * The Z number; the newest when left out.
+ */
+number?: number, 
+/**
+ * The PIN of someone who may see reports, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type PrintReport = { 
+/**
+ * The Z number; the X report now when left out.
+ */
+number?: number, 
+/**
+ * The printer (the first receipt printer when left out).
+ */
+printer?: string, 
+/**
+ * The PIN of someone who may see reports, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type ExportReport = { 
+/**
+ * The Z number; the X report now when left out.
+ */
+number?: number, 
+/**
+ * `csv` (the default), `json`, or `daily` (the cloud's daily report shape).
+ */
+format?: ExportFormat, 
+/**
+ * The PIN of someone who may see reports, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type AuditQuery = { 
+/**
+ * At most this many (1–500, default 50).
+ */
+limit?: number, 
+/**
+ * Only actions starting with this (`drawer.`, `order.line_voided`…).
+ */
+action?: string, 
+/**
+ * The PIN of someone who may see reports, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type ExportFormat = "csv" | "json" | "daily";
+
+export type Listing = { 
+/**
+ * At most this many (1–500, default 50).
+ */
+limit?: number, 
+/**
+ * The PIN of someone who may see reports, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type AddStaff = { 
+/**
+ * Their id: 1–64 letters, digits, `-`, `_` or `.`.
+ */
+id: string, 
+/**
+ * Their name (1–80 characters), shown on the till and receipts.
+ */
+name: string, 
+/**
+ * Their role: no higher than the role of whoever adds them.
+ */
+role: Role, 
+/**
+ * Their PIN: 4–6 digits, not one another member has.
+ */
+pin: string, 
+/**
+ * The PIN of someone who may edit staff, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type ChangeStaff = { 
+/**
+ * Who.
+ */
+id: string, 
+/**
+ * A new name.
+ */
+name?: string, 
+/**
+ * A new role (no higher than the editor's).
+ */
+role?: Role, 
+/**
+ * False deactivates them (they can no longer log in; their history stays); true brings them back.
+ */
+active?: boolean, 
+/**
+ * The PIN of someone who may edit staff, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type ChangePin = { 
+/**
+ * Their PIN now.
+ */
+old: string, 
+/**
+ * The new one: 4–6 digits, not one another member has.
+ */
+new: string, };
+
+export type ResetPin = { 
+/**
+ * Whose.
+ */
+staff: string, 
+/**
+ * The new PIN.
+ */
+pin: string, 
+/**
+ * The PIN of someone who may edit staff, when the one logged in may not.
+ */
+approval?: ApprovalInput, };
+
+export type Punch = { 
+/**
+ * Their PIN.
+ */
+pin: string, 
+/**
+ * Their staff id, to skip trying everyone's PIN.
+ */
+staff?: string, };
+
+export type BreakPunch = { 
+/**
+ * Their PIN.
+ */
+pin: string, 
+/**
+ * Their staff id.
+ */
+staff?: string, 
+/**
+ * A paid break counts as time worked.
+ */
+paid: boolean, };
+
+export type TimesheetRequest = { 
+/**
+ * A business date (`YYYY-MM-DD`) in the period.
+ */
+date?: string, 
+/**
+ * One member (their own needs no permission).
+ */
+staff?: string, 
+/**
+ * The PIN of someone who may see reports.
+ */
+approval?: ApprovalInput, };
+
+export type AdjustShift = { 
+/**
+ * The shift to correct.
+ */
+shift?: number, 
+/**
+ * For a new shift: whose.
+ */
+staff?: string, 
+/**
+ * Clock-in (ms since the epoch).
+ */
+clock_in: number, 
+/**
+ * Clock-out (ms), or none to leave it open.
+ */
+clock_out?: number, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * The PIN of someone who may edit staff.
+ */
+approval?: ApprovalInput, };
+
+export type TipsPeriod = { 
+/**
+ * A business date in the period (today's when left out).
+ */
+date?: string, 
+/**
+ * The PIN of someone who may see reports.
+ */
+approval?: ApprovalInput, };
+
+export type RecordTips = { 
+/**
+ * A business date in the period.
+ */
+date?: string, 
+/**
+ * When it is paid out (`YYYY-MM-DD`).
+ */
+paid_on: string, 
+/**
+ * The PIN of someone who may edit staff.
+ */
+approval?: ApprovalInput, };
+
+export type TipsQuery = { 
+/**
+ * Whose (their own needs no permission).
+ */
+staff?: string, 
+/**
+ * The PIN of someone who may see reports.
+ */
+approval?: ApprovalInput, };
+
+export type ErrorCode = "invalid_input" | "not_logged_in" | "wrong_pin" | "locked_out" | "not_found" | "product_unavailable" | "modifier_rule" | "invalid_quantity" | "invalid_discount" | "reason_required" | "invalid_transition" | "order_closed" | "line_locked" | "order_empty" | "nothing_to_do" | "payment_rule" | "overflow" | "invalid_menu" | "conflict" | "storage" | "not_initialised" | "approval_required" | "split_rule" | "refund_rule" | "surcharge_banned" | "not_permitted" | "session_rule" | "time_clock_rule";
 
 export type AppError = { 
 /**
@@ -721,7 +1003,7 @@ retry_after?: number, };
 
 export type Amount = number;
 
-export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "line_quote" } & LineQuoteView | { "type": "discount_quote" } & DiscountQuoteView | { "type": "recovered" } & RecoveryView | { "type": "printers" } & PrintersView | { "type": "jobs" } & JobsView | { "type": "preview" } & PreviewView;
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "line_quote" } & LineQuoteView | { "type": "discount_quote" } & DiscountQuoteView | { "type": "recovered" } & RecoveryView | { "type": "printers" } & PrintersView | { "type": "jobs" } & JobsView | { "type": "preview" } & PreviewView | { "type": "drawer" } & DrawerView | { "type": "report" } & ReportView | { "type": "reports" } & ReportsView | { "type": "export" } & ExportView | { "type": "audit" } & AuditView | { "type": "staff" } & StaffListView | { "type": "shifts" } & ShiftsView | { "type": "timesheet" } & TimesheetView | { "type": "tips" } & TipAllocationView | { "type": "tips_records" } & TipsRecordsView;
 
 export type SessionView = { 
 /**
@@ -736,7 +1018,16 @@ current_order: string | null,
  * Seconds until PIN entry opens again, while too many wrong PINs typed without a name keep it
  * locked (the login screen shows the countdown at once, even after a restart).
  */
-pin_locked_for: number | null, };
+pin_locked_for: number | null, 
+/**
+ * What the member logged in may do (their role's permissions); empty when no one is.
+ */
+permissions: Array<Permission>, 
+/**
+ * When the member logged in clocked in to a shift they never clocked out of (an earlier business
+ * day's, or too long ago): the till asks them to clock out and a manager to correct it.
+ */
+forgotten_clock_out?: number, };
 
 export type StaffView = { 
 /**
@@ -1836,6 +2127,350 @@ price_delta: Amount,
  */
 available: boolean, };
 
+export type DrawerView = { 
+/**
+ * The open session.
+ */
+session?: SessionInfoView, 
+/**
+ * Its cash: float, taken, refunded, paid in and out, expected.
+ */
+cash?: CashFigures, 
+/**
+ * Its pay-ins, pay-outs and no-sales, oldest first.
+ */
+movements: Array<MovementView>, };
+
+export type SessionInfoView = { 
+/**
+ * 1, 2, 3… on this till.
+ */
+number: number, 
+/**
+ * The business day it opened on.
+ */
+business_date: string, 
+/**
+ * When it opened (ms).
+ */
+opened_at: number, 
+/**
+ * Who opened it.
+ */
+opened_by: string, 
+/**
+ * The float's count.
+ */
+float_count: Record<string, number>, 
+/**
+ * When it closed (ms), once it has.
+ */
+closed_at?: number, 
+/**
+ * Its Z number, once closed.
+ */
+z_number?: number, };
+
+export type MovementView = { 
+/**
+ * What kind.
+ */
+kind: MovementKind, 
+/**
+ * How much.
+ */
+amount: Amount, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * Who.
+ */
+staff: string, 
+/**
+ * Who approved it, when someone else did.
+ */
+approved_by?: string, 
+/**
+ * When (ms).
+ */
+at: number, };
+
+export type ReportView = { 
+/**
+ * The report.
+ */
+report: Report, 
+/**
+ * Whether it was printed (a print job was queued).
+ */
+printed: boolean, };
+
+export type ReportsView = { 
+/**
+ * The reports, as stored.
+ */
+reports: Array<Report>, };
+
+export type ExportView = { 
+/**
+ * A file name for it (`z-report-12.csv`).
+ */
+filename: string, 
+/**
+ * Its media type.
+ */
+mime: string, 
+/**
+ * The file's text.
+ */
+content: string, };
+
+export type AuditView = { 
+/**
+ * Newest first.
+ */
+entries: Array<AuditEntryView>, 
+/**
+ * Entries in the chain.
+ */
+total: number, 
+/**
+ * The chain's head (the last entry's hash).
+ */
+head: string, 
+/**
+ * Problems found; empty when the chain is whole.
+ */
+problems: Array<AuditProblemView>, };
+
+export type AuditEntryView = { 
+/**
+ * Its place in the chain.
+ */
+no: number, 
+/**
+ * When (ms).
+ */
+at: number, 
+/**
+ * Who.
+ */
+staff: string, 
+/**
+ * What.
+ */
+action: string, 
+/**
+ * The details, as JSON text.
+ */
+detail: string, 
+/**
+ * Its hash.
+ */
+hash: string, };
+
+export type AuditProblemView = { 
+/**
+ * The entry where it shows.
+ */
+no: number, 
+/**
+ * `edited`, `removed`, `reordered` or `missing`.
+ */
+kind: string, 
+/**
+ * What was found.
+ */
+message: string, };
+
+export type StaffListView = { 
+/**
+ * By name.
+ */
+staff: Array<StaffMemberView>, 
+/**
+ * Whether the one logged in may edit staff.
+ */
+can_edit: boolean, };
+
+export type StaffMemberView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Name.
+ */
+name: string, 
+/**
+ * Role.
+ */
+role: Role, 
+/**
+ * Whether they may log in.
+ */
+active: boolean, 
+/**
+ * Clocked in now, since (ms).
+ */
+on_shift_since?: number, };
+
+export type ShiftView = { 
+/**
+ * Its id.
+ */
+id: number, 
+/**
+ * Who.
+ */
+staff: string, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * The business day it counts on.
+ */
+business_date: string, 
+/**
+ * Clock-in (ms).
+ */
+clock_in: number, 
+/**
+ * Clock-out (ms), once out.
+ */
+clock_out?: number, 
+/**
+ * On a break now.
+ */
+on_break: boolean, 
+/**
+ * Minutes worked so far (unpaid breaks left out).
+ */
+minutes: number, 
+/**
+ * Its breaks.
+ */
+breaks: Array<Break>, };
+
+export type ShiftsView = { 
+/**
+ * The shifts.
+ */
+shifts: Array<ShiftView>, };
+
+export type TimesheetView = { 
+/**
+ * The period's first business day.
+ */
+from: string, 
+/**
+ * Its last.
+ */
+to: string, 
+/**
+ * The overtime threshold.
+ */
+overtime_after_hours: number, 
+/**
+ * By member.
+ */
+rows: Array<TimesheetRow>, 
+/**
+ * The shifts.
+ */
+shifts: Array<ShiftView>, };
+
+export type TipShareView = { 
+/**
+ * Who.
+ */
+staff: string, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Minutes worked in the period.
+ */
+minutes: number, 
+/**
+ * Tips.
+ */
+tips: Amount, 
+/**
+ * Service charge.
+ */
+service_charge: Amount, };
+
+export type TipAllocationView = { 
+/**
+ * The period's first business day (empty for the policy alone).
+ */
+from: string, 
+/**
+ * Its last.
+ */
+to: string, 
+/**
+ * The allocation rule.
+ */
+rule: TipRule, 
+/**
+ * The written tipping policy.
+ */
+policy: string, 
+/**
+ * Each worker's share.
+ */
+shares: Array<TipShareView>, };
+
+export type TipRecordView = { 
+/**
+ * The period's first business day.
+ */
+period_from: string, 
+/**
+ * Its last.
+ */
+period_to: string, 
+/**
+ * Who.
+ */
+staff: string, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Tips.
+ */
+tips: Amount, 
+/**
+ * Service charge.
+ */
+service_charge: Amount, 
+/**
+ * Minutes worked.
+ */
+minutes: number, 
+/**
+ * The rule used.
+ */
+rule: string, 
+/**
+ * When it was paid out.
+ */
+paid_on: string, };
+
+export type TipsRecordsView = { 
+/**
+ * The records.
+ */
+records: Array<TipRecordView>, };
+
 export type OrderState = "pending" | "confirmed" | "preparing" | "ready" | "served" | "completed" | "cancelled";
 
 export type Course = "starter" | "main" | "dessert";
@@ -1855,3 +2490,341 @@ export type Role = "cashier" | "supervisor" | "manager" | "owner";
 export type ServiceChargeKind = "discretionary" | "compulsory";
 
 export type TipBase = "after_discounts" | "before_discounts";
+
+export type Permission = "void" | "refund" | "discount" | "override_price" | "no_sale" | "pay_in_out" | "close_session" | "see_reports" | "settings" | "edit_staff";
+
+export type MovementKind = "pay_in" | "pay_out" | "no_sale";
+
+export type CashFigures = { 
+/**
+ * The opening float.
+ */
+float: Minor, 
+/**
+ * Cash taken: handed over less change (bill shares and tips kept).
+ */
+sales: Minor, 
+/**
+ * Cash given back as refunds.
+ */
+refunds: Minor, 
+/**
+ * Cash put in.
+ */
+pay_ins: Minor, 
+/**
+ * Cash taken out.
+ */
+pay_outs: Minor, 
+/**
+ * How many times the drawer was opened without a sale.
+ */
+no_sales: number, 
+/**
+ * What should be in the drawer.
+ */
+expected: Minor, 
+/**
+ * What was counted at the close.
+ */
+counted: Minor | null, 
+/**
+ * Counted less expected: over when positive, short when negative.
+ */
+over_short: Minor | null, };
+
+export type Report = { 
+/**
+ * X or Z.
+ */
+kind: ReportKind, 
+/**
+ * The Z number (sequential on the till), for a Z.
+ */
+z_number: number | null, 
+/**
+ * The drawer session's number.
+ */
+session: number, 
+/**
+ * The business date the session opened on.
+ */
+business_date: BusinessDate, 
+/**
+ * The window of sales: since the last Z report.
+ */
+window: Window, 
+/**
+ * Orders still open at a Z, carried into the next session (`#12 (2026-11-22)`).
+ */
+carried: Array<string>, 
+/**
+ * Who opened the session, and who ran the report.
+ */
+opened_by: string, 
+/**
+ * Who ran (X) or closed (Z).
+ */
+by: string, 
+/**
+ * The note left at the close (over/short explained).
+ */
+note: string | null, 
+/**
+ * The figures.
+ */
+figures: Figures, };
+
+export type ReportKind = "x" | "z";
+
+export type Window = { 
+/**
+ * Start, included.
+ */
+from: Timestamp, 
+/**
+ * End, excluded.
+ */
+to: Timestamp, };
+
+export type Figures = { 
+/**
+ * Lines' value before discounts, VAT included, of orders completed.
+ */
+gross_sales: Minor, 
+/**
+ * Line and order discounts.
+ */
+discounts: Minor, 
+/**
+ * Refunds that succeeded.
+ */
+refunds: Tally, 
+/**
+ * Gross sales − discounts − refunds.
+ */
+net_sales: Minor, 
+/**
+ * Service charge on orders completed.
+ */
+service_charge: Minor, 
+/**
+ * What orders completed were charged (after discounts, with service charge).
+ */
+total: Minor, 
+/**
+ * Orders completed.
+ */
+orders: number, 
+/**
+ * Guests at tables on orders completed.
+ */
+covers: number, 
+/**
+ * `total ÷ orders`, rounded half up.
+ */
+average_spend: Minor, 
+/**
+ * Orders cancelled.
+ */
+cancelled: number, 
+/**
+ * Lines voided.
+ */
+voids: Tally, 
+/**
+ * By tender.
+ */
+tenders: Array<TenderTotal>, 
+/**
+ * By VAT rate.
+ */
+vat: Array<VatRow>, 
+/**
+ * The VAT in total.
+ */
+vat_total: Minor, 
+/**
+ * Tips on payments that succeeded.
+ */
+tips: Minor, 
+/**
+ * Tips and service charge by member of staff.
+ */
+gratuity: Array<StaffGratuity>, 
+/**
+ * Fees on payments that succeeded.
+ */
+fees: Minor, 
+/**
+ * The ten best-selling items by value.
+ */
+top_items: Array<ItemSales>, 
+/**
+ * Sales by local hour (hours with none left out).
+ */
+by_hour: Array<HourSales>, 
+/**
+ * The drawer.
+ */
+cash: CashFigures, };
+
+export type TenderTotal = { 
+/**
+ * Cash, card or pay-by-bank.
+ */
+tender: Tender, 
+/**
+ * Payments that succeeded.
+ */
+count: number, 
+/**
+ * Their share of bills.
+ */
+amount: Minor, 
+/**
+ * Tips on them.
+ */
+tips: Minor, 
+/**
+ * What the restaurant pays for them.
+ */
+fees: Minor, 
+/**
+ * Refunds to this tender that succeeded.
+ */
+refunds: Minor, };
+
+export type VatRow = { 
+/**
+ * The rate (20 % is 2000).
+ */
+rate: BasisPoints, 
+/**
+ * Ex VAT.
+ */
+net: Minor, 
+/**
+ * The VAT.
+ */
+vat: Minor, 
+/**
+ * VAT included.
+ */
+gross: Minor, };
+
+export type StaffGratuity = { 
+/**
+ * Who.
+ */
+staff: StaffId, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Their share of tips.
+ */
+tips: Minor, 
+/**
+ * Their share of the service charge.
+ */
+service_charge: Minor, };
+
+export type ItemSales = { 
+/**
+ * The line's name as sold.
+ */
+name: string, 
+/**
+ * How many.
+ */
+quantity: bigint, 
+/**
+ * Their value before discounts.
+ */
+gross: Minor, };
+
+export type HourSales = { 
+/**
+ * 0–23, local time.
+ */
+hour: number, 
+/**
+ * Orders completed.
+ */
+orders: number, 
+/**
+ * What they were charged.
+ */
+total: Minor, };
+
+export type Tally = { 
+/**
+ * How many.
+ */
+count: number, 
+/**
+ * Worth.
+ */
+amount: Minor, };
+
+export type Break = { 
+/**
+ * When it started.
+ */
+start: Timestamp, 
+/**
+ * When it ended (none while on it).
+ */
+end: Timestamp | null, 
+/**
+ * Paid breaks count as time worked.
+ */
+paid: boolean, };
+
+export type TimesheetRow = { 
+/**
+ * Who.
+ */
+staff: StaffId, 
+/**
+ * Their name.
+ */
+name: string, 
+/**
+ * Shifts in the period.
+ */
+shifts: number, 
+/**
+ * Minutes worked (unpaid breaks left out).
+ */
+minutes: bigint, 
+/**
+ * Minutes of paid breaks (counted in `minutes`).
+ */
+paid_break_minutes: bigint, 
+/**
+ * Minutes of unpaid breaks.
+ */
+unpaid_break_minutes: bigint, 
+/**
+ * Minutes beyond the overtime threshold.
+ */
+overtime_minutes: bigint, 
+/**
+ * Shifts still open.
+ */
+open: number, };
+
+export type TipRule = "server" | "equal" | "hours" | "points";
+
+export type Minor = number;
+
+export type BasisPoints = number;
+
+export type Timestamp = number;
+
+export type BusinessDate = string;
+
+export type StaffId = string;

@@ -49,6 +49,9 @@ const CORE_SENTENCES: Record<ErrorCode, string> = {
     'That split doesn’t work: every item must be given to a guest, and the parts must add up to what’s due.',
   refund_rule: 'That refund isn’t allowed: it’s more than is left to refund on that payment.',
   surcharge_banned: 'The guest can’t be charged the card fee: UK law bans surcharges on card payments.',
+  not_permitted: 'Your role can’t do that. Ask someone whose role can.',
+  session_rule: 'The cash drawer session doesn’t allow that right now.',
+  time_clock_rule: 'That doesn’t fit your time clock: check whether you’re clocked in or on a break.',
 };
 
 const CLIENT_SENTENCES: Record<ClientErrorCode, string> = {

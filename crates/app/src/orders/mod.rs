@@ -39,7 +39,7 @@ impl Till {
         // Switching to a new order saves the one being worked on.
         self.save_drafts().await?;
         let ctx = Ctx::new(self.services.clock.now(), staff);
-        let date = self.services.clock.business_date();
+        let date = self.restaurant.business_date(self.services.clock.now());
         let number = match self.numbers.get(&date) {
             Some(last) => last + 1,
             None => self.store.next_order_number(&date).await?,
@@ -281,13 +281,17 @@ impl Till {
             },
             None => OrderCommand::SetOrderDiscount(Some(discount)),
         };
-        let as_cashier = self.ctx(me.clone(), None);
-        let with_manager = self.ctx(me.clone(), Some(me));
+        // Whether the one logged in needs someone else: they approve for themselves what their role may.
+        let member = self.require_staff()?.clone();
+        let as_me = self.ctx(me.clone(), self.grants_of(&member).any().then(|| me.clone()));
+        // What it would take off, whoever approves it (nothing is kept).
+        let mut with_manager = self.ctx(me.clone(), Some(me));
+        with_manager.grants = fynlo_core::permission::Permissions::all();
         self.draft(id).await?;
         let order = &self.drafts[&id].order;
-        let needs_approval = match order.execute(&command, &self.catalog, &as_cashier) {
+        let needs_approval = match order.execute(&command, &self.catalog, &as_me) {
             Ok(_) => false,
-            Err(fynlo_core::Error::ApprovalRequired(_)) => true,
+            Err(fynlo_core::Error::ApprovalRequired(_) | fynlo_core::Error::NotPermitted(_)) => true,
             Err(e) => return Err(e.into()),
         };
         let (next, _) = order.execute(&command, &self.catalog, &with_manager)?;

@@ -14,7 +14,7 @@ pub mod view;
 
 use std::sync::Arc;
 
-use fynlo_core::{document::Document, ids::RefundId, order::Order};
+use fynlo_core::{cash::MovementKind, document::Document, ids::RefundId, order::Order, permission::Permission, Minor};
 use fynlo_store::{Job, JobState, NewJob, Write};
 use serde_json::json;
 use tokio::sync::Notify;
@@ -71,18 +71,7 @@ impl Till {
         self.printing.wake.notify_one();
     }
 
-    fn require_manager_for(approver: Option<&fynlo_core::ids::StaffId>, what: &str) -> Result<(), AppError> {
-        if approver.is_some() {
-            Ok(())
-        } else {
-            Err(AppError::new(
-                ErrorCode::ApprovalRequired,
-                format!("{what} needs a manager: log in as one or type a manager's PIN"),
-            ))
-        }
-    }
-
-    fn write_now<'a>(&'a self, staff: &'a fynlo_core::ids::StaffId) -> Write<'a> {
+    pub(crate) fn write_now<'a>(&'a self, staff: &'a fynlo_core::ids::StaffId) -> Write<'a> {
         Write {
             at: self.services.clock.now(),
             staff,
@@ -117,8 +106,7 @@ impl Till {
 
     /// `add_printer` (`adding`) and `change_printer`: a manager's.
     pub(crate) async fn put_printer(&mut self, req: PutPrinter, adding: bool) -> Result<Reply, AppError> {
-        let approver = self.approver(req.approval).await?;
-        Self::require_manager_for(approver.as_ref(), "setting up printers")?;
+        self.authorise(Permission::Settings, req.approval).await?;
         req.printer.validate()?;
         // A station no product goes to is most likely a typo ("kichen"), and its tickets would go
         // nowhere: refused, naming the stations the menu has.
@@ -170,8 +158,7 @@ impl Till {
     }
 
     pub(crate) async fn remove_printer(&mut self, req: PrinterRef) -> Result<Reply, AppError> {
-        let approver = self.approver(req.approval).await?;
-        Self::require_manager_for(approver.as_ref(), "removing a printer")?;
+        self.authorise(Permission::Settings, req.approval).await?;
         let who = self.require_staff()?.id.clone();
         self.store.remove_printer(&req.id, &self.write_now(&who)).await?;
         self.printing.printers = load(&self.store).await?;
@@ -186,7 +173,7 @@ impl Till {
             .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no printer {id:?}")))
     }
 
-    async fn queue(&self, jobs: &[NewJob]) -> Result<Reply, AppError> {
+    pub(crate) async fn queue(&self, jobs: &[NewJob]) -> Result<Reply, AppError> {
         let ids = self.store.add_jobs(jobs, self.services.clock.now()).await?;
         self.jobs_added();
         let mut out = Vec::with_capacity(ids.len());
@@ -205,7 +192,7 @@ impl Till {
     }
 
     /// The receipt printer a reprint goes to: the one named, or the first that prints receipts.
-    fn receipt_printer(&self, named: Option<&str>) -> Result<&PrinterConfig, AppError> {
+    pub(crate) fn receipt_printer(&self, named: Option<&str>) -> Result<&PrinterConfig, AppError> {
         match named {
             Some(id) => {
                 let p = self.printer(id)?;
@@ -374,7 +361,7 @@ impl Till {
         }
         let sources = self.sources();
         let name = |sid: &fynlo_core::ids::StaffId| sources.name(sid);
-        let time = self.services.clock.local_time(self.services.clock.now());
+        let time = self.restaurant.time_zone.format(self.services.clock.now());
         let ctx = fynlo_core::document::kitchen::TicketContext {
             time: &time,
             staff_name: &name,
@@ -438,8 +425,7 @@ impl Till {
     }
 
     pub(crate) async fn cancel_print(&mut self, req: CancelPrint) -> Result<Reply, AppError> {
-        let approver = self.approver(req.approval).await?;
-        Self::require_manager_for(approver.as_ref(), "cancelling a print")?;
+        self.authorise(Permission::Settings, req.approval).await?;
         self.store.cancel_job(req.job, self.services.clock.now()).await?;
         Ok(Reply::Jobs(JobsView {
             jobs: vec![JobView::new(&self.store.job(req.job).await?)],
@@ -456,8 +442,7 @@ impl Till {
                 "a no-sale needs a reason of 1 to 200 characters",
             ));
         }
-        let approver = self.approver(req.approval).await?;
-        Self::require_manager_for(approver.as_ref(), "opening the drawer without a sale")?;
+        let approver = self.authorise(Permission::NoSale, req.approval).await?;
         let drawers: Vec<&PrinterConfig> = self.printing.printers.iter().filter(|p| p.drawer.is_some()).collect();
         if drawers.is_empty() {
             return Err(AppError::new(ErrorCode::NotFound, "no printer has a cash drawer"));
@@ -469,13 +454,31 @@ impl Till {
         let who = self.require_staff()?.id.clone();
         let payload = json!({
             "staff": who.as_str(),
-            "approved_by": approver.as_ref().map(fynlo_core::ids::StaffId::as_str),
+            "approved_by": approver.as_str(),
             "reason": reason,
             "printers": drawers.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
         });
-        self.store
-            .record_op("drawer.opened", &payload, &self.write_now(&who))
-            .await?;
+        // In a drawer session the no-sale is one of its movements (counted on its reports); outside one
+        // it is recorded on its own. Either way, before the drawer opens.
+        match self.store.open_session().await? {
+            Some(session) => {
+                self.store
+                    .add_movement(
+                        session.number,
+                        MovementKind::NoSale,
+                        Minor::ZERO,
+                        &reason,
+                        Some(&approver),
+                        &self.write_now(&who),
+                    )
+                    .await?;
+            }
+            None => {
+                self.store
+                    .record_op("drawer.opened", &payload, &self.write_now(&who))
+                    .await?;
+            }
+        }
         self.queue(&jobs).await
     }
 }

@@ -58,7 +58,7 @@ pub(crate) fn document(
 ) -> Result<Option<Document>, AppError> {
     let name = |id: &StaffId| src.name(id);
     let need = || order.ok_or_else(|| AppError::new(ErrorCode::NotFound, "the job's order is missing"));
-    let time = |o: &Order| src.clock.local_time(o.updated_at());
+    let time = |o: &Order| src.restaurant.time_zone.format(o.updated_at());
     let doc = match spec {
         JobSpec::Receipt { duplicate, .. } | JobSpec::RefundReceipt { duplicate, .. } => {
             let order = need()?;
@@ -98,6 +98,7 @@ pub(crate) fn document(
                 .map(|(_, doc)| doc)
                 .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no lines for station {station}")))?
         }
+        JobSpec::Report { page } => fynlo_core::document::page::report(page),
         JobSpec::TestPage => {
             let page = match printer.code_page {
                 CodePageConfig::Pc858 => "PC858",
@@ -107,7 +108,7 @@ pub(crate) fn document(
                 &printer.name,
                 printer.width,
                 page,
-                &src.clock.local_time(src.clock.now()),
+                &src.restaurant.time_zone.format(src.clock.now()),
             )
         }
         JobSpec::Drawer => return Ok(None),

@@ -66,6 +66,11 @@ pub enum JobSpec {
     },
     /// A test page.
     TestPage,
+    /// An X or Z report, laid out when it was asked for.
+    Report {
+        /// The report's page.
+        page: fynlo_core::document::page::Report,
+    },
     /// Open the cash drawer (nothing is printed).
     Drawer,
 }
@@ -91,7 +96,7 @@ impl JobSpec {
             | JobSpec::RefundReceipt { order, .. }
             | JobSpec::Kitchen { order, .. }
             | JobSpec::Void { order, .. } => Some(*order),
-            JobSpec::TestPage | JobSpec::Drawer => None,
+            JobSpec::TestPage | JobSpec::Drawer | JobSpec::Report { .. } => None,
         }
     }
 }

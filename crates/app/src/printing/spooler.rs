@@ -286,7 +286,7 @@ impl Spooler {
                 }
                 orders.get(&key)
             }
-            JobSpec::TestPage | JobSpec::Drawer => None,
+            JobSpec::TestPage | JobSpec::Drawer | JobSpec::Report { .. } => None,
         };
         let doc = render::document(&spec, order, sources, printer)?;
         render::bytes(doc, printer, job.reprint)

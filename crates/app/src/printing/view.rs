@@ -83,6 +83,7 @@ impl JobView {
             Some(JobSpec::Void { station, .. }) => ("void", Some(station.clone()), false),
             Some(JobSpec::TestPage) => ("test_page", None, false),
             Some(JobSpec::Drawer) => ("drawer", None, false),
+            Some(JobSpec::Report { .. }) => ("report", None, false),
             None => ("unknown", None, false),
         };
         JobView {

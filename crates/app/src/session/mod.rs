@@ -8,6 +8,7 @@ pub mod view;
 
 use fynlo_core::{
     ids::StaffId,
+    permission::{Permission, Permissions},
     staff::{Pin, Staff},
 };
 use fynlo_store::{PinFailure, Write, TILL};
@@ -28,6 +29,10 @@ pub(crate) enum Screen {
     Login,
     /// The manager's approval overlay.
     Approval,
+    /// The time clock (clocking in or out, breaks).
+    TimeClock,
+    /// A member of staff changing their own PIN (the old one).
+    ChangePin,
 }
 
 impl Screen {
@@ -35,6 +40,8 @@ impl Screen {
         match self {
             Screen::Login => "login",
             Screen::Approval => "approval",
+            Screen::TimeClock => "time_clock",
+            Screen::ChangePin => "change_pin",
         }
     }
 }
@@ -46,8 +53,14 @@ impl Till {
             .check_pin(&req.pin, req.staff.as_deref(), &everyone, Screen::Login)
             .await?;
         self.save_drafts().await?;
+        let forgotten_clock_out = self.forgotten_shift(&member.id).await?;
+        let payload = serde_json::json!({ "staff": member.id.as_str() });
+        self.store
+            .record_op("auth.logged_in", &payload, &self.write_now(&member.id))
+            .await?;
         self.session = Session {
             staff: Some(member),
+            forgotten_clock_out,
             ..Session::default()
         };
         Ok(self.session_reply())
@@ -60,29 +73,67 @@ impl Till {
         Ok(self.session_reply())
     }
 
-    /// The manager approving a command: the member of staff logged in when they are a manager or owner,
-    /// or the manager whose PIN was typed on the approval overlay. Only managers' PINs are tried, so the
-    /// overlay never tells whose a cashier's PIN is; a wrong one counts towards the lockout like one at
-    /// login.
+    /// What `member`'s role may do, under the restaurant's permission table.
+    pub(crate) fn grants_of(&self, member: &Staff) -> Permissions {
+        self.restaurant.permissions.of(member.role)
+    }
+
+    /// Who approves an order command: the member whose PIN was typed on the approval overlay when one
+    /// was, else the member logged in when their role may approve anything. The core then checks that
+    /// their role holds the permission the command needs ([`fynlo_core::order::Ctx::grants`]). Only the
+    /// PINs of staff who may approve something are tried, so the overlay never tells whose a cashier's
+    /// PIN is; a wrong one counts towards the lockout like one at login.
     pub(crate) async fn approver(&mut self, approval: Option<ApprovalInput>) -> Result<Option<StaffId>, AppError> {
-        let me = self.require_staff()?;
-        if me.role.is_manager() {
-            return Ok(Some(me.id.clone()));
-        }
+        let me = self.require_staff()?.clone();
         let Some(approval) = approval else {
-            return Ok(None);
+            return Ok(self.grants_of(&me).any().then_some(me.id));
         };
-        let managers: Vec<Staff> = self.staff.iter().filter(|s| s.role.is_manager()).cloned().collect();
+        let approvers: Vec<Staff> = self.staff.iter().filter(|s| self.grants_of(s).any()).cloned().collect();
         let member = self
-            .check_pin(&approval.pin, approval.staff.as_deref(), &managers, Screen::Approval)
+            .check_pin(&approval.pin, approval.staff.as_deref(), &approvers, Screen::Approval)
             .await?;
         Ok(Some(member.id))
+    }
+
+    /// The member of staff who does (or approves) something only some roles may: the one logged in when
+    /// their role holds `permission`, else the one whose PIN was typed on the approval overlay, tried
+    /// only among staff whose role holds it. Every command that needs a permission outside an order
+    /// asks here, so the permission table is the one rule.
+    pub(crate) async fn authorise(
+        &mut self,
+        permission: Permission,
+        approval: Option<ApprovalInput>,
+    ) -> Result<StaffId, AppError> {
+        let me = self.require_staff()?.clone();
+        if self.grants_of(&me).has(permission) && approval.is_none() {
+            return Ok(me.id);
+        }
+        let Some(approval) = approval else {
+            return Err(AppError::new(
+                ErrorCode::ApprovalRequired,
+                format!(
+                    "{} needs someone whose role allows it ({}): log in as them or type their PIN",
+                    permission.what(),
+                    permission.as_str()
+                ),
+            ));
+        };
+        let allowed: Vec<Staff> = self
+            .staff
+            .iter()
+            .filter(|s| self.grants_of(s).has(permission))
+            .cloned()
+            .collect();
+        let member = self
+            .check_pin(&approval.pin, approval.staff.as_deref(), &allowed, Screen::Approval)
+            .await?;
+        Ok(member.id)
     }
 
     /// Checks a PIN typed for `named` (or for anyone in `among`, when no one is named), under the lockout
     /// ([`fynlo_core::lockout`]): a locked target's PIN is not even checked; a wrong PIN is recorded —
     /// never the PIN itself — with where it was typed, by whom and for whom; a right one clears the count.
-    async fn check_pin(
+    pub(crate) async fn check_pin(
         &mut self,
         pin: &str,
         named: Option<&str>,
@@ -136,8 +187,8 @@ impl Till {
             self.pin_lockout = now;
         }
         let what = match screen {
-            Screen::Login => "wrong PIN",
-            Screen::Approval => "wrong manager PIN",
+            Screen::Login | Screen::TimeClock | Screen::ChangePin => "wrong PIN",
+            Screen::Approval => "wrong approval PIN",
         };
         Ok(match now.remaining(w.at) {
             Some(ms) => {
@@ -164,6 +215,13 @@ impl Till {
                 .pin_lockout
                 .remaining(self.services.clock.now())
                 .map(|ms| u64::try_from(ms).unwrap_or(0).div_ceil(1000)),
+            permissions: self
+                .session
+                .staff
+                .as_ref()
+                .map(|s| self.grants_of(s).iter().collect())
+                .unwrap_or_default(),
+            forgotten_clock_out: self.session.forgotten_clock_out,
         })
     }
 }

@@ -1,6 +1,9 @@
 //! What the session's commands answer with.
 
-use fynlo_core::staff::{Role, Staff};
+use fynlo_core::{
+    permission::Permission,
+    staff::{Role, Staff},
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -15,6 +18,13 @@ pub struct SessionView {
     /// locked (the login screen shows the countdown at once, even after a restart).
     #[ts(type = "number | null")]
     pub pin_locked_for: Option<u64>,
+    /// What the member logged in may do (their role's permissions); empty when no one is.
+    pub permissions: Vec<Permission>,
+    /// When the member logged in clocked in to a shift they never clocked out of (an earlier business
+    /// day's, or too long ago): the till asks them to clock out and a manager to correct it.
+    #[ts(optional, type = "number")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forgotten_clock_out: Option<i64>,
 }
 
 /// A member of staff (never their PIN hash).

@@ -19,6 +19,7 @@
 use std::{collections::HashMap, path::Path, sync::Arc};
 
 use fynlo_core::{
+    cash::MovementKind,
     catalog::Catalog,
     ids::{OrderId, StaffId},
     order::{Ctx, Order, OrderCommand, OrderEvent},
@@ -125,6 +126,8 @@ pub(crate) struct Session {
     pub(crate) staff: Option<Staff>,
     pub(crate) current: Option<OrderId>,
     pub(crate) aliases: HashMap<String, OrderId>,
+    /// When the member logged in clocked in to a shift they forgot to clock out of.
+    pub(crate) forgotten_clock_out: Option<i64>,
 }
 
 /// Events the world acts on at once — money, the kitchen, the open-orders list — are saved before the
@@ -292,6 +295,34 @@ impl Till {
             Command::RetryPrints(req) => self.retry_prints(req).await,
             Command::CancelPrint(req) => self.cancel_print(req).await,
             Command::OpenDrawer(req) => self.open_drawer(req).await,
+            Command::Drawer => self.drawer().await,
+            Command::OpenSession(req) => self.open_session(req).await,
+            Command::PayIn(req) => self.cash_movement(req, MovementKind::PayIn).await,
+            Command::PayOut(req) => self.cash_movement(req, MovementKind::PayOut).await,
+            Command::XReport(req) => self.x_report(req).await,
+            Command::CloseSession(req) => self.close_session(req).await,
+            Command::ZReport(req) => self.z_report(req).await,
+            Command::ZReports(req) => self.z_reports(req).await,
+            Command::PrintReport(req) => self.print_report(req).await,
+            Command::ExportReport(req) => self.export_report(req).await,
+            Command::AuditLog(req) => self.audit_log(req).await,
+            Command::Staff => self.staff_list().await,
+            Command::AddStaff(req) => self.add_staff(req).await,
+            Command::ChangeStaff(req) => self.change_staff(req).await,
+            Command::ChangePin(req) => self.change_pin(req).await,
+            Command::ResetPin(req) => self.reset_pin(req).await,
+            Command::ClockIn(req) => self.clock_in(req).await,
+            Command::ClockOut(req) => self.clock_out(req).await,
+            Command::StartBreak(req) => self.start_break(req).await,
+            Command::EndBreak(req) => self.end_break(req).await,
+            Command::OnShift => self.on_shift().await,
+            Command::Timesheet(req) => self.timesheet(req).await,
+            Command::AdjustShift(req) => self.adjust_shift(req).await,
+            Command::Tips(req) => self.tips(req).await,
+            Command::RecordTips(req) => self.record_tips(req).await,
+            Command::TipsRecords(req) => self.tips_records(req).await,
+            Command::ExportTips(req) => self.export_tips(req).await,
+            Command::TippingPolicy => Ok(self.tipping_policy()),
         }
     }
 
@@ -400,10 +431,16 @@ impl Till {
 
     /// Who does a command now, with which approval, under the restaurant's approval rules.
     pub(crate) fn ctx(&self, staff: StaffId, approver: Option<StaffId>) -> Ctx {
+        // What the approver's role may approve, checked by the core on what the command does.
+        let grants = approver
+            .as_ref()
+            .and_then(|id| self.staff.iter().find(|s| &s.id == id))
+            .map_or(fynlo_core::permission::Permissions::NONE, |s| self.grants_of(s));
         Ctx {
             at: self.services.clock.now(),
             staff,
             approver,
+            grants,
             approvals: self.restaurant.approvals,
         }
     }

@@ -33,11 +33,11 @@ async fn each_demo_pin_logs_its_member_in() {
         let whoami = session_of(f.ok(r#"{"cmd": "whoami"}"#).await);
         assert_eq!(whoami.staff.expect("logged in").id, id);
     }
-    assert_eq!(
-        f.snapshot().await.outbox.count,
-        5,
-        "logging in queues nothing beyond the setup"
-    );
+    // Three members, each logging in twice: six `auth.logged_in` ops (for the audit chain) beyond the
+    // setup's five, and nothing else.
+    let ops = f.till.store().outbox_after(5, 100).await.expect("outbox");
+    assert_eq!(ops.len(), 6, "logging in queues its own op and nothing else");
+    assert!(ops.iter().all(|o| o.op_type == "auth.logged_in"));
 }
 
 /// Logs in with `pin` (and a member of staff, if named), which must be refused as a wrong PIN: queued for
@@ -151,8 +151,8 @@ async fn a_locked_till_refuses_every_order_command() {
     }
     assert_eq!(
         refused,
-        fynlo_app::Command::names().len() - 4,
-        "every command but login, logout, whoami, menu"
+        fynlo_app::Command::names().len() - 8,
+        "every command but login, logout, whoami, menu and the time clock's four punches"
     );
     let id = &order.id;
 
@@ -287,7 +287,7 @@ async fn wrong_manager_pins_on_the_overlay_lock_it_and_say_who_typed_them() {
     }
     let e = f.exec(&discount("0000")).await.expect_err("locks");
     assert_eq!((e.code, e.retry_after), (ErrorCode::LockedOut, Some(60)));
-    assert!(e.message.starts_with("wrong manager PIN"), "{}", e.message);
+    assert!(e.message.starts_with("wrong approval PIN"), "{}", e.message);
     let e = f.exec(&discount(pin("priya"))).await.expect_err("locked");
     assert_eq!(e.code, ErrorCode::LockedOut, "the manager's own PIN waits too");
     let ops = f.till.store().outbox_after(0, 100).await.expect("reads");

@@ -16,7 +16,7 @@ use crate::parse;
 /// One example of every command, fields spelt as the UI sends them. A test checks that this lists every
 /// command of the [`Command`] type, so a command added there cannot be missed here — or by the tests
 /// that go through this list (a locked till refuses each of them).
-pub const EXAMPLES: [&str; 49] = [
+pub const EXAMPLES: [&str; 77] = [
     r#"{"cmd": "login", "pin": "1357", "staff": "sam"}"#,
     r#"{"cmd": "logout"}"#,
     r#"{"cmd": "whoami"}"#,
@@ -67,6 +67,34 @@ pub const EXAMPLES: [&str; 49] = [
     r#"{"cmd": "retry_prints", "id": "bar"}"#,
     r#"{"cmd": "cancel_print", "job": 3}"#,
     r#"{"cmd": "open_drawer", "reason": "change for the float", "approval": {"pin": "2468"}}"#,
+    r#"{"cmd": "drawer"}"#,
+    r#"{"cmd": "open_session", "float": {"2000": 2, "1000": 4, "100": 20}, "approval": {"pin": "2468"}}"#,
+    r#"{"cmd": "pay_in", "amount": 2000, "reason": "change from the bank", "approval": {"pin": "2468"}}"#,
+    r#"{"cmd": "pay_out", "amount": 1250, "reason": "milk", "approval": {"pin": "2468"}}"#,
+    r#"{"cmd": "x_report", "approval": {"pin": "2468"}}"#,
+    r#"{"cmd": "close_session", "count": {"2000": 3, "1000": 4}, "note": "tips taken out", "carry_open_orders": true, "print": false}"#,
+    r#"{"cmd": "z_report", "number": 1}"#,
+    r#"{"cmd": "z_reports", "limit": 10}"#,
+    r#"{"cmd": "print_report", "number": 1, "printer": "counter"}"#,
+    r#"{"cmd": "export_report", "number": 1, "format": "csv"}"#,
+    r#"{"cmd": "audit_log", "limit": 20, "action": "drawer."}"#,
+    r#"{"cmd": "staff"}"#,
+    r#"{"cmd": "add_staff", "id": "alex", "name": "Alex Kim", "role": "cashier", "pin": "4321", "approval": {"pin": "2468"}}"#,
+    r#"{"cmd": "change_staff", "id": "alex", "name": "Alex Kim-Lee", "role": "supervisor", "active": true}"#,
+    r#"{"cmd": "change_pin", "old": "1357", "new": "7531"}"#,
+    r#"{"cmd": "reset_pin", "staff": "jo", "pin": "6060", "approval": {"pin": "2468", "staff": "priya"}}"#,
+    r#"{"cmd": "clock_in", "pin": "1357", "staff": "sam"}"#,
+    r#"{"cmd": "clock_out", "pin": "1357"}"#,
+    r#"{"cmd": "start_break", "pin": "1357", "paid": false}"#,
+    r#"{"cmd": "end_break", "pin": "1357"}"#,
+    r#"{"cmd": "on_shift"}"#,
+    r#"{"cmd": "timesheet", "date": "2026-11-28", "staff": "sam"}"#,
+    r#"{"cmd": "adjust_shift", "shift": 1, "clock_in": 1795860000000, "clock_out": 1795890000000, "reason": "forgot to clock out"}"#,
+    r#"{"cmd": "tips", "date": "2026-11-21"}"#,
+    r#"{"cmd": "record_tips", "date": "2026-11-21", "paid_on": "2026-11-28"}"#,
+    r#"{"cmd": "tips_records", "staff": "sam"}"#,
+    r#"{"cmd": "export_tips", "staff": "sam"}"#,
+    r#"{"cmd": "tipping_policy"}"#,
 ];
 
 /// The names of [`EXAMPLES`], in order.

@@ -18,6 +18,8 @@ mod error;
 mod payments;
 mod printing;
 mod setup;
+mod shifts;
+mod staff;
 mod till;
 mod view;
 
@@ -44,11 +46,11 @@ use fynlo_store::OutboxStats;
 use tempfile::TempDir;
 use uuid::Uuid;
 
-/// 2026-11-22 19:30:00 UTC: a Sunday evening service.
+/// 2026-11-28 19:30:00 UTC (and London time): a Saturday evening service.
 pub const NOW_MS: i64 = 1_795_894_200_000;
 
 /// The business day of every order in these tests.
-pub const TODAY: &str = "2026-11-22";
+pub const TODAY: &str = "2026-11-28";
 
 /// A clock that always says [`NOW_MS`] on [`TODAY`].
 pub struct FixedClock;
@@ -57,8 +59,11 @@ impl Clock for FixedClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_millis(NOW_MS)
     }
+}
 
-    fn business_date(&self) -> BusinessDate {
+impl FixedClock {
+    /// [`TODAY`]: the business date of [`NOW_MS`] in London with the day ending at 04:00.
+    pub fn business_date(&self) -> BusinessDate {
         BusinessDate::parse(TODAY).expect("valid date")
     }
 }
@@ -87,10 +92,6 @@ impl TestClock {
 impl Clock for TestClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_millis(NOW_MS + self.0.load(Ordering::SeqCst))
-    }
-
-    fn business_date(&self) -> BusinessDate {
-        FixedClock.business_date()
     }
 }
 
@@ -258,4 +259,15 @@ impl Fixture {
     pub async fn current(&mut self) -> Option<String> {
         self.snapshot().await.session.current_order
     }
+}
+
+/// A read-only connection to a till's database, as another process would open it.
+pub async fn raw(path: &std::path::Path) -> sqlx::SqliteConnection {
+    use sqlx::ConnectOptions;
+    sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(path)
+        .read_only(true)
+        .connect()
+        .await
+        .expect("opens the database")
 }

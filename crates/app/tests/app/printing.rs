@@ -12,16 +12,16 @@ use fynlo_store::JobState;
 
 use crate::{pin, Fixture};
 
-const WAIT: Duration = Duration::from_secs(10);
+pub(crate) const WAIT: Duration = Duration::from_secs(10);
 const PRIYA: &str = r#"{"pin": "2468", "staff": "priya"}"#;
 
-async fn printer(behaviour: Behaviour) -> (SocketAddr, LoopbackHandle) {
+pub(crate) async fn printer(behaviour: Behaviour) -> (SocketAddr, LoopbackHandle) {
     LoopbackPrinter::start(behaviour)
         .await
         .expect("a loopback printer starts")
 }
 
-fn config(id: &str, addr: SocketAddr, stations: &[&str], receipts: bool, drawer: bool) -> String {
+pub(crate) fn config(id: &str, addr: SocketAddr, stations: &[&str], receipts: bool, drawer: bool) -> String {
     let stations: Vec<String> = stations.iter().map(|s| format!("{s:?}")).collect();
     format!(
         r#"{{"id": "{id}", "name": "{id} printer", "transport": {{"type": "tcp", "host": "127.0.0.1", "port": {}}},
@@ -32,7 +32,7 @@ fn config(id: &str, addr: SocketAddr, stations: &[&str], receipts: bool, drawer:
     )
 }
 
-async fn add_printer(f: &mut Fixture, config: &str) {
+pub(crate) async fn add_printer(f: &mut Fixture, config: &str) {
     f.ok(&format!(
         r#"{{"cmd": "add_printer", "printer": {config}, "approval": {PRIYA}}}"#
     ))
@@ -46,7 +46,7 @@ fn jobs_of(reply: Reply) -> JobsView {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 

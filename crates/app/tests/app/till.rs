@@ -309,6 +309,36 @@ async fn one_shift_runs_every_command() {
         "retry_prints",
         "cancel_print",
         "open_drawer",
+        // …and the drawer, reports and audit commands, in `shifts.rs`.
+        "drawer",
+        "open_session",
+        "pay_in",
+        "pay_out",
+        "x_report",
+        "close_session",
+        "z_report",
+        "z_reports",
+        "print_report",
+        "export_report",
+        "audit_log",
+        // …and staff, the time clock and tips, in `staff.rs`.
+        "staff",
+        "add_staff",
+        "change_staff",
+        "change_pin",
+        "reset_pin",
+        "clock_in",
+        "clock_out",
+        "start_break",
+        "end_break",
+        "on_shift",
+        "timesheet",
+        "adjust_shift",
+        "tips",
+        "record_tips",
+        "tips_records",
+        "export_tips",
+        "tipping_policy",
     ];
     let every: std::collections::BTreeSet<&str> = EXAMPLES
         .iter()
@@ -418,7 +448,10 @@ async fn products_are_found_by_id_sku_or_barcode() {
 async fn a_completed_sale_leaves_its_ops_in_the_outbox_in_order() {
     let mut f = Fixture::logged_in().await;
     let before = f.snapshot().await.outbox;
-    assert_eq!(before.count, 5, "setup queued the settings, the menu and three staff");
+    assert_eq!(
+        before.count, 6,
+        "setup queued the settings, the menu and three staff; the login, its own op"
+    );
     let o = f
         .order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}, "alias": "sale"}"#)
         .await;

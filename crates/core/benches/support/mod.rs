@@ -63,6 +63,7 @@ pub fn dine_in_order(catalog: &Catalog, shape: &Shape) -> Order {
     // The bench acts as a manager: its discounts are above the approval threshold.
     let ctx = Ctx {
         approver: Some(staff.clone()),
+        grants: fynlo_core::permission::Permissions::all(),
         ..Ctx::new(Timestamp::from_millis(0), staff)
     };
     let open = OpenOrder {

@@ -17,6 +17,7 @@ use crate::{
     fees::FeeSchedule,
     ids::{DeviceId, LineNo, ModifierId, OrderId, PaymentId, ProductId, RefundId, StaffId, VariantId},
     payment::{PaymentStatus, Tender},
+    permission::{Permission, Permissions},
     settings::{ApprovalPolicy, ServiceChargePolicy},
     split::{Split, SplitPlan},
     time::{BusinessDate, Timestamp},
@@ -34,6 +35,8 @@ pub struct Ctx {
     /// The manager who approved this command: the member of staff themselves when they are a manager,
     /// or a manager whose PIN the front door checked.
     pub approver: Option<StaffId>,
+    /// What the approver may approve (their role's permissions); nothing when there is no approver.
+    pub grants: Permissions,
     /// What needs approval.
     pub approvals: ApprovalPolicy,
 }
@@ -45,12 +48,18 @@ impl Ctx {
             at,
             staff,
             approver: None,
+            grants: Permissions::NONE,
             approvals: ApprovalPolicy::default(),
         }
     }
 
-    pub(super) fn approved(&self, what: &'static str) -> Result<StaffId> {
-        self.approver.clone().ok_or(Error::ApprovalRequired(what))
+    /// The approver of something that needs `permission`: there must be one, and their role must hold it.
+    pub(super) fn approved(&self, permission: Permission, what: &'static str) -> Result<StaffId> {
+        match &self.approver {
+            Some(by) if self.grants.has(permission) => Ok(by.clone()),
+            Some(_) => Err(Error::NotPermitted(permission)),
+            None => Err(Error::ApprovalRequired(what)),
+        }
     }
 }
 
@@ -326,7 +335,7 @@ impl Order {
         // The approval rules hold for the order as it now is, whichever command brought it here.
         let needs = super::approval::needs(self, &next, ctx.approvals)?;
         if let Some(first) = needs.first() {
-            let by = ctx.approved(first.what())?;
+            let by = ctx.approved(Permission::Discount, first.what())?;
             if !events.iter().any(|e| e.approved_by() == Some(&by)) {
                 let approved = OrderEvent::Approved { by, rules: needs };
                 next.apply(&approved, ctx.at);
@@ -402,7 +411,7 @@ impl Order {
                     return Err(Error::LineNotSent(*line));
                 }
                 check_reason(reason)?;
-                let approved_by = Some(ctx.approved("voiding a line sent to the kitchen")?);
+                let approved_by = Some(ctx.approved(Permission::Void, "voiding a line sent to the kitchen")?);
                 vec![OrderEvent::LineVoided {
                     line: *line,
                     reason: reason.trim().to_owned(),
@@ -434,7 +443,7 @@ impl Order {
                 if self.line(*line)?.void.is_some() {
                     return Err(Error::LineVoid(*line));
                 }
-                let approved_by = ctx.approved("a price override")?;
+                let approved_by = ctx.approved(Permission::OverridePrice, "a price override")?;
                 let price = match unit_price {
                     None => None,
                     Some(price) => {
@@ -623,7 +632,7 @@ impl Order {
                 check_reason(reason)?;
                 // Cancelling what the kitchen has seen voids it: the void rule applies.
                 let approved_by = if self.live_lines().any(|l| l.sent) {
-                    Some(ctx.approved("cancelling an order the kitchen has seen")?)
+                    Some(ctx.approved(Permission::Void, "cancelling an order the kitchen has seen")?)
                 } else {
                     None
                 };

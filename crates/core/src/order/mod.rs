@@ -136,6 +136,9 @@ pub struct Order {
     opened_at: Timestamp,
     updated_at: Timestamp,
     cancel_reason: Option<String>,
+    /// When it was completed or cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    closed_at: Option<Timestamp>,
     version: u64,
     next_line: u32,
     /// The order's totals and split bill, worked out the first time they are asked for and kept until
@@ -253,7 +256,12 @@ impl Order {
     pub fn updated_at(&self) -> Timestamp {
         self.updated_at
     }
-    /// Why it was cancelled, if it was.
+    /// When it was completed or cancelled, if it was.
+    pub fn closed_at(&self) -> Option<Timestamp> {
+        self.closed_at
+    }
+
+    /// Why it was cancelled.
     pub fn cancel_reason(&self) -> Option<&str> {
         self.cancel_reason.as_deref()
     }

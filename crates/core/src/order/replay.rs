@@ -48,6 +48,7 @@ impl Order {
                 opened_at: at,
                 updated_at: at,
                 cancel_reason: None,
+                closed_at: None,
                 version: 1,
                 next_line: 1,
                 priced: PriceCache::default(),
@@ -168,10 +169,12 @@ impl Order {
             OrderEvent::Resumed => self.parked = false,
             OrderEvent::Completed => {
                 self.state = OrderState::Completed;
+                self.closed_at = Some(at);
                 self.parked = false;
             }
             OrderEvent::Cancelled { reason, .. } => {
                 self.state = OrderState::Cancelled;
+                self.closed_at = Some(at);
                 self.parked = false;
                 self.cancel_reason = Some(reason.clone());
             }

@@ -209,7 +209,7 @@ impl Order {
         }
         check_key(key)?;
         check_reason(reason)?;
-        let approved_by = ctx.approved("a refund")?;
+        let approved_by = ctx.approved(crate::permission::Permission::Refund, "a refund")?;
         let paid = self.payment(payment)?;
         if !paid.counts() {
             return Err(Error::InvalidField {

@@ -16,6 +16,7 @@ fn ctx() -> Ctx {
     let staff = StaffId::new("alex").expect("valid id");
     Ctx {
         approver: Some(staff.clone()),
+        grants: crate::permission::Permissions::all(),
         ..Ctx::new(Timestamp::from_millis(1_700_000_000_000), staff)
     }
 }
@@ -353,4 +354,43 @@ fn replaying_history_rebuilds_the_order() {
     assert_eq!(replayed, order);
     assert_eq!(order.state(), OrderState::Completed);
     assert_eq!(order.version(), history.len() as u64);
+}
+
+/// The approver's role must hold the permission the approval needs, on every path that needs one: a
+/// supervisor (void and discount by default) may approve a void but not a price override or a refund.
+#[test]
+fn an_approver_needs_the_permission_for_what_they_approve() {
+    use crate::permission::{Permission, PermissionTable};
+    use crate::staff::Role;
+    let supervisor = PermissionTable::default().of(Role::Supervisor);
+    let staff = StaffId::new("sam").expect("valid id");
+    let as_supervisor = Ctx {
+        approver: Some(staff.clone()),
+        grants: supervisor,
+        ..Ctx::new(Timestamp::from_millis(1_700_000_000_000), staff.clone())
+    };
+    let o = open(table());
+    let o = run(&o, line("sandwich", None, &[], 1)).expect("add");
+    let o = run(&o, OrderCommand::SendToKitchen).expect("send");
+    let void = OrderCommand::VoidLine {
+        line: LineNo::new(1),
+        reason: "dropped".into(),
+    };
+    assert!(o.execute(&void, &menu(), &as_supervisor).is_ok());
+    let override_price = OrderCommand::OverridePrice {
+        line: LineNo::new(1),
+        unit_price: Some(Minor::new(100)),
+        reason: Some("regular".into()),
+    };
+    assert_eq!(
+        o.execute(&override_price, &menu(), &as_supervisor).map(|_| ()),
+        Err(Error::NotPermitted(Permission::OverridePrice))
+    );
+    assert!(o.execute(&override_price, &menu(), &ctx()).is_ok());
+    // No approver at all still asks for one.
+    let nobody = Ctx::new(Timestamp::from_millis(1_700_000_000_000), staff);
+    assert!(matches!(
+        o.execute(&void, &menu(), &nobody).map(|_| ()),
+        Err(Error::ApprovalRequired(_))
+    ));
 }

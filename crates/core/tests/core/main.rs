@@ -96,6 +96,7 @@ pub fn ctx() -> Ctx {
     let staff = StaffId::new("alice").expect("valid staff id");
     Ctx {
         approver: Some(staff.clone()),
+        grants: fynlo_core::permission::Permissions::all(),
         ..Ctx::new(Timestamp::from_millis(1_795_000_000_000), staff)
     }
 }

@@ -67,6 +67,7 @@ fn staff(id: &str) -> StaffId {
 fn ctx() -> Ctx {
     Ctx {
         approver: Some(staff("alice")),
+        grants: fynlo_core::permission::Permissions::all(),
         ..Ctx::new(Timestamp::from_millis(1_795_000_000_000), staff("alice"))
     }
 }

@@ -188,6 +188,11 @@ pub(super) async fn apply(conn: &mut SqliteConnection, changes: &[Change], throu
     for chunk in rows.chunks(CHUNK) {
         write(&mut tx, chunk).await?;
     }
+    // The sensitive events of the batch's saves join the audit chain, in journal order.
+    let mut entries: Vec<&crate::audit::NewEntry> = changes.iter().flat_map(Change::audit).collect();
+    entries.sort_by_key(|e| (e.journal_seq, e.item));
+    let entries: Vec<crate::audit::NewEntry> = entries.into_iter().cloned().collect();
+    crate::audit::append(&mut tx, &entries).await?;
     sqlx::query("UPDATE projection SET seq = ? WHERE id = 1")
         .bind(through)
         .execute(&mut *tx)

@@ -22,6 +22,7 @@
     reason = "the numbers a test casts are small ones it picked itself; a wrap would be a test bug"
 )]
 
+mod audit;
 mod orders;
 mod outbox;
 mod print;
@@ -87,8 +88,11 @@ impl Clock for TestClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_millis(self.state.lock().expect("clock lock").0)
     }
+}
 
-    fn business_date(&self) -> BusinessDate {
+impl TestClock {
+    /// The business day the test set.
+    pub fn business_date(&self) -> BusinessDate {
         self.state.lock().expect("clock lock").1.clone()
     }
 }
@@ -303,6 +307,7 @@ impl Fixture {
         // The fixture's member of staff acts as a manager, so voids and refunds are approved.
         let ctx = Ctx {
             approver: Some(self.staff.clone()),
+            grants: fynlo_core::permission::Permissions::all(),
             ..Ctx::new(self.clock.tick(), self.staff.clone())
         };
         Ok(order.execute(&cmd, &self.catalog, &ctx)?)
