@@ -317,6 +317,28 @@ impl Till {
     pub(crate) async fn print_receipt(&mut self, req: ReceiptRequest) -> Result<Reply, AppError> {
         let (spec, _) = self.receipt_spec(&req).await?;
         let job = spec.job(self.receipt_printer(req.printer.as_deref())?)?;
+        // A copy of a receipt already on paper is a reprint: it goes in the audit log.
+        let reprint = match &spec {
+            JobSpec::Receipt {
+                order,
+                part,
+                duplicate: true,
+                ..
+            } => Some(json!({ "order": order.to_string(), "part": part, "printer": job.printer })),
+            JobSpec::RefundReceipt {
+                order,
+                refund,
+                duplicate: true,
+                ..
+            } => Some(json!({ "order": order.to_string(), "refund": refund.to_string(), "printer": job.printer })),
+            _ => None,
+        };
+        if let Some(payload) = reprint {
+            let who = self.require_staff()?.id.clone();
+            self.store
+                .record_op("receipt.reprinted", &payload, &self.write_now(&who))
+                .await?;
+        }
         self.queue(&[job]).await
     }
 

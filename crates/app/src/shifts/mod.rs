@@ -255,7 +255,8 @@ impl Till {
             figures,
         };
         let stored = serde_json::to_value(&report).map_err(|e| AppError::invalid(format!("report: {e}")))?;
-        let daily = serde_json::to_value(report.daily()).map_err(|e| AppError::invalid(format!("report: {e}")))?;
+        let daily = serde_json::to_value(self.daily_of(&report).await?)
+            .map_err(|e| AppError::invalid(format!("report: {e}")))?;
         self.store
             .close_drawer_session(
                 &Close {
@@ -279,6 +280,28 @@ impl Till {
             false
         };
         Ok(Reply::Report(Box::new(ReportView { report, printed })))
+    }
+
+    /// The day's report in the cloud's shape, with who worked how long (the time clock's shifts of the
+    /// report's business days).
+    async fn daily_of(&self, report: &Report) -> Result<fynlo_core::report::DailyReport, AppError> {
+        let mut daily = report.daily();
+        let now = self.services.clock.now();
+        let today = self.restaurant.business_date(now);
+        let shifts = self.store.shifts_between(&report.business_date, &today).await?;
+        let mut minutes: std::collections::BTreeMap<StaffId, i64> = std::collections::BTreeMap::new();
+        for s in &shifts {
+            *minutes.entry(s.staff.clone()).or_default() += s.worked_ms(now) / 60_000;
+        }
+        daily.staff_shifts = minutes
+            .into_iter()
+            .map(|(staff, m)| fynlo_core::report::StaffShift {
+                name: self.staff_name(&staff),
+                staff,
+                minutes: u32::try_from(m).unwrap_or(u32::MAX),
+            })
+            .collect();
+        Ok(daily)
     }
 
     /// A stored Z report.
@@ -370,7 +393,7 @@ impl Till {
             ExportFormat::Daily => (
                 format!("daily-{}.json", report.business_date),
                 "application/json",
-                json(serde_json::to_string_pretty(&report.daily()))?,
+                json(serde_json::to_string_pretty(&self.daily_of(&report).await?))?,
             ),
         };
         Ok(Reply::Export(ExportView {

@@ -199,6 +199,15 @@ async fn a_reprint_is_marked_duplicate_and_previews_match_the_paper() {
     );
     assert_eq!(jobs.jobs[0].what, "refund_receipt");
     assert!(jobs.jobs[0].duplicate);
+    // Both copies are reprints in the audit log; the first receipts are not.
+    let reprints = f
+        .till
+        .store()
+        .audit_entries(50, Some("receipt.reprinted"))
+        .await
+        .expect("the audit log");
+    assert_eq!(reprints.len(), 2);
+    assert!(reprints[0].detail.contains(refund.as_str()) && reprints[1].detail.contains(id.as_str()));
 }
 
 #[tokio::test]

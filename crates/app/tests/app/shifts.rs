@@ -208,6 +208,22 @@ async fn a_session_from_float_to_z_adds_up_to_the_penny() {
         (daily["cash_sales"].as_i64(), daily["card_sales"].as_i64()),
         (Some(1_650), Some(1_545))
     );
+    // Nobody clocked in that day: no shifts. (Sam clocks in for the next export.)
+    assert_eq!(daily["staff_shifts"], serde_json::json!([]));
+    f.ok(&format!(r#"{{"cmd": "clock_in", "pin": "{}"}}"#, pin("sam")))
+        .await;
+    f.clock.advance(90 * 60_000);
+    let Reply::Export(daily) = f
+        .ok(r#"{"cmd": "export_report", "number": 1, "format": "daily"}"#)
+        .await
+    else {
+        panic!("an export");
+    };
+    let daily: serde_json::Value = serde_json::from_str(&daily.content).expect("json");
+    assert_eq!(
+        daily["staff_shifts"],
+        serde_json::json!([{"staff": "sam", "name": "Sam Taylor", "minutes": 90}])
+    );
 
     // The next session starts after the Z: its X report has no sales yet.
     f.clock.advance(60_000);

@@ -12,6 +12,7 @@
     reason = "the numbers a test casts are small ones it picked itself; a wrap would be a test bug"
 )]
 
+mod audit;
 mod crash;
 mod docs;
 mod exec;
