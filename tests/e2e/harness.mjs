@@ -5,7 +5,7 @@
 // PATH or in ~/.cargo/bin, a display (./dev test runs this under xvfb-run and dbus-run-session).
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync, openSync, closeSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -36,14 +36,24 @@ async function freePort() {
   });
 }
 
-/** A running app with a fresh demo database, and a WebDriver session on its window. */
-export async function startTill() {
+/**
+ * A running app with a fresh demo database, and a WebDriver session on its window. `extra` is added to
+ * the demo restaurant's setup file (`{printers: […]}`, say) before the database is made from it.
+ */
+export async function startTill(extra = null) {
   const port = await freePort();
   const nativePort = await freePort();
   mkdirSync(screenshotDir, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'fynlo-e2e-'));
   const db = join(dir, 'till.db');
-  execFileSync(cliBinary, ['--db', db, 'init', '--demo']);
+  if (extra) {
+    const demo = JSON.parse(readFileSync(join(root, 'crates/app/demo/restaurant.json'), 'utf8'));
+    const setup = join(dir, 'setup.json');
+    writeFileSync(setup, JSON.stringify({ ...demo, ...extra }));
+    execFileSync(cliBinary, ['--db', db, 'init', '--setup', setup]);
+  } else {
+    execFileSync(cliBinary, ['--db', db, 'init', '--demo']);
+  }
   // tauri-driver, WebKitWebDriver and the app run in a process group of their own, so stopping kills them
   // all, and write their diagnostics to a log file rather than to this process's pipes: an app left
   // behind holding the test runner's stderr would keep the run from ever ending.

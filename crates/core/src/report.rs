@@ -111,6 +111,7 @@ pub struct ItemSales {
     /// The line's name as sold.
     pub name: String,
     /// How many.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub quantity: u64,
     /// Their value before discounts.
     pub gross: Minor,

@@ -241,12 +241,16 @@ pub struct TimesheetRow {
     /// Shifts in the period.
     pub shifts: u32,
     /// Minutes worked (unpaid breaks left out).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub minutes: i64,
     /// Minutes of paid breaks (counted in `minutes`).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub paid_break_minutes: i64,
     /// Minutes of unpaid breaks.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unpaid_break_minutes: i64,
     /// Minutes beyond the overtime threshold.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub overtime_minutes: i64,
     /// Shifts still open.
     pub open: u32,
@@ -298,6 +302,7 @@ pub struct TipShare {
     /// Their name.
     pub name: String,
     /// Minutes they worked in the period.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub minutes: i64,
     /// Their tips.
     pub tips: Minor,

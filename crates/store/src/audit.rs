@@ -129,14 +129,9 @@ fn without_secrets(value: &Value) -> Value {
     }
 }
 
-/// The entry for an op that is not an order's save. A menu's whole catalog is left out (its version and
-/// size say what changed; the journal holds the rest).
+/// The entry for an op that is not an order's save: its payload, less any PIN hash.
 pub(crate) fn op_entry(seq: i64, at: Timestamp, staff: &StaffId, op_type: &str, payload: &Value) -> Result<NewEntry> {
-    let detail = if op_type == "menu.imported" {
-        json!({ "version": payload.get("version"), "products": payload.pointer("/menu/products").and_then(Value::as_array).map(Vec::len) })
-    } else {
-        without_secrets(payload)
-    };
+    let detail = without_secrets(payload);
     Ok(NewEntry {
         at,
         staff: staff.as_str().to_owned(),

@@ -31,10 +31,11 @@ export class ApprovalCancelled extends Error {
 const WORDING: Wording = {
   wrong_pin: 'That PIN wasn’t recognised. Please try again.',
   approval_required: 'That PIN isn’t a manager’s. A manager needs to enter their own PIN.',
+  not_permitted: 'That person’s role can’t approve this. Someone whose role can must enter their PIN.',
 };
 
 /** Answers on the overlay that leave it open for another PIN. */
-const TRY_AGAIN = new Set(['wrong_pin', 'approval_required', 'locked_out']);
+const TRY_AGAIN = new Set(['wrong_pin', 'approval_required', 'not_permitted', 'locked_out']);
 
 export class ApprovalPrompt {
   /** The request on screen, or null when the overlay is closed. */
@@ -71,7 +72,9 @@ export class ApprovalPrompt {
     try {
       return await send();
     } catch (reason) {
-      if (toTillError(reason).code !== 'approval_required') throw reason;
+      // Someone else must approve: nobody yet, or the one logged in may not (their role's permissions).
+      const code = toTillError(reason).code;
+      if (code !== 'approval_required' && code !== 'not_permitted') throw reason;
     }
     let error: ShownError | null = null;
     try {

@@ -717,7 +717,7 @@ export type CashMovement = {
 /**
  * Pence, more than 0.
  */
-amount: bigint, 
+amount: number, 
 /**
  * Why (1 to 200 characters).
  */
@@ -2739,7 +2739,7 @@ name: string,
 /**
  * How many.
  */
-quantity: bigint, 
+quantity: number, 
 /**
  * Their value before discounts.
  */
@@ -2799,19 +2799,19 @@ shifts: number,
 /**
  * Minutes worked (unpaid breaks left out).
  */
-minutes: bigint, 
+minutes: number, 
 /**
  * Minutes of paid breaks (counted in `minutes`).
  */
-paid_break_minutes: bigint, 
+paid_break_minutes: number, 
 /**
  * Minutes of unpaid breaks.
  */
-unpaid_break_minutes: bigint, 
+unpaid_break_minutes: number, 
 /**
  * Minutes beyond the overtime threshold.
  */
-overtime_minutes: bigint, 
+overtime_minutes: number, 
 /**
  * Shifts still open.
  */

@@ -7,6 +7,7 @@
 //   payments  cash, card, pay by bank, splits, fees, tip and cash quotes (till/payments.svelte.ts)
 //   recent    recent orders and refunds (till/recent.svelte.ts)
 //   printing  printer status, set-up, receipts and ticket previews (till/printing.svelte.ts)
+//   shifts    the drawer session, X and Z reports, the audit check (till/shifts.svelte.ts)
 //   approval  the manager PIN overlay's request (approval.svelte.ts)
 //
 // Components read state from the stores and call their actions; only the stores talk to api.ts.
@@ -19,6 +20,7 @@ import { PrintStore } from './till/printing.svelte';
 import { CommandQueue } from './till/queue.svelte';
 import { RecentStore } from './till/recent.svelte';
 import { SessionStore } from './till/session.svelte';
+import { ShiftStore } from './till/shifts.svelte';
 
 export type { ShownError } from './errors';
 export type { Screen } from './till/navigation.svelte';
@@ -35,6 +37,7 @@ function compose() {
       orders.reset();
       recent.reset();
       printing.reset();
+      shifts.reset();
       nav.screen = 'order';
     },
   });
@@ -43,7 +46,8 @@ function compose() {
   const payments = new PaymentStore(queue, nav, orders);
   const recent: RecentStore = new RecentStore(queue, nav, approval);
   const printing: PrintStore = new PrintStore(queue, nav, approval);
-  return { queue, nav, session, approval, orders, payments, recent, printing } as const;
+  const shifts: ShiftStore = new ShiftStore(queue, nav, approval);
+  return { queue, nav, session, approval, orders, payments, recent, printing, shifts } as const;
 }
 
 /** The one till this window drives. */

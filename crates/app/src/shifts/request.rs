@@ -24,6 +24,7 @@ pub struct OpenSession {
 #[serde(deny_unknown_fields)]
 pub struct CashMovement {
     /// Pence, more than 0.
+    #[ts(type = "number")]
     pub amount: i64,
     /// Why (1 to 200 characters).
     pub reason: String,
