@@ -121,7 +121,8 @@ impl Bench {
         let Reply::Report(z) = reply else {
             return Err("the close answers with the Z".into());
         };
-        if z.report.figures.orders != orders || z.report.figures.cash.over_short.map(|m| m.get()) != Some(0) {
+        if z.report.figures.orders != orders || z.report.figures.cash.over_short.map(fynlo_core::Minor::get) != Some(0)
+        {
             return Err(format!("the Z counted {} orders, not {orders}", z.report.figures.orders).into());
         }
         Ok(took)
@@ -172,10 +173,10 @@ fn main() -> BenchResult<()> {
         let size = std::fs::metadata(dir.join("year.db"))?.len();
         println!(
             "history: {days} days × {orders} orders × 5 lines = {total} orders, {} lines, built in {:.0} s; \
-             database {:.0} MB",
+             database {} MB",
             total * 5,
             started.elapsed().as_secs_f64(),
-            size as f64 / 1e6
+            size / 1_000_000
         );
         println!(
             "Z while building the year: median {:.1} ms",
