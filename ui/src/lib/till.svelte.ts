@@ -8,6 +8,7 @@
 //   recent    recent orders and refunds (till/recent.svelte.ts)
 //   printing  printer status, set-up, receipts and ticket previews (till/printing.svelte.ts)
 //   shifts    the drawer session, X and Z reports, the audit check (till/shifts.svelte.ts)
+//   staff     staff editing, PINs, the time clock, timesheets, tips (till/staff.svelte.ts)
 //   approval  the manager PIN overlay's request (approval.svelte.ts)
 //
 // Components read state from the stores and call their actions; only the stores talk to api.ts.
@@ -21,6 +22,7 @@ import { CommandQueue } from './till/queue.svelte';
 import { RecentStore } from './till/recent.svelte';
 import { SessionStore } from './till/session.svelte';
 import { ShiftStore } from './till/shifts.svelte';
+import { StaffStore } from './till/staff.svelte';
 
 export type { ShownError } from './errors';
 export type { Screen } from './till/navigation.svelte';
@@ -38,6 +40,7 @@ function compose() {
       recent.reset();
       printing.reset();
       shifts.reset();
+      staff.reset();
       nav.screen = 'order';
     },
   });
@@ -47,7 +50,8 @@ function compose() {
   const recent: RecentStore = new RecentStore(queue, nav, approval);
   const printing: PrintStore = new PrintStore(queue, nav, approval);
   const shifts: ShiftStore = new ShiftStore(queue, nav, approval);
-  return { queue, nav, session, approval, orders, payments, recent, printing, shifts } as const;
+  const staff: StaffStore = new StaffStore(queue, approval);
+  return { queue, nav, session, approval, orders, payments, recent, printing, shifts, staff } as const;
 }
 
 /** The one till this window drives. */
