@@ -95,6 +95,7 @@ test('a manager adds a member of staff, promotes them and sees who is on shift',
   await tap(browser, 'tips-load');
   await byTestId(browser, 'tips-period').waitForDisplayed({ timeout: 10_000 });
   assert.match(await text(browser, 'tips-period'), /shared to the staff who served each order/);
+  assert.match(await text(browser, 'tips-policy'), /Every penny of tips and service charge goes to the staff/);
   await assertAccessible(browser, 'the tips');
   await shot('tips-1280');
 

@@ -753,3 +753,32 @@ fn a_z_report_equals_a_recomputation_from_the_stored_orders_and_payments() {
         runtime.block_on(day_adds_up(steps, float, delta));
     });
 }
+
+#[tokio::test]
+async fn the_business_day_holds_through_both_clock_changes() {
+    let mut f = manager().await;
+    // From 19:30 UTC on 28 November back to 00:30 UTC on Sunday 25 October 2026 (01:30 BST, the first
+    // time): still Saturday's night.
+    let to_october = 1_792_888_200_000 - crate::NOW_MS;
+    let mut days = Vec::new();
+    // 01:30 BST; an hour later 01:30 GMT (the clocks went back); 03:59 GMT; 04:00 GMT.
+    for step in [to_october, 3_600_000, 149 * 60_000, 60_000] {
+        f.clock.advance(step);
+        let o = f.order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
+        f.ok(r#"{"cmd": "add_line", "sku": "SD01"}"#).await;
+        f.order(r#"{"cmd": "take_cash", "tendered": 400}"#).await;
+        days.push(o.business_date);
+    }
+    assert_eq!(days, ["2026-10-24", "2026-10-24", "2026-10-24", "2026-10-25"]);
+    // Sunday 28 March 2027 is the spring change: 00:30 GMT is Saturday's; 03:59 BST too; 04:00 BST starts Sunday.
+    let to_march = 1_806_193_800_000 - (1_792_888_200_000 + 3_600_000 + 150 * 60_000);
+    let mut days = Vec::new();
+    for step in [to_march, 149 * 60_000, 60_000] {
+        f.clock.advance(step);
+        let o = f.order(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#).await;
+        f.ok(r#"{"cmd": "add_line", "sku": "SD01"}"#).await;
+        f.order(r#"{"cmd": "take_cash", "tendered": 400}"#).await;
+        days.push(o.business_date);
+    }
+    assert_eq!(days, ["2027-03-27", "2027-03-27", "2027-03-28"]);
+}

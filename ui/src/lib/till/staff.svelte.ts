@@ -30,6 +30,8 @@ export class StaffStore {
   tips = $state.raw<TipAllocationView | null>(null);
   records = $state.raw<TipRecordView[]>([]);
   exported = $state.raw<ExportView | null>(null);
+  /** The written tipping policy, which every member of staff may read. */
+  policy = $state<string | null>(null);
 
   constructor(
     private readonly queue: CommandQueue,
@@ -43,6 +45,7 @@ export class StaffStore {
     this.tips = null;
     this.records = [];
     this.exported = null;
+    this.policy = null;
   }
 
   private approved<T>(command: Command, what: string, expect: (c: Command) => Promise<T>): Promise<T> {
@@ -142,6 +145,18 @@ export class StaffStore {
         },
       )
       .then((ok) => ok === true);
+  }
+
+  /** The written tipping policy (no permission needed). */
+  async loadPolicy(): Promise<void> {
+    await this.queue.perform(
+      'tips-policy',
+      async () => {
+        this.policy = (await runExpecting({ cmd: 'tipping_policy' }, 'tips')).policy;
+      },
+      {},
+      'background',
+    );
   }
 
   async exportTips(staff: string): Promise<void> {
