@@ -88,6 +88,29 @@ test('a manager adds a member of staff, promotes them and sees who is on shift',
   await tap(browser, 'timesheet-load');
   await byTestId(browser, 'timesheet').waitForDisplayed({ timeout: 10_000 });
   assert.match(await text(browser, 'timesheet'), /Jo Evans\s*1 \(on shift\)/);
+  // Priya corrects Jo's shift: clocked out when she clocked in, with a reason.
+  const shift = await browser.$('[data-testid^="shift-"][data-testid$="-adjust"]');
+  await shift.waitForClickable({ timeout: 10_000 });
+  await shift.click();
+  await byTestId(browser, 'staff-dialog').waitForDisplayed({ timeout: 10_000 });
+  const clockedIn = await byTestId(browser, 'adjust-in').getValue();
+  assert.match(clockedIn, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/);
+  await browser.execute(
+    (value) => {
+      const input = document.querySelector('[data-testid="adjust-out"]');
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    clockedIn,
+  );
+  await byTestId(browser, 'adjust-reason').setValue('forgot to clock out');
+  await assertAccessible(browser, 'the shift correction dialog');
+  await tap(browser, 'staff-save');
+  await byTestId(browser, 'staff-dialog').waitForExist({ reverse: true, timeout: 10_000 });
+  await browser.waitUntil(async () => !/on shift/.test(await text(browser, 'shifts')), {
+    timeout: 10_000,
+    timeoutMsg: 'the corrected shift shows its clock-out',
+  });
   await assertAccessible(browser, 'staff and time');
   await shot('staff-1280');
 

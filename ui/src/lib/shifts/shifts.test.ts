@@ -74,3 +74,15 @@ describe('pounds typed', () => {
     }
   });
 });
+
+describe('shift times typed', () => {
+  it('go to and from the datetime-local form', async () => {
+    const { fromLocalInput, toLocalInput } = await import('./shifts');
+    const ms = new Date(2026, 10, 28, 9, 5).getTime();
+    expect(toLocalInput(ms)).toBe('2026-11-28T09:05');
+    expect(fromLocalInput('2026-11-28T09:05')).toBe(ms);
+    for (const bad of ['', '2026-11-28', '28/11/2026 09:05', '2026-13-40T99:99']) {
+      expect(fromLocalInput(bad)).toBeNull();
+    }
+  });
+});

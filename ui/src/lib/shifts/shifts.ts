@@ -73,3 +73,17 @@ export function parsePounds(text: string): number | null {
   const pence = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0') || '0');
   return pence > 0 ? pence : null;
 }
+
+/** A moment as a `datetime-local` input shows it (local time, to the minute). */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** What a `datetime-local` input holds, as milliseconds; null when it holds nothing valid. */
+export function fromLocalInput(text: string): number | null {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(text)) return null;
+  const ms = new Date(text).getTime();
+  return Number.isFinite(ms) ? ms : null;
+}

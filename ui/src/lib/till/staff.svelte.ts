@@ -113,6 +113,36 @@ export class StaffStore {
     });
   }
 
+  /** A manager corrects a shift's times, with a reason; the timesheet is read again. */
+  adjustShift(shift: number, clockIn: number, clockOut: number | null, reason: string): Promise<boolean> {
+    return this.queue
+      .perform(
+        'shift-adjust',
+        async () => {
+          await this.approved(
+            {
+              cmd: 'adjust_shift',
+              shift,
+              clock_in: clockIn,
+              ...(clockOut === null ? {} : { clock_out: clockOut }),
+              reason,
+            },
+            'correct the shift',
+            (c) => runExpecting(c, 'shifts'),
+          );
+          const from = this.timesheet?.from;
+          this.timesheet = await runExpecting(
+            { cmd: 'timesheet', ...(from ? { date: from } : {}) },
+            'timesheet',
+          );
+          this.onShift = (await runExpecting({ cmd: 'on_shift' }, 'shifts')).shifts;
+          return true;
+        },
+        { invalid_input: 'Clock-out must be after clock-in, within 24 hours, and not in the future.' },
+      )
+      .then((ok) => ok === true);
+  }
+
   /** The tips allocation of the pay period holding `date`, and the records kept. */
   async loadTips(date?: string): Promise<void> {
     await this.queue.perform('tips', async () => {
