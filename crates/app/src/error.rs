@@ -270,7 +270,9 @@ impl From<Store> for AppError {
             }
             Store::JobNotChanged { .. } => ErrorCode::InvalidTransition,
             Store::SessionOpen(_) | Store::NoOpenSession => ErrorCode::SessionRule,
-            Store::ClockedIn(_) | Store::NotClockedIn | Store::OnBreak(_) => ErrorCode::TimeClockRule,
+            Store::ClockedIn(_) | Store::NotClockedIn | Store::OnBreak(_) | Store::ShiftOverlap(_) => {
+                ErrorCode::TimeClockRule
+            }
         };
         AppError::new(code, e.to_string())
     }

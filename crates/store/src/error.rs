@@ -90,6 +90,9 @@ pub enum Error {
     /// No such shift.
     #[error("no shift {0}")]
     ShiftNotFound(i64),
+    /// A shift's times would overlap another of the same member's.
+    #[error("those times overlap the member's shift {0}: correct that one instead")]
+    ShiftOverlap(i64),
     /// A tips period already recorded.
     #[error("tips for {staff} from {from} are recorded already: a period is recorded once")]
     TipsRecorded {

@@ -268,6 +268,33 @@ impl Store {
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
+        // A shift may not overlap another of the same member's: its hours would count twice.
+        let staff_of_shift: Option<(String,)> = match times.id {
+            Some(id) => {
+                sqlx::query_as("SELECT staff_id FROM time_shifts WHERE id = ?")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+            }
+            None => Some((times.staff.as_str().to_owned(),)),
+        };
+        let Some((staff,)) = staff_of_shift else {
+            return Err(Error::ShiftNotFound(times.id.unwrap_or_default()));
+        };
+        let overlap: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM time_shifts WHERE staff_id = ? AND id <> ? AND clock_in < ? \
+             AND COALESCE(clock_out, ?) > ? LIMIT 1",
+        )
+        .bind(&staff)
+        .bind(times.id.unwrap_or(-1))
+        .bind(times.clock_out.map_or(i64::MAX, Timestamp::millis))
+        .bind(i64::MAX)
+        .bind(times.clock_in.millis())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some((other,)) = overlap {
+            return Err(Error::ShiftOverlap(other));
+        }
         let (id, before) = if let Some(id) = times.id {
             {
                 let before = open_or_closed(&mut tx, id).await?;

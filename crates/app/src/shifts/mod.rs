@@ -152,6 +152,16 @@ impl Till {
             .open_session()
             .await?
             .ok_or_else(|| session_rule("no drawer session is open: open one with a float first"))?;
+        if kind == MovementKind::PayOut {
+            // The drawer cannot give out more than it should hold.
+            let (figures, _) = self.figures(Some(&session), None).await?;
+            if amount > figures.cash.expected {
+                return Err(session_rule(format!(
+                    "the drawer should hold only {}: a pay-out cannot be more",
+                    fynlo_core::Money::gbp(figures.cash.expected.get()).format_en_gb()
+                )));
+            }
+        }
         let approved_by = (approver != who).then_some(&approver);
         self.store
             .add_movement(

@@ -81,6 +81,14 @@ async fn a_session_from_float_to_z_adds_up_to_the_penny() {
         (10_000, 1_650, 2_000, 1_250, 12_400)
     );
     assert_eq!(d.movements.len(), 2);
+    // The drawer cannot pay out more than it should hold.
+    let e = f
+        .refused(
+            r#"{"cmd": "pay_out", "amount": 12401, "reason": "too much"}"#,
+            ErrorCode::SessionRule,
+        )
+        .await;
+    assert!(e.message.contains("£124.00"), "{}", e.message);
     f.refused(
         r#"{"cmd": "pay_out", "amount": 0, "reason": "x"}"#,
         ErrorCode::InvalidInput,

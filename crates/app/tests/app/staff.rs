@@ -232,16 +232,32 @@ async fn the_time_clock_counts_time_worked_and_flags_a_forgotten_clock_out() {
         .await,
     );
     assert_eq!((s.shifts[0].clock_out, s.shifts[0].minutes), (Some(out), 360));
+    // A shift added by hand may not overlap one of the same member's (its hours would count twice).
+    let add = |from: i64, to: i64| {
+        format!(
+            r#"{{"cmd": "adjust_shift", "staff": "jo", "clock_in": {from}, "clock_out": {to}, "reason": "forgot"}}"#
+        )
+    };
+    f.refused(
+        &add(jo_in + 60 * MINUTE, jo_in + 120 * MINUTE),
+        ErrorCode::TimeClockRule,
+    )
+    .await;
+    let extra = shifts_of(f.ok(&add(out + 60 * MINUTE, out + 120 * MINUTE)).await);
+    assert_eq!(extra.shifts[0].minutes, 60);
     let Reply::Timesheet(all) = f.ok(r#"{"cmd": "timesheet", "date": "2026-11-28"}"#).await else {
         panic!("a timesheet");
     };
     assert_eq!(all.from.as_str(), "2026-11-23");
     let minutes: Vec<(&str, i64)> = all.rows.iter().map(|r| (r.staff.as_str(), r.minutes)).collect();
-    assert_eq!(minutes, [("jo", 360), ("sam", 210)]);
+    assert_eq!(minutes, [("jo", 420), ("sam", 210)]);
     let Reply::Audit(audit) = f.ok(r#"{"cmd": "audit_log", "action": "timeclock.adjusted"}"#).await else {
         panic!("audit");
     };
-    assert!(audit.entries[0].detail.contains("forgot to clock out") && audit.entries[0].detail.contains("before"));
+    assert!(audit
+        .entries
+        .iter()
+        .any(|e| e.detail.contains("forgot to clock out") && e.detail.contains(r#""before":{"#)));
 }
 
 #[tokio::test]
