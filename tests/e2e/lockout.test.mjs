@@ -2,7 +2,9 @@
 // how long, `retry_after`): the login screen says "Too many wrong PINs — try again in 0:59", counts down,
 // keeps the keypad and Log in disabled, and opens again at zero. On the manager approval overlay the
 // same lockout keeps the command waiting (the void is neither done nor dropped) until Cancel drops it.
-// PINs typed without a name are counted for the till as a whole, on either screen. The login screen
+// PINs typed without a name are counted for the till as a whole, on either screen, and a right PIN does not
+// clear that count (anyone's own PIN would reset a guesser's): after the first lockout, Sam's own login
+// leaves it, and the next wrong PIN on the overlay locks PIN entry again, for two minutes. The login screen
 // shows a lockout as soon as it appears — after a logout, and after the window reloads — from what the
 // core says with the session (`pin_locked_for`), without waiting for a PIN to be refused.
 
@@ -89,13 +91,11 @@ test('locked on the manager overlay, the command waits; Cancel drops it', async 
   await byTestId(browser, 'approval-overlay').waitForDisplayed({ timeout: 10_000 });
 
   const before = pinFailures().length;
-  for (let i = 1; i <= 5; i++) {
-    for (const digit of '1111') await tap(browser, `approval-key-${digit}`);
-    await tap(browser, 'approval-enter');
-    await browser.waitUntil(async () => pinFailures().length === before + i, { timeout: 10_000 });
-  }
+  for (const digit of '1111') await tap(browser, `approval-key-${digit}`);
+  await tap(browser, 'approval-enter');
+  await browser.waitUntil(async () => pinFailures().length === before + 1, { timeout: 10_000 });
   await byTestId(browser, 'approval-lockout').waitForDisplayed({ timeout: 10_000 });
-  assert.match(await text(browser, 'approval-lockout'), /^Too many wrong PINs — try again in [01]:\d\d$/);
+  assert.match(await text(browser, 'approval-lockout'), /^Too many wrong PINs — try again in [012]:\d\d$/);
   assert.equal(await byTestId(browser, 'approval-key-2').isEnabled(), false, 'PIN entry is disabled');
   assert.equal(await byTestId(browser, 'approval-cancel').isEnabled(), true, 'Cancel still works');
   assert.equal(await text(browser, 'approval-what'), 'void Soup of the day', 'the void is still waiting');
@@ -121,7 +121,7 @@ test('locked on the manager overlay, the command waits; Cancel drops it', async 
   // Every wrong PIN was recorded for the screen it was typed on, never the PIN.
   assert.deepEqual(
     pinFailures().map((op) => op.payload.screen),
-    [...Array(5).fill('login'), ...Array(5).fill('approval')],
+    [...Array(5).fill('login'), 'approval'],
   );
 });
 
@@ -131,9 +131,9 @@ test('the login screen counts down at once after a logout and after a restart, w
   await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 10_000 });
   // `logout` answers with the lockout (`pin_locked_for`): the countdown is there before any PIN.
   await byTestId(browser, 'pin-lockout').waitForDisplayed({ timeout: 5_000 });
-  assert.match(await text(browser, 'pin-lockout'), /^Too many wrong PINs — try again in [01]:\d\d$/);
+  assert.match(await text(browser, 'pin-lockout'), /^Too many wrong PINs — try again in [012]:\d\d$/);
   const afterLogout = await secondsLeft('pin-lockout');
-  assert.ok(afterLogout > 0 && afterLogout <= 60, `the countdown goes on from the core's (${afterLogout})`);
+  assert.ok(afterLogout > 0 && afterLogout <= 120, `the countdown goes on from the core's (${afterLogout})`);
   assert.equal(await byTestId(browser, 'pin-key-1').isEnabled(), false, 'the keypad is disabled');
   assert.equal(await byTestId(browser, 'pin-enter').isEnabled(), false, 'Log in is disabled');
   assert.equal(await byTestId(browser, 'error').isExisting(), false, 'the countdown is the message');

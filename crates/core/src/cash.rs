@@ -179,6 +179,10 @@ pub struct CashFigures {
     pub counted: Option<Minor>,
     /// Counted less expected: over when positive, short when negative.
     pub over_short: Option<Minor>,
+    /// Cash taken less cash refunded since the last Z but before this session opened: it is in the
+    /// report's cash tender but in no drawer's count, so a manager sees it here.
+    #[serde(default)]
+    pub outside_session: Minor,
 }
 
 impl CashFigures {

@@ -4,7 +4,9 @@
 //! approval overlay, when the screen names them), or the till as a whole for PINs typed without a name
 //! that match nobody. After [`TRIES`] wrong PINs in a row the target is locked for one minute; every
 //! further wrong PIN before a right one locks it again for twice as long, up to fifteen minutes. While
-//! locked, a PIN for the target is not even checked. A right PIN clears the count.
+//! locked, a PIN for the target is not even checked. A right PIN clears a named member's count. The
+//! till-wide count is not cleared by a right PIN — anyone's own PIN would then reset a guesser's count
+//! between tries — but is forgotten after [`QUIET_MS`] with no wrong PIN, as is any target's.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,8 @@ pub const TRIES: u32 = 5;
 pub const FIRST_LOCK_MS: i64 = 60_000;
 /// The longest lock.
 pub const LONGEST_LOCK_MS: i64 = 15 * 60_000;
+/// After this long with no wrong PIN for a target, its count starts again.
+pub const QUIET_MS: i64 = 60 * 60_000;
 
 /// Where one target stands: wrong PINs since its last right one, and the lock they earned.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +36,18 @@ impl Lockout {
         self.locked_until
             .map(|until| until.millis().saturating_sub(now.millis()))
             .filter(|ms| *ms > 0)
+    }
+
+    /// The target after one more wrong PIN at `now`, the last wrong one having been at `last` (a count
+    /// left quiet for [`QUIET_MS`] starts again).
+    #[must_use]
+    pub fn failed_after(self, last: Option<Timestamp>, now: Timestamp) -> Lockout {
+        let quiet = last.is_none_or(|l| now.millis().saturating_sub(l.millis()) >= QUIET_MS);
+        if quiet && self.remaining(now).is_none() {
+            Lockout::default().failed(now)
+        } else {
+            self.failed(now)
+        }
     }
 
     /// The target after one more wrong PIN at `now`.

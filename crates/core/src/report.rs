@@ -245,6 +245,7 @@ impl Figures {
         let mut hours: BTreeMap<u8, (u32, Minor)> = BTreeMap::new();
         let mut cash_sales = Minor::ZERO;
         let mut cash_refunds = Minor::ZERO;
+        let mut outside = Minor::ZERO;
         for order in input.orders {
             for line in order.lines() {
                 if let Some(void) = &line.void {
@@ -257,6 +258,9 @@ impl Figures {
             for p in order.payments().iter().filter(|p| p.counts()) {
                 if p.tender == Tender::Cash && input.cash_window.holds(p.at) && !window.holds(p.at) {
                     add(&mut cash_sales, p.amount.checked_add(p.tip)?)?;
+                }
+                if p.tender == Tender::Cash && window.holds(p.at) && !input.cash_window.holds(p.at) {
+                    add(&mut outside, p.amount.checked_add(p.tip)?)?;
                 }
                 if !window.holds(p.at) {
                     continue;
@@ -283,6 +287,9 @@ impl Figures {
             for r in order.refunds().iter().filter(|r| r.counts()) {
                 if r.tender == Tender::Cash && input.cash_window.holds(r.at) && !window.holds(r.at) {
                     add(&mut cash_refunds, r.amount)?;
+                }
+                if r.tender == Tender::Cash && window.holds(r.at) && !input.cash_window.holds(r.at) {
+                    outside = outside.checked_sub(r.amount)?;
                 }
                 if !window.holds(r.at) {
                     continue;
@@ -389,6 +396,7 @@ impl Figures {
             .collect();
         f.cash.sales = cash_sales;
         f.cash.refunds = cash_refunds;
+        f.cash.outside_session = outside;
         f.cash = f.cash.settle(input.counted)?;
         Ok(f)
     }
@@ -554,6 +562,9 @@ impl Report {
             row("No-sales", c.no_sales.to_string()),
             row("Expected", money(c.expected)),
         ];
+        if !c.outside_session.is_zero() {
+            cash.push(row("Cash with no session open", money(c.outside_session)));
+        }
         if let (Some(counted), Some(diff)) = (c.counted, c.over_short) {
             cash.push(row("Counted", money(counted)));
             let label = if diff.is_negative() { "Short" } else { "Over" };
@@ -657,6 +668,7 @@ impl Report {
             ("expected", Some(c.expected)),
             ("counted", c.counted),
             ("over_short", c.over_short),
+            ("outside_session", Some(c.outside_session)),
         ] {
             put("cash", n, v.map(|m| m.get().to_string()).unwrap_or_default());
         }

@@ -151,6 +151,7 @@ pub(crate) fn audited(event: &OrderEvent) -> bool {
             | OrderEvent::OrderDiscountSet { .. }
             | OrderEvent::PriceOverridden { .. }
             | OrderEvent::ServiceChargeSet { .. }
+            | OrderEvent::KindChanged { .. }
             | OrderEvent::Approved { .. }
             | OrderEvent::Cancelled { .. }
             | OrderEvent::RefundStarted { .. }
@@ -305,9 +306,11 @@ impl Store {
                 .is_some_and(|e| Some(hash_of(no, e, stored_prev.as_deref().unwrap_or(""))) == *hash);
             if !fits {
                 // Written as another entry, and moved here? Its content then hashes under that number.
+                // Looked for near where it sits (a move of more than 64 places shows as an edit), so a
+                // badly damaged chain is still checked in time linear in its length.
                 let moved_from = parsed.as_ref().and_then(|e| {
-                    let count = i64::try_from(rows.len()).unwrap_or(i64::MAX).min(100_000);
-                    (1..=count)
+                    let count = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+                    ((no - 64).max(1)..=(no + 64).min(count))
                         .find(|n| *n != no && Some(hash_of(*n, e, stored_prev.as_deref().unwrap_or(""))) == *hash)
                 });
                 problems.push(match moved_from {

@@ -203,7 +203,13 @@ impl Store {
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
-        let next = lockout_of(&mut tx, failure.target).await?.failed(w.at);
+        let (last,): (Option<i64>,) = sqlx::query_as("SELECT MAX(at) FROM pin_failures WHERE target = ?")
+            .bind(failure.target)
+            .fetch_one(&mut *tx)
+            .await?;
+        let next = lockout_of(&mut tx, failure.target)
+            .await?
+            .failed_after(last.map(fynlo_core::time::Timestamp::from_millis), w.at);
         sqlx::query(
             "INSERT INTO pin_lockouts (target, failures, locked_until) VALUES (?, ?, ?) \
              ON CONFLICT (target) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",

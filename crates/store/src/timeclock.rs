@@ -299,9 +299,10 @@ impl Store {
             {
                 let before = open_or_closed(&mut tx, id).await?;
                 sqlx::query(
-                    "UPDATE time_shifts SET clock_in = ?, clock_out = ?, adjusted_by = ?, adjust_reason = ?, \
-                     updated_at = ? WHERE id = ?",
+                    "UPDATE time_shifts SET business_date = ?, clock_in = ?, clock_out = ?, adjusted_by = ?, \
+                     adjust_reason = ?, updated_at = ? WHERE id = ?",
                 )
+                .bind(times.business_date.as_str())
                 .bind(times.clock_in.millis())
                 .bind(times.clock_out.map(Timestamp::millis))
                 .bind(w.staff.as_str())

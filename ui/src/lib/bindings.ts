@@ -2531,7 +2531,12 @@ counted: Minor | null,
 /**
  * Counted less expected: over when positive, short when negative.
  */
-over_short: Minor | null, };
+over_short: Minor | null, 
+/**
+ * Cash taken less cash refunded since the last Z but before this session opened: it is in the
+ * report's cash tender but in no drawer's count, so a manager sees it here.
+ */
+outside_session: Minor, };
 
 export type Report = { 
 /**

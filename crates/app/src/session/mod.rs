@@ -157,9 +157,10 @@ impl Till {
             .and_then(|pin| pin::find_staff(&candidates, &pin).cloned());
         match found {
             Ok(member) => {
-                self.store.clear_pin_failures(&target).await?;
-                if target == TILL {
-                    self.pin_lockout = fynlo_core::lockout::Lockout::default();
+                // A right PIN clears a named member's count. The till-wide count stays (anyone's own PIN
+                // would otherwise reset a guesser's count between tries) until an hour passes quietly.
+                if target != TILL {
+                    self.store.clear_pin_failures(&target).await?;
                 }
                 Ok(member)
             }
@@ -170,7 +171,7 @@ impl Till {
 
     /// Records a wrong PIN for `target` and says what it means: how many tries are left, or how long PIN
     /// entry is now locked.
-    async fn wrong_pin(&mut self, target: &str, screen: Screen) -> Result<AppError, AppError> {
+    pub(crate) async fn wrong_pin(&mut self, target: &str, screen: Screen) -> Result<AppError, AppError> {
         let system = setup::system_staff();
         let w = Write {
             at: self.services.clock.now(),

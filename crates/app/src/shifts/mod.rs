@@ -215,6 +215,26 @@ impl Till {
             .await?
             .ok_or_else(|| session_rule("no drawer session is open"))?;
         self.save_drafts().await?;
+        // A payment or refund still waiting for its provider would land in no report: settle it first.
+        let in_flight = self.store.orders_with_attempts_in_flight().await?;
+        if !in_flight.is_empty() {
+            return Err(session_rule(format!(
+                "{} order(s) have a card or pay-by-bank payment or refund still waiting for the provider: \
+                 check or cancel it first",
+                in_flight.len()
+            )));
+        }
+        // A clock set back before the last Z would put sales outside every report.
+        let now = self.services.clock.now();
+        if let Some(last) = self.store.last_close().await? {
+            if now <= last {
+                return Err(session_rule(format!(
+                    "the till's clock reads {}, not after the last Z at {}: set the clock right first",
+                    self.restaurant.time_zone.format(now),
+                    self.restaurant.time_zone.format(last)
+                )));
+            }
+        }
         let open = self.store.open_orders().await?;
         let carry = req.carry_open_orders.unwrap_or(false);
         if !open.is_empty() && !carry {
@@ -227,7 +247,12 @@ impl Till {
                 if open.len() > 10 { ", …" } else { "" }
             )));
         }
-        let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        // A note says something: at least one letter or digit.
+        let note = req
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| n.chars().any(char::is_alphanumeric));
         if let Some(n) = note {
             if n.chars().count() > 500 || n.chars().any(|c| c.is_control() && c != '\n') {
                 return Err(AppError::invalid("a note is up to 500 characters"));

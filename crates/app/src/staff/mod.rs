@@ -22,7 +22,7 @@ use fynlo_core::{
     timeclock::{allocate_tips, timesheet, Shift, TipInputs},
     Minor,
 };
-use fynlo_store::{ShiftTimes, TipRecord};
+use fynlo_store::{PinFailure, ShiftTimes, TipRecord};
 
 use crate::{
     error::{AppError, ErrorCode},
@@ -79,21 +79,44 @@ impl Till {
         }
     }
 
-    /// Refuses a PIN another active member has (it would log in as either of them).
-    fn pin_is_free(&self, pin: &Pin, except: Option<&StaffId>) -> Result<(), AppError> {
-        let taken = self
-            .staff
-            .iter()
-            .filter(|s| Some(&s.id) != except)
-            .any(|s| verify_pin(pin, &s.pin_hash));
-        if taken {
-            Err(AppError::new(
-                ErrorCode::Conflict,
-                "another member of staff has this PIN: choose another",
-            ))
-        } else {
-            Ok(())
+    /// Refuses a PIN another member has, active or not (it would log in as either of them). Saying so tells
+    /// the one choosing that the PIN is someone's, so each clash counts as a wrong PIN against them —
+    /// under the same lockout as a login — and a locked chooser may not try at all.
+    async fn pin_is_free(&mut self, pin: &Pin, except: Option<&StaffId>, chooser: &StaffId) -> Result<(), AppError> {
+        let now = self.services.clock.now();
+        if let Some(ms) = self.store.lockout(chooser.as_str()).await?.remaining(now) {
+            return Err(AppError::locked_out(ms));
         }
+        let everyone = self.store.all_staff().await?;
+        let taken = everyone
+            .iter()
+            .filter(|(s, _)| Some(&s.id) != except)
+            .any(|(s, _)| verify_pin(pin, &s.pin_hash));
+        if !taken {
+            return Ok(());
+        }
+        let failure = PinFailure {
+            target: chooser.as_str(),
+            screen: "pin_choice",
+            typed_by: Some(chooser),
+        };
+        let system = system_staff();
+        let w = fynlo_store::Write {
+            at: now,
+            staff: &system,
+            ids: self.services.ids.as_ref(),
+        };
+        let after = self.store.record_pin_failure(&failure, &w).await?;
+        Err(match after.remaining(now) {
+            Some(ms) => AppError::locked_out(ms),
+            None => AppError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "another member of staff has this PIN: choose another ({} more before PIN entry locks)",
+                    after.tries_left()
+                ),
+            ),
+        })
     }
 
     fn new_pin(text: &str) -> Result<Pin, AppError> {
@@ -135,7 +158,7 @@ impl Till {
             return Err(AppError::new(ErrorCode::Conflict, format!("staff id {id} is taken")));
         }
         let pin = Self::new_pin(&req.pin)?;
-        self.pin_is_free(&pin, None)?;
+        self.pin_is_free(&pin, None, &editor).await?;
         let member = Staff {
             id,
             name: req.name.trim().to_owned(),
@@ -171,16 +194,6 @@ impl Till {
         if req.name.is_none() && req.role.is_none() && req.active.is_none() {
             return Err(AppError::new(ErrorCode::NothingToDo, "nothing to change"));
         }
-        if req.active == Some(true) && !active {
-            // Coming back: their PIN must still be theirs alone.
-            let clash = self.staff.iter().any(|s| s.pin_hash == member.pin_hash);
-            if clash {
-                return Err(AppError::new(
-                    ErrorCode::Conflict,
-                    "their PIN is now another's: reset it first",
-                ));
-            }
-        }
         let w_staff = editor.clone();
         if req.name.is_some() || req.role.is_some() {
             if let Some(name) = &req.name {
@@ -205,11 +218,18 @@ impl Till {
     /// `change_pin`: the member logged in, typing their PIN now.
     pub(crate) async fn change_pin(&mut self, req: ChangePin) -> Result<Reply, AppError> {
         let me = self.require_staff()?.clone();
-        let mine = [me.clone()];
-        self.check_pin(&req.old, Some(me.id.as_str()), &mine, Screen::ChangePin)
-            .await?;
+        // The PIN now is checked under the lockout, but a right one does not clear the count here: each
+        // try below of a new PIN that turns out to be someone else's counts, and must keep counting.
+        let now = self.services.clock.now();
+        if let Some(ms) = self.store.lockout(me.id.as_str()).await?.remaining(now) {
+            return Err(AppError::locked_out(ms));
+        }
+        let right = Pin::new(&req.old).is_ok_and(|old| verify_pin(&old, &me.pin_hash));
+        if !right {
+            return Err(self.wrong_pin(me.id.as_str(), Screen::ChangePin).await?);
+        }
         let pin = Self::new_pin(&req.new)?;
-        self.pin_is_free(&pin, Some(&me.id))?;
+        self.pin_is_free(&pin, Some(&me.id), &me.id).await?;
         let member = Staff {
             pin_hash: hash_pin(&pin)?,
             ..me
@@ -226,7 +246,7 @@ impl Till {
         let everyone: Vec<Staff> = self.store.all_staff().await?.into_iter().map(|(s, _)| s).collect();
         Self::within_role(&editor, &everyone, member.role)?;
         let pin = Self::new_pin(&req.pin)?;
-        self.pin_is_free(&pin, Some(&member.id))?;
+        self.pin_is_free(&pin, Some(&member.id), &editor).await?;
         let member = Staff {
             pin_hash: hash_pin(&pin)?,
             ..member
@@ -362,10 +382,11 @@ impl Till {
         let clock_in = Timestamp::from_millis(req.clock_in);
         let clock_out = req.clock_out.map(Timestamp::from_millis);
         let day = 86_400_000;
-        let fits = clock_out.is_none_or(|out| out >= clock_in && out.millis() - clock_in.millis() <= day)
-            && clock_in <= now
-            && clock_out.is_none_or(|out| out <= now)
-            && clock_in.millis() > now.millis() - 400 * day;
+        let fits = clock_in <= now
+            && clock_in.millis() > now.millis().saturating_sub(400 * day)
+            && clock_out.is_none_or(|out| {
+                out >= clock_in && out <= now && out.millis().saturating_sub(clock_in.millis()) <= day
+            });
         if !fits {
             return Err(AppError::invalid(
                 "clock_in must be in the past year and clock_out after it, within 24 hours, and not in the future",
@@ -377,7 +398,8 @@ impl Till {
                 .shift(id)
                 .await?
                 .ok_or_else(|| AppError::new(ErrorCode::NotFound, format!("no shift {id}")))?;
-            (shift.staff, shift.business_date)
+            // The shift counts on the business day its (new) clock-in falls on.
+            (shift.staff, self.restaurant.business_date(clock_in))
         } else {
             let id = req
                 .staff
@@ -472,6 +494,19 @@ impl Till {
         let today = self.restaurant.business_date(self.services.clock.now());
         if to >= today {
             return Err(AppError::invalid("a pay period is recorded once it has ended"));
+        }
+        // An open shift would count its hours up to now: every shift of the period must be closed.
+        if self
+            .store
+            .shifts_between(&from, &to)
+            .await?
+            .iter()
+            .any(|s| s.clock_out.is_none())
+        {
+            return Err(AppError::new(
+                ErrorCode::TimeClockRule,
+                "someone is still clocked in for that period: clock them out or correct the shift first",
+            ));
         }
         let rule = self.restaurant.staff_policy.tip_rule.as_str().to_owned();
         let records: Vec<TipRecord> = self

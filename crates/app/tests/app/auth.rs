@@ -121,9 +121,9 @@ async fn a_malformed_pin_is_a_wrong_pin() {
     let mut f = Fixture::new().await;
     for (n, bad) in ["", "12", "1234567", "12a4", " 1357", "13 57"].into_iter().enumerate() {
         if n == 3 {
-            // Four wrong in a row would be one away from locking: a right PIN clears the count.
-            f.ok(&format!(r#"{{"cmd": "login", "pin": "{}"}}"#, pin("jo"))).await;
-            f.ok(r#"{"cmd": "logout"}"#).await;
+            // Four wrong in a row would be one away from locking: an hour with no wrong PIN starts the
+            // till-wide count again (a right PIN does not: anyone's own PIN would reset a guesser's).
+            f.clock.advance(fynlo_core::lockout::QUIET_MS);
         }
         wrong_pin(&mut f, bad, None).await;
     }
@@ -236,8 +236,11 @@ async fn five_wrong_pins_lock_pin_entry_for_a_minute_then_longer() {
     }
     f.clock.advance(15 * 60_000);
     assert_eq!(session_of(f.ok(&right).await).staff.map(|s| s.id), Some("sam".into()));
-    // The right PIN cleared the count: five more wrong ones are needed to lock again.
+    // The right PIN does not clear the till-wide count (anyone's own PIN would reset a guesser's); an hour
+    // with no wrong PIN does: five more wrong ones are then needed to lock again.
     f.ok(r#"{"cmd": "logout"}"#).await;
+    assert_eq!(refused_login(&mut f, wrong).await.code, ErrorCode::LockedOut);
+    f.clock.advance(fynlo_core::lockout::QUIET_MS + 15 * 60_000);
     for _ in 0..4 {
         assert_eq!(refused_login(&mut f, wrong).await.code, ErrorCode::WrongPin);
     }

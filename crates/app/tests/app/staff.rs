@@ -42,8 +42,10 @@ async fn managers_edit_staff_within_their_role_and_pins_stay_unique() {
     f.refused(&add("cashier", "4321"), ErrorCode::ApprovalRequired).await;
     login(&mut f, "priya", pin("priya")).await;
     f.refused(&add("owner", "4321"), ErrorCode::NotPermitted).await;
-    // Sam's PIN is taken: a shared PIN would log in as either of them.
-    f.refused(&add("cashier", pin("sam")), ErrorCode::Conflict).await;
+    // Sam's PIN is taken: a shared PIN would log in as either of them. (Saying so counts as a wrong PIN
+    // against Priya, so it cannot be used to find PINs.)
+    let e = f.exec(&add("cashier", pin("sam"))).await.expect_err("taken");
+    assert_eq!(e.code, ErrorCode::Conflict);
     f.refused(&add("cashier", "12"), ErrorCode::InvalidInput).await;
     let list = staff_of(f.ok(&add("cashier", "4321")).await);
     assert!(list.can_edit && list.staff.iter().any(|s| s.id == "alex" && s.active));
@@ -104,11 +106,11 @@ async fn managers_edit_staff_within_their_role_and_pins_stay_unique() {
 
     // A reset PIN replaces the old one.
     f.ok(r#"{"cmd": "reset_pin", "staff": "jo", "pin": "6060"}"#).await;
-    f.refused(
-        r#"{"cmd": "reset_pin", "staff": "jo", "pin": "4321"}"#,
-        ErrorCode::Conflict,
-    )
-    .await;
+    let e = f
+        .exec(r#"{"cmd": "reset_pin", "staff": "jo", "pin": "4321"}"#)
+        .await
+        .expect_err("Alex's PIN");
+    assert_eq!(e.code, ErrorCode::Conflict);
     f.ok(r#"{"cmd": "logout"}"#).await;
     assert_eq!(
         f.exec(&format!(r#"{{"cmd": "login", "pin": "{}", "staff": "jo"}}"#, pin("jo")))
@@ -312,4 +314,64 @@ async fn tips_are_allocated_recorded_once_and_exported_per_worker() {
         panic!("policy");
     };
     assert!(policy.policy.contains("tips"));
+}
+
+#[tokio::test]
+async fn choosing_a_pin_cannot_find_others_pins_and_no_pin_is_shared_even_by_the_deactivated() {
+    let mut f = Fixture::logged_in().await; // Sam.
+                                            // Each PIN that is someone else's counts as a wrong PIN against Sam: five, and choosing is locked.
+    let taken = [pin("priya"), pin("jo"), pin("priya"), pin("jo")];
+    for p in taken {
+        let e = f
+            .exec(&format!(
+                r#"{{"cmd": "change_pin", "old": "{}", "new": "{p}"}}"#,
+                pin("sam")
+            ))
+            .await
+            .expect_err("taken");
+        assert_eq!(e.code, ErrorCode::Conflict, "{}", e.message);
+    }
+    let e = f
+        .exec(&format!(
+            r#"{{"cmd": "change_pin", "old": "{}", "new": "{}"}}"#,
+            pin("sam"),
+            pin("jo")
+        ))
+        .await
+        .expect_err("locks");
+    assert_eq!(e.code, ErrorCode::LockedOut);
+    let e = f
+        .exec(&format!(
+            r#"{{"cmd": "change_pin", "old": "{}", "new": "5555"}}"#,
+            pin("sam")
+        ))
+        .await
+        .expect_err("locked");
+    assert_eq!(e.code, ErrorCode::LockedOut, "even a free PIN waits while locked");
+
+    // A deactivated member's PIN stays theirs: nobody else may take it, so bringing them back never
+    // makes two members share one.
+    let mut f = Fixture::new().await;
+    login(&mut f, "priya", pin("priya")).await;
+    f.ok(r#"{"cmd": "change_staff", "id": "jo", "active": false}"#).await;
+    let e = f
+        .exec(&format!(
+            r#"{{"cmd": "add_staff", "id": "kim", "name": "Kim", "role": "cashier", "pin": "{}"}}"#,
+            pin("jo")
+        ))
+        .await
+        .expect_err("Jo's PIN, though Jo is deactivated");
+    assert_eq!(e.code, ErrorCode::Conflict);
+}
+
+#[tokio::test]
+async fn tips_are_not_recorded_while_someone_is_still_clocked_in_for_the_period() {
+    let mut f = Fixture::new().await;
+    f.ok(&format!(r#"{{"cmd": "clock_in", "pin": "{}"}}"#, pin("sam")))
+        .await;
+    login(&mut f, "priya", pin("priya")).await;
+    f.clock.advance(8 * 24 * 60 * MINUTE);
+    let record = r#"{"cmd": "record_tips", "date": "2026-11-28", "paid_on": "2026-12-04"}"#;
+    let e = f.refused(record, ErrorCode::TimeClockRule).await;
+    assert!(e.message.contains("still clocked in"), "{}", e.message);
 }
