@@ -96,6 +96,8 @@ pub struct Close<'a> {
     pub report: &'a Value,
     /// The day's report in the cloud's shape, for the outbox.
     pub daily: &'a Value,
+    /// Who asked for the close, when someone else approved it (`w.staff`).
+    pub requested_by: &'a StaffId,
 }
 
 type SessionRow = (
@@ -231,6 +233,7 @@ impl Store {
         &self,
         date: &BusinessDate,
         float_count: &CashCount,
+        requested_by: &StaffId,
         w: &Write<'_>,
     ) -> Result<DrawerSession> {
         self.writable()?;
@@ -262,6 +265,7 @@ impl Store {
         .await?;
         let payload = json!({
             "session": number,
+            "requested_by": requested_by,
             "business_date": date.as_str(),
             "float": float.get(),
             "float_count": float_count,
@@ -395,6 +399,7 @@ impl Store {
             .await?;
         let payload = json!({
             "session": close.session,
+            "requested_by": close.requested_by,
             "z_number": close.z_number,
             "counted": close.counted.get(),
             "expected": close.expected.get(),

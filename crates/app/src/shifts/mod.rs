@@ -126,6 +126,7 @@ impl Till {
 
     /// `open_session`: counts the float in and opens the drawer's session.
     pub(crate) async fn open_session(&mut self, req: OpenSession) -> Result<Reply, AppError> {
+        let asked = self.require_staff()?.id.clone();
         let by = self.authorise(Permission::CloseSession, req.approval).await?;
         if let Some(open) = self.store.open_session().await? {
             return Err(session_rule(format!(
@@ -136,7 +137,7 @@ impl Till {
         let now = self.services.clock.now();
         let date = self.restaurant.business_date(now);
         self.store
-            .open_drawer_session(&date, &req.float, &self.write_now(&by))
+            .open_drawer_session(&date, &req.float, &asked, &self.write_now(&by))
             .await?;
         self.drawer().await
     }
@@ -208,6 +209,7 @@ impl Till {
     /// `close_session`: the count, the over/short (a note is required when there is one), and the Z
     /// report, stored and numbered. Orders still open stop the close unless the manager carries them.
     pub(crate) async fn close_session(&mut self, req: CloseSession) -> Result<Reply, AppError> {
+        let asked = self.require_staff()?.id.clone();
         let by = self.authorise(Permission::CloseSession, req.approval).await?;
         let session = self
             .store
@@ -304,6 +306,7 @@ impl Till {
                     z_number,
                     report: &stored,
                     daily: &daily,
+                    requested_by: &asked,
                 },
                 &self.write_now(&by),
             )

@@ -235,6 +235,11 @@ impl Till {
             ..me
         };
         self.store.put_staff(&member, &self.write_now(&member.id)).await?;
+        // A PIN change is an audited action of its own (the `staff.updated` op says only who).
+        let payload = serde_json::json!({ "staff": member.id.as_str() });
+        self.store
+            .record_op("staff.pin_changed", &payload, &self.write_now(&member.id))
+            .await?;
         self.reload_staff().await?;
         Ok(self.session_reply())
     }
@@ -252,6 +257,10 @@ impl Till {
             ..member
         };
         self.store.put_staff(&member, &self.write_now(&editor)).await?;
+        let payload = serde_json::json!({ "staff": member.id.as_str(), "reset_by": editor.as_str() });
+        self.store
+            .record_op("staff.pin_reset", &payload, &self.write_now(&editor))
+            .await?;
         self.reload_staff().await?;
         self.staff_list().await
     }

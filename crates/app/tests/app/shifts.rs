@@ -271,6 +271,19 @@ async fn the_drawer_and_reports_follow_the_permission_table_and_the_pin_lockout(
         .await,
     );
     assert_eq!(d.session.map(|s| s.opened_by), Some("priya".into()));
+    // The audit log says who asked as well as who approved.
+    let opened = f
+        .till
+        .store()
+        .audit_entries(5, Some("drawer.session_opened"))
+        .await
+        .expect("audit");
+    assert_eq!(opened[0].staff, "priya");
+    assert!(
+        opened[0].detail.contains(r#""requested_by":"sam""#),
+        "{}",
+        opened[0].detail
+    );
     f.refused(
         r#"{"cmd": "pay_out", "amount": 500, "reason": "window cleaner"}"#,
         ErrorCode::ApprovalRequired,

@@ -135,6 +135,16 @@ async fn managers_edit_staff_within_their_role_and_pins_stay_unique() {
         ErrorCode::ApprovalRequired,
     )
     .await;
+    // PIN resets and changes are audited as such, with who reset them.
+    let audit = f
+        .till
+        .store()
+        .audit_entries(100, Some("staff.pin_"))
+        .await
+        .expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["staff.pin_changed", "staff.pin_reset"]);
+    assert!(audit[1].detail.contains(r#""reset_by":"priya""#));
     // Every change went to the outbox as `staff.updated`, and no op carries a PIN hash.
     let ops = f.till.store().outbox_after(0, 1000).await.expect("outbox");
     assert!(ops.iter().filter(|o| o.op_type == "staff.updated").count() >= 7);

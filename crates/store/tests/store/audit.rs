@@ -41,7 +41,7 @@ async fn chained() -> Fixture {
     let float = CashCount::new([(2000, 5)].into_iter().collect()).expect("a count");
     let session = f
         .store
-        .open_drawer_session(&crate::date("2026-11-22"), &float, &f.write())
+        .open_drawer_session(&crate::date("2026-11-22"), &float, &f.staff, &f.write())
         .await
         .expect("a session");
     f.store
@@ -255,12 +255,12 @@ async fn closed_sessions_z_reports_movements_and_tips_records_never_change() {
     let float = CashCount::new([(1000, 2)].into_iter().collect()).expect("a count");
     let s = f
         .store
-        .open_drawer_session(&crate::date("2026-11-22"), &float, &f.write())
+        .open_drawer_session(&crate::date("2026-11-22"), &float, &f.staff, &f.write())
         .await
         .expect("opens");
     assert!(matches!(
         f.store
-            .open_drawer_session(&crate::date("2026-11-22"), &float, &f.write())
+            .open_drawer_session(&crate::date("2026-11-22"), &float, &f.staff, &f.write())
             .await,
         Err(fynlo_store::Error::SessionOpen(1))
     ));
@@ -288,6 +288,7 @@ async fn closed_sessions_z_reports_movements_and_tips_records_never_change() {
                 z_number: 1,
                 report: &report,
                 daily: &report,
+                requested_by: &f.staff,
             },
             &f.write(),
         )
