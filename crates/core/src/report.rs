@@ -10,7 +10,9 @@
 //! - **voids** are the lines voided in the window; **cancelled** the orders cancelled in it;
 //! - **cash** is the float, cash taken less change, cash refunds, pay-ins and pay-outs of the session.
 //!
-//! Net sales = gross sales − discounts − refunds (VAT included, service charge and tips not). Average
+//! Net sales = gross sales − discounts − refunds less their service charge share (VAT included, service
+//! charge and tips not). The VAT rows are net of refunds: each refund is split over its order's VAT rows
+//! and discretionary service charge in proportion to what the order charged (`refund_parts`). Average
 //! spend = what completed orders were charged ÷ orders, rounded half up.
 
 use std::collections::BTreeMap;
@@ -149,7 +151,10 @@ pub struct Figures {
     pub discounts: Minor,
     /// Refunds that succeeded.
     pub refunds: Tally,
-    /// Gross sales − discounts − refunds.
+    /// The service charge's share of those refunds.
+    #[serde(default)]
+    pub refunds_service_charge: Minor,
+    /// Gross sales − discounts − refunds (less their service charge share): goods, VAT included.
     pub net_sales: Minor,
     /// Service charge on orders completed.
     pub service_charge: Minor,
@@ -220,6 +225,7 @@ impl Figures {
             gross_sales: Minor::ZERO,
             discounts: Minor::ZERO,
             refunds: Tally::default(),
+            refunds_service_charge: Minor::ZERO,
             net_sales: Minor::ZERO,
             service_charge: Minor::ZERO,
             total: Minor::ZERO,
@@ -296,6 +302,21 @@ impl Figures {
                 }
                 count_up(&mut f.refunds.count);
                 add(&mut f.refunds.amount, r.amount)?;
+                let parts = refund_parts(order, r.amount)?;
+                add(&mut f.refunds_service_charge, parts.service_charge)?;
+                for (rate, gross) in parts.by_rate {
+                    let row = vat.entry(rate.get()).or_insert(VatRow {
+                        rate,
+                        net: Minor::ZERO,
+                        vat: Minor::ZERO,
+                        gross: Minor::ZERO,
+                    });
+                    let tax = rate.inclusive_tax_of(gross)?;
+                    row.gross = row.gross.checked_sub(gross)?;
+                    row.vat = row.vat.checked_sub(tax)?;
+                    row.net = row.net.checked_sub(gross.checked_sub(tax)?)?;
+                    f.vat_total = f.vat_total.checked_sub(tax)?;
+                }
                 let t = tenders.entry(r.tender.as_str()).or_insert(TenderTotal {
                     tender: r.tender,
                     count: 0,
@@ -358,7 +379,10 @@ impl Figures {
             count_up(&mut hour.0);
             add(&mut hour.1, totals.total)?;
         }
-        f.net_sales = f.gross_sales.checked_sub(f.discounts)?.checked_sub(f.refunds.amount)?;
+        f.net_sales = f
+            .gross_sales
+            .checked_sub(f.discounts)?
+            .checked_sub(f.refunds.amount.checked_sub(f.refunds_service_charge)?)?;
         if f.orders > 0 {
             f.average_spend = Minor::new(
                 i64::try_from(div_round_half_up(i128::from(f.total.get()), i128::from(f.orders))).unwrap_or(i64::MAX),
@@ -400,6 +424,47 @@ impl Figures {
         f.cash = f.cash.settle(input.counted)?;
         Ok(f)
     }
+}
+
+/// How a refund splits: its share of each VAT rate (VAT-inclusive) and of the service charge.
+struct RefundParts {
+    by_rate: Vec<(BasisPoints, Minor)>,
+    service_charge: Minor,
+}
+
+/// A refund's split, in proportion to what its order charged: over the order's VAT rows (a compulsory
+/// service charge is in the standard row) and a discretionary service charge (outside VAT) for the VAT
+/// figures, and over goods and service charge for net sales. Every split goes through `allocate`, so the
+/// parts add up to the refund exactly.
+fn refund_parts(order: &Order, amount: Minor) -> Result<RefundParts> {
+    let totals = order.priced()?;
+    let outside_vat = if totals.service_charge_kind == Some(crate::settings::ServiceChargeKind::Discretionary) {
+        totals.service_charge
+    } else {
+        Minor::ZERO
+    };
+    let mut weights: Vec<Minor> = totals.vat.iter().map(|v| v.gross).collect();
+    weights.push(outside_vat);
+    let by_rate = if weights.iter().any(|w| w.is_positive()) {
+        let parts = crate::allocate::allocate(amount, &weights)?;
+        totals.vat.iter().zip(parts).map(|(v, part)| (v.rate, part)).collect()
+    } else {
+        Vec::new()
+    };
+    let goods = totals.total.checked_sub(totals.service_charge)?;
+    let service_charge =
+        if totals.service_charge.is_positive() && goods.checked_add(totals.service_charge)?.is_positive() {
+            crate::allocate::allocate(amount, &[goods.max(Minor::ZERO), totals.service_charge])?
+                .get(1)
+                .copied()
+                .unwrap_or(Minor::ZERO)
+        } else {
+            Minor::ZERO
+        };
+    Ok(RefundParts {
+        by_rate,
+        service_charge,
+    })
 }
 
 /// A report as kept and shown: its kind, number, session and window, and its figures.

@@ -2606,7 +2606,11 @@ discounts: Minor,
  */
 refunds: Tally, 
 /**
- * Gross sales − discounts − refunds.
+ * The service charge's share of those refunds.
+ */
+refunds_service_charge: Minor, 
+/**
+ * Gross sales − discounts − refunds (less their service charge share): goods, VAT included.
  */
 net_sales: Minor, 
 /**

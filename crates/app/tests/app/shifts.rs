@@ -744,7 +744,47 @@ async fn day_adds_up(steps: Vec<Step>, float_pounds: u32, counted_delta: i64) {
         ),
         (gross, discounts, service, covers)
     );
-    assert_eq!(fig.net_sales.get(), gross - discounts - fig.refunds.amount.get());
+    // Each refund comes off the VAT rows and, less its service charge share, off net sales, split in
+    // proportion to what its order charged (by the till's one allocation function).
+    let refunds_by_order: Vec<(String, i64)> =
+        sqlx::query_as("SELECT order_id, amount FROM refunds WHERE status = 'succeeded'")
+            .fetch_all(&mut conn)
+            .await
+            .expect("refunds");
+    let mut refunded_service = 0i64;
+    for (id, amount) in refunds_by_order {
+        let order = f
+            .till
+            .store()
+            .order(fynlo_core::ids::OrderId::parse(&id).expect("an id"))
+            .await
+            .expect("replays");
+        let t = fynlo_core::pricing::price(&order).expect("prices");
+        let amount = fynlo_core::Minor::new(amount);
+        let discretionary = t.service_charge_kind == Some(fynlo_core::settings::ServiceChargeKind::Discretionary);
+        let mut weights: Vec<fynlo_core::Minor> = t.vat.iter().map(|v| v.gross).collect();
+        weights.push(if discretionary {
+            t.service_charge
+        } else {
+            fynlo_core::Minor::ZERO
+        });
+        let parts = fynlo_core::allocate::allocate(amount, &weights).expect("splits");
+        for (v, part) in t.vat.iter().zip(parts) {
+            let tax = v.rate.inclusive_tax_of(part).expect("tax").get();
+            let e = vat.entry(v.rate.get()).or_default();
+            *e = (e.0 - (part.get() - tax), e.1 - tax, e.2 - part.get());
+        }
+        if t.service_charge.get() > 0 {
+            let goods = t.total.checked_sub(t.service_charge).expect("goods");
+            refunded_service +=
+                fynlo_core::allocate::allocate(amount, &[goods, t.service_charge]).expect("splits")[1].get();
+        }
+    }
+    assert_eq!(fig.refunds_service_charge.get(), refunded_service);
+    assert_eq!(
+        fig.net_sales.get(),
+        gross - discounts - (fig.refunds.amount.get() - refunded_service)
+    );
     let my_vat: BTreeMap<u32, (i64, i64, i64)> = fig
         .vat
         .iter()
