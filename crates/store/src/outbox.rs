@@ -25,6 +25,21 @@ pub struct OutboxOp {
     pub created_at: Timestamp,
 }
 
+impl OutboxOp {
+    /// The op as the sync protocol sends it (`fynlo_protocol::Op`).
+    pub fn to_protocol(&self) -> Result<fynlo_protocol::Op> {
+        let corrupt = |what: &str| crate::Error::Corrupt(format!("outbox op {}: {what}", self.seq));
+        Ok(fynlo_protocol::Op {
+            seq: u64::try_from(self.seq).map_err(|_| corrupt("negative sequence"))?,
+            op_id: uuid::Uuid::parse_str(&self.op_id).map_err(|_| corrupt("op id is not a UUID"))?,
+            device_id: uuid::Uuid::parse_str(&self.device_id).map_err(|_| corrupt("device id is not a UUID"))?,
+            op_type: self.op_type.clone(),
+            payload: self.payload.clone(),
+            created_at: self.created_at.millis(),
+        })
+    }
+}
+
 /// Size and shape of the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct OutboxStats {

@@ -271,3 +271,16 @@ pub async fn raw(path: &std::path::Path) -> sqlx::SqliteConnection {
         .await
         .expect("opens the database")
 }
+
+/// Every op in the till's outbox is one the sync protocol accepts: a consecutive batch of one device, each
+/// of an `area.verb` type (`fynlo_protocol::PushRequest::check`).
+pub async fn assert_outbox_speaks_the_protocol(f: &Fixture) {
+    let ops = f.till.store().outbox_after(0, 10_000).await.expect("the outbox");
+    assert!(!ops.is_empty());
+    for batch in ops.chunks(fynlo_protocol::MAX_BATCH) {
+        let request = fynlo_protocol::PushRequest {
+            ops: batch.iter().map(|op| op.to_protocol().expect("converts")).collect(),
+        };
+        assert_eq!(request.check(), Ok(()), "the outbox as a push");
+    }
+}

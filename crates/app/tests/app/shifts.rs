@@ -476,6 +476,7 @@ async fn a_z_report_prints_on_the_receipt_printer_and_reprints_are_audited() {
     let jobs = paper.wait_for_jobs(printed + 2, WAIT).await;
     let x = jobs.last().expect("the X report");
     assert!(contains(x, b"X REPORT") && contains(x, b"nothing is reset"));
+    crate::assert_outbox_speaks_the_protocol(&f).await;
 }
 
 /// One thing that happens in a random day.

@@ -270,6 +270,7 @@ async fn the_time_clock_counts_time_worked_and_flags_a_forgotten_clock_out() {
         .entries
         .iter()
         .any(|e| e.detail.contains("forgot to clock out") && e.detail.contains(r#""before":{"#)));
+    crate::assert_outbox_speaks_the_protocol(&f).await;
 }
 
 #[tokio::test]
@@ -324,6 +325,7 @@ async fn tips_are_allocated_recorded_once_and_exported_per_worker() {
         panic!("policy");
     };
     assert!(policy.policy.contains("tips"));
+    crate::assert_outbox_speaks_the_protocol(&f).await;
 }
 
 #[tokio::test]

@@ -347,6 +347,7 @@ async fn one_shift_runs_every_command() {
         .collect();
     assert_eq!(f.succeeded, every, "the shift ran every command");
     assert!(f.snapshot().await.outbox.is_gapless());
+    crate::assert_outbox_speaks_the_protocol(&f).await;
 }
 
 #[tokio::test]
