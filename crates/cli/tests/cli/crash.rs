@@ -150,6 +150,15 @@ fn sales_survive_sigkill_at_random_moments() {
             let (seeded, reported) = (fastrand::Rng::with_seed(rng.u64(..)), std::sync::Arc::clone(&reported));
             thread::spawn(move || drive(seeded, round, stdin, stdout, reported))
         };
+        // Half the kills are timed from the start, so some land while the till opens and recovers; the
+        // other half from its first answer, so each of those rounds sells for a while however slowly the
+        // machine starts a process (on a busy machine, kills timed from the start alone left too few sales).
+        if round % 2 == 1 {
+            let started = std::time::Instant::now();
+            while reported.lock().expect("lines").is_empty() && started.elapsed() < Duration::from_secs(5) {
+                thread::sleep(Duration::from_millis(5));
+            }
+        }
         thread::sleep(Duration::from_millis(rng.u64(15..=250)));
         // SIGKILL: no destructors, no flush, no checkpoint.
         let finished_early = child.try_wait().expect("polls child").is_some();
