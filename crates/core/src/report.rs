@@ -77,6 +77,20 @@ pub struct TenderTotal {
     pub refunds: Minor,
 }
 
+impl TenderTotal {
+    /// A tender that took nothing yet.
+    fn none(tender: Tender) -> TenderTotal {
+        TenderTotal {
+            tender,
+            count: 0,
+            amount: Minor::ZERO,
+            tips: Minor::ZERO,
+            fees: Minor::ZERO,
+            refunds: Minor::ZERO,
+        }
+    }
+}
+
 /// One VAT rate's totals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -89,6 +103,18 @@ pub struct VatRow {
     pub vat: Minor,
     /// VAT included.
     pub gross: Minor,
+}
+
+impl VatRow {
+    /// A rate with nothing at it yet.
+    fn none(rate: BasisPoints) -> VatRow {
+        VatRow {
+            rate,
+            net: Minor::ZERO,
+            vat: Minor::ZERO,
+            gross: Minor::ZERO,
+        }
+    }
 }
 
 /// What one member of staff is owed from tips and service charge (Employment (Allocation of Tips) Act
@@ -271,14 +297,7 @@ impl Figures {
                 if !window.holds(p.at) {
                     continue;
                 }
-                let t = tenders.entry(p.tender.as_str()).or_insert(TenderTotal {
-                    tender: p.tender,
-                    count: 0,
-                    amount: Minor::ZERO,
-                    tips: Minor::ZERO,
-                    fees: Minor::ZERO,
-                    refunds: Minor::ZERO,
-                });
+                let t = tenders.entry(p.tender.as_str()).or_insert(TenderTotal::none(p.tender));
                 count_up(&mut t.count);
                 add(&mut t.amount, p.amount)?;
                 add(&mut t.tips, p.tip)?;
@@ -305,26 +324,14 @@ impl Figures {
                 let parts = refund_parts(order, r.amount)?;
                 add(&mut f.refunds_service_charge, parts.service_charge)?;
                 for (rate, gross) in parts.by_rate {
-                    let row = vat.entry(rate.get()).or_insert(VatRow {
-                        rate,
-                        net: Minor::ZERO,
-                        vat: Minor::ZERO,
-                        gross: Minor::ZERO,
-                    });
+                    let row = vat.entry(rate.get()).or_insert(VatRow::none(rate));
                     let tax = rate.inclusive_tax_of(gross)?;
                     row.gross = row.gross.checked_sub(gross)?;
                     row.vat = row.vat.checked_sub(tax)?;
                     row.net = row.net.checked_sub(gross.checked_sub(tax)?)?;
                     f.vat_total = f.vat_total.checked_sub(tax)?;
                 }
-                let t = tenders.entry(r.tender.as_str()).or_insert(TenderTotal {
-                    tender: r.tender,
-                    count: 0,
-                    amount: Minor::ZERO,
-                    tips: Minor::ZERO,
-                    fees: Minor::ZERO,
-                    refunds: Minor::ZERO,
-                });
+                let t = tenders.entry(r.tender.as_str()).or_insert(TenderTotal::none(r.tender));
                 add(&mut t.refunds, r.amount)?;
                 if r.tender == Tender::Cash && input.cash_window.holds(r.at) {
                     add(&mut cash_refunds, r.amount)?;
@@ -355,12 +362,7 @@ impl Figures {
             add(&mut f.total, totals.total)?;
             add(&mut f.vat_total, totals.vat_total)?;
             for v in &totals.vat {
-                let row = vat.entry(v.rate.get()).or_insert(VatRow {
-                    rate: v.rate,
-                    net: Minor::ZERO,
-                    vat: Minor::ZERO,
-                    gross: Minor::ZERO,
-                });
+                let row = vat.entry(v.rate.get()).or_insert(VatRow::none(v.rate));
                 add(&mut row.net, v.net)?;
                 add(&mut row.vat, v.vat)?;
                 add(&mut row.gross, v.gross)?;

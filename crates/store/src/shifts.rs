@@ -183,6 +183,14 @@ fn movement_of((id, session, kind, amount, reason, staff, approved_by, at): Move
     })
 }
 
+/// The number of the open session, if one is open (inside the caller's transaction).
+async fn open_number(conn: &mut sqlx::SqliteConnection) -> Result<Option<i64>> {
+    let open: Option<(i64,)> = sqlx::query_as("SELECT number FROM drawer_sessions WHERE closed_at IS NULL")
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(open.map(|(n,)| n))
+}
+
 impl Store {
     /// The open drawer session, if there is one.
     pub async fn open_session(&self) -> Result<Option<DrawerSession>> {
@@ -242,10 +250,7 @@ impl Store {
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
-        let open: Option<(i64,)> = sqlx::query_as("SELECT number FROM drawer_sessions WHERE closed_at IS NULL")
-            .fetch_optional(&mut *tx)
-            .await?;
-        if let Some((number,)) = open {
+        if let Some(number) = open_number(&mut tx).await? {
             return Err(Error::SessionOpen(u32::try_from(number).unwrap_or(u32::MAX)));
         }
         let (number,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(number), 0) + 1 FROM drawer_sessions")
@@ -299,10 +304,7 @@ impl Store {
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
-        let open: Option<(i64,)> = sqlx::query_as("SELECT number FROM drawer_sessions WHERE closed_at IS NULL")
-            .fetch_optional(&mut *tx)
-            .await?;
-        if open.map(|(n,)| n) != Some(i64::from(session)) {
+        if open_number(&mut tx).await? != Some(i64::from(session)) {
             return Err(Error::NoOpenSession);
         }
         let id = sqlx::query(
@@ -369,10 +371,7 @@ impl Store {
         let mut inner = self.inner.lock().await;
         inner.forget_seq();
         let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
-        let open: Option<(i64,)> = sqlx::query_as("SELECT number FROM drawer_sessions WHERE closed_at IS NULL")
-            .fetch_optional(&mut *tx)
-            .await?;
-        if open.map(|(n,)| n) != Some(i64::from(close.session)) {
+        if open_number(&mut tx).await? != Some(i64::from(close.session)) {
             return Err(Error::NoOpenSession);
         }
         sqlx::query(

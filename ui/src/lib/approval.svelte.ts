@@ -98,6 +98,17 @@ export class ApprovalPrompt {
     }
   }
 
+  /**
+   * Sends a command that may need someone else's approval (`run`): again with `{pin}` in its `approval`
+   * field when asked. `expect` sends it and checks the kind of answer.
+   */
+  send<T>(command: Command, what: string, expect: (c: Command) => Promise<T>): Promise<T> {
+    return this.run(
+      (given?: ApprovalInput) => expect(given ? ({ ...command, approval: given } as Command) : command),
+      what,
+    );
+  }
+
   private request(what: string, error: ShownError | null): Promise<string | null> {
     this.ask = { what, error, checking: false };
     return new Promise((resolve) => (this.answer = resolve));
@@ -114,8 +125,5 @@ export function sendOrderCommand(
   order: OrderView | null,
 ): Promise<OrderView> {
   if (!isApprovable(command)) return runExpecting(command, 'order');
-  return prompt.run(
-    (given?: ApprovalInput) => runExpecting(given ? { ...command, approval: given } : command, 'order'),
-    approvalWhat(command, order),
-  );
+  return prompt.send(command, approvalWhat(command, order), (c) => runExpecting(c, 'order'));
 }

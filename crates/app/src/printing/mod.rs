@@ -15,7 +15,7 @@ pub mod view;
 use std::sync::Arc;
 
 use fynlo_core::{cash::MovementKind, document::Document, ids::RefundId, order::Order, permission::Permission, Minor};
-use fynlo_store::{Job, JobState, NewJob, Write};
+use fynlo_store::{Job, JobState, NewJob};
 use serde_json::json;
 use tokio::sync::Notify;
 
@@ -69,14 +69,6 @@ impl Till {
     /// Wakes the spooler after jobs were added (by a save, or on their own).
     pub(crate) fn jobs_added(&self) {
         self.printing.wake.notify_one();
-    }
-
-    pub(crate) fn write_now<'a>(&'a self, staff: &'a fynlo_core::ids::StaffId) -> Write<'a> {
-        Write {
-            at: self.services.clock.now(),
-            staff,
-            ids: self.services.ids.as_ref(),
-        }
     }
 
     pub(crate) async fn printers_reply(&self) -> Result<Reply, AppError> {

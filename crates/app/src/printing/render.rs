@@ -37,10 +37,7 @@ pub(crate) struct Sources<'a> {
 impl Sources<'_> {
     /// A member of staff's name as documents show it (the id, for someone no longer on the staff list).
     pub(crate) fn name(&self, id: &StaffId) -> String {
-        self.staff
-            .iter()
-            .find(|s| &s.id == id)
-            .map_or_else(|| id.as_str().to_owned(), |s| s.name.clone())
+        crate::till::name_in(self.staff, id)
     }
 }
 

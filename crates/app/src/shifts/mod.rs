@@ -46,14 +46,6 @@ fn limit_of(limit: Option<u32>) -> Result<u32, AppError> {
 }
 
 impl Till {
-    /// A member of staff's name (their id when they are no longer on the till).
-    fn staff_name(&self, id: &StaffId) -> String {
-        self.staff
-            .iter()
-            .find(|s| &s.id == id)
-            .map_or_else(|| id.to_string(), |s| s.name.clone())
-    }
-
     /// The figures of `session` (or of the time since the last Z when none is open) up to now, with
     /// the drawer counted at `counted` for a Z.
     async fn figures(

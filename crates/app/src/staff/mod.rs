@@ -101,12 +101,10 @@ impl Till {
             typed_by: Some(chooser),
         };
         let system = system_staff();
-        let w = fynlo_store::Write {
-            at: now,
-            staff: &system,
-            ids: self.services.ids.as_ref(),
-        };
-        let after = self.store.record_pin_failure(&failure, &w).await?;
+        let after = self
+            .store
+            .record_pin_failure(&failure, &self.write_now(&system))
+            .await?;
         Err(match after.remaining(now) {
             Some(ms) => AppError::locked_out(ms),
             None => AppError::new(
@@ -273,15 +271,7 @@ impl Till {
     }
 
     fn shift_view(&self, shift: &Shift, now: Timestamp) -> ShiftView {
-        ShiftView::new(shift, &self.staff_name_of(&shift.staff), now)
-    }
-
-    /// A member's name, or their id when they are no longer on the till.
-    pub(crate) fn staff_name_of(&self, id: &StaffId) -> String {
-        self.staff
-            .iter()
-            .find(|s| &s.id == id)
-            .map_or_else(|| id.to_string(), |s| s.name.clone())
+        ShiftView::new(shift, &self.staff_name(&shift.staff), now)
     }
 
     /// `clock_in`.
@@ -366,7 +356,7 @@ impl Till {
             .into_iter()
             .filter(|s| only.as_ref().is_none_or(|o| &s.staff == o))
             .collect();
-        let names = |id: &StaffId| self.staff_name_of(id);
+        let names = |id: &StaffId| self.staff_name(id);
         let rows = timesheet(&shifts, &self.restaurant.staff_policy, now, &names);
         Ok(Reply::Timesheet(TimesheetView {
             from: from.to_string(),
@@ -465,7 +455,7 @@ impl Till {
                 .map_or(fynlo_core::staff::Role::Cashier, |m| m.role);
             worked.push((s.staff.clone(), role, s.worked_ms(now) / 60_000));
         }
-        let names = |id: &StaffId| self.staff_name_of(id);
+        let names = |id: &StaffId| self.staff_name(id);
         let shares = allocate_tips(
             &TipInputs {
                 by_server: &by_server,

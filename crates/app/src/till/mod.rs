@@ -429,6 +429,20 @@ impl Till {
         Ok(reply)
     }
 
+    /// A write by `staff` now: when, who, and where op ids come from.
+    pub(crate) fn write_now<'a>(&'a self, staff: &'a StaffId) -> fynlo_store::Write<'a> {
+        fynlo_store::Write {
+            at: self.services.clock.now(),
+            staff,
+            ids: self.services.ids.as_ref(),
+        }
+    }
+
+    /// A member of staff's name (their id when they are no longer on the till).
+    pub(crate) fn staff_name(&self, id: &StaffId) -> String {
+        name_in(&self.staff, id)
+    }
+
     /// Who does a command now, with which approval, under the restaurant's approval rules.
     pub(crate) fn ctx(&self, staff: StaffId, approver: Option<StaffId>) -> Ctx {
         // What the approver's role may approve, checked by the core on what the command does.
@@ -524,4 +538,12 @@ impl Till {
         let view = OrderView::new(&draft.order, self.alias_of(id), draft.unsaved.is_empty())?;
         Ok(Reply::Order(Box::new(view)))
     }
+}
+
+/// The name of member `id` among `staff`, or their id when they are not there (no longer on the till).
+pub(crate) fn name_in(staff: &[Staff], id: &StaffId) -> String {
+    staff
+        .iter()
+        .find(|s| &s.id == id)
+        .map_or_else(|| id.as_str().to_owned(), |s| s.name.clone())
 }

@@ -7,7 +7,6 @@
 import { runExpecting } from '../api';
 import type { ApprovalPrompt } from '../approval.svelte';
 import type {
-  ApprovalInput,
   Command,
   JobView,
   PreviewDocView,
@@ -122,14 +121,6 @@ export class PrintStore {
     });
   }
 
-  /** Sends a command that a cashier needs a manager's PIN for, again with the PIN when asked. */
-  private asManager<T>(command: Command, what: string, expect: (c: Command) => Promise<T>): Promise<T> {
-    return this.approval.run(
-      (given?: ApprovalInput) => expect(given ? ({ ...command, approval: given } as Command) : command),
-      what,
-    );
-  }
-
   /** Adds a printer (`adding`) or changes one; true when saved. */
   savePrinter(printer: PrinterConfig, adding: boolean): Promise<boolean> {
     const command: Command = adding ? { cmd: 'add_printer', printer } : { cmd: 'change_printer', printer };
@@ -137,7 +128,7 @@ export class PrintStore {
       .perform(
         'printer-save',
         async () => {
-          this.status = await this.asManager(
+          this.status = await this.approval.send(
             command,
             `${adding ? 'add' : 'change'} the printer ${printer.name}`,
             (c) => runExpecting(c, 'printers'),
@@ -152,7 +143,7 @@ export class PrintStore {
   removePrinter(printer: PrinterConfig): Promise<boolean> {
     return this.queue
       .perform(`printer-remove-${printer.id}`, async () => {
-        this.status = await this.asManager(
+        this.status = await this.approval.send(
           { cmd: 'remove_printer', id: printer.id },
           `remove the printer ${printer.name}`,
           (c) => runExpecting(c, 'printers'),
@@ -183,7 +174,7 @@ export class PrintStore {
   /** Cancels a job that has not printed. */
   async cancelJob(job: JobView): Promise<void> {
     await this.queue.perform(`job-cancel-${job.id}`, async () => {
-      await this.asManager({ cmd: 'cancel_print', job: job.id }, `cancel print job ${job.id}`, (c) =>
+      await this.approval.send({ cmd: 'cancel_print', job: job.id }, `cancel print job ${job.id}`, (c) =>
         runExpecting(c, 'jobs'),
       );
       await this.reloadJobs();
@@ -196,7 +187,7 @@ export class PrintStore {
       .perform(
         'open-drawer',
         async () => {
-          await this.asManager({ cmd: 'open_drawer', reason }, 'open the cash drawer (no sale)', (c) =>
+          await this.approval.send({ cmd: 'open_drawer', reason }, 'open the cash drawer (no sale)', (c) =>
             runExpecting(c, 'jobs'),
           );
           this.say('Opening the cash drawer');

@@ -5,15 +5,7 @@
 
 import { runExpecting } from '../api';
 import type { ApprovalPrompt } from '../approval.svelte';
-import type {
-  ApprovalInput,
-  AuditView,
-  Command,
-  DrawerView,
-  ExportFormat,
-  ExportView,
-  Report,
-} from '../bindings';
+import type { AuditView, Command, DrawerView, ExportFormat, ExportView, Report } from '../bindings';
 import { cleanCount, type Count } from '../shifts/shifts';
 import type { Navigation } from './navigation.svelte';
 import type { CommandQueue } from './queue.svelte';
@@ -49,14 +41,6 @@ export class ShiftStore {
     this.exported = null;
   }
 
-  /** Sends a command that may need someone else's PIN, again with it when asked. */
-  private approved<T>(command: Command, what: string, expect: (c: Command) => Promise<T>): Promise<T> {
-    return this.approval.run(
-      (given?: ApprovalInput) => expect(given ? ({ ...command, approval: given } as Command) : command),
-      what,
-    );
-  }
-
   async showShifts(): Promise<void> {
     this.nav.screen = 'shifts';
     await this.refresh();
@@ -75,7 +59,7 @@ export class ShiftStore {
       .perform(
         'session-open',
         async () => {
-          this.drawer = await this.approved(
+          this.drawer = await this.approval.send(
             { cmd: 'open_session', float: cleanCount(float) },
             'open the drawer session',
             (c) => runExpecting(c, 'drawer'),
@@ -93,7 +77,7 @@ export class ShiftStore {
       .perform(
         kind,
         async () => {
-          this.drawer = await this.approved(
+          this.drawer = await this.approval.send(
             { cmd: kind, amount, reason },
             kind === 'pay_in' ? 'put cash into the drawer' : 'take cash out of the drawer',
             (c) => runExpecting(c, 'drawer'),
@@ -108,7 +92,7 @@ export class ShiftStore {
   /** The X report now. */
   async xReport(): Promise<void> {
     await this.queue.perform('x-report', async () => {
-      const view = await this.approved({ cmd: 'x_report' }, 'see the X report', (c) =>
+      const view = await this.approval.send({ cmd: 'x_report' }, 'see the X report', (c) =>
         runExpecting(c, 'report'),
       );
       this.report = view.report;
@@ -128,7 +112,7 @@ export class ShiftStore {
       .perform(
         'session-close',
         async () => {
-          const view = await this.approved(command, 'close the drawer session (Z report)', (c) =>
+          const view = await this.approval.send(command, 'close the drawer session (Z report)', (c) =>
             runExpecting(c, 'report'),
           );
           this.report = view.report;
@@ -143,7 +127,7 @@ export class ShiftStore {
   /** The stored Z reports. */
   async loadHistory(): Promise<void> {
     await this.queue.perform('z-reports', async () => {
-      const view = await this.approved({ cmd: 'z_reports', limit: 60 }, 'see the Z reports', (c) =>
+      const view = await this.approval.send({ cmd: 'z_reports', limit: 60 }, 'see the Z reports', (c) =>
         runExpecting(c, 'reports'),
       );
       this.history = view.reports;
@@ -163,7 +147,7 @@ export class ShiftStore {
           report.z_number === null
             ? { cmd: 'print_report' }
             : { cmd: 'print_report', number: report.z_number };
-        await this.approved(command, 'print the report', (c) => runExpecting(c, 'report'));
+        await this.approval.send(command, 'print the report', (c) => runExpecting(c, 'report'));
       },
       { not_found: 'No printer prints receipts yet: add one under Printers.' },
     );
@@ -176,7 +160,9 @@ export class ShiftStore {
         report.z_number === null
           ? { cmd: 'export_report', format }
           : { cmd: 'export_report', number: report.z_number, format };
-      this.exported = await this.approved(command, 'export the report', (c) => runExpecting(c, 'export'));
+      this.exported = await this.approval.send(command, 'export the report', (c) =>
+        runExpecting(c, 'export'),
+      );
     });
   }
 
@@ -187,7 +173,7 @@ export class ShiftStore {
   /** The audit log's newest entries and the check of its chain. */
   async checkAudit(): Promise<void> {
     await this.queue.perform('audit', async () => {
-      this.audit = await this.approved({ cmd: 'audit_log', limit: 30 }, 'see the audit log', (c) =>
+      this.audit = await this.approval.send({ cmd: 'audit_log', limit: 30 }, 'see the audit log', (c) =>
         runExpecting(c, 'audit'),
       );
     });

@@ -6,7 +6,6 @@
 import { runExpecting } from '../api';
 import type { ApprovalPrompt } from '../approval.svelte';
 import type {
-  ApprovalInput,
   Command,
   ExportView,
   Role,
@@ -48,13 +47,6 @@ export class StaffStore {
     this.policy = null;
   }
 
-  private approved<T>(command: Command, what: string, expect: (c: Command) => Promise<T>): Promise<T> {
-    return this.approval.run(
-      (given?: ApprovalInput) => expect(given ? ({ ...command, approval: given } as Command) : command),
-      what,
-    );
-  }
-
   /** The staff and who is on shift. */
   async load(): Promise<void> {
     await this.queue.perform('staff', async () => {
@@ -68,7 +60,7 @@ export class StaffStore {
       .perform(
         key,
         async () => {
-          this.list = await this.approved(command, what, (c) => runExpecting(c, 'staff'));
+          this.list = await this.approval.send(command, what, (c) => runExpecting(c, 'staff'));
           return true;
         },
         WORDING,
@@ -105,7 +97,7 @@ export class StaffStore {
   /** The timesheet of the pay period holding `date` (today's when left out). */
   async loadTimesheet(date?: string): Promise<void> {
     await this.queue.perform('timesheet', async () => {
-      this.timesheet = await this.approved(
+      this.timesheet = await this.approval.send(
         { cmd: 'timesheet', ...(date ? { date } : {}) },
         'see the timesheet',
         (c) => runExpecting(c, 'timesheet'),
@@ -119,7 +111,7 @@ export class StaffStore {
       .perform(
         'shift-adjust',
         async () => {
-          await this.approved(
+          await this.approval.send(
             {
               cmd: 'adjust_shift',
               shift,
@@ -146,11 +138,11 @@ export class StaffStore {
   /** The tips allocation of the pay period holding `date`, and the records kept. */
   async loadTips(date?: string): Promise<void> {
     await this.queue.perform('tips', async () => {
-      this.tips = await this.approved({ cmd: 'tips', ...(date ? { date } : {}) }, 'see the tips', (c) =>
+      this.tips = await this.approval.send({ cmd: 'tips', ...(date ? { date } : {}) }, 'see the tips', (c) =>
         runExpecting(c, 'tips'),
       );
       this.records = (
-        await this.approved({ cmd: 'tips_records' }, 'see the tips records', (c) =>
+        await this.approval.send({ cmd: 'tips_records' }, 'see the tips records', (c) =>
           runExpecting(c, 'tips_records'),
         )
       ).records;
@@ -163,8 +155,10 @@ export class StaffStore {
       .perform(
         'tips-record',
         async () => {
-          await this.approved({ cmd: 'record_tips', date, paid_on: paidOn }, 'record the tips as paid', (c) =>
-            runExpecting(c, 'tips_records'),
+          await this.approval.send(
+            { cmd: 'record_tips', date, paid_on: paidOn },
+            'record the tips as paid',
+            (c) => runExpecting(c, 'tips_records'),
           );
           this.records = (await runExpecting({ cmd: 'tips_records' }, 'tips_records')).records;
           return true;
@@ -191,8 +185,10 @@ export class StaffStore {
 
   async exportTips(staff: string): Promise<void> {
     await this.queue.perform('tips-export', async () => {
-      this.exported = await this.approved({ cmd: 'export_tips', staff }, 'export the tips records', (c) =>
-        runExpecting(c, 'export'),
+      this.exported = await this.approval.send(
+        { cmd: 'export_tips', staff },
+        'export the tips records',
+        (c) => runExpecting(c, 'export'),
       );
     });
   }
