@@ -387,3 +387,29 @@ async fn tips_are_not_recorded_while_someone_is_still_clocked_in_for_the_period(
     let e = f.refused(record, ErrorCode::TimeClockRule).await;
     assert!(e.message.contains("still clocked in"), "{}", e.message);
 }
+
+/// Every command that changes staff or their records needs `edit_staff`: a cashier is asked for someone's
+/// PIN on each of them, and nothing changes until it is given.
+#[tokio::test]
+async fn every_path_to_staff_records_needs_edit_staff() {
+    let mut f = Fixture::new().await;
+    f.ok(&format!(r#"{{"cmd": "clock_in", "pin": "{}"}}"#, pin("jo"))).await;
+    login(&mut f, "sam", pin("sam")).await;
+    let from = crate::NOW_MS;
+    for cmd in [
+        r#"{"cmd": "add_staff", "id": "kim", "name": "Kim", "role": "cashier", "pin": "4321"}"#.to_owned(),
+        r#"{"cmd": "change_staff", "id": "jo", "name": "Joanna"}"#.to_owned(),
+        r#"{"cmd": "change_staff", "id": "jo", "active": false}"#.to_owned(),
+        r#"{"cmd": "reset_pin", "staff": "jo", "pin": "4321"}"#.to_owned(),
+        format!(r#"{{"cmd": "adjust_shift", "shift": 1, "clock_in": {from}, "clock_out": {from}, "reason": "x"}}"#),
+        r#"{"cmd": "record_tips", "date": "2026-11-21", "paid_on": "2026-11-28"}"#.to_owned(),
+    ] {
+        f.refused(&cmd, ErrorCode::ApprovalRequired).await;
+    }
+    // Sam's own PIN on the overlay is no one's approval for it.
+    let own = format!(
+        r#"{{"cmd": "change_staff", "id": "jo", "name": "Joanna", "approval": {{"pin": "{}"}}}}"#,
+        pin("sam")
+    );
+    assert_eq!(f.exec(&own).await.expect_err("not allowed").code, ErrorCode::WrongPin);
+}

@@ -394,3 +394,43 @@ fn an_approver_needs_the_permission_for_what_they_approve() {
         Err(Error::ApprovalRequired(_))
     ));
 }
+
+/// A refund needs the `refund` permission of whoever approves it: a supervisor's (by default) is refused.
+#[test]
+fn a_refund_needs_the_refund_permission() {
+    use crate::permission::{Permission, PermissionTable};
+    use crate::staff::Role;
+    let staff = StaffId::new("sam").expect("valid id");
+    let o = open(OrderKind::Takeaway);
+    let o = run(&o, line("sandwich", None, &[], 1)).expect("add");
+    let payment = PaymentId::from_uuid(Uuid::from_u128(77));
+    let total = o.totals().expect("prices").total;
+    let o = run(
+        &o,
+        OrderCommand::TakeCash {
+            payment,
+            tendered: total,
+            tip: Minor::ZERO,
+            part: None,
+        },
+    )
+    .expect("paid");
+    let refund = OrderCommand::StartRefund {
+        refund: crate::ids::RefundId::from_uuid(Uuid::from_u128(78)),
+        key: "refund-78".into(),
+        payment,
+        amount: Some(Minor::new(100)),
+        lines: Vec::new(),
+        reason: "cold".into(),
+    };
+    let as_supervisor = Ctx {
+        approver: Some(staff.clone()),
+        grants: PermissionTable::default().of(Role::Supervisor),
+        ..Ctx::new(Timestamp::from_millis(1_700_000_000_000), staff)
+    };
+    assert_eq!(
+        o.execute(&refund, &menu(), &as_supervisor).map(|_| ()),
+        Err(Error::NotPermitted(Permission::Refund))
+    );
+    assert!(o.execute(&refund, &menu(), &ctx()).is_ok());
+}
