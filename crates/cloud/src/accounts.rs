@@ -1,0 +1,546 @@
+//! Restaurants, their users, pairing and devices, and the token endpoints.
+//!
+//! - `POST /api/v1/signup`: a new restaurant and its owner.
+//! - `POST /api/v1/auth/login`, `/auth/refresh`, `/auth/logout`.
+//! - `POST /api/v1/users` (the owner adds a manager), `GET /api/v1/users`.
+//! - `POST /api/v1/pairing-codes` (a manager): a one-time code, 8 characters, for 10 minutes.
+//! - `POST /api/v1/devices/pair` (a till, with the code): the till's device identity and tokens.
+//! - `GET /api/v1/devices`, `POST /api/v1/devices/{id}/revoke` (a manager).
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    Json,
+};
+use serde::{Deserialize, Serialize};
+use sqlx::{Any, Transaction};
+
+use crate::{
+    auth::{self, issue, random_bytes, sha256_hex, Auth, Role, Tokens},
+    db::now_ms,
+    error::{ApiError, ApiResult},
+    http::{ApiJson, Limited, LoginBucket, PairBucket, RefreshBucket, SignupBucket},
+    state::AppState,
+};
+
+/// How long a pairing code lives.
+pub const PAIRING_MINUTES: i64 = 10;
+/// The characters of a pairing code: no 0/O, 1/I/L to misread.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 8;
+
+fn check_email(email: &str) -> ApiResult<String> {
+    let email = email.trim().to_lowercase();
+    let ok = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.starts_with('.'))
+        && !email.chars().any(char::is_whitespace);
+    if ok {
+        Ok(email)
+    } else {
+        Err(ApiError::invalid("that is not an email address"))
+    }
+}
+
+fn check_password(password: &str) -> ApiResult<()> {
+    if (10..=200).contains(&password.chars().count()) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("a password has 10 to 200 characters"))
+    }
+}
+
+fn check_name(name: &str, what: &str) -> ApiResult<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(ApiError::invalid(format!("a {what} has 1 to 100 characters")));
+    }
+    Ok(name.to_owned())
+}
+
+/// `POST /api/v1/signup`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signup {
+    /// The restaurant's name.
+    pub restaurant_name: String,
+    /// The owner's email (their login).
+    pub email: String,
+    /// The owner's password (10 to 200 characters).
+    pub password: String,
+}
+
+/// Who logged in, with their tokens.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Session {
+    /// The restaurant.
+    pub restaurant_id: String,
+    /// The user or device.
+    pub subject_id: String,
+    /// Owner, manager or device.
+    pub role: Role,
+    /// The tokens.
+    #[serde(flatten)]
+    pub tokens: Tokens,
+}
+
+/// `POST /api/v1/signup`: a restaurant and its owner.
+pub async fn signup(
+    State(state): State<AppState>,
+    _: Limited<SignupBucket>,
+    ApiJson(body): ApiJson<Signup>,
+) -> ApiResult<(StatusCode, Json<Session>)> {
+    let name = check_name(&body.restaurant_name, "restaurant name")?;
+    let email = check_email(&body.email)?;
+    check_password(&body.password)?;
+    let hash = auth::hash_password(&body.password)?;
+    let restaurant = uuid::Uuid::now_v7().to_string();
+    let user = uuid::Uuid::now_v7().to_string();
+    let now = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let taken: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(ApiError::conflict("that email has an account already; log in"));
+    }
+    sqlx::query("INSERT INTO restaurants (id, name, created_at) VALUES ($1, $2, $3)")
+        .bind(&restaurant)
+        .bind(&name)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO users (id, restaurant_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, 'owner', $5)")
+        .bind(&user)
+        .bind(&restaurant)
+        .bind(&email)
+        .bind(&hash)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let tokens = issue(&mut tx, &state.keys, &restaurant, Role::Owner, &user, None).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Session {
+            restaurant_id: restaurant,
+            subject_id: user,
+            role: Role::Owner,
+            tokens,
+        }),
+    ))
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    /// The user's email.
+    pub email: String,
+    /// Their password.
+    pub password: String,
+}
+
+/// `POST /api/v1/auth/login`: a user's tokens.
+pub async fn login(
+    State(state): State<AppState>,
+    _: Limited<LoginBucket>,
+    ApiJson(body): ApiJson<Login>,
+) -> ApiResult<Json<Session>> {
+    let email = body.email.trim().to_lowercase();
+    state.limits.check("login-email", &email)?;
+    let row: Option<(String, String, String, String)> =
+        sqlx::query_as("SELECT id, restaurant_id, password_hash, role FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    // Checked whether or not the email exists, so both take as long.
+    let password = body.password;
+    let hash = row.as_ref().map(|r| r.2.clone());
+    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
+        .await
+        .map_err(|e| ApiError::stored("password check", e))?;
+    let (Some((user, restaurant, _, role)), true) = (row, matches) else {
+        return Err(ApiError::unauthorized("wrong email or password"));
+    };
+    let role = if role == "owner" { Role::Owner } else { Role::Manager };
+    let mut tx = state.db.pool.begin().await?;
+    let tokens = issue(&mut tx, &state.keys, &restaurant, role, &user, None).await?;
+    tx.commit().await?;
+    Ok(Json(Session {
+        restaurant_id: restaurant,
+        subject_id: user,
+        role,
+        tokens,
+    }))
+}
+
+/// `POST /api/v1/auth/refresh` and `/auth/logout`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Refresh {
+    /// The refresh token.
+    pub refresh_token: String,
+}
+
+/// A refresh token's row: family, restaurant, kind, subject, expiry, used, revoked.
+type TokenRow = (String, String, String, String, i64, Option<i64>, Option<i64>);
+
+/// Revokes a token family, and a device's pairing with it when the family is a device's.
+async fn revoke_family(tx: &mut Transaction<'_, Any>, family: &str, device: Option<&str>, now: i64) -> ApiResult<()> {
+    sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL")
+        .bind(family)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    if let Some(device) = device {
+        sqlx::query("UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+            .bind(device)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/auth/refresh`: the next tokens of the family. A token used before revokes the family
+/// (and a device's pairing): someone else holds it.
+pub async fn refresh(
+    State(state): State<AppState>,
+    _: Limited<RefreshBucket>,
+    ApiJson(body): ApiJson<Refresh>,
+) -> ApiResult<Json<Session>> {
+    let now = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let row: Option<TokenRow> = sqlx::query_as(&format!(
+        "SELECT family, restaurant_id, subject_kind, subject_id, expires_at, used_at, revoked_at \
+         FROM refresh_tokens WHERE token_hash = $1{}",
+        state.db.for_update()
+    ))
+    .bind(sha256_hex(&body.refresh_token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((family, restaurant, kind, subject, expires_at, used_at, revoked_at)) = row else {
+        return Err(ApiError::unauthorized("that refresh token is not valid"));
+    };
+    let device = (kind == "device").then_some(subject.as_str());
+    if used_at.is_some() {
+        revoke_family(&mut tx, &family, device, now).await?;
+        tx.commit().await?;
+        tracing::warn!(%family, %restaurant, "a used refresh token came back: family revoked");
+        return Err(ApiError::unauthorized(
+            "that refresh token was used before: these credentials are revoked; pair or log in again",
+        ));
+    }
+    if revoked_at.is_some() || expires_at <= now {
+        return Err(ApiError::unauthorized(
+            "that refresh token was revoked or has expired; pair or log in again",
+        ));
+    }
+    let role = if kind == "device" {
+        let live: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM devices WHERE id = $1 AND revoked_at IS NULL")
+            .bind(&subject)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if live.is_none() {
+            return Err(ApiError::unauthorized("this till was revoked; pair it again"));
+        }
+        Role::Device
+    } else {
+        let role: Option<(String,)> = sqlx::query_as("SELECT role FROM users WHERE id = $1")
+            .bind(&subject)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match role {
+            Some((r,)) if r == "owner" => Role::Owner,
+            Some(_) => Role::Manager,
+            None => return Err(ApiError::unauthorized("that user is gone")),
+        }
+    };
+    sqlx::query("UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1")
+        .bind(sha256_hex(&body.refresh_token))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let tokens = issue(&mut tx, &state.keys, &restaurant, role, &subject, Some(&family)).await?;
+    tx.commit().await?;
+    Ok(Json(Session {
+        restaurant_id: restaurant,
+        subject_id: subject,
+        role,
+        tokens,
+    }))
+}
+
+/// `POST /api/v1/auth/logout`: the refresh token's family stops working.
+pub async fn logout(State(state): State<AppState>, ApiJson(body): ApiJson<Refresh>) -> ApiResult<StatusCode> {
+    let mut tx = state.db.pool.begin().await?;
+    let family: Option<(String,)> = sqlx::query_as("SELECT family FROM refresh_tokens WHERE token_hash = $1")
+        .bind(sha256_hex(&body.refresh_token))
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some((family,)) = family {
+        revoke_family(&mut tx, &family, None, now_ms()).await?;
+    }
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/users`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    /// Their email.
+    pub email: String,
+    /// Their password.
+    pub password: String,
+}
+
+/// A user as listed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct User {
+    /// Their id.
+    pub id: String,
+    /// Their email.
+    pub email: String,
+    /// Owner or manager.
+    pub role: String,
+}
+
+/// `POST /api/v1/users`: the owner adds a manager.
+pub async fn add_user(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<NewUser>,
+) -> ApiResult<(StatusCode, Json<User>)> {
+    auth.owner()?;
+    let email = check_email(&body.email)?;
+    check_password(&body.password)?;
+    let hash = auth::hash_password(&body.password)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let mut tx = state.db.pool.begin().await?;
+    let taken: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_some() {
+        return Err(ApiError::conflict("that email has an account already"));
+    }
+    sqlx::query("INSERT INTO users (id, restaurant_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, 'manager', $5)")
+        .bind(&id)
+        .bind(auth.restaurant())
+        .bind(&email)
+        .bind(&hash)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(User {
+            id,
+            email,
+            role: "manager".into(),
+        }),
+    ))
+}
+
+/// `GET /api/v1/users`.
+pub async fn users(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<User>>> {
+    auth.manager()?;
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, email, role FROM users WHERE restaurant_id = $1 ORDER BY email")
+            .bind(auth.restaurant())
+            .fetch_all(&state.db.pool)
+            .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, email, role)| User { id, email, role })
+            .collect(),
+    ))
+}
+
+/// A pairing code, shown once.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PairingCode {
+    /// The code (8 characters).
+    pub code: String,
+    /// When it stops working (milliseconds since the epoch).
+    pub expires_at: i64,
+}
+
+/// `POST /api/v1/pairing-codes`: a one-time code a manager gives a till.
+pub async fn pairing_code(State(state): State<AppState>, auth: Auth) -> ApiResult<(StatusCode, Json<PairingCode>)> {
+    let user = auth.manager()?;
+    let bytes = random_bytes::<CODE_LEN>()?;
+    let code: String = bytes
+        .iter()
+        .map(|b| char::from(CODE_ALPHABET[usize::from(*b) % CODE_ALPHABET.len()]))
+        .collect();
+    let expires_at = now_ms() + PAIRING_MINUTES * 60_000;
+    sqlx::query("INSERT INTO pairing_codes (code_hash, restaurant_id, created_by, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(sha256_hex(&code))
+        .bind(auth.restaurant())
+        .bind(user)
+        .bind(expires_at)
+        .execute(&state.db.pool)
+        .await?;
+    Ok((StatusCode::CREATED, Json(PairingCode { code, expires_at })))
+}
+
+/// `POST /api/v1/devices/pair`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pair {
+    /// The code a manager made.
+    pub code: String,
+    /// The till's own device id (the one its ops carry).
+    pub device_id: uuid::Uuid,
+    /// What to call it ("Counter", "iPad 2").
+    pub name: String,
+}
+
+/// `POST /api/v1/devices/pair`: a till joins the code's restaurant. A till revoked before may pair
+/// again into its own restaurant (its sequence goes on); never into another.
+pub async fn pair(
+    State(state): State<AppState>,
+    _: Limited<PairBucket>,
+    ApiJson(body): ApiJson<Pair>,
+) -> ApiResult<(StatusCode, Json<Session>)> {
+    let name = check_name(&body.name, "till name")?;
+    let code = body.code.trim().to_uppercase();
+    let now = now_ms();
+    let device = body.device_id.to_string();
+    let mut tx = state.db.pool.begin().await?;
+    let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(&format!(
+        "SELECT restaurant_id, expires_at, used_at FROM pairing_codes WHERE code_hash = $1{}",
+        state.db.for_update()
+    ))
+    .bind(sha256_hex(&code))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let restaurant = match row {
+        Some((restaurant, expires_at, None)) if expires_at > now => restaurant,
+        _ => {
+            return Err(ApiError::unauthorized(
+                "that pairing code is wrong, used or expired; ask a manager for a new one",
+            ))
+        }
+    };
+    let existing: Option<(String,)> = sqlx::query_as("SELECT restaurant_id FROM devices WHERE id = $1")
+        .bind(&device)
+        .fetch_optional(&mut *tx)
+        .await?;
+    match existing {
+        Some((other,)) if other != restaurant => {
+            return Err(ApiError::conflict("this till belongs to another restaurant"));
+        }
+        Some(_) => {
+            sqlx::query("UPDATE devices SET name = $2, revoked_at = NULL, paired_at = $3 WHERE id = $1")
+                .bind(&device)
+                .bind(&name)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            // The old credentials stay dead.
+            sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND revoked_at IS NULL")
+                .bind(&device)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        None => {
+            sqlx::query("INSERT INTO devices (id, restaurant_id, name, paired_at) VALUES ($1, $2, $3, $4)")
+                .bind(&device)
+                .bind(&restaurant)
+                .bind(&name)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    sqlx::query("UPDATE pairing_codes SET used_at = $2, device_id = $3 WHERE code_hash = $1")
+        .bind(sha256_hex(&code))
+        .bind(now)
+        .bind(&device)
+        .execute(&mut *tx)
+        .await?;
+    let tokens = issue(&mut tx, &state.keys, &restaurant, Role::Device, &device, None).await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Session {
+            restaurant_id: restaurant,
+            subject_id: device,
+            role: Role::Device,
+            tokens,
+        }),
+    ))
+}
+
+/// A till as listed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Device {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The last op sequence number the cloud has from it.
+    pub last_seq: i64,
+    /// When it paired.
+    pub paired_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// `GET /api/v1/devices`.
+pub async fn devices(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<Device>>> {
+    auth.manager()?;
+    let rows: Vec<(String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, last_seq, paired_at, revoked_at FROM devices WHERE restaurant_id = $1 ORDER BY paired_at",
+    )
+    .bind(auth.restaurant())
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|(id, name, last_seq, paired_at, revoked_at)| Device {
+                id,
+                name,
+                last_seq,
+                paired_at,
+                revoked_at,
+            })
+            .collect(),
+    ))
+}
+
+/// `POST /api/v1/devices/{id}/revoke`: the till's tokens stop working at once.
+pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    auth.manager()?;
+    let now = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let changed =
+        sqlx::query("UPDATE devices SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND restaurant_id = $2")
+            .bind(&id)
+            .bind(auth.restaurant())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if changed == 0 {
+        return Err(ApiError::not_found("device"));
+    }
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND restaurant_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(&id)
+    .bind(now)
+    .bind(auth.restaurant())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

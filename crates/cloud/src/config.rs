@@ -1,0 +1,196 @@
+//! Configuration: defaults, then a TOML file, then `FYNLO_CLOUD_*` environment variables, each over the
+//! one before. With none of them the server listens on 127.0.0.1:8787 with a SQLite file
+//! `fynlo-cloud.db` in the working folder.
+
+use std::{net::SocketAddr, path::Path};
+
+use serde::Deserialize;
+
+/// How the server runs.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// `sqlite://PATH` (created when missing) or `postgres://…`.
+    pub database_url: String,
+    /// The most connections to PostgreSQL (SQLite always uses one: it has one writer).
+    pub max_connections: u32,
+    /// The secret access tokens are signed with. Empty: one made on first start and kept in the
+    /// database, so every instance on it shares it.
+    pub token_secret: String,
+    /// Requests a client may make to login, pairing and refresh per minute (per address).
+    pub auth_per_minute: u32,
+    /// The most bytes one request body may have.
+    pub max_body_bytes: usize,
+    /// How many live events a WebSocket client may fall behind before it is dropped.
+    pub ws_buffer: usize,
+    /// Seconds between pings to each WebSocket client (a client that misses two pongs is dropped).
+    pub ws_ping_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            database_url: "sqlite://fynlo-cloud.db".into(),
+            max_connections: 16,
+            token_secret: String::new(),
+            auth_per_minute: 20,
+            max_body_bytes: 8 * 1024 * 1024,
+            ws_buffer: 1024,
+            ws_ping_seconds: 30,
+        }
+    }
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("reading {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not the TOML expected.
+    #[error("{path}: {source}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// Why.
+        source: toml::de::Error,
+    },
+    /// An environment variable's value is not usable.
+    #[error("{name}: {reason}")]
+    Env {
+        /// The variable.
+        name: &'static str,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Config {
+    /// The configuration from an optional TOML file and the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            None => Config::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                })?;
+                toml::from_str(&text).map_err(|source| ConfigError::Parse {
+                    path: path.display().to_string(),
+                    source,
+                })?
+            }
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    /// Applies `FYNLO_CLOUD_LISTEN`, `_DATABASE_URL`, `_MAX_CONNECTIONS`, `_TOKEN_SECRET`,
+    /// `_AUTH_PER_MINUTE`, `_MAX_BODY_BYTES`, `_WS_BUFFER` and `_WS_PING_SECONDS` where `get` has them.
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value.parse().map_err(|e: T::Err| ConfigError::Env {
+                name,
+                reason: e.to_string(),
+            })
+        }
+        if let Some(v) = get("FYNLO_CLOUD_LISTEN") {
+            self.listen = parse("FYNLO_CLOUD_LISTEN", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_DATABASE_URL") {
+            self.database_url = v;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_MAX_CONNECTIONS") {
+            self.max_connections = parse("FYNLO_CLOUD_MAX_CONNECTIONS", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_TOKEN_SECRET") {
+            self.token_secret = v;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_AUTH_PER_MINUTE") {
+            self.auth_per_minute = parse("FYNLO_CLOUD_AUTH_PER_MINUTE", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_MAX_BODY_BYTES") {
+            self.max_body_bytes = parse("FYNLO_CLOUD_MAX_BODY_BYTES", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_WS_PING_SECONDS") {
+            self.ws_ping_seconds = parse("FYNLO_CLOUD_WS_PING_SECONDS", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_WS_BUFFER") {
+            self.ws_buffer = parse("FYNLO_CLOUD_WS_BUFFER", &v)?;
+        }
+        self.check()
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let bad = |name, reason: &str| {
+            Err(ConfigError::Env {
+                name,
+                reason: reason.into(),
+            })
+        };
+        if !(self.database_url.starts_with("sqlite:") || self.database_url.starts_with("postgres")) {
+            return bad("database_url", "must start with sqlite: or postgres://");
+        }
+        if !self.token_secret.is_empty() && self.token_secret.len() < 32 {
+            return bad(
+                "token_secret",
+                "must be at least 32 characters (or empty: made and kept in the database)",
+            );
+        }
+        if self.max_connections == 0
+            || self.auth_per_minute == 0
+            || self.ws_buffer == 0
+            || self.ws_ping_seconds == 0
+            || self.max_body_bytes < 1024
+        {
+            return bad(
+                "limits",
+                "max_connections, auth_per_minute and ws_buffer must be positive, max_body_bytes at least 1024",
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_file_then_the_environment_override_the_defaults_and_bad_values_are_refused() {
+        let mut config: Config = toml::from_str("listen = \"0.0.0.0:9000\"\nauth_per_minute = 5").expect("toml");
+        assert_eq!(config.listen.port(), 9000);
+        assert_eq!(config.database_url, "sqlite://fynlo-cloud.db");
+        let env: HashMap<&str, &str> = [("FYNLO_CLOUD_DATABASE_URL", "postgres://127.0.0.1/fynlo")].into();
+        config
+            .apply_env(|n| env.get(n).map(|v| (*v).to_owned()))
+            .expect("applies");
+        assert_eq!(config.database_url, "postgres://127.0.0.1/fynlo");
+        assert_eq!(config.auth_per_minute, 5);
+        assert!(config
+            .clone()
+            .apply_env(|n| (n == "FYNLO_CLOUD_LISTEN").then(|| "nowhere".into()))
+            .is_err());
+        assert!(config
+            .clone()
+            .apply_env(|n| (n == "FYNLO_CLOUD_DATABASE_URL").then(|| "mysql://x".into()))
+            .is_err());
+        assert!(config
+            .clone()
+            .apply_env(|n| (n == "FYNLO_CLOUD_TOKEN_SECRET").then(|| "short".into()))
+            .is_err());
+        assert!(toml::from_str::<Config>("lisen = \"x\"").is_err());
+    }
+}

@@ -1,0 +1,434 @@
+//! The real-time hub: `/ws/pos/{restaurant_id}`.
+//!
+//! A client must send `{"type":"authenticate","token":…}` within 5 seconds, with a token of that
+//! restaurant; it is told the latest event sequence, may send `{"type":"resume","after":N}` to get what it
+//! missed from the feed, and then gets live events. Every event is read from the durable feed, in order,
+//! by one reader per restaurant per instance ([`Hub::wake`]), and handed to that restaurant's sockets
+//! through a bounded broadcast channel: a client that falls more than the buffer behind is dropped, and
+//! never slows the others (the channel never waits for a reader). Pings go out every 30 seconds; a client
+//! that misses two pongs is dropped.
+//!
+//! On PostgreSQL a listener wakes the hub on every `NOTIFY` of the feed's channel, whichever instance
+//! wrote the rows; on SQLite (one instance) the writer wakes it after its commit.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    extract::{
+        ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade},
+        Path, State,
+    },
+    response::Response,
+};
+use fynlo_protocol::{ClientMessage, ErrorBody, ErrorCode, ServerMessage};
+use tokio::sync::broadcast;
+
+use crate::{
+    auth::check_token,
+    db::Db,
+    error::ApiResult,
+    feed::{self, EventRow},
+    state::AppState,
+};
+
+/// How long a new socket has to authenticate.
+pub const AUTH_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long one send to a client may take before the client is dropped.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// Events read from the feed at a time.
+const PAGE: usize = 1_000;
+
+/// Close codes (4000–4999 are the application's own).
+pub mod close {
+    /// Not authenticated in time.
+    pub const AUTH_TIMEOUT: u16 = 4408;
+    /// The token was not valid.
+    pub const UNAUTHORIZED: u16 = 4401;
+    /// A token of another restaurant.
+    pub const FORBIDDEN: u16 = 4403;
+    /// A message that is not the protocol's.
+    pub const PROTOCOL: u16 = 4400;
+    /// Fell too far behind, or stopped answering pings.
+    pub const TOO_SLOW: u16 = 4008;
+}
+
+/// One live event, its message already made, shared by every socket that sends it.
+#[derive(Debug)]
+pub struct Event {
+    /// The restaurant's sequence number.
+    pub seq: u64,
+    /// The `ServerMessage::Event` as JSON text.
+    pub text: Utf8Bytes,
+}
+
+#[derive(Debug)]
+struct Room {
+    sender: broadcast::Sender<Arc<Event>>,
+    /// The last sequence number handed to the room's sockets.
+    last: u64,
+    /// One feed reader at a time.
+    reading: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The instance's rooms: one per restaurant with a connected socket.
+#[derive(Debug)]
+pub struct Hub {
+    db: Db,
+    buffer: usize,
+    rooms: Mutex<HashMap<String, Room>>,
+}
+
+fn event_message(row: &EventRow) -> ApiResult<Arc<Event>> {
+    let (seq, topic, data) = row;
+    let seq = u64::try_from(*seq).map_err(|e| crate::error::ApiError::stored("feed sequence", e))?;
+    let data: serde_json::Value =
+        serde_json::from_str(data).map_err(|e| crate::error::ApiError::stored("feed data", e))?;
+    let text = serde_json::to_string(&ServerMessage::Event {
+        seq,
+        topic: topic.clone(),
+        data,
+    })
+    .map_err(|e| crate::error::ApiError::stored("event", e))?;
+    Ok(Arc::new(Event { seq, text: text.into() }))
+}
+
+impl Hub {
+    /// A hub reading from `db`, letting sockets fall `buffer` events behind.
+    pub fn new(db: Db, buffer: usize) -> Hub {
+        Hub {
+            db,
+            buffer,
+            rooms: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn rooms(&self) -> std::sync::MutexGuard<'_, HashMap<String, Room>> {
+        self.rooms.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Joins the restaurant's room: live events after the feed's head now.
+    pub async fn subscribe(&self, restaurant: &str) -> ApiResult<broadcast::Receiver<Arc<Event>>> {
+        let head = feed::head(&self.db, restaurant).await?;
+        let mut rooms = self.rooms();
+        let room = rooms.entry(restaurant.to_owned()).or_insert_with(|| Room {
+            sender: broadcast::channel(self.buffer).0,
+            last: head,
+            reading: Arc::new(tokio::sync::Mutex::new(())),
+        });
+        Ok(room.sender.subscribe())
+    }
+
+    /// Leaves: the room goes when its last socket does.
+    fn leave(&self, restaurant: &str) {
+        let mut rooms = self.rooms();
+        if rooms.get(restaurant).is_some_and(|r| r.sender.receiver_count() == 0) {
+            rooms.remove(restaurant);
+        }
+    }
+
+    /// How many sockets are connected to this instance.
+    pub fn connections(&self) -> usize {
+        self.rooms().values().map(|r| r.sender.receiver_count()).sum()
+    }
+
+    /// Reads the restaurant's new feed rows and hands them to its sockets, in order. Does nothing when
+    /// no socket of the restaurant is connected here.
+    pub async fn wake(&self, restaurant: &str) {
+        let Some(reading) = self.rooms().get(restaurant).map(|r| r.reading.clone()) else {
+            return;
+        };
+        let _one_reader = reading.lock().await;
+        loop {
+            let Some(last) = self.rooms().get(restaurant).map(|r| r.last) else {
+                return;
+            };
+            let rows = match feed::events_after(&self.db, restaurant, last, PAGE).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::warn!(restaurant, error = %e, "reading the feed for live events");
+                    return;
+                }
+            };
+            let full = rows.len() == PAGE;
+            let mut rooms = self.rooms();
+            let Some(room) = rooms.get_mut(restaurant) else {
+                return;
+            };
+            for row in &rows {
+                match event_message(row) {
+                    Ok(event) => {
+                        room.last = event.seq;
+                        // No receivers is not an error: the last socket may just have gone.
+                        let _ = room.sender.send(event);
+                    }
+                    Err(e) => tracing::error!(restaurant, error = %e, "a feed row does not read back"),
+                }
+            }
+            if !full {
+                return;
+            }
+        }
+    }
+
+    /// Wakes every room (after the listener lost its connection and may have missed notifications).
+    pub async fn wake_all(&self) {
+        let restaurants: Vec<String> = self.rooms().keys().cloned().collect();
+        for r in restaurants {
+            self.wake(&r).await;
+        }
+    }
+}
+
+/// Listens for the feed's `NOTIFY` on PostgreSQL and wakes the hub; reconnects when the connection drops.
+pub async fn listen(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut backoff = Duration::from_millis(100);
+    loop {
+        let mut listener = match sqlx::postgres::PgListener::connect(&state.db.url).await {
+            Ok(l) => l,
+            Err(e) => {
+                tracing::warn!(error = %e, "connecting the feed listener");
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    _ = shutdown.changed() => return,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+        };
+        if let Err(e) = listener.listen(feed::CHANNEL).await {
+            tracing::warn!(error = %e, "LISTEN on the feed channel");
+            continue;
+        }
+        backoff = Duration::from_millis(100);
+        // Anything committed while the listener was away.
+        state.hub.wake_all().await;
+        loop {
+            tokio::select! {
+                received = listener.recv() => match received {
+                    Ok(note) => state.hub.wake(note.payload()).await,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the feed listener's connection dropped");
+                        break;
+                    }
+                },
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}
+
+/// `GET /ws/pos/{restaurant_id}`: the upgrade.
+pub async fn socket(State(state): State<AppState>, Path(restaurant): Path<String>, ws: WebSocketUpgrade) -> Response {
+    ws.max_message_size(64 * 1024)
+        .on_upgrade(move |socket| run(state, restaurant, socket))
+}
+
+async fn close_with(mut socket: WebSocket, code: u16, error: ErrorCode, message: &str) {
+    let body = ServerMessage::Error(ErrorBody {
+        code: error,
+        message: message.to_owned(),
+    });
+    if let Ok(text) = serde_json::to_string(&body) {
+        let _ = tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Text(text.into()))).await;
+    }
+    let frame = CloseFrame {
+        code,
+        reason: Utf8Bytes::from(message.chars().take(60).collect::<String>()),
+    };
+    let _ = tokio::time::timeout(SEND_TIMEOUT, socket.send(Message::Close(Some(frame)))).await;
+    finish(&mut socket).await;
+}
+
+/// After our close frame: waits (a little) for the client's, so the connection ends in order and the
+/// client reads our frame (closing at once could reset the connection and lose it).
+async fn finish(socket: &mut WebSocket) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    while let Ok(Some(Ok(message))) = tokio::time::timeout_at(deadline, socket.recv()).await {
+        if matches!(message, Message::Close(_)) {
+            return;
+        }
+    }
+}
+
+async fn send(socket: &mut WebSocket, message: Message) -> bool {
+    matches!(
+        tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await,
+        Ok(Ok(()))
+    )
+}
+
+async fn send_json(socket: &mut WebSocket, message: &ServerMessage) -> bool {
+    match serde_json::to_string(message) {
+        Ok(text) => send(socket, Message::Text(text.into())).await,
+        Err(_) => false,
+    }
+}
+
+/// The first message: a token of this restaurant, within [`AUTH_TIMEOUT`].
+async fn authenticate(
+    state: &AppState,
+    restaurant: &str,
+    socket: &mut WebSocket,
+) -> Result<(), (u16, ErrorCode, String)> {
+    let first = match tokio::time::timeout(AUTH_TIMEOUT, socket.recv()).await {
+        Err(_) => {
+            return Err((
+                close::AUTH_TIMEOUT,
+                ErrorCode::Unauthorized,
+                "authenticate within 5 seconds".into(),
+            ));
+        }
+        Ok(None | Some(Err(_))) => return Err((close::PROTOCOL, ErrorCode::InvalidInput, "closed".into())),
+        Ok(Some(Ok(message))) => message,
+    };
+    let token = match first {
+        Message::Text(text) => match serde_json::from_str::<ClientMessage>(text.as_str()) {
+            Ok(ClientMessage::Authenticate { token }) => token,
+            _ => {
+                return Err((
+                    close::UNAUTHORIZED,
+                    ErrorCode::Unauthorized,
+                    "the first message must be {\"type\":\"authenticate\",\"token\":…}".into(),
+                ))
+            }
+        },
+        _ => {
+            return Err((
+                close::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+                "the first message must be text".into(),
+            ))
+        }
+    };
+    let claims = check_token(state, &token)
+        .await
+        .map_err(|e| (close::UNAUTHORIZED, e.code, e.message))?;
+    if claims.rid != restaurant {
+        // The same answer whether the restaurant exists or not.
+        return Err((
+            close::FORBIDDEN,
+            ErrorCode::Forbidden,
+            "this token is not for that restaurant".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Sends the feed's events after `after` up to now; returns the last sequence sent.
+async fn backfill(state: &AppState, restaurant: &str, socket: &mut WebSocket, mut after: u64) -> Option<u64> {
+    loop {
+        let rows = feed::events_after(&state.db, restaurant, after, PAGE).await.ok()?;
+        for row in &rows {
+            let event = event_message(row).ok()?;
+            if !send(socket, Message::Text(event.text.clone())).await {
+                return None;
+            }
+            after = event.seq;
+        }
+        if rows.len() < PAGE {
+            return Some(after);
+        }
+    }
+}
+
+async fn run(state: AppState, restaurant: String, mut socket: WebSocket) {
+    if let Err((code, error, message)) = authenticate(&state, &restaurant, &mut socket).await {
+        close_with(socket, code, error, &message).await;
+        return;
+    }
+    let mut events = match state.hub.subscribe(&restaurant).await {
+        Ok(rx) => rx,
+        Err(e) => {
+            close_with(socket, 1011, e.code, &e.message).await;
+            return;
+        }
+    };
+    let latest = feed::head(&state.db, &restaurant).await.unwrap_or(0);
+    // The last sequence this socket has had (or was told it need not have).
+    let mut sent = latest;
+    if send_json(&mut socket, &ServerMessage::Authenticated { latest }).await {
+        serve(&state, &restaurant, &mut socket, &mut events, &mut sent).await;
+    }
+    drop(events);
+    state.hub.leave(&restaurant);
+}
+
+async fn serve(
+    state: &AppState,
+    restaurant: &str,
+    socket: &mut WebSocket,
+    events: &mut broadcast::Receiver<Arc<Event>>,
+    sent: &mut u64,
+) {
+    let every = Duration::from_secs(state.config.ws_ping_seconds);
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    let mut unanswered = 0u32;
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let Some(Ok(message)) = incoming else { return };
+                match message {
+                    Message::Pong(_) => unanswered = 0,
+                    Message::Close(_) => return,
+                    Message::Text(text) => match serde_json::from_str::<ClientMessage>(text.as_str()) {
+                        Ok(ClientMessage::Heartbeat) => {
+                            unanswered = 0;
+                            if !send_json(socket, &ServerMessage::Heartbeat).await { return }
+                        }
+                        Ok(ClientMessage::Resume { after }) => {
+                            match backfill(state, restaurant, socket, after).await {
+                                Some(last) => *sent = last.max(after),
+                                None => return,
+                            }
+                        }
+                        Ok(ClientMessage::Authenticate { .. }) | Err(_) => {
+                            let message = "expected a heartbeat or a resume";
+                            let body = ServerMessage::Error(ErrorBody { code: ErrorCode::InvalidInput, message: message.into() });
+                            if !send_json(socket, &body).await { return }
+                        }
+                    },
+                    Message::Ping(_) | Message::Binary(_) => {}
+                }
+            }
+            event = events.recv() => match event {
+                Ok(event) => {
+                    if event.seq <= *sent { continue }
+                    if event.seq > *sent + 1 {
+                        // Missed some (joined the room after they went out): read them from the feed.
+                        match backfill(state, restaurant, socket, *sent).await {
+                            Some(last) => *sent = last,
+                            None => return,
+                        }
+                        if event.seq <= *sent { continue }
+                    }
+                    if !send(socket, Message::Text(event.text.clone())).await { return }
+                    *sent = event.seq;
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    let message = "fell too far behind; reconnect and resume";
+                    let frame = CloseFrame { code: close::TOO_SLOW, reason: Utf8Bytes::from_static("too slow") };
+                    let body = ServerMessage::Error(ErrorBody { code: ErrorCode::TooLarge, message: message.into() });
+                    let _ = send_json(socket, &body).await;
+                    let _ = send(socket, Message::Close(Some(frame))).await;
+                    finish(socket).await;
+                    return;
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = ping.tick() => {
+                if unanswered >= 2 {
+                    let frame = CloseFrame { code: close::TOO_SLOW, reason: Utf8Bytes::from_static("no pong") };
+                    let _ = send(socket, Message::Close(Some(frame))).await;
+                    finish(socket).await;
+                    return;
+                }
+                unanswered += 1;
+                if !send(socket, Message::Ping(axum::body::Bytes::from_static(b"fynlo"))).await { return }
+            }
+        }
+    }
+}

@@ -1,0 +1,463 @@
+//! Orders in the cloud: a till's `order.saved` op applied to the canonical history, with SPEC §8's
+//! conflict rules.
+//!
+//! An op carries the events of one save, numbered with the till's versions, and builds on version
+//! `base` (by default the one before its first event). When the cloud's history is at `base`, the
+//! events are appended as they are. When other saves came in since (another till edited the order), the
+//! save is merged:
+//!
+//! - **The owner wins.** The device that opened the order has every event appended on top, so its edit
+//!   of a line another till changed is the one that stands.
+//! - **Other tills merge per line.** A non-owner's events are appended when they touch lines nobody
+//!   else changed since `base`; a change to such a line, or an order-wide change (discount, service
+//!   charge, state…) when another order-wide change came in since, rejects the op as a `conflict`.
+//! - **Lines added on two tills at once both stay:** a line whose number was taken meanwhile gets the
+//!   next free one, and the save's later events follow it.
+//! - **Payments are immutable appends:** starting, updating or recording a payment or refund never
+//!   conflicts; the core keeps a payment once it is final.
+//!
+//! The cloud replays the history with the core (`Order::replay`, `Order::apply`) to keep each order's
+//! summary (state, total, paid) and to tell what changed.
+
+use std::collections::{HashMap, HashSet};
+
+use fynlo_core::{
+    ids::{LineNo, OrderId},
+    order::{Order, OrderEvent, OrderState},
+    payment::PaymentStatus,
+    time::Timestamp,
+};
+use fynlo_protocol::{ChangeKind, ErrorCode};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sqlx::{Any, Transaction};
+
+use crate::{
+    db::Db,
+    error::{ApiError, ApiResult},
+    feed::Item,
+    sync::OpError,
+};
+
+/// One event of an order's history, as ops carry it and the cloud keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The order's version after it.
+    pub version: u64,
+    /// Who.
+    pub staff: String,
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub event: OrderEvent,
+}
+
+/// An `order.saved` op's payload.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Saved {
+    order_id: String,
+    events: Vec<Entry>,
+    #[serde(default)]
+    base: Option<u64>,
+}
+
+/// The lines an event names.
+fn lines_of(event: &OrderEvent) -> Vec<LineNo> {
+    match event {
+        OrderEvent::LineAdded { line } | OrderEvent::LineChanged { line } => vec![line.no],
+        OrderEvent::LineRemoved { line }
+        | OrderEvent::LineVoided { line, .. }
+        | OrderEvent::LineDiscountSet { line, .. }
+        | OrderEvent::PriceOverridden { line, .. } => vec![*line],
+        OrderEvent::SentToKitchen { lines } => lines.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// Renames the lines an event names.
+fn rename_lines(event: &mut OrderEvent, renamed: &HashMap<LineNo, LineNo>) {
+    let rename = |no: &mut LineNo| {
+        if let Some(new) = renamed.get(no) {
+            *no = *new;
+        }
+    };
+    match event {
+        OrderEvent::LineAdded { line } | OrderEvent::LineChanged { line } => rename(&mut line.no),
+        OrderEvent::LineRemoved { line }
+        | OrderEvent::LineVoided { line, .. }
+        | OrderEvent::LineDiscountSet { line, .. }
+        | OrderEvent::PriceOverridden { line, .. } => rename(line),
+        OrderEvent::SentToKitchen { lines } => lines.iter_mut().for_each(rename),
+        _ => {}
+    }
+}
+
+fn is_payment(event: &OrderEvent) -> bool {
+    matches!(
+        event,
+        OrderEvent::PaymentStarted { .. }
+            | OrderEvent::PaymentUpdated { .. }
+            | OrderEvent::PaymentRecorded { .. }
+            | OrderEvent::RefundStarted { .. }
+            | OrderEvent::RefundUpdated { .. }
+    )
+}
+
+/// An order-wide change: neither a line's nor a payment's.
+fn is_order_wide(event: &OrderEvent) -> bool {
+    lines_of(event).is_empty() && !is_payment(event)
+}
+
+fn reject(code: ErrorCode, message: impl Into<String>) -> OpError {
+    OpError::Reject(code, message.into())
+}
+
+fn stored<T>(what: &'static str) -> impl Fn(T) -> OpError
+where
+    T: std::fmt::Display,
+{
+    move |e| OpError::Fail(ApiError::stored(what, e))
+}
+
+/// The cloud's history of an order, oldest first.
+pub async fn history(tx: &mut Transaction<'_, Any>, restaurant: &str, order: &str) -> ApiResult<Vec<Entry>> {
+    let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT version, staff, at, event FROM order_events WHERE restaurant_id = $1 AND order_id = $2 ORDER BY version",
+    )
+    .bind(restaurant)
+    .bind(order)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter()
+        .map(|(version, staff, at, event)| {
+            Ok(Entry {
+                version: u64::try_from(version).map_err(|e| ApiError::stored("order version", e))?,
+                staff,
+                at: Timestamp::from_millis(at),
+                event: serde_json::from_str(&event).map_err(|e| ApiError::stored("order event", e))?,
+            })
+        })
+        .collect()
+}
+
+/// Applies an `order.saved` op of `device`; returns the feed items it makes.
+pub async fn apply(
+    tx: &mut Transaction<'_, Any>,
+    db: &Db,
+    restaurant: &str,
+    device: &str,
+    payload: &serde_json::Value,
+) -> Result<Vec<Item>, OpError> {
+    let saved: Saved = serde_json::from_value(payload.clone())
+        .map_err(|e| reject(ErrorCode::InvalidInput, format!("not an order save: {e}")))?;
+    let order_id = OrderId::parse(&saved.order_id).map_err(|_| {
+        reject(
+            ErrorCode::InvalidInput,
+            format!("{:?} is not an order id", saved.order_id),
+        )
+    })?;
+    let Some(first) = saved.events.first() else {
+        return Err(reject(
+            ErrorCode::InvalidInput,
+            "an order save holds at least one event",
+        ));
+    };
+    for (i, e) in saved.events.iter().enumerate() {
+        if e.version != first.version + i as u64 {
+            return Err(reject(
+                ErrorCode::InvalidInput,
+                "an order save's versions follow on one by one",
+            ));
+        }
+    }
+    if saved.events.len() as u64 > fynlo_core::limits::MAX_CHANGES {
+        return Err(reject(ErrorCode::TooLarge, "too many events in one save"));
+    }
+    let id = order_id.to_string();
+    let owner: Option<(String, i64)> = sqlx::query_as(&format!(
+        "SELECT device_id, version FROM orders WHERE restaurant_id = $1 AND id = $2{}",
+        db.for_update()
+    ))
+    .bind(restaurant)
+    .bind(&id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(|e| OpError::Fail(e.into()))?;
+
+    let base = saved.base.unwrap_or(first.version.saturating_sub(1));
+    let (before, owner_device, mut incoming) = match owner {
+        None => {
+            let OrderEvent::Opened {
+                id: opened,
+                device: opened_on,
+                ..
+            } = &first.event
+            else {
+                return Err(reject(ErrorCode::NotFound, format!("no order {id} in this restaurant")));
+            };
+            if *opened != order_id || first.version != 1 || base != 0 {
+                return Err(reject(
+                    ErrorCode::InvalidInput,
+                    "a new order's first save opens it, as version 1",
+                ));
+            }
+            if opened_on.to_string() != device {
+                return Err(reject(
+                    ErrorCode::Forbidden,
+                    "an order is opened on the device that pushes it",
+                ));
+            }
+            (None, device.to_owned(), saved.events)
+        }
+        Some((owner_device, version)) => {
+            let version = u64::try_from(version).map_err(stored("order version"))?;
+            if saved
+                .events
+                .iter()
+                .any(|e| matches!(e.event, OrderEvent::Opened { .. }))
+            {
+                return Err(reject(ErrorCode::Conflict, format!("order {id} is open already")));
+            }
+            if base > version {
+                return Err(reject(
+                    ErrorCode::Conflict,
+                    format!("the save builds on version {base} of order {id}; the cloud has {version}"),
+                ));
+            }
+            let history = history(tx, restaurant, &id).await.map_err(OpError::Fail)?;
+            let order = Order::replay(history.iter().map(|e| (&e.event, e.at))).map_err(stored("order history"))?;
+            let since: Vec<&Entry> = history.iter().filter(|e| e.version > base).collect();
+            let events = merge(&order, &since, saved.events, owner_device == device)?;
+            if (events.len() + history.len()) as u64 > fynlo_core::limits::MAX_CHANGES {
+                return Err(reject(ErrorCode::TooLarge, "the order has reached its most changes"));
+            }
+            (Some(order), owner_device, events)
+        }
+    };
+
+    // Number the events after the cloud's history and fold them in.
+    let start = before.as_ref().map_or(0, Order::version);
+    for (i, e) in incoming.iter_mut().enumerate() {
+        e.version = start + 1 + i as u64;
+    }
+    let after = match &before {
+        None => Order::replay(incoming.iter().map(|e| (&e.event, e.at)))
+            .map_err(|e| reject(ErrorCode::InvalidInput, e.to_string()))?,
+        Some(order) => {
+            let mut order = order.clone();
+            for e in &incoming {
+                order.apply(&e.event, e.at);
+            }
+            order
+        }
+    };
+    let totals = after
+        .totals()
+        .map_err(|e| reject(ErrorCode::InvalidInput, format!("the order does not price: {e}")))?;
+    let paid = after.paid().map_err(|e| {
+        reject(
+            ErrorCode::InvalidInput,
+            format!("the order's payments do not add up: {e}"),
+        )
+    })?;
+    write(
+        tx,
+        restaurant,
+        &id,
+        device,
+        &after,
+        before.is_none(),
+        totals.total.get(),
+        paid.get(),
+        &incoming,
+    )
+    .await?;
+
+    let summary = json!({
+        "order_id": id,
+        "number": after.number(),
+        "business_date": after.business_date(),
+        "device_id": owner_device,
+        "state": after.state(),
+        "version": after.version(),
+        "total": totals.total.get(),
+        "paid": paid.get(),
+    });
+    let change = json!({
+        "order_id": id,
+        "owner": owner_device,
+        "base": start,
+        "events": incoming,
+    });
+    let mut items = vec![Item {
+        topic: if before.is_none() {
+            "order.created"
+        } else {
+            "order.updated"
+        },
+        kind: Some(ChangeKind::Order),
+        device_id: Some(device.to_owned()),
+        payload: change,
+        data: summary,
+    }];
+    let was = before.as_ref().map(Order::state);
+    if was.is_some_and(|s| s != after.state()) {
+        items.push(Item {
+            topic: "order.status_changed",
+            kind: None,
+            device_id: Some(device.to_owned()),
+            payload: json!({}),
+            data: json!({"order_id": id, "from": was, "to": after.state()}),
+        });
+    }
+    for e in &incoming {
+        let payment = match &e.event {
+            OrderEvent::PaymentRecorded { payment } if payment.status == PaymentStatus::Succeeded => Some(payment.id),
+            OrderEvent::PaymentUpdated {
+                payment,
+                status: PaymentStatus::Succeeded,
+                ..
+            } => Some(*payment),
+            _ => None,
+        };
+        if let Some(payment) = payment.and_then(|p| after.payment(p).ok()) {
+            items.push(Item {
+                topic: "payment.processed",
+                kind: None,
+                device_id: Some(device.to_owned()),
+                payload: json!({}),
+                data: json!({
+                    "order_id": id,
+                    "payment_id": payment.id,
+                    "tender": payment.tender,
+                    "amount": payment.amount.get(),
+                    "tip": payment.tip.get(),
+                    "paid": paid.get(),
+                    "state": after.state(),
+                }),
+            });
+        }
+    }
+    Ok(items)
+}
+
+/// A save that builds on an older version, merged over what came in `since` (see the module's rules).
+fn merge(order: &Order, since: &[&Entry], events: Vec<Entry>, owner: bool) -> Result<Vec<Entry>, OpError> {
+    if since.is_empty() {
+        return Ok(events);
+    }
+    let touched: HashSet<LineNo> = since.iter().flat_map(|e| lines_of(&e.event)).collect();
+    let wide_since = since.iter().any(|e| is_order_wide(&e.event));
+    let mut next = order.lines().iter().map(|l| l.no.get()).max().unwrap_or(0) + 1;
+    let mut renamed: HashMap<LineNo, LineNo> = HashMap::new();
+    let mut added: HashSet<LineNo> = HashSet::new();
+    let mut out = Vec::with_capacity(events.len());
+    for mut entry in events {
+        if let OrderEvent::LineAdded { line } = &entry.event {
+            let no = line.no;
+            if order.line(no).is_ok() || renamed.values().any(|n| *n == no) {
+                renamed.insert(no, LineNo::new(next));
+                next += 1;
+            } else {
+                next = next.max(no.get() + 1);
+            }
+            added.insert(no);
+        } else if !owner {
+            let theirs = lines_of(&entry.event)
+                .into_iter()
+                .find(|no| !added.contains(no) && touched.contains(no));
+            if let Some(no) = theirs {
+                return Err(reject(
+                    ErrorCode::Conflict,
+                    format!("line {no} was changed on another till meanwhile; the owning till's change stands"),
+                ));
+            }
+            if is_order_wide(&entry.event) && wide_since {
+                return Err(reject(
+                    ErrorCode::Conflict,
+                    "the order was changed on another till meanwhile; the owning till's change stands",
+                ));
+            }
+        }
+        rename_lines(&mut entry.event, &renamed);
+        out.push(entry);
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn write(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    id: &str,
+    device: &str,
+    order: &Order,
+    new: bool,
+    total: i64,
+    paid: i64,
+    events: &[Entry],
+) -> Result<(), OpError> {
+    let fail = |e: sqlx::Error| OpError::Fail(e.into());
+    let version = i64::try_from(order.version()).map_err(stored("order version"))?;
+    let state = order.state().as_str();
+    if new {
+        sqlx::query(
+            "INSERT INTO orders (restaurant_id, id, device_id, number, business_date, state, version, total, paid, \
+             opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(restaurant)
+        .bind(id)
+        .bind(device)
+        .bind(i64::from(order.number()))
+        .bind(order.business_date().to_string())
+        .bind(state)
+        .bind(version)
+        .bind(total)
+        .bind(paid)
+        .bind(order.opened_at().millis())
+        .bind(order.updated_at().millis())
+        .execute(&mut **tx)
+        .await
+        .map_err(fail)?;
+    } else {
+        sqlx::query(
+            "UPDATE orders SET number = $3, state = $4, version = $5, total = $6, paid = $7, updated_at = $8 \
+             WHERE restaurant_id = $1 AND id = $2",
+        )
+        .bind(restaurant)
+        .bind(id)
+        .bind(i64::from(order.number()))
+        .bind(state)
+        .bind(version)
+        .bind(total)
+        .bind(paid)
+        .bind(order.updated_at().millis())
+        .execute(&mut **tx)
+        .await
+        .map_err(fail)?;
+    }
+    for e in events {
+        sqlx::query(
+            "INSERT INTO order_events (restaurant_id, order_id, version, device_id, staff, at, event) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(restaurant)
+        .bind(id)
+        .bind(i64::try_from(e.version).map_err(stored("order version"))?)
+        .bind(device)
+        .bind(&e.staff)
+        .bind(e.at.millis())
+        .bind(serde_json::to_string(&e.event).map_err(stored("order event"))?)
+        .execute(&mut **tx)
+        .await
+        .map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Whether an order's state counts as open (not completed or cancelled).
+pub fn is_open(state: &str) -> bool {
+    ![OrderState::Completed.as_str(), OrderState::Cancelled.as_str()].contains(&state)
+}

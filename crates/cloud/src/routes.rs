@@ -1,0 +1,427 @@
+//! The router, built from one table of documented routes: the OpenAPI document at
+//! `/api/v1/openapi.json` is made from the same entries the router is, so neither can have a route the
+//! other lacks (a test also calls every documented route and sees it answered).
+
+use axum::{
+    extract::DefaultBodyLimit,
+    routing::{get, post, put, MethodRouter},
+    Json, Router,
+};
+use serde_json::{json, Map, Value};
+
+use crate::{accounts, catalog, hub, state::AppState, sync};
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (rate-limited where it matters).
+    Public,
+    /// An owner or a manager.
+    Manager,
+    /// The owner.
+    Owner,
+    /// A paired till.
+    Device,
+    /// A till, an owner or a manager of the restaurant.
+    Member,
+}
+
+/// One route, as documented.
+#[derive(Clone, Debug)]
+pub struct RouteDoc {
+    /// `GET`, `POST`, `PUT`.
+    pub method: &'static str,
+    /// The path, with `{name}` parameters.
+    pub path: &'static str,
+    /// What it does.
+    pub summary: &'static str,
+    /// Who may call it.
+    pub access: Access,
+    /// The request body's schema name, if it takes one.
+    pub request: Option<&'static str>,
+    /// The success status and its body's schema name.
+    pub response: (u16, &'static str),
+}
+
+/// The router and its documentation, made together.
+struct Table {
+    router: Router<AppState>,
+    docs: Vec<RouteDoc>,
+}
+
+impl Table {
+    fn add(mut self, doc: RouteDoc, handler: MethodRouter<AppState>) -> Table {
+        self.router = self.router.route(doc.path, handler);
+        self.docs.push(doc);
+        self
+    }
+}
+
+fn doc(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    request: Option<&'static str>,
+    response: (u16, &'static str),
+    summary: &'static str,
+) -> RouteDoc {
+    RouteDoc {
+        method,
+        path,
+        summary,
+        access,
+        request,
+        response,
+    }
+}
+
+fn table() -> Table {
+    use Access::{Device, Manager, Member, Owner, Public};
+    Table {
+        router: Router::new(),
+        docs: Vec::new(),
+    }
+    .add(
+        doc(
+            "GET",
+            "/api/v1/health",
+            Public,
+            None,
+            (200, "Health"),
+            "Whether the server and its database answer.",
+        ),
+        get(health),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/signup",
+            Public,
+            Some("Signup"),
+            (201, "Session"),
+            "A new restaurant and its owner.",
+        ),
+        post(accounts::signup),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/auth/login",
+            Public,
+            Some("Login"),
+            (200, "Session"),
+            "An owner's or manager's tokens.",
+        ),
+        post(accounts::login),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/auth/refresh",
+            Public,
+            Some("Refresh"),
+            (200, "Session"),
+            "The next tokens; a refresh token used twice revokes its family and its device.",
+        ),
+        post(accounts::refresh),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/auth/logout",
+            Public,
+            Some("Refresh"),
+            (204, "Empty"),
+            "The refresh token's family stops working.",
+        ),
+        post(accounts::logout),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/users",
+            Owner,
+            Some("NewUser"),
+            (201, "User"),
+            "The owner adds a manager.",
+        ),
+        post(accounts::add_user),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/users",
+            Manager,
+            None,
+            (200, "Users"),
+            "The restaurant's owner and managers.",
+        ),
+        get(accounts::users),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/pairing-codes",
+            Manager,
+            None,
+            (201, "PairingCode"),
+            "A one-time code to pair a till (10 minutes).",
+        ),
+        post(accounts::pairing_code),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/devices/pair",
+            Public,
+            Some("Pair"),
+            (201, "Session"),
+            "A till pairs with a code and gets its tokens.",
+        ),
+        post(accounts::pair),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/devices",
+            Manager,
+            None,
+            (200, "Devices"),
+            "The restaurant's tills.",
+        ),
+        get(accounts::devices),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/devices/{id}/revoke",
+            Manager,
+            None,
+            (204, "Empty"),
+            "The till's tokens stop working at once.",
+        ),
+        post(accounts::revoke),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/sync/push",
+            Device,
+            Some("PushRequest"),
+            (200, "PushResponse"),
+            "A batch of the till's ops, applied exactly once and in order.",
+        ),
+        post(sync::push),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/sync/pull",
+            Member,
+            None,
+            (200, "PullPage"),
+            "The restaurant's changes after a cursor.",
+        ),
+        get(sync::pull),
+    )
+    .add(
+        doc(
+            "PUT",
+            "/api/v1/menu",
+            Manager,
+            Some("Menu"),
+            (200, "MenuVersion"),
+            "Publishes a menu (the CLI's menu format).",
+        ),
+        put(catalog::publish_menu),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/menu",
+            Member,
+            None,
+            (200, "MenuVersion"),
+            "The latest published menu.",
+        ),
+        get(catalog::menu),
+    )
+    .add(
+        doc(
+            "PUT",
+            "/api/v1/settings",
+            Manager,
+            Some("Settings"),
+            (200, "Settings"),
+            "Publishes the restaurant's settings.",
+        ),
+        put(catalog::publish_settings),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/settings",
+            Member,
+            None,
+            (200, "SettingsRecord"),
+            "The restaurant's settings.",
+        ),
+        get(catalog::settings),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/staff",
+            Member,
+            None,
+            (200, "StaffList"),
+            "The restaurant's staff.",
+        ),
+        get(catalog::staff),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/orders",
+            Member,
+            None,
+            (200, "OrderSummaries"),
+            "Orders, newest first (`open=true`: open ones).",
+        ),
+        get(catalog::list_orders),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/orders/{id}",
+            Member,
+            None,
+            (200, "OrderDetail"),
+            "An order with its canonical history.",
+        ),
+        get(catalog::order),
+    )
+    .add(
+        doc(
+            "GET",
+            "/ws/pos/{restaurant_id}",
+            Public,
+            None,
+            (101, "Empty"),
+            "The live-event WebSocket: authenticate with the first message.",
+        ),
+        get(hub::socket),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/openapi.json",
+            Public,
+            None,
+            (200, "OpenApi"),
+            "This document.",
+        ),
+        get(openapi_json),
+    )
+}
+
+/// The documented routes.
+pub fn docs() -> Vec<RouteDoc> {
+    table().docs
+}
+
+/// The server's router.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.max_body_bytes;
+    table()
+        .router
+        .fallback(|| async { crate::error::ApiError::not_found("route") })
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> crate::error::ApiResult<Json<Value>> {
+    let (one,): (i64,) = sqlx::query_as("SELECT 1")
+        .fetch_one(&state.db.pool)
+        .await
+        .map_err(crate::error::ApiError::from)?;
+    Ok(Json(json!({
+        "status": if one == 1 { "ok" } else { "degraded" },
+        "database": format!("{:?}", state.db.kind).to_lowercase(),
+        "connections": state.hub.connections(),
+    })))
+}
+
+async fn openapi_json() -> Json<Value> {
+    Json(openapi())
+}
+
+fn schema_ref(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+/// The OpenAPI 3.1 document of the routes.
+pub fn openapi() -> Value {
+    let mut paths = Map::new();
+    for route in docs() {
+        let mut op = Map::new();
+        op.insert("summary".into(), json!(route.summary));
+        op.insert(
+            "operationId".into(),
+            json!(format!("{} {}", route.method.to_lowercase(), route.path)),
+        );
+        let params: Vec<Value> = route
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}}))
+            .collect();
+        if !params.is_empty() {
+            op.insert("parameters".into(), json!(params));
+        }
+        if let Some(request) = route.request {
+            op.insert(
+                "requestBody".into(),
+                json!({"required": true, "content": {"application/json": {"schema": schema_ref(request)}}}),
+            );
+        }
+        let security = match route.access {
+            Access::Public => json!([]),
+            _ => json!([{"bearer": []}]),
+        };
+        op.insert("security".into(), security);
+        op.insert("x-access".into(), json!(format!("{:?}", route.access).to_lowercase()));
+        let (status, body) = route.response;
+        let mut responses = Map::new();
+        responses.insert(
+            status.to_string(),
+            if body == "Empty" {
+                json!({"description": "done"})
+            } else {
+                json!({"description": "done", "content": {"application/json": {"schema": schema_ref(body)}}})
+            },
+        );
+        responses.insert(
+            "default".into(),
+            json!({"description": "an error", "content": {"application/json": {"schema": schema_ref("Error")}}}),
+        );
+        op.insert("responses".into(), Value::Object(responses));
+        let entry = paths.entry(route.path.to_owned()).or_insert_with(|| json!({}));
+        if let Some(map) = entry.as_object_mut() {
+            map.insert(route.method.to_lowercase(), Value::Object(op));
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Fynlo POS cloud",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Restaurants, devices, sync push and pull, and the live-event hub. Errors are {code, message}; see docs/cloud.md."
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "schemas": crate::schemas::all(),
+        }
+    })
+}

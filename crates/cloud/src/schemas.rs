@@ -1,0 +1,72 @@
+//! The JSON Schemas of the OpenAPI document's bodies. Tests check that each route's schemas are here,
+//! and that real answers have every property their schema requires.
+
+use serde_json::{json, Value};
+
+fn object(required: &[&str], properties: Value) -> Value {
+    let mut schema = json!({"type": "object", "required": required});
+    schema["properties"] = properties;
+    schema
+}
+
+fn array_of(name: &str) -> Value {
+    json!({"type": "array", "items": {"$ref": format!("#/components/schemas/{name}")}})
+}
+
+/// Every schema, by name.
+pub fn all() -> Value {
+    let s = json!({"type": "string"});
+    let i = json!({"type": "integer"});
+    let any = json!({});
+    json!({
+        "Error": object(&["code", "message"], json!({
+            "code": {"type": "string", "enum": ["invalid_input", "unauthorized", "forbidden", "not_found", "gap", "too_large", "rate_limited", "conflict", "internal"]},
+            "message": s,
+        })),
+        "Health": object(&["status", "database"], json!({"status": s, "database": s, "connections": i})),
+        "Signup": object(&["restaurant_name", "email", "password"], json!({"restaurant_name": s, "email": s, "password": s})),
+        "Login": object(&["email", "password"], json!({"email": s, "password": s})),
+        "Refresh": object(&["refresh_token"], json!({"refresh_token": s})),
+        "Session": object(&["restaurant_id", "subject_id", "role", "access_token", "expires_in", "refresh_token"], json!({
+            "restaurant_id": s, "subject_id": s,
+            "role": {"type": "string", "enum": ["owner", "manager", "device"]},
+            "access_token": s, "expires_in": i, "refresh_token": s,
+        })),
+        "NewUser": object(&["email", "password"], json!({"email": s, "password": s})),
+        "User": object(&["id", "email", "role"], json!({"id": s, "email": s, "role": s})),
+        "Users": array_of("User"),
+        "PairingCode": object(&["code", "expires_at"], json!({"code": s, "expires_at": i})),
+        "Pair": object(&["code", "device_id", "name"], json!({"code": s, "device_id": {"type": "string", "format": "uuid"}, "name": s})),
+        "Device": object(&["id", "name", "last_seq", "paired_at"], json!({"id": s, "name": s, "last_seq": i, "paired_at": i, "revoked_at": {"type": ["integer", "null"]}})),
+        "Devices": array_of("Device"),
+        "Op": object(&["seq", "op_id", "device_id", "op_type", "payload", "created_at"], json!({
+            "seq": i, "op_id": s, "device_id": s, "op_type": s, "payload": any, "created_at": i,
+        })),
+        "PushRequest": object(&["ops"], json!({"ops": array_of("Op")})),
+        "Ack": object(&["seq", "op_id", "outcome"], json!({
+            "seq": i, "op_id": s,
+            "outcome": {"type": "string", "enum": ["applied", "duplicate", "rejected"]},
+            "code": s, "message": s,
+        })),
+        "PushResponse": object(&["acks", "through"], json!({"acks": array_of("Ack"), "through": i})),
+        "Change": object(&["kind", "payload", "at"], json!({
+            "kind": {"type": "string", "enum": ["menu", "settings", "staff", "order", "payment"]},
+            "device_id": s, "payload": any, "at": i,
+        })),
+        "PullPage": object(&["changes", "next_cursor", "more"], json!({"changes": array_of("Change"), "next_cursor": s, "more": {"type": "boolean"}})),
+        "Menu": object(&["categories", "products"], json!({"categories": {"type": "array"}, "modifier_groups": {"type": "array"}, "products": {"type": "array"}})),
+        "MenuVersion": object(&["version", "menu", "published_at"], json!({"version": i, "menu": {"$ref": "#/components/schemas/Menu"}, "published_at": i})),
+        "Settings": object(&["name"], json!({"name": s})),
+        "SettingsRecord": object(&["source", "settings"], json!({"source": s, "settings": {"$ref": "#/components/schemas/Settings"}})),
+        "StaffList": {"type": "array", "items": object(&["id"], json!({"id": s, "name": s, "role": s, "active": {"type": "boolean"}, "pin_hash": s}))},
+        "OrderSummary": object(&["id", "device_id", "number", "business_date", "state", "version", "total", "paid", "opened_at", "updated_at"], json!({
+            "id": s, "device_id": s, "number": i, "business_date": s, "state": s, "version": i, "total": i, "paid": i, "opened_at": i, "updated_at": i,
+        })),
+        "OrderSummaries": array_of("OrderSummary"),
+        "OrderDetail": {"allOf": [
+            {"$ref": "#/components/schemas/OrderSummary"},
+            object(&["events"], json!({"events": {"type": "array", "items": object(&["version", "staff", "at", "event"], json!({"version": i, "staff": s, "at": i, "event": {"type": "object"}}))}})),
+        ]},
+        "OpenApi": {"type": "object"},
+    })
+}

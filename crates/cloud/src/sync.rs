@@ -1,0 +1,410 @@
+//! Sync: `POST /api/v1/sync/push` and `GET /api/v1/sync/pull`.
+//!
+//! **Push** applies a device's ops exactly once and in order. In one transaction it locks the device's
+//! row, answers ops at or below the device's last sequence number with the answer stored then, applies
+//! the next ones each inside a savepoint (an op that fails validation is rolled back to it, stored as
+//! rejected with its error, and the rest go on), stores each op with its answer, moves the device's last
+//! sequence number, and appends the changes to the restaurant's feed — all committed together, so a
+//! crash leaves either all of it or none. An op beyond the next one is a gap: the push is refused whole.
+//!
+//! **Pull** returns the restaurant's changes after a cursor, leaving out the caller's own.
+
+use axum::{extract::State, Json};
+use fynlo_core::{settings::Restaurant, staff::PinHash};
+use fynlo_protocol::{Ack, Change, ChangeKind, ErrorCode, Outcome, PullPage, PushRequest, PushResponse, MAX_PAGE};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sqlx::{Any, Connection, Transaction};
+
+use crate::{
+    auth::Auth,
+    db::{now_ms, Db},
+    error::{ApiError, ApiResult},
+    feed::{self, Item},
+    http::{ApiJson, ApiQuery},
+    orders,
+    state::AppState,
+};
+
+/// Why an op was not applied: refused (stored as rejected; the push goes on) or the server failed
+/// (the push is refused whole and nothing is kept).
+#[derive(Debug)]
+pub enum OpError {
+    /// The op is refused for good.
+    Reject(ErrorCode, String),
+    /// The server failed.
+    Fail(ApiError),
+}
+
+impl From<sqlx::Error> for OpError {
+    fn from(e: sqlx::Error) -> Self {
+        OpError::Fail(e.into())
+    }
+}
+
+fn reject(message: impl Into<String>) -> OpError {
+    OpError::Reject(ErrorCode::InvalidInput, message.into())
+}
+
+/// `POST /api/v1/sync/push`.
+pub async fn push(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(request): ApiJson<PushRequest>,
+) -> ApiResult<Json<PushResponse>> {
+    let device = auth.device()?.to_owned();
+    request.check()?;
+    if request.ops.first().is_some_and(|op| op.device_id.to_string() != device) {
+        return Err(ApiError::forbidden("these ops are another device's"));
+    }
+    let response = apply_batch(&state.db, auth.restaurant(), &device, &request).await?;
+    let hub = state.hub.clone();
+    let restaurant = auth.restaurant().to_owned();
+    tokio::spawn(async move { hub.wake(&restaurant).await });
+    Ok(Json(response))
+}
+
+/// Applies a checked batch of `device`'s ops (see the module).
+pub async fn apply_batch(db: &Db, restaurant: &str, device: &str, request: &PushRequest) -> ApiResult<PushResponse> {
+    let mut tx = db.pool.begin().await?;
+    let row: Option<(i64,)> = sqlx::query_as(&format!(
+        "SELECT last_seq FROM devices WHERE id = $1 AND restaurant_id = $2 AND revoked_at IS NULL{}",
+        db.for_update()
+    ))
+    .bind(device)
+    .bind(restaurant)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((last,)) = row else {
+        return Err(ApiError::unauthorized("this device was revoked; pair it again"));
+    };
+    let last = u64::try_from(last).map_err(|e| ApiError::stored("device sequence", e))?;
+    let now = now_ms();
+    let mut through = last;
+    let mut acks = Vec::with_capacity(request.ops.len());
+    let mut items = Vec::new();
+    for op in &request.ops {
+        let seq = i64::try_from(op.seq).map_err(|_| ApiError::invalid("sequence number out of range"))?;
+        if op.seq <= last {
+            let stored: Option<(String, String)> =
+                sqlx::query_as("SELECT op_id, outcome FROM ops WHERE device_id = $1 AND seq = $2")
+                    .bind(device)
+                    .bind(seq)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let Some((op_id, outcome)) = stored else {
+                return Err(ApiError::stored("op", format!("device {device} op {seq} is missing")));
+            };
+            if op_id != op.op_id.to_string() {
+                return Err(ApiError::conflict(format!(
+                    "op {} is already another op ({op_id}); this till's journal does not match what it sent before",
+                    op.seq
+                )));
+            }
+            let outcome = match serde_json::from_str::<Outcome>(&outcome).map_err(|e| ApiError::stored("outcome", e))? {
+                Outcome::Applied | Outcome::Duplicate => Outcome::Duplicate,
+                rejected @ Outcome::Rejected { .. } => rejected,
+            };
+            acks.push(Ack {
+                seq: op.seq,
+                op_id: op.op_id,
+                outcome,
+            });
+            continue;
+        }
+        if op.seq != through + 1 {
+            return Err(fynlo_protocol::ProtocolError::Gap {
+                expected: through + 1,
+                found: op.seq,
+            }
+            .into());
+        }
+        let mut savepoint = tx.begin().await?;
+        let outcome = match apply_op(&mut savepoint, db, restaurant, device, &op.op_type, &op.payload).await {
+            Ok(made) => {
+                savepoint.commit().await?;
+                items.extend(made);
+                Outcome::Applied
+            }
+            Err(OpError::Reject(code, message)) => {
+                savepoint.rollback().await?;
+                Outcome::Rejected { code, message }
+            }
+            Err(OpError::Fail(e)) => return Err(e),
+        };
+        sqlx::query(
+            "INSERT INTO ops (device_id, seq, op_id, restaurant_id, op_type, payload, created_at, received_at, outcome) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(device)
+        .bind(seq)
+        .bind(op.op_id.to_string())
+        .bind(restaurant)
+        .bind(&op.op_type)
+        .bind(op.payload.to_string())
+        .bind(op.created_at)
+        .bind(now)
+        .bind(serde_json::to_string(&outcome).map_err(|e| ApiError::stored("outcome", e))?)
+        .execute(&mut *tx)
+        .await?;
+        through = op.seq;
+        acks.push(Ack {
+            seq: op.seq,
+            op_id: op.op_id,
+            outcome,
+        });
+    }
+    if through != last {
+        sqlx::query("UPDATE devices SET last_seq = $2 WHERE id = $1")
+            .bind(device)
+            .bind(i64::try_from(through).map_err(|e| ApiError::stored("device sequence", e))?)
+            .execute(&mut *tx)
+            .await?;
+        feed::append(&mut tx, db, restaurant, &items, now).await?;
+    }
+    tx.commit().await?;
+    Ok(PushResponse { acks, through })
+}
+
+/// Applies one op; returns the feed items it makes.
+async fn apply_op(
+    tx: &mut Transaction<'_, Any>,
+    db: &Db,
+    restaurant: &str,
+    device: &str,
+    op_type: &str,
+    payload: &Value,
+) -> Result<Vec<Item>, OpError> {
+    match op_type {
+        "order.saved" => orders::apply(tx, db, restaurant, device, payload).await,
+        "settings.updated" => settings_from_till(tx, restaurant, device, payload).await,
+        "staff.updated" => staff_from_till(tx, restaurant, device, payload).await,
+        // A till's menu import carries only its version and size: menus reach other tills when they
+        // are published through the cloud (`PUT /api/v1/menu`). Everything else (drawer, time clock,
+        // tips, reports, logins…) is kept as the op it is.
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// The cloud's settings: the cloud wins. A till's change becomes the restaurant's when no settings were
+/// published through the cloud; once they were, the till's is kept as an op and the cloud's copy is
+/// sent again, so the till goes back to it.
+async fn settings_from_till(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    device: &str,
+    payload: &Value,
+) -> Result<Vec<Item>, OpError> {
+    let settings: Restaurant =
+        serde_json::from_value(payload.clone()).map_err(|e| reject(format!("not the restaurant's settings: {e}")))?;
+    settings.validate().map_err(|e| reject(e.to_string()))?;
+    let current: Option<(String, String)> =
+        sqlx::query_as("SELECT source, data FROM settings WHERE restaurant_id = $1")
+            .bind(restaurant)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if let Some((source, data)) = current {
+        if source == "cloud" {
+            let data: Value =
+                serde_json::from_str(&data).map_err(|e| OpError::Fail(ApiError::stored("settings", e)))?;
+            return Ok(vec![settings_item(data, None, "cloud")]);
+        }
+    }
+    sqlx::query(
+        "INSERT INTO settings (restaurant_id, data, source, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (restaurant_id) DO UPDATE SET data = excluded.data, source = excluded.source, updated_at = excluded.updated_at",
+    )
+    .bind(restaurant)
+    .bind(payload.to_string())
+    .bind(device)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(vec![settings_item(payload.clone(), Some(device.to_owned()), device)])
+}
+
+/// The feed item of the restaurant's settings.
+pub fn settings_item(settings: Value, device: Option<String>, source: &str) -> Item {
+    Item {
+        topic: "settings.updated",
+        kind: Some(ChangeKind::Settings),
+        device_id: device,
+        payload: settings,
+        data: json!({ "source": source }),
+    }
+}
+
+/// A member of staff from a till: the fields the op carries (`id`, and any of `name`, `role`,
+/// `active`, `pin_hash`) over what the cloud had.
+async fn staff_from_till(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    device: &str,
+    payload: &Value,
+) -> Result<Vec<Item>, OpError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct StaffOp {
+        id: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        role: Option<String>,
+        #[serde(default)]
+        active: Option<bool>,
+        #[serde(default)]
+        pin_hash: Option<String>,
+    }
+    let op: StaffOp =
+        serde_json::from_value(payload.clone()).map_err(|e| reject(format!("not a staff change: {e}")))?;
+    fynlo_core::ids::StaffId::new(&op.id).map_err(|e| reject(e.to_string()))?;
+    if let Some(role) = &op.role {
+        if fynlo_core::staff::Role::from_name(role).is_none() {
+            return Err(reject(format!("{role:?} is not a role")));
+        }
+    }
+    if let Some(hash) = &op.pin_hash {
+        PinHash::new(hash.clone()).map_err(|e| reject(e.to_string()))?;
+    }
+    if op.name.as_deref().is_some_and(|n| n.trim().is_empty() || n.len() > 100) {
+        return Err(reject("a name has 1 to 100 characters"));
+    }
+    let stored: Option<(String,)> = sqlx::query_as("SELECT record FROM staff WHERE restaurant_id = $1 AND id = $2")
+        .bind(restaurant)
+        .bind(&op.id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let mut record: serde_json::Map<String, Value> = match stored {
+        Some((text,)) => serde_json::from_str(&text).map_err(|e| OpError::Fail(ApiError::stored("staff", e)))?,
+        None => serde_json::Map::from_iter([("id".to_owned(), json!(op.id)), ("active".to_owned(), json!(true))]),
+    };
+    if record.get("name").is_none() && op.name.is_none() {
+        return Err(reject(format!(
+            "no member of staff {} yet: their first change gives a name",
+            op.id
+        )));
+    }
+    for (key, value) in [
+        ("name", op.name.map(Value::from)),
+        ("role", op.role.map(Value::from)),
+        ("active", op.active.map(Value::from)),
+        ("pin_hash", op.pin_hash.map(Value::from)),
+    ] {
+        if let Some(value) = value {
+            record.insert(key.to_owned(), value);
+        }
+    }
+    let record = Value::Object(record);
+    sqlx::query(
+        "INSERT INTO staff (restaurant_id, id, record, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (restaurant_id, id) DO UPDATE SET record = excluded.record, updated_at = excluded.updated_at",
+    )
+    .bind(restaurant)
+    .bind(&op.id)
+    .bind(record.to_string())
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    let data =
+        json!({ "id": op.id, "name": record.get("name"), "role": record.get("role"), "active": record.get("active") });
+    Ok(vec![Item {
+        topic: "staff.updated",
+        kind: Some(ChangeKind::Staff),
+        device_id: Some(device.to_owned()),
+        payload: record,
+        data,
+    }])
+}
+
+/// The query of a pull.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PullQuery {
+    /// Where to start: the `next_cursor` of the page before; none or empty from the start.
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// At most this many changes (1 to 1,000; 500 by default).
+    #[serde(default)]
+    pub limit: Option<usize>,
+}
+
+/// A cursor as the API shows it.
+pub fn cursor(seq: u64) -> String {
+    format!("f{seq}")
+}
+
+fn parse_cursor(text: Option<&str>) -> ApiResult<u64> {
+    match text {
+        None | Some("") => Ok(0),
+        Some(text) => text
+            .strip_prefix('f')
+            .and_then(|n| n.parse::<u64>().ok())
+            .filter(|n| i64::try_from(*n).is_ok())
+            .ok_or_else(|| ApiError::invalid(format!("{text:?} is not a cursor this server gave"))),
+    }
+}
+
+/// `GET /api/v1/sync/pull?cursor=…&limit=…`.
+pub async fn pull(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(query): ApiQuery<PullQuery>,
+) -> ApiResult<Json<PullPage>> {
+    let after = parse_cursor(query.cursor.as_deref())?;
+    let limit = query.limit.unwrap_or(500);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::invalid(format!("limit is 1 to {MAX_PAGE}")));
+    }
+    let restaurant = auth.restaurant();
+    // The caller's own changes are left out; an owner or manager gets everything.
+    let me = auth.device().map(str::to_owned).unwrap_or_default();
+    // The head first: rows up to it are all committed (the feed commits in order), and a page that
+    // reaches it may move the cursor past the caller's own rows it left out.
+    let head = feed::head(&state.db, restaurant).await?;
+    let rows: Vec<(i64, String, Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT seq, kind, device_id, payload, at FROM feed WHERE restaurant_id = $1 AND seq > $2 AND seq <= $3 \
+         AND kind IS NOT NULL AND (device_id IS NULL OR device_id <> $4) ORDER BY seq LIMIT $5",
+    )
+    .bind(restaurant)
+    .bind(i64::try_from(after).map_err(|_| ApiError::invalid("cursor out of range"))?)
+    .bind(i64::try_from(head).map_err(|e| ApiError::stored("feed sequence", e))?)
+    .bind(&me)
+    .bind(i64::try_from(limit + 1).unwrap_or(1_001))
+    .fetch_all(&state.db.pool)
+    .await?;
+    let more = rows.len() > limit;
+    let mut changes = Vec::with_capacity(rows.len().min(limit));
+    let mut last = after;
+    for (seq, kind, device_id, payload, at) in rows.into_iter().take(limit) {
+        last = u64::try_from(seq).map_err(|e| ApiError::stored("feed sequence", e))?;
+        changes.push(Change {
+            kind: feed::parse_kind(&kind)?,
+            device_id: device_id
+                .map(|d| uuid::Uuid::parse_str(&d).map_err(|e| ApiError::stored("device id", e)))
+                .transpose()?,
+            payload: serde_json::from_str(&payload).map_err(|e| ApiError::stored("feed payload", e))?,
+            at,
+        });
+    }
+    let next = if more { last } else { head.max(after) };
+    Ok(Json(PullPage {
+        changes,
+        next_cursor: cursor(next),
+        more,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_read_back_and_others_are_refused() {
+        assert_eq!(parse_cursor(None).expect("none"), 0);
+        assert_eq!(parse_cursor(Some("")).expect("empty"), 0);
+        assert_eq!(parse_cursor(Some(&cursor(42))).expect("ours"), 42);
+        for bad in ["42", "f", "f-1", "fx", "f18446744073709551615", "g1"] {
+            assert!(parse_cursor(Some(bad)).is_err(), "{bad}");
+        }
+    }
+}

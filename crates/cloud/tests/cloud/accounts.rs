@@ -1,0 +1,345 @@
+//! Restaurants, users, pairing, tokens, revocation, rate limits.
+
+use serde_json::json;
+
+use crate::support::{Backend, Cloud, Login, Till};
+
+crate::both!(
+    owners_log_in_and_refresh_tokens_rotate,
+    a_till_pairs_once_per_code_and_a_stolen_refresh_revokes_it,
+    managers_and_owners_have_their_own_rights
+);
+
+async fn owners_log_in_and_refresh_tokens_rotate(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let email = "owner@kettle.example";
+    let (status, signed) = cloud
+        .post(
+            "/api/v1/signup",
+            None,
+            json!({"restaurant_name": "The Copper Kettle", "email": email, "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{signed}");
+    // The same email again, in other case.
+    let (status, again) = cloud
+        .post(
+            "/api/v1/signup",
+            None,
+            json!({"restaurant_name": "Other", "email": "OWNER@kettle.example", "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!((status, again["code"].as_str()), (409, Some("conflict")));
+    for (body, code) in [
+        (
+            json!({"restaurant_name": "", "email": "a@b.example", "password": "correct horse battery"}),
+            400,
+        ),
+        (
+            json!({"restaurant_name": "X", "email": "not-an-email", "password": "correct horse battery"}),
+            400,
+        ),
+        (
+            json!({"restaurant_name": "X", "email": "a@b.example", "password": "short"}),
+            400,
+        ),
+        (json!({"restaurant_name": "X", "email": "a@b.example"}), 400),
+        (
+            json!({"restaurant_name": "X", "email": "a@b.example", "password": "correct horse battery", "admin": true}),
+            400,
+        ),
+    ] {
+        let (status, error) = cloud.post("/api/v1/signup", None, body).await;
+        assert_eq!(status, code, "{error}");
+        assert_eq!(error["code"], "invalid_input", "{error}");
+    }
+    let (status, wrong) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": "wrong horse battery"}),
+        )
+        .await;
+    assert_eq!((status, wrong["code"].as_str()), (401, Some("unauthorized")));
+    let (status, nobody) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "nobody@x.example", "password": "wrong horse battery"}),
+        )
+        .await;
+    assert_eq!(
+        (status, &nobody["message"]),
+        (401, &wrong["message"]),
+        "an unknown email reads as a wrong password"
+    );
+    let (status, session) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let owner = Login::from(&session);
+    assert_eq!(session["role"], "owner");
+    assert_eq!(session["expires_in"], 900);
+    let (status, _) = cloud.get("/api/v1/users", &owner.access).await;
+    assert_eq!(status, 200);
+    // Rotation: each refresh token works once and makes the next.
+    let (status, next) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": owner.refresh}))
+        .await;
+    assert_eq!(status, 200, "{next}");
+    let next = Login::from(&next);
+    assert_ne!(next.refresh, owner.refresh);
+    let (status, _) = cloud.get("/api/v1/users", &next.access).await;
+    assert_eq!(status, 200);
+    // The first one again: someone else holds the family, so all of it dies.
+    let (status, reused) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": owner.refresh}))
+        .await;
+    assert_eq!((status, reused["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": next.refresh}))
+        .await;
+    assert_eq!(status, 401, "the family was revoked");
+    // Logging in again starts a new family.
+    let (_, session) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": email, "password": "correct horse battery"}),
+        )
+        .await;
+    let fresh = Login::from(&session);
+    let (status, _) = cloud
+        .post("/api/v1/auth/logout", None, json!({"refresh_token": fresh.refresh}))
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": fresh.refresh}))
+        .await;
+    assert_eq!(status, 401, "logged out");
+    // Tokens that are not ours.
+    for token in ["", "garbage", "a.b.c", &format!("{}x", fresh.access)] {
+        let (status, error) = cloud.get("/api/v1/users", token).await;
+        assert_eq!((status, error["code"].as_str()), (401, Some("unauthorized")), "{token}");
+    }
+    let (status, _) = cloud.call("GET", "/api/v1/users", None, None).await;
+    assert_eq!(status, 401);
+}
+
+async fn a_till_pairs_once_per_code_and_a_stolen_refresh_revokes_it(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Kettle").await;
+    let mut till = Till::new();
+    let (_, code) = cloud
+        .post("/api/v1/pairing-codes", Some(&owner.access), json!({}))
+        .await;
+    let code = code["code"].as_str().expect("code").to_owned();
+    assert_eq!(code.len(), 8);
+    let pair = |code: String, device: String| json!({"code": code, "device_id": device, "name": "Counter"});
+    let (status, session) = cloud
+        .post(
+            "/api/v1/devices/pair",
+            None,
+            pair(code.to_lowercase(), till.device.to_string()),
+        )
+        .await;
+    assert_eq!(status, 201, "{session}");
+    let device = Login::from(&session);
+    assert_eq!(device.id, till.device.to_string());
+    assert_eq!(device.restaurant, owner.restaurant);
+    // Single use.
+    let other = Till::new();
+    let (status, used) = cloud
+        .post(
+            "/api/v1/devices/pair",
+            None,
+            pair(code.clone(), other.device.to_string()),
+        )
+        .await;
+    assert_eq!((status, used["code"].as_str()), (401, Some("unauthorized")));
+    let (status, _) = cloud
+        .post(
+            "/api/v1/devices/pair",
+            None,
+            pair("ABCDEFGH".into(), other.device.to_string()),
+        )
+        .await;
+    assert_eq!(status, 401);
+    // The till pushes with its token.
+    let op = till.op("auth.logged_in", json!({"staff": "sam"}));
+    let (status, acks) = cloud.push(&device, &[op]).await;
+    assert_eq!(status, 200, "{acks}");
+    // A device token cannot do a manager's work.
+    let (status, _) = cloud
+        .post("/api/v1/pairing-codes", Some(&device.access), json!({}))
+        .await;
+    assert_eq!(status, 403);
+    // Refresh rotates; reusing the old one revokes the device.
+    let (status, next) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": device.refresh}))
+        .await;
+    assert_eq!(status, 200, "{next}");
+    let next = Login::from(&next);
+    let (status, _) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": device.refresh}))
+        .await;
+    assert_eq!(status, 401);
+    let op = till.op("auth.logged_in", json!({"staff": "sam"}));
+    let (status, revoked) = cloud.push(&next, std::slice::from_ref(&op)).await;
+    assert_eq!(
+        (status, revoked["code"].as_str()),
+        (401, Some("unauthorized")),
+        "the device is revoked: {revoked}"
+    );
+    let (_, devices) = cloud.get("/api/v1/devices", &owner.access).await;
+    assert!(devices[0]["revoked_at"].is_i64(), "{devices}");
+    // A manager pairs it again with a new code: its sequence goes on from where the cloud has it.
+    let again = cloud.pair(&owner, &till, "Counter").await;
+    let (status, acks) = cloud.push(&again, &[op]).await;
+    assert_eq!(status, 200, "{acks}");
+    assert_eq!(acks["through"], 2);
+    // Revoked by a manager: its access token stops at once.
+    let (status, _) = cloud
+        .post(
+            &format!("/api/v1/devices/{}/revoke", till.device),
+            Some(&owner.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (status, _) = cloud.get("/api/v1/sync/pull", &again.access).await;
+    assert_eq!(status, 401);
+    let (status, _) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": again.refresh}))
+        .await;
+    assert_eq!(status, 401);
+    // An expired code.
+    let (_, code) = cloud
+        .post("/api/v1/pairing-codes", Some(&owner.access), json!({}))
+        .await;
+    let pool = &cloud.server().state.db.pool;
+    sqlx::query("UPDATE pairing_codes SET expires_at = 0 WHERE used_at IS NULL")
+        .execute(pool)
+        .await
+        .expect("expire");
+    let (status, _) = cloud
+        .post(
+            "/api/v1/devices/pair",
+            None,
+            pair(code["code"].as_str().expect("code").into(), other.device.to_string()),
+        )
+        .await;
+    assert_eq!(status, 401);
+    // A till of this restaurant cannot be paired into another.
+    let elsewhere = cloud.restaurant("Elsewhere").await;
+    let (_, code) = cloud
+        .post("/api/v1/pairing-codes", Some(&elsewhere.access), json!({}))
+        .await;
+    let (status, taken) = cloud
+        .post(
+            "/api/v1/devices/pair",
+            None,
+            pair(code["code"].as_str().expect("code").into(), till.device.to_string()),
+        )
+        .await;
+    assert_eq!((status, taken["code"].as_str()), (409, Some("conflict")));
+}
+
+async fn managers_and_owners_have_their_own_rights(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Kettle").await;
+    let (status, user) = cloud
+        .post(
+            "/api/v1/users",
+            Some(&owner.access),
+            json!({"email": "manager@kettle.example", "password": "another good password"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{user}");
+    let (status, session) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "manager@kettle.example", "password": "another good password"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let manager = Login::from(&session);
+    assert_eq!(session["role"], "manager");
+    // A manager makes pairing codes, publishes menus, lists devices; only the owner adds users.
+    assert_eq!(
+        cloud
+            .post("/api/v1/pairing-codes", Some(&manager.access), json!({}))
+            .await
+            .0,
+        201
+    );
+    assert_eq!(cloud.get("/api/v1/devices", &manager.access).await.0, 200);
+    let (status, refused) = cloud
+        .post(
+            "/api/v1/users",
+            Some(&manager.access),
+            json!({"email": "x@kettle.example", "password": "another good password"}),
+        )
+        .await;
+    assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")));
+    let (_, users) = cloud.get("/api/v1/users", &owner.access).await;
+    assert_eq!(users.as_array().map(Vec::len), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_pairing_and_refresh_are_rate_limited_per_address() {
+    let cloud = Cloud::start_with(Backend::Sqlite, |c| c.auth_per_minute = 3).await;
+    for _ in 0..3 {
+        let (status, _) = cloud
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": "a@b.example", "password": "wrong horse battery"}),
+            )
+            .await;
+        assert_eq!(status, 401);
+    }
+    let (status, limited) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "a@b.example", "password": "wrong horse battery"}),
+        )
+        .await;
+    assert_eq!(
+        (status, limited["code"].as_str()),
+        (429, Some("rate_limited")),
+        "{limited}"
+    );
+    for path in ["/api/v1/devices/pair", "/api/v1/auth/refresh"] {
+        let mut last = 0;
+        for _ in 0..4 {
+            last = cloud
+                .post(
+                    path,
+                    None,
+                    json!({"code": "AAAAAAAA", "device_id": uuid::Uuid::new_v4(), "name": "x", "refresh_token": "x"}),
+                )
+                .await
+                .0;
+        }
+        assert_eq!(last, 429, "{path}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_body_is_refused_with_the_apis_error() {
+    let cloud = Cloud::start_with(Backend::Sqlite, |c| c.max_body_bytes = 4096).await;
+    let big = "x".repeat(10_000);
+    let (status, error) = cloud
+        .post("/api/v1/auth/login", None, json!({"email": big, "password": "p"}))
+        .await;
+    assert_eq!((status, error["code"].as_str()), (413, Some("too_large")), "{error}");
+    let (status, error) = cloud.call("GET", "/api/v1/nothing-here", None, None).await;
+    assert_eq!((status, error["code"].as_str()), (404, Some("not_found")));
+}
