@@ -227,6 +227,19 @@ fn summary(row: OrderRow) -> OrderSummary {
 
 const ORDER_COLUMNS: &str = "id, device_id, number, business_date, state, version, total, paid, opened_at, updated_at";
 
+/// The restaurant's open orders, newest first.
+pub async fn open_orders(state: &AppState, restaurant: &str, limit: i64) -> ApiResult<Vec<OrderSummary>> {
+    let rows: Vec<OrderRow> = sqlx::query_as(&format!(
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE restaurant_id = $1 AND state NOT IN ('completed', 'cancelled') \
+         ORDER BY updated_at DESC LIMIT $2"
+    ))
+    .bind(restaurant)
+    .bind(limit)
+    .fetch_all(&state.db.pool)
+    .await?;
+    Ok(rows.into_iter().map(summary).collect())
+}
+
 /// `GET /api/v1/orders?open=true`.
 pub async fn list_orders(
     State(state): State<AppState>,
@@ -237,13 +250,11 @@ pub async fn list_orders(
     if !(1..=1_000).contains(&limit) {
         return Err(ApiError::invalid("limit is 1 to 1000"));
     }
-    let filter = if query.open {
-        "AND state NOT IN ('completed', 'cancelled')"
-    } else {
-        ""
-    };
+    if query.open {
+        return open_orders(&state, auth.restaurant(), limit).await.map(Json);
+    }
     let rows: Vec<OrderRow> = sqlx::query_as(&format!(
-        "SELECT {ORDER_COLUMNS} FROM orders WHERE restaurant_id = $1 {filter} ORDER BY updated_at DESC LIMIT $2"
+        "SELECT {ORDER_COLUMNS} FROM orders WHERE restaurant_id = $1 ORDER BY updated_at DESC LIMIT $2"
     ))
     .bind(auth.restaurant())
     .bind(limit)

@@ -6,6 +6,9 @@
 //!
 //! `docs/cloud.md` describes the API, the conflict rules and how to run several instances.
 
+// The OpenAPI schemas are one `json!` literal, deeper than the macro's default recursion allows.
+#![recursion_limit = "512"]
+
 pub mod accounts;
 pub mod auth;
 pub mod catalog;
@@ -15,6 +18,7 @@ pub mod error;
 pub mod feed;
 pub mod http;
 pub mod hub;
+pub mod integration;
 pub mod orders;
 pub mod routes;
 pub mod schemas;

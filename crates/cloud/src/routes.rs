@@ -9,7 +9,7 @@ use axum::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{accounts, catalog, hub, state::AppState, sync};
+use crate::{accounts, catalog, hub, integration, state::AppState, sync};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +24,8 @@ pub enum Access {
     Device,
     /// A till, an owner or a manager of the restaurant.
     Member,
+    /// Another system of the restaurant's: `X-API-Key` and `X-Tenant-ID`.
+    ApiKey,
 }
 
 /// One route, as documented.
@@ -76,7 +78,7 @@ fn doc(
 }
 
 fn table() -> Table {
-    use Access::{Device, Manager, Member, Owner, Public};
+    use Access::{ApiKey, Device, Manager, Member, Owner, Public};
     Table {
         router: Router::new(),
         docs: Vec::new(),
@@ -314,6 +316,138 @@ fn table() -> Table {
     )
     .add(
         doc(
+            "POST",
+            "/api/v1/api-keys",
+            Owner,
+            Some("NewKey"),
+            (201, "MadeKey"),
+            "A key for another system (shown once).",
+        ),
+        post(integration::make_key),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/api-keys/{id}/revoke",
+            Owner,
+            None,
+            (204, "Empty"),
+            "The key stops working.",
+        ),
+        post(integration::revoke_key),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/gift-cards",
+            Manager,
+            Some("NewCard"),
+            (201, "GiftCard"),
+            "Issues a gift card.",
+        ),
+        post(integration::issue_card),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/{tenant}/health",
+            ApiKey,
+            None,
+            (200, "TenantHealth"),
+            "The tenant's health.",
+        ),
+        get(integration::health),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/{tenant}/orders/pending",
+            ApiKey,
+            None,
+            (200, "OrderSummaries"),
+            "The open orders.",
+        ),
+        get(integration::pending_orders),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/{tenant}/gift-cards/{card}/balance",
+            ApiKey,
+            None,
+            (200, "GiftCard"),
+            "A gift card's balance.",
+        ),
+        get(integration::gift_card_balance),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/{tenant}/gift-cards/{card}/deduct",
+            ApiKey,
+            Some("BalanceChange"),
+            (200, "Balance"),
+            "Takes pence off a gift card, once per request_id, never below zero.",
+        ),
+        post(integration::gift_card_deduct),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/{tenant}/loyalty/{phone}/points",
+            ApiKey,
+            None,
+            (200, "Points"),
+            "A phone number's points.",
+        ),
+        get(integration::loyalty_points),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/{tenant}/loyalty/{phone}/add",
+            ApiKey,
+            Some("BalanceChange"),
+            (200, "Balance"),
+            "Adds points, once per request_id.",
+        ),
+        post(integration::loyalty_add),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/{tenant}/loyalty/{phone}/redeem",
+            ApiKey,
+            Some("BalanceChange"),
+            (200, "Balance"),
+            "Takes points off, once per request_id, never below zero.",
+        ),
+        post(integration::loyalty_redeem),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/{tenant}/reports/daily",
+            ApiKey,
+            Some("DailyReport"),
+            (200, "Stored"),
+            "The day's report (pos_daily_reports).",
+        ),
+        post(integration::daily_report),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/{tenant}/pos-status",
+            ApiKey,
+            None,
+            (200, "PosStatus"),
+            "The tills and what the cloud has of them.",
+        ),
+        get(integration::pos_status),
+    )
+    .add(
+        doc(
             "GET",
             "/api/v1/openapi.json",
             Public,
@@ -387,6 +521,7 @@ pub fn openapi() -> Value {
         }
         let security = match route.access {
             Access::Public => json!([]),
+            Access::ApiKey => json!([{"apiKey": [], "tenant": []}]),
             _ => json!([{"bearer": []}]),
         };
         op.insert("security".into(), security);
@@ -420,7 +555,11 @@ pub fn openapi() -> Value {
         },
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "tenant": {"type": "apiKey", "in": "header", "name": "X-Tenant-ID"},
+            },
             "schemas": crate::schemas::all(),
         }
     })

@@ -68,5 +68,29 @@ pub fn all() -> Value {
             object(&["events"], json!({"events": {"type": "array", "items": object(&["version", "staff", "at", "event"], json!({"version": i, "staff": s, "at": i, "event": {"type": "object"}}))}})),
         ]},
         "OpenApi": {"type": "object"},
+        "NewKey": object(&["name"], json!({"name": s})),
+        "MadeKey": object(&["id", "name", "key", "tenant"], json!({"id": s, "name": s, "key": s, "tenant": s})),
+        "NewCard": object(&["code", "balance"], json!({"code": s, "balance": i})),
+        "GiftCard": object(&["card", "balance", "currency"], json!({"card": s, "balance": i, "currency": s})),
+        "TenantHealth": object(&["status", "tenant", "time"], json!({"status": s, "tenant": s, "time": i})),
+        "BalanceChange": object(&["amount", "request_id"], json!({"amount": i, "request_id": s})),
+        "Balance": object(&["subject", "changed", "balance", "request_id"], json!({"subject": s, "changed": i, "balance": i, "request_id": s})),
+        "Points": object(&["phone", "points"], json!({"phone": s, "points": i})),
+        "DailyReport": object(
+            &["business_date", "total_sales", "total_orders", "cash_sales", "card_sales", "pay_by_bank_sales", "gift_card_sales",
+              "online_sales", "discounts", "refunds", "net_sales", "top_items", "busy_hours", "staff_shifts"],
+            json!({
+                "business_date": s, "total_sales": i, "total_orders": i, "cash_sales": i, "card_sales": i, "pay_by_bank_sales": i,
+                "gift_card_sales": i, "online_sales": i, "discounts": i, "refunds": i, "net_sales": i,
+                "top_items": {"type": "array", "items": object(&["name", "quantity", "gross"], json!({"name": s, "quantity": i, "gross": i}))},
+                "busy_hours": {"type": "array", "items": object(&["hour", "orders", "total"], json!({"hour": i, "orders": i, "total": i}))},
+                "staff_shifts": {"type": "array", "items": object(&["staff", "name", "minutes"], json!({"staff": s, "name": s, "minutes": i}))},
+            }),
+        ),
+        "Stored": object(&["business_date", "stored"], json!({"business_date": s, "stored": {"type": "boolean"}})),
+        "PosStatus": object(&["devices", "open_orders", "feed_seq"], json!({
+            "devices": {"type": "array", "items": object(&["id", "name", "last_seq", "revoked"], json!({"id": s, "name": s, "last_seq": i, "last_sync": {"type": ["integer", "null"]}, "revoked": {"type": "boolean"}}))},
+            "open_orders": i, "last_daily_report": {"type": ["string", "null"]}, "feed_seq": i,
+        })),
     })
 }

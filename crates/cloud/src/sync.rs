@@ -155,9 +155,10 @@ pub async fn apply_batch(db: &Db, restaurant: &str, device: &str, request: &Push
         });
     }
     if through != last {
-        sqlx::query("UPDATE devices SET last_seq = $2 WHERE id = $1")
+        sqlx::query("UPDATE devices SET last_seq = $2, last_push_at = $3 WHERE id = $1")
             .bind(device)
             .bind(i64::try_from(through).map_err(|e| ApiError::stored("device sequence", e))?)
+            .bind(now)
             .execute(&mut *tx)
             .await?;
         feed::append(&mut tx, db, restaurant, &items, now).await?;

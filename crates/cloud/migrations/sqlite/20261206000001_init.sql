@@ -44,6 +44,7 @@ CREATE TABLE devices (
     name TEXT NOT NULL,
     last_seq BIGINT NOT NULL DEFAULT 0,
     paired_at BIGINT NOT NULL,
+    last_push_at BIGINT,
     revoked_at BIGINT
 );
 CREATE INDEX devices_restaurant ON devices (restaurant_id);

@@ -13,6 +13,7 @@
 mod accounts;
 mod faults;
 mod hub;
+mod integration;
 mod isolation;
 mod support;
 mod sync;
