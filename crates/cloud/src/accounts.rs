@@ -35,7 +35,7 @@ fn check_email(email: &str) -> ApiResult<String> {
         && email
             .split_once('@')
             .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.starts_with('.'))
-        && !email.chars().any(char::is_whitespace);
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
     if ok {
         Ok(email)
     } else {
@@ -94,7 +94,7 @@ pub async fn signup(
     let name = check_name(&body.restaurant_name, "restaurant name")?;
     let email = check_email(&body.email)?;
     check_password(&body.password)?;
-    let hash = auth::hash_password(&body.password)?;
+    let hash = auth::hash_password_blocking(body.password).await?;
     let restaurant = uuid::Uuid::now_v7().to_string();
     let user = uuid::Uuid::now_v7().to_string();
     let now = now_ms();
@@ -149,19 +149,15 @@ pub async fn login(
     _: Limited<LoginBucket>,
     ApiJson(body): ApiJson<Login>,
 ) -> ApiResult<Json<Session>> {
-    let email = body.email.trim().to_lowercase();
-    state.limits.check("login-email", &email)?;
+    let email = check_email(&body.email)?;
+    state.limits.check("login-email", &sha256_hex(&email))?;
     let row: Option<(String, String, String, String)> =
         sqlx::query_as("SELECT id, restaurant_id, password_hash, role FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(&state.db.pool)
             .await?;
     // Checked whether or not the email exists, so both take as long.
-    let password = body.password;
-    let hash = row.as_ref().map(|r| r.2.clone());
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, hash.as_deref()))
-        .await
-        .map_err(|e| ApiError::stored("password check", e))?;
+    let matches = auth::verify_password_blocking(body.password, row.as_ref().map(|r| r.2.clone())).await?;
     let (Some((user, restaurant, _, role)), true) = (row, matches) else {
         return Err(ApiError::unauthorized("wrong email or password"));
     };
@@ -318,7 +314,7 @@ pub async fn add_user(
     auth.owner()?;
     let email = check_email(&body.email)?;
     check_password(&body.password)?;
-    let hash = auth::hash_password(&body.password)?;
+    let hash = auth::hash_password_blocking(body.password).await?;
     let id = uuid::Uuid::now_v7().to_string();
     let mut tx = state.db.pool.begin().await?;
     let taken: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE email = $1")
@@ -429,27 +425,42 @@ pub async fn pair(
             ))
         }
     };
-    let existing: Option<(String,)> = sqlx::query_as("SELECT restaurant_id FROM devices WHERE id = $1")
-        .bind(&device)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let existing: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT restaurant_id, revoked_at FROM devices WHERE id = $1")
+            .bind(&device)
+            .fetch_optional(&mut *tx)
+            .await?;
     match existing {
-        Some((other,)) if other != restaurant => {
+        Some((other, _)) if other != restaurant => {
             return Err(ApiError::conflict("this till belongs to another restaurant"));
         }
-        Some(_) => {
-            sqlx::query("UPDATE devices SET name = $2, revoked_at = NULL, paired_at = $3 WHERE id = $1")
-                .bind(&device)
-                .bind(&name)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+        Some((_, None)) => {
+            // Taking over a working till's identity (its orders, its sequence) is refused: a manager
+            // revokes it first.
+            return Err(ApiError::conflict(
+                "this till is paired already; revoke it first to pair it again",
+            ));
+        }
+        Some((_, Some(_))) => {
+            sqlx::query(
+                "UPDATE devices SET name = $2, revoked_at = NULL, \
+                 paired_at = CASE WHEN paired_at >= $3 THEN paired_at + 1 ELSE $3 END WHERE id = $1",
+            )
+            .bind(&device)
+            .bind(&name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
             // The old credentials stay dead.
-            sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND revoked_at IS NULL")
-                .bind(&device)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = 'device' \
+                 AND restaurant_id = $3 AND revoked_at IS NULL",
+            )
+            .bind(&device)
+            .bind(now)
+            .bind(&restaurant)
+            .execute(&mut *tx)
+            .await?;
         }
         None => {
             sqlx::query("INSERT INTO devices (id, restaurant_id, name, paired_at) VALUES ($1, $2, $3, $4)")
@@ -520,6 +531,9 @@ pub async fn devices(State(state): State<AppState>, auth: Auth) -> ApiResult<Jso
 /// `POST /api/v1/devices/{id}/revoke`: the till's tokens stop working at once.
 pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     auth.manager()?;
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::not_found("device"));
+    }
     let now = now_ms();
     let mut tx = state.db.pool.begin().await?;
     let changed =
@@ -534,7 +548,8 @@ pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<St
         return Err(ApiError::not_found("device"));
     }
     sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND restaurant_id = $3 AND revoked_at IS NULL",
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = 'device' AND restaurant_id = $3 \
+         AND revoked_at IS NULL",
     )
     .bind(&id)
     .bind(now)

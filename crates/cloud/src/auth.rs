@@ -55,6 +55,26 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
         .map_err(|e| ApiError::stored("password hash", e))
 }
 
+/// [`hash_password`] on a blocking thread (argon2id takes tens of milliseconds and 19 MiB), at most
+/// four at a time, so hashing never stalls the requests and sockets the runtime serves.
+pub async fn hash_password_blocking(password: String) -> ApiResult<String> {
+    let _turn = HASHING.acquire().await.map_err(|e| ApiError::stored("hashing", e))?;
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::stored("hashing", e))?
+}
+
+/// [`verify_password`] on a blocking thread, under the same limit.
+pub async fn verify_password_blocking(password: String, stored: Option<String>) -> ApiResult<bool> {
+    let _turn = HASHING.acquire().await.map_err(|e| ApiError::stored("hashing", e))?;
+    tokio::task::spawn_blocking(move || verify_password(&password, stored.as_deref()))
+        .await
+        .map_err(|e| ApiError::stored("password check", e))
+}
+
+/// Password hashes being worked out at once.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 /// Whether a password matches a stored hash. With no hash (no such user) a dummy hash is checked, so
 /// an unknown email takes as long as a wrong password.
 pub fn verify_password(password: &str, stored: Option<&str>) -> bool {
@@ -103,6 +123,10 @@ pub struct Claims {
     pub iat: i64,
     /// Expires at (seconds since the epoch).
     pub exp: i64,
+    /// For a device: when it was paired (milliseconds). A token of an earlier pairing is dead, so a
+    /// thief's token does not come back when a manager pairs the till again.
+    #[serde(default)]
+    pub ver: i64,
 }
 
 /// The signing key.
@@ -189,7 +213,18 @@ pub async fn issue(
     family: Option<&str>,
 ) -> ApiResult<Tokens> {
     let now = now_ms();
+    let ver = match role {
+        Role::Device => {
+            let (paired_at,): (i64,) = sqlx::query_as("SELECT paired_at FROM devices WHERE id = $1")
+                .bind(subject)
+                .fetch_one(&mut **tx)
+                .await?;
+            paired_at
+        }
+        Role::Owner | Role::Manager => 0,
+    };
     let claims = Claims {
+        ver,
         sub: subject.to_owned(),
         rid: restaurant.to_owned(),
         role,
@@ -261,11 +296,15 @@ pub async fn check_token(state: &AppState, token: &str) -> ApiResult<Claims> {
     let claims = state.keys.verify(token, now_ms() / 1000)?;
     let live: Option<(i64,)> = match claims.role {
         Role::Device => {
-            sqlx::query_as("SELECT 1 FROM devices WHERE id = $1 AND restaurant_id = $2 AND revoked_at IS NULL")
-                .bind(&claims.sub)
-                .bind(&claims.rid)
-                .fetch_optional(&state.db.pool)
-                .await?
+            // A token of an earlier pairing is dead (`ver`).
+            sqlx::query_as(
+                "SELECT 1 FROM devices WHERE id = $1 AND restaurant_id = $2 AND revoked_at IS NULL AND paired_at = $3",
+            )
+            .bind(&claims.sub)
+            .bind(&claims.rid)
+            .bind(claims.ver)
+            .fetch_optional(&state.db.pool)
+            .await?
         }
         Role::Owner | Role::Manager => {
             sqlx::query_as("SELECT 1 FROM users WHERE id = $1 AND restaurant_id = $2 AND role = $3")
@@ -294,7 +333,9 @@ impl FromRequestParts<AppState> for Auth {
             .and_then(|v| v.to_str().ok())
             .ok_or_else(|| ApiError::unauthorized("an access token is needed: Authorization: Bearer …"))?;
         let token = header
-            .strip_prefix("Bearer ")
+            .split_once(' ')
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token)
             .ok_or_else(|| ApiError::unauthorized("the Authorization header must be Bearer"))?;
         Ok(Auth(check_token(state, token.trim()).await?))
     }
@@ -311,6 +352,7 @@ mod tests {
             role: Role::Manager,
             iat: 0,
             exp,
+            ver: 0,
         }
     }
 

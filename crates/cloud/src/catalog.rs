@@ -275,6 +275,9 @@ pub struct OrderDetail {
 
 /// `GET /api/v1/orders/{id}`: the cloud's history of an order (what a till adopts after a merge).
 pub async fn order(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<Json<OrderDetail>> {
+    if fynlo_core::ids::OrderId::parse(&id).is_err() {
+        return Err(ApiError::not_found("order"));
+    }
     let mut tx = state.db.pool.begin().await?;
     let row: Option<OrderRow> = sqlx::query_as(&format!(
         "SELECT {ORDER_COLUMNS} FROM orders WHERE restaurant_id = $1 AND id = $2"

@@ -38,7 +38,7 @@ impl Default for Config {
             token_secret: String::new(),
             auth_per_minute: 20,
             max_body_bytes: 8 * 1024 * 1024,
-            ws_buffer: 1024,
+            ws_buffer: 4096,
             ws_ping_seconds: 30,
         }
     }

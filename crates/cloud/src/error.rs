@@ -16,6 +16,8 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// For people to read. Never holds a secret.
     pub message: String,
+    /// A transaction lost a deadlock or a serialisation check: running it again may succeed.
+    pub retry: bool,
 }
 
 /// The result of a handler or the code below it.
@@ -27,6 +29,7 @@ impl ApiError {
         ApiError {
             code,
             message: message.into(),
+            retry: false,
         }
     }
 
@@ -87,9 +90,23 @@ impl From<ProtocolError> for ApiError {
 
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
+        // Two requests making the same thing at once: the second meets the first's row.
+        if e.as_database_error()
+            .is_some_and(sqlx::error::DatabaseError::is_unique_violation)
+        {
+            return ApiError::conflict("that exists already (made at the same moment); read it or try again");
+        }
+        // PostgreSQL's deadlock and serialisation failures: the transaction may simply be run again.
+        let retry = e
+            .as_database_error()
+            .and_then(sqlx::error::DatabaseError::code)
+            .is_some_and(|code| code == "40P01" || code == "40001");
         // The database's own words stay in the log; the caller learns only that the server failed.
-        tracing::error!(error = %e, "database");
-        ApiError::new(ErrorCode::Internal, "the server could not complete the request")
+        tracing::error!(error = %e, retry, "database");
+        ApiError {
+            retry,
+            ..ApiError::new(ErrorCode::Internal, "the server could not complete the request")
+        }
     }
 }
 

@@ -39,6 +39,11 @@ use crate::{
 pub const AUTH_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long one send to a client may take before the client is dropped.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often every room reads the feed whatever the listener heard (PostgreSQL).
+const SWEEP_EVERY: Duration = Duration::from_secs(10);
+/// Sockets that may be waiting to authenticate at once; more are refused until some finish.
+const AUTHENTICATING: usize = 1_024;
+static WAITING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(AUTHENTICATING);
 /// Events read from the feed at a time.
 const PAGE: usize = 1_000;
 
@@ -146,31 +151,36 @@ impl Hub {
             let Some(last) = self.rooms().get(restaurant).map(|r| r.last) else {
                 return;
             };
-            let rows = match feed::events_after(&self.db, restaurant, last, PAGE).await {
+            let page = PAGE.min(self.buffer / 2).max(1);
+            let rows = match feed::events_after(&self.db, restaurant, last, page).await {
                 Ok(rows) => rows,
                 Err(e) => {
                     tracing::warn!(restaurant, error = %e, "reading the feed for live events");
                     return;
                 }
             };
-            let full = rows.len() == PAGE;
-            let mut rooms = self.rooms();
-            let Some(room) = rooms.get_mut(restaurant) else {
-                return;
-            };
-            for row in &rows {
-                match event_message(row) {
-                    Ok(event) => {
-                        room.last = event.seq;
-                        // No receivers is not an error: the last socket may just have gone.
-                        let _ = room.sender.send(event);
+            let full = rows.len() == page;
+            {
+                let mut rooms = self.rooms();
+                let Some(room) = rooms.get_mut(restaurant) else {
+                    return;
+                };
+                for row in &rows {
+                    match event_message(row) {
+                        Ok(event) => {
+                            room.last = event.seq;
+                            // No receivers is not an error: the last socket may just have gone.
+                            let _ = room.sender.send(event);
+                        }
+                        Err(e) => tracing::error!(restaurant, error = %e, "a feed row does not read back"),
                     }
-                    Err(e) => tracing::error!(restaurant, error = %e, "a feed row does not read back"),
                 }
             }
             if !full {
                 return;
             }
+            // Let the sockets send what they have before the next page.
+            tokio::task::yield_now().await;
         }
     }
 
@@ -186,6 +196,9 @@ impl Hub {
 /// Listens for the feed's `NOTIFY` on PostgreSQL and wakes the hub; reconnects when the connection drops.
 pub async fn listen(state: AppState, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     let mut backoff = Duration::from_millis(100);
+    // A safety net: every room reads the feed now and then, whatever the listener heard (a half-open
+    // connection can go quiet without an error).
+    let mut sweep = tokio::time::interval(SWEEP_EVERY);
     loop {
         let mut listener = match sqlx::postgres::PgListener::connect(&state.db.url).await {
             Ok(l) => l,
@@ -208,13 +221,16 @@ pub async fn listen(state: AppState, mut shutdown: tokio::sync::watch::Receiver<
         state.hub.wake_all().await;
         loop {
             tokio::select! {
-                received = listener.recv() => match received {
-                    Ok(note) => state.hub.wake(note.payload()).await,
+                received = listener.try_recv() => match received {
+                    Ok(Some(note)) => state.hub.wake(note.payload()).await,
+                    // The connection dropped and sqlx made a new one: notifications may have been missed.
+                    Ok(None) => state.hub.wake_all().await,
                     Err(e) => {
-                        tracing::warn!(error = %e, "the feed listener's connection dropped");
+                        tracing::warn!(error = %e, "the feed listener's connection failed");
                         break;
                     }
                 },
+                _ = sweep.tick() => state.hub.wake_all().await,
                 _ = shutdown.changed() => return,
             }
         }
@@ -223,7 +239,13 @@ pub async fn listen(state: AppState, mut shutdown: tokio::sync::watch::Receiver<
 
 /// `GET /ws/pos/{restaurant_id}`: the upgrade.
 pub async fn socket(State(state): State<AppState>, Path(restaurant): Path<String>, ws: WebSocketUpgrade) -> Response {
+    // Small buffers (a socket's messages are small), a bounded send queue (a client that does not
+    // read is dropped rather than queued for without end).
     ws.max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
         .on_upgrade(move |socket| run(state, restaurant, socket))
 }
 
@@ -269,11 +291,12 @@ async fn send_json(socket: &mut WebSocket, message: &ServerMessage) -> bool {
 }
 
 /// The first message: a token of this restaurant, within [`AUTH_TIMEOUT`].
+/// The first message: a token of this restaurant, within [`AUTH_TIMEOUT`]. Returns the token.
 async fn authenticate(
     state: &AppState,
     restaurant: &str,
     socket: &mut WebSocket,
-) -> Result<(), (u16, ErrorCode, String)> {
+) -> Result<String, (u16, ErrorCode, String)> {
     let first = match tokio::time::timeout(AUTH_TIMEOUT, socket.recv()).await {
         Err(_) => {
             return Err((
@@ -304,7 +327,13 @@ async fn authenticate(
             ))
         }
     };
-    let claims = check_token(state, &token)
+    check_for(state, restaurant, &token).await?;
+    Ok(token)
+}
+
+/// Checks a token for this restaurant's socket: valid now, not revoked, of this restaurant.
+async fn check_for(state: &AppState, restaurant: &str, token: &str) -> Result<(), (u16, ErrorCode, String)> {
+    let claims = check_token(state, token)
         .await
         .map_err(|e| (close::UNAUTHORIZED, e.code, e.message))?;
     if claims.rid != restaurant {
@@ -336,10 +365,25 @@ async fn backfill(state: &AppState, restaurant: &str, socket: &mut WebSocket, mu
 }
 
 async fn run(state: AppState, restaurant: String, mut socket: WebSocket) {
-    if let Err((code, error, message)) = authenticate(&state, &restaurant, &mut socket).await {
-        close_with(socket, code, error, &message).await;
-        return;
-    }
+    let token = {
+        let Ok(_waiting) = WAITING.try_acquire() else {
+            close_with(
+                socket,
+                1013,
+                ErrorCode::RateLimited,
+                "too many sockets authenticating; try again",
+            )
+            .await;
+            return;
+        };
+        match authenticate(&state, &restaurant, &mut socket).await {
+            Ok(token) => token,
+            Err((code, error, message)) => {
+                close_with(socket, code, error, &message).await;
+                return;
+            }
+        }
+    };
     let mut events = match state.hub.subscribe(&restaurant).await {
         Ok(rx) => rx,
         Err(e) => {
@@ -347,11 +391,19 @@ async fn run(state: AppState, restaurant: String, mut socket: WebSocket) {
             return;
         }
     };
-    let latest = feed::head(&state.db, &restaurant).await.unwrap_or(0);
+    let latest = match feed::head(&state.db, &restaurant).await {
+        Ok(latest) => latest,
+        Err(e) => {
+            drop(events);
+            state.hub.leave(&restaurant);
+            close_with(socket, 1011, e.code, &e.message).await;
+            return;
+        }
+    };
     // The last sequence this socket has had (or was told it need not have).
     let mut sent = latest;
     if send_json(&mut socket, &ServerMessage::Authenticated { latest }).await {
-        serve(&state, &restaurant, &mut socket, &mut events, &mut sent).await;
+        serve(&state, &restaurant, token, &mut socket, &mut events, &mut sent).await;
     }
     drop(events);
     state.hub.leave(&restaurant);
@@ -360,6 +412,7 @@ async fn run(state: AppState, restaurant: String, mut socket: WebSocket) {
 async fn serve(
     state: &AppState,
     restaurant: &str,
+    mut token: String,
     socket: &mut WebSocket,
     events: &mut broadcast::Receiver<Arc<Event>>,
     sent: &mut u64,
@@ -380,13 +433,37 @@ async fn serve(
                             if !send_json(socket, &ServerMessage::Heartbeat).await { return }
                         }
                         Ok(ClientMessage::Resume { after }) => {
+                            let head = feed::head(&state.db, restaurant).await.unwrap_or(0);
+                            if after > head {
+                                // From before a restore, or another server's: the client starts again.
+                                let message = format!("resume from at most {head}: the restaurant's events end there");
+                                let body = ServerMessage::Error(ErrorBody { code: ErrorCode::Conflict, message });
+                                if !send_json(socket, &body).await { return }
+                                continue;
+                            }
                             match backfill(state, restaurant, socket, after).await {
                                 Some(last) => *sent = last.max(after),
                                 None => return,
                             }
                         }
-                        Ok(ClientMessage::Authenticate { .. }) | Err(_) => {
-                            let message = "expected a heartbeat or a resume";
+                        // A fresh token before the old one expires keeps the socket.
+                        Ok(ClientMessage::Authenticate { token: fresh }) => match check_for(state, restaurant, &fresh).await {
+                            Ok(()) => {
+                                token = fresh;
+                                let latest = feed::head(&state.db, restaurant).await.unwrap_or(*sent);
+                                if !send_json(socket, &ServerMessage::Authenticated { latest }).await { return }
+                            }
+                            Err((code, error, message)) => {
+                                let body = ServerMessage::Error(ErrorBody { code: error, message: message.clone() });
+                                let _ = send_json(socket, &body).await;
+                                let frame = CloseFrame { code, reason: Utf8Bytes::from_static("unauthorized") };
+                                let _ = send(socket, Message::Close(Some(frame))).await;
+                                finish(socket).await;
+                                return;
+                            }
+                        },
+                        Err(_) => {
+                            let message = "expected a heartbeat, a resume or a fresh authenticate";
                             let body = ServerMessage::Error(ErrorBody { code: ErrorCode::InvalidInput, message: message.into() });
                             if !send_json(socket, &body).await { return }
                         }
@@ -420,6 +497,16 @@ async fn serve(
                 Err(broadcast::error::RecvError::Closed) => return,
             },
             _ = ping.tick() => {
+                // The token is checked again: an expired one, or a till revoked meanwhile, loses the
+                // socket within one ping interval.
+                if let Err((code, error, message)) = check_for(state, restaurant, &token).await {
+                    let body = ServerMessage::Error(ErrorBody { code: error, message: format!("{message}; authenticate again") });
+                    let _ = send_json(socket, &body).await;
+                    let frame = CloseFrame { code, reason: Utf8Bytes::from_static("authenticate again") };
+                    let _ = send(socket, Message::Close(Some(frame))).await;
+                    finish(socket).await;
+                    return;
+                }
                 if unanswered >= 2 {
                     let frame = CloseFrame { code: close::TOO_SLOW, reason: Utf8Bytes::from_static("no pong") };
                     let _ = send(socket, Message::Close(Some(frame))).await;

@@ -86,6 +86,9 @@ pub async fn make_key(
 /// `POST /api/v1/api-keys/{id}/revoke` (the owner).
 pub async fn revoke_key(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
     auth.owner()?;
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::not_found("API key"));
+    }
     let changed =
         sqlx::query("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND restaurant_id = $2")
             .bind(&id)
@@ -228,6 +231,19 @@ async fn change_balance(
     }
     let now = now_ms();
     let mut tx = state.db.pool.begin().await?;
+    if ledger == Ledger::Loyalty {
+        // A number never seen gets its row (0 points) first, so there is a row to lock: two first
+        // changes of one number take turns too.
+        sqlx::query(
+            "INSERT INTO loyalty (restaurant_id, phone, points, updated_at) VALUES ($1, $2, 0, $3) \
+             ON CONFLICT (restaurant_id, phone) DO NOTHING",
+        )
+        .bind(tenant)
+        .bind(subject)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
     // The balance's row first: changes of one balance take turns, and a request sent twice at once
     // finds the first one's record below.
     let current: Option<(i64,)> = sqlx::query_as(&ledger.select(state.db.for_update()))
@@ -501,18 +517,19 @@ pub async fn pos_status(State(state): State<AppState>, tenant: Tenant) -> ApiRes
     .bind(&tenant.0)
     .fetch_one(&state.db.pool)
     .await?;
-    let last_report: Option<(String,)> =
+    let last_report: Option<(Option<String>,)> =
         sqlx::query_as("SELECT MAX(business_date) FROM daily_reports WHERE restaurant_id = $1")
             .bind(&tenant.0)
             .fetch_optional(&state.db.pool)
             .await?;
+    let last_report = last_report.and_then(|(d,)| d);
     Ok(Json(json!({
         "devices": devices.into_iter().map(|(id, name, last_seq, last_sync, revoked_at)| json!({
             "id": id, "name": name, "last_seq": last_seq,
             "last_sync": (last_sync > 0).then_some(last_sync), "revoked": revoked_at.is_some(),
         })).collect::<Vec<_>>(),
         "open_orders": open,
-        "last_daily_report": last_report.map(|(d,)| d),
+        "last_daily_report": last_report,
         "feed_seq": feed::head(&state.db, &tenant.0).await?,
     })))
 }

@@ -66,6 +66,32 @@ pub async fn push(
 
 /// Applies a checked batch of `device`'s ops (see the module).
 pub async fn apply_batch(db: &Db, restaurant: &str, device: &str, request: &PushRequest) -> ApiResult<PushResponse> {
+    // Two tills' batches that touch the same orders in another order can deadlock on PostgreSQL; the
+    // loser is rolled back whole and runs again.
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match apply_batch_once(db, restaurant, device, request).await {
+            Err(e) if e.retry && tries < 5 => {
+                tokio::time::sleep(std::time::Duration::from_millis(fastrand_ms(tries))).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A short, growing, jittered pause before running a transaction again.
+fn fastrand_ms(tries: u64) -> u64 {
+    let jitter = u64::from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos())
+            % 20,
+    );
+    tries * 10 + jitter
+}
+
+async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &PushRequest) -> ApiResult<PushResponse> {
     let mut tx = db.pool.begin().await?;
     let row: Option<(i64,)> = sqlx::query_as(&format!(
         "SELECT last_seq FROM devices WHERE id = $1 AND restaurant_id = $2 AND revoked_at IS NULL{}",
@@ -176,10 +202,14 @@ async fn apply_op(
     op_type: &str,
     payload: &Value,
 ) -> Result<Vec<Item>, OpError> {
+    // PostgreSQL text cannot hold a NUL character; it is refused here, as the op's own fault.
+    if payload.to_string().contains("\\u0000") {
+        return Err(reject("the op's text holds a NUL character"));
+    }
     match op_type {
         "order.saved" => orders::apply(tx, db, restaurant, device, payload).await,
         "settings.updated" => settings_from_till(tx, restaurant, device, payload).await,
-        "staff.updated" => staff_from_till(tx, restaurant, device, payload).await,
+        "staff.updated" => staff_from_till(tx, db, restaurant, device, payload).await,
         // A till's menu import carries only its version and size: menus reach other tills when they
         // are published through the cloud (`PUT /api/v1/menu`). Everything else (drawer, time clock,
         // tips, reports, logins…) is kept as the op it is.
@@ -199,29 +229,31 @@ async fn settings_from_till(
     let settings: Restaurant =
         serde_json::from_value(payload.clone()).map_err(|e| reject(format!("not the restaurant's settings: {e}")))?;
     settings.validate().map_err(|e| reject(e.to_string()))?;
-    let current: Option<(String, String)> =
-        sqlx::query_as("SELECT source, data FROM settings WHERE restaurant_id = $1")
-            .bind(restaurant)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if let Some((source, data)) = current {
-        if source == "cloud" {
-            let data: Value =
-                serde_json::from_str(&data).map_err(|e| OpError::Fail(ApiError::stored("settings", e)))?;
-            return Ok(vec![settings_item(data, None, "cloud")]);
-        }
-    }
-    sqlx::query(
+    // Stored as the till's core reads it back (unknown fields dropped).
+    let data = serde_json::to_value(&settings).map_err(|e| OpError::Fail(ApiError::stored("settings", e)))?;
+    // One statement decides: a copy published in the cloud is never overwritten, also when the publish
+    // commits while this push runs.
+    let adopted = sqlx::query(
         "INSERT INTO settings (restaurant_id, data, source, updated_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (restaurant_id) DO UPDATE SET data = excluded.data, source = excluded.source, updated_at = excluded.updated_at",
+         ON CONFLICT (restaurant_id) DO UPDATE SET data = excluded.data, source = excluded.source, \
+         updated_at = excluded.updated_at WHERE settings.source <> 'cloud'",
     )
     .bind(restaurant)
-    .bind(payload.to_string())
+    .bind(data.to_string())
     .bind(device)
     .bind(now_ms())
     .execute(&mut **tx)
-    .await?;
-    Ok(vec![settings_item(payload.clone(), Some(device.to_owned()), device)])
+    .await?
+    .rows_affected();
+    if adopted == 0 {
+        let (data,): (String,) = sqlx::query_as("SELECT data FROM settings WHERE restaurant_id = $1")
+            .bind(restaurant)
+            .fetch_one(&mut **tx)
+            .await?;
+        let data: Value = serde_json::from_str(&data).map_err(|e| OpError::Fail(ApiError::stored("settings", e)))?;
+        return Ok(vec![settings_item(data, None, "cloud")]);
+    }
+    Ok(vec![settings_item(data, Some(device.to_owned()), device)])
 }
 
 /// The feed item of the restaurant's settings.
@@ -239,6 +271,7 @@ pub fn settings_item(settings: Value, device: Option<String>, source: &str) -> I
 /// `active`, `pin_hash`) over what the cloud had.
 async fn staff_from_till(
     tx: &mut Transaction<'_, Any>,
+    db: &Db,
     restaurant: &str,
     device: &str,
     payload: &Value,
@@ -270,15 +303,33 @@ async fn staff_from_till(
     if op.name.as_deref().is_some_and(|n| n.trim().is_empty() || n.len() > 100) {
         return Err(reject("a name has 1 to 100 characters"));
     }
-    let stored: Option<(String,)> = sqlx::query_as("SELECT record FROM staff WHERE restaurant_id = $1 AND id = $2")
-        .bind(restaurant)
-        .bind(&op.id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    // The member's row locked (made empty first when new), so two tills' changes of different fields
+    // both stay.
+    sqlx::query(
+        "INSERT INTO staff (restaurant_id, id, record, updated_at) VALUES ($1, $2, '{}', $3) \
+         ON CONFLICT (restaurant_id, id) DO NOTHING",
+    )
+    .bind(restaurant)
+    .bind(&op.id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    let stored: Option<(String,)> = sqlx::query_as(&format!(
+        "SELECT record FROM staff WHERE restaurant_id = $1 AND id = $2{}",
+        db.for_update()
+    ))
+    .bind(restaurant)
+    .bind(&op.id)
+    .fetch_optional(&mut **tx)
+    .await?;
     let mut record: serde_json::Map<String, Value> = match stored {
         Some((text,)) => serde_json::from_str(&text).map_err(|e| OpError::Fail(ApiError::stored("staff", e)))?,
-        None => serde_json::Map::from_iter([("id".to_owned(), json!(op.id)), ("active".to_owned(), json!(true))]),
+        None => serde_json::Map::new(),
     };
+    if record.is_empty() {
+        record.insert("id".to_owned(), json!(op.id));
+        record.insert("active".to_owned(), json!(true));
+    }
     if record.get("name").is_none() && op.name.is_none() {
         return Err(reject(format!(
             "no member of staff {} yet: their first change gives a name",
@@ -329,6 +380,9 @@ pub struct PullQuery {
     pub limit: Option<usize>,
 }
 
+/// The most payload bytes one pull page carries (a page holds at least one change, whatever its size).
+pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
 /// A cursor as the API shows it.
 pub fn cursor(seq: u64) -> String {
     format!("f{seq}")
@@ -362,6 +416,12 @@ pub async fn pull(
     // The head first: rows up to it are all committed (the feed commits in order), and a page that
     // reaches it may move the cursor past the caller's own rows it left out.
     let head = feed::head(&state.db, restaurant).await?;
+    if after > head {
+        // A cursor from before a restore of the database, or from another server: start again.
+        return Err(ApiError::conflict(format!(
+            "the cursor is ahead of this server's changes ({head}); pull again from the start"
+        )));
+    }
     let rows: Vec<(i64, String, Option<String>, String, i64)> = sqlx::query_as(
         "SELECT seq, kind, device_id, payload, at FROM feed WHERE restaurant_id = $1 AND seq > $2 AND seq <= $3 \
          AND kind IS NOT NULL AND (device_id IS NULL OR device_id <> $4) ORDER BY seq LIMIT $5",
@@ -373,17 +433,33 @@ pub async fn pull(
     .bind(i64::try_from(limit + 1).unwrap_or(1_001))
     .fetch_all(&state.db.pool)
     .await?;
-    let more = rows.len() > limit;
+    let mut more = rows.len() > limit;
     let mut changes = Vec::with_capacity(rows.len().min(limit));
     let mut last = after;
+    let mut bytes = 0usize;
+    let till = auth.device().is_ok();
     for (seq, kind, device_id, payload, at) in rows.into_iter().take(limit) {
+        // A page stops at about MAX_PAGE_BYTES (always at least one change).
+        if !changes.is_empty() && bytes + payload.len() > MAX_PAGE_BYTES {
+            more = true;
+            break;
+        }
+        bytes += payload.len();
         last = u64::try_from(seq).map_err(|e| ApiError::stored("feed sequence", e))?;
+        let kind = feed::parse_kind(&kind)?;
+        let mut payload: Value = serde_json::from_str(&payload).map_err(|e| ApiError::stored("feed payload", e))?;
+        // PIN hashes go only to tills (a 4-digit PIN's hash is cheap to try every PIN against).
+        if kind == ChangeKind::Staff && !till {
+            if let Some(record) = payload.as_object_mut() {
+                record.remove("pin_hash");
+            }
+        }
         changes.push(Change {
-            kind: feed::parse_kind(&kind)?,
+            kind,
             device_id: device_id
                 .map(|d| uuid::Uuid::parse_str(&d).map_err(|e| ApiError::stored("device id", e)))
                 .transpose()?,
-            payload: serde_json::from_str(&payload).map_err(|e| ApiError::stored("feed payload", e))?,
+            payload,
             at,
         });
     }

@@ -197,11 +197,26 @@ async fn a_till_pairs_once_per_code_and_a_stolen_refresh_revokes_it(backend: Bac
     );
     let (_, devices) = cloud.get("/api/v1/devices", &owner.access).await;
     assert!(devices[0]["revoked_at"].is_i64(), "{devices}");
-    // A manager pairs it again with a new code: its sequence goes on from where the cloud has it.
+    // A manager pairs it again with a new code: its sequence goes on from where the cloud has it, and
+    // the tokens of before (the thief's) stay dead.
     let again = cloud.pair(&owner, &till, "Counter").await;
+    let (status, _) = cloud.get("/api/v1/sync/pull", &next.access).await;
+    assert_eq!(status, 401, "a token of the earlier pairing");
     let (status, acks) = cloud.push(&again, &[op]).await;
     assert_eq!(status, 200, "{acks}");
     assert_eq!(acks["through"], 2);
+    // A working till's identity cannot be taken with a pairing code.
+    let (_, code) = cloud
+        .post("/api/v1/pairing-codes", Some(&owner.access), json!({}))
+        .await;
+    let (status, taken) = cloud
+        .post(
+            "/api/v1/devices/pair",
+            None,
+            pair(code["code"].as_str().expect("code").into(), till.device.to_string()),
+        )
+        .await;
+    assert_eq!((status, taken["code"].as_str()), (409, Some("conflict")), "{taken}");
     // Revoked by a manager: its access token stops at once.
     let (status, _) = cloud
         .post(

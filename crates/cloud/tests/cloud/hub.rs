@@ -168,6 +168,46 @@ async fn a_client_that_stops_answering_pings_is_dropped() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_socket_lives_as_long_as_its_credentials() {
+    let cloud = Cloud::start_with(Backend::Sqlite, |c| c.ws_ping_seconds = 1).await;
+    let owner = cloud.restaurant("Kettle").await;
+    let till = Till::new();
+    let device = cloud.pair(&owner, &till, "Counter").await;
+    let (mut ws, _) = authenticated(&cloud.url, &device).await;
+    // A fresh token on the open socket is taken (how a client keeps a socket past 15 minutes).
+    let (_, fresh) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": device.refresh}))
+        .await;
+    send(&mut ws, json!({"type": "authenticate", "token": fresh["access_token"]})).await;
+    assert_eq!(next(&mut ws).await["type"], "authenticated");
+    send(&mut ws, json!({"type": "resume", "after": 99})).await;
+    assert_eq!(next(&mut ws).await["code"], "conflict", "resuming ahead of the feed");
+    // The till is revoked: its socket closes within a ping.
+    let (status, _) = cloud
+        .post(
+            &format!("/api/v1/devices/{}/revoke", till.device),
+            Some(&owner.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 204);
+    let started = Instant::now();
+    let (error, code) = read_until_close(&mut ws).await;
+    assert_eq!(
+        (code, error["code"].as_str()),
+        (Some(4401), Some("unauthorized")),
+        "{error}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // Another restaurant's token mid-session closes it too.
+    let other = cloud.restaurant("Other").await;
+    let (mut ws, _) = authenticated(&cloud.url, &owner).await;
+    send(&mut ws, json!({"type": "authenticate", "token": other.access})).await;
+    let (_, code) = read_until_close(&mut ws).await;
+    assert_eq!(code, Some(4403));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_subscriber_that_falls_behind_is_cut_off_and_never_holds_up_the_others() {
     let cloud = Cloud::start_with(Backend::Sqlite, |c| c.ws_buffer = 4).await;
     let owner = cloud.restaurant("Kettle").await;

@@ -336,6 +336,8 @@ async fn daily_reports_pending_orders_and_status(backend: Backend) {
     let paid_add = till.add(paid_id, "cola");
     let pay = till.pay_cash(paid_id);
     cloud.push(&device, &[open, add, paid_open, paid_add, pay]).await;
+    let (status, before) = call(&cloud, "GET", &format!("/api/{t}/pos-status"), &key, &t, None).await;
+    assert_eq!((status, &before["last_daily_report"]), (200, &Value::Null), "{before}");
     let (_, pending) = call(&cloud, "GET", &format!("/api/{t}/orders/pending"), &key, &t, None).await;
     let ids: Vec<&str> = pending
         .as_array()

@@ -232,7 +232,7 @@ impl Cloud {
                 .await;
             assert_eq!(status, 200, "{page}");
             changes.extend(page["changes"].as_array().expect("changes").iter().cloned());
-            cursor = page["next_cursor"].as_str().expect("cursor").to_owned();
+            page["next_cursor"].as_str().expect("cursor").clone_into(&mut cursor);
             if page["more"] == false {
                 return (changes, cursor);
             }

@@ -151,6 +151,7 @@ async fn a_bad_op_is_rejected_and_the_rest_go_on(backend: Backend) {
         till.op("staff.updated", json!({"id": "sam", "name": "Sam", "role": "emperor"})),
         till.op("staff.updated", json!({"id": "sam", "name": "Sam", "pin_hash": "1234"})),
         till.op("settings.updated", json!({"name": ""})),
+        till.op("staff.updated", json!({"id": "sam", "name": "Sam\u{0}Taylor"})),
     ];
     let add = till.add(id, "burger");
     let mut batch = vec![open];
@@ -207,6 +208,24 @@ async fn pulls_return_other_tills_changes_by_cursor(backend: Backend) {
     assert_eq!(order_changes.len(), 3 * 4 - 1, "each save of A's orders");
     let staff = changes.iter().find(|c| c["kind"] == "staff").expect("staff");
     assert_eq!(staff["payload"]["name"], "Sam Taylor");
+    // PIN hashes reach tills, never an owner's or a manager's pull.
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Y0JtXzGoF+Ja1ydTjzj4EyYZIdr2eWpUdbmwj0hv4v4";
+    let pin = a.op("staff.updated", json!({"id": "sam", "pin_hash": hash}));
+    assert_eq!(outcomes(&cloud.push(&device_a, &[pin]).await.1), ["applied"]);
+    let (till_view, _) = cloud.pull_all(&device_b, &cursor).await;
+    assert_eq!(till_view[0]["payload"]["pin_hash"], hash);
+    assert_eq!(till_view[0]["payload"]["name"], "Sam Taylor", "the fields before stay");
+    let (owner_view, _) = cloud.pull_all(&owner, &cursor).await;
+    assert!(owner_view[0]["payload"].get("pin_hash").is_none(), "{owner_view:?}");
+    let (_, staff_list) = cloud.get("/api/v1/staff", &owner.access).await;
+    assert!(staff_list[0].get("pin_hash").is_none());
+    let (status, ahead) = cloud.get("/api/v1/sync/pull?cursor=f999999", &device_b.access).await;
+    assert_eq!(
+        (status, ahead["code"].as_str()),
+        (409, Some("conflict")),
+        "a cursor ahead of the server"
+    );
+    let (_, cursor) = cloud.pull_all(&device_b, &cursor).await;
     // Replaying the pulled events gives A's orders.
     let mut replayed: std::collections::HashMap<String, Vec<Value>> = std::collections::HashMap::new();
     for c in &order_changes {

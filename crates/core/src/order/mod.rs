@@ -265,6 +265,12 @@ impl Order {
     pub fn cancel_reason(&self) -> Option<&str> {
         self.cancel_reason.as_deref()
     }
+    /// The number the next line added will have (line numbers are never reused, removed ones
+    /// included).
+    pub fn next_line(&self) -> LineNo {
+        LineNo::new(self.next_line)
+    }
+
     /// How many events made it: 1 after opening, one more per event.
     pub fn version(&self) -> u64 {
         self.version
