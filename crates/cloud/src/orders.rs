@@ -142,6 +142,76 @@ pub async fn history(tx: &mut Transaction<'_, Any>, restaurant: &str, order: &st
         .collect()
 }
 
+/// What applying a save did.
+#[derive(Debug)]
+pub struct Applied {
+    /// The feed items it made.
+    pub items: Vec<Item>,
+    /// The events of the save that were not applied, and why (the rest, payments always among them,
+    /// were): the op is answered as a `conflict` with this message.
+    pub conflict: Option<String>,
+}
+
+/// What the cloud knows of a till's copy of an order (`order_devices`).
+struct Copy {
+    local_version: u64,
+    known_base: u64,
+    renames: HashMap<LineNo, LineNo>,
+}
+
+async fn copy_of(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    order: &str,
+    device: &str,
+) -> Result<Option<Copy>, OpError> {
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT local_version, known_base, renames FROM order_devices WHERE restaurant_id = $1 AND order_id = $2 AND device_id = $3",
+    )
+    .bind(restaurant)
+    .bind(order)
+    .bind(device)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|(local_version, known_base, renames)| {
+        let pairs: Vec<(u32, u32)> = serde_json::from_str(&renames).map_err(stored("line renames"))?;
+        Ok(Copy {
+            local_version: u64::try_from(local_version).map_err(stored("order version"))?,
+            known_base: u64::try_from(known_base).map_err(stored("order version"))?,
+            renames: pairs
+                .into_iter()
+                .map(|(a, b)| (LineNo::new(a), LineNo::new(b)))
+                .collect(),
+        })
+    })
+    .transpose()
+}
+
+async fn keep_copy(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    order: &str,
+    device: &str,
+    copy: &Copy,
+) -> Result<(), OpError> {
+    let mut pairs: Vec<(u32, u32)> = copy.renames.iter().map(|(a, b)| (a.get(), b.get())).collect();
+    pairs.sort_unstable();
+    sqlx::query(
+        "INSERT INTO order_devices (restaurant_id, order_id, device_id, local_version, known_base, renames) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (restaurant_id, order_id, device_id) DO UPDATE SET \
+         local_version = excluded.local_version, known_base = excluded.known_base, renames = excluded.renames",
+    )
+    .bind(restaurant)
+    .bind(order)
+    .bind(device)
+    .bind(i64::try_from(copy.local_version).map_err(stored("order version"))?)
+    .bind(i64::try_from(copy.known_base).map_err(stored("order version"))?)
+    .bind(serde_json::to_string(&pairs).map_err(stored("line renames"))?)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// Applies an `order.saved` op of `device`; returns the feed items it makes.
 pub async fn apply(
     tx: &mut Transaction<'_, Any>,
@@ -149,7 +219,7 @@ pub async fn apply(
     restaurant: &str,
     device: &str,
     payload: &serde_json::Value,
-) -> Result<Vec<Item>, OpError> {
+) -> Result<Applied, OpError> {
     let saved: Saved = serde_json::from_value(payload.clone())
         .map_err(|e| reject(ErrorCode::InvalidInput, format!("not an order save: {e}")))?;
     let order_id = OrderId::parse(&saved.order_id).map_err(|_| {
@@ -186,7 +256,15 @@ pub async fn apply(
     .await
     .map_err(|e| OpError::Fail(e.into()))?;
 
-    let base = saved.base.unwrap_or(first.version.saturating_sub(1));
+    let local_base = first.version - 1;
+    let last_local = first.version + saved.events.len() as u64 - 1;
+    let base = saved.base.unwrap_or(local_base);
+    let mut dropped: Vec<String> = Vec::new();
+    let mut copy = Copy {
+        local_version: last_local,
+        known_base: 0,
+        renames: HashMap::new(),
+    };
     let (before, owner_device, mut incoming) = match owner {
         None => {
             let OrderEvent::Opened {
@@ -220,6 +298,25 @@ pub async fn apply(
             {
                 return Err(reject(ErrorCode::Conflict, format!("order {id} is open already")));
             }
+            // What this till's copy is built on, and the line numbers it knows by other numbers.
+            let known = copy_of(tx, restaurant, &id, device).await?;
+            let (base, renames) = match (saved.base, known) {
+                // The till says what it built on; the renames it knows stay while it builds on the same.
+                (Some(base), Some(k)) if k.known_base == base && k.local_version == local_base => (base, k.renames),
+                (Some(base), _) => (base, HashMap::new()),
+                (None, Some(k)) if k.local_version == local_base => (k.known_base, k.renames),
+                (None, Some(k)) => {
+                    return Err(reject(
+                        ErrorCode::Conflict,
+                        format!(
+                        "this till's copy of order {id} is not what it sent before (version {local_base}, the cloud \
+                             has {} from it): take the cloud's order and make the change again",
+                        k.local_version
+                    ),
+                    ))
+                }
+                (None, None) => (base, HashMap::new()),
+            };
             if base > version {
                 return Err(reject(
                     ErrorCode::Conflict,
@@ -228,10 +325,32 @@ pub async fn apply(
             }
             let history = history(tx, restaurant, &id).await.map_err(OpError::Fail)?;
             let order = Order::replay(history.iter().map(|e| (&e.event, e.at))).map_err(stored("order history"))?;
-            let since: Vec<&Entry> = history.iter().filter(|e| e.version > base).collect();
-            let events = merge(&order, &since, saved.events, owner_device == device)?;
-            if (events.len() + history.len()) as u64 > fynlo_core::limits::MAX_CHANGES {
-                return Err(reject(ErrorCode::TooLarge, "the order has reached its most changes"));
+            // Other tills' changes since the base (this till's own are in its copy).
+            let others: Vec<(i64,)> = sqlx::query_as(
+                "SELECT version FROM order_events WHERE restaurant_id = $1 AND order_id = $2 AND version > $3 AND device_id <> $4",
+            )
+            .bind(restaurant)
+            .bind(&id)
+            .bind(i64::try_from(base).map_err(stored("order version"))?)
+            .bind(device)
+            .fetch_all(&mut **tx)
+            .await?;
+            let others: HashSet<u64> = others.into_iter().filter_map(|(v,)| u64::try_from(v).ok()).collect();
+            let since: Vec<&Entry> = history.iter().filter(|e| others.contains(&e.version)).collect();
+            copy.known_base = base;
+            copy.renames = renames;
+            let room = fynlo_core::limits::MAX_CHANGES.saturating_sub(history.len() as u64);
+            let events = merge(
+                &order,
+                &since,
+                saved.events,
+                owner_device == device,
+                &mut copy.renames,
+                room,
+                &mut dropped,
+            )?;
+            if events.is_empty() {
+                return Err(reject(ErrorCode::Conflict, dropped.join("; ")));
             }
             (Some(order), owner_device, events)
         }
@@ -302,6 +421,7 @@ pub async fn apply(
         payload: change,
         data: summary,
     }];
+    keep_copy(tx, restaurant, &id, device, &copy).await?;
     let was = before.as_ref().map(Order::state);
     if was.is_some_and(|s| s != after.state()) {
         items.push(Item {
@@ -340,51 +460,120 @@ pub async fn apply(
             });
         }
     }
-    Ok(items)
+    Ok(Applied {
+        items,
+        conflict: (!dropped.is_empty()).then(|| format!("applied in part; not applied: {}", dropped.join("; "))),
+    })
 }
 
 /// A save that builds on an older version, merged over what came in `since` (see the module's rules).
-fn merge(order: &Order, since: &[&Entry], events: Vec<Entry>, owner: bool) -> Result<Vec<Entry>, OpError> {
-    if since.is_empty() {
-        return Ok(events);
-    }
+fn merge(
+    order: &Order,
+    since: &[&Entry],
+    events: Vec<Entry>,
+    owner: bool,
+    renames: &mut HashMap<LineNo, LineNo>,
+    room: u64,
+    dropped: &mut Vec<String>,
+) -> Result<Vec<Entry>, OpError> {
     let touched: HashSet<LineNo> = since.iter().flat_map(|e| lines_of(&e.event)).collect();
     let wide_since = since.iter().any(|e| is_order_wide(&e.event));
-    let mut next = order.lines().iter().map(|l| l.no.get()).max().unwrap_or(0) + 1;
-    let mut renamed: HashMap<LineNo, LineNo> = HashMap::new();
+    let closed = order.state().is_closed();
+    let mut next = order.next_line().get();
     let mut added: HashSet<LineNo> = HashSet::new();
+    let mut payments: HashSet<String> = order.payments().iter().map(|p| p.id.to_string()).collect();
+    let mut refunds: HashSet<String> = order.refunds().iter().map(|r| r.id.to_string()).collect();
+    let mut kept_changes = 0u64;
     let mut out = Vec::with_capacity(events.len());
     for mut entry in events {
-        if let OrderEvent::LineAdded { line } = &entry.event {
-            let no = line.no;
-            if order.line(no).is_ok() || renamed.values().any(|n| *n == no) {
-                renamed.insert(no, LineNo::new(next));
-                next += 1;
+        // The till's line numbers as the cloud has them.
+        if let OrderEvent::LineAdded { line } = &mut entry.event {
+            let local = line.no;
+            if local.get() > MAX_LINE_NO || renames.contains_key(&local) {
+                return Err(reject(
+                    ErrorCode::InvalidInput,
+                    format!("line {local} cannot be added here"),
+                ));
+            }
+            let cloud = if local.get() >= next {
+                local
             } else {
-                next = next.max(no.get() + 1);
-            }
-            added.insert(no);
-        } else if !owner {
-            let theirs = lines_of(&entry.event)
-                .into_iter()
-                .find(|no| !added.contains(no) && touched.contains(no));
-            if let Some(no) = theirs {
-                return Err(reject(
-                    ErrorCode::Conflict,
-                    format!("line {no} was changed on another till meanwhile; the owning till's change stands"),
-                ));
-            }
-            if is_order_wide(&entry.event) && wide_since {
-                return Err(reject(
-                    ErrorCode::Conflict,
-                    "the order was changed on another till meanwhile; the owning till's change stands",
-                ));
-            }
+                // Taken meanwhile (another till added a line at once): the next free number.
+                let fresh = LineNo::new(next);
+                renames.insert(local, fresh);
+                fresh
+            };
+            line.no = cloud;
+            next = next.max(cloud.get() + 1);
+            added.insert(cloud);
+        } else {
+            rename_lines(&mut entry.event, renames);
         }
-        rename_lines(&mut entry.event, &renamed);
-        out.push(entry);
+        let why = if is_payment(&entry.event) {
+            // Payments are immutable appends: a new one is kept, an update of one still open is kept.
+            match &entry.event {
+                OrderEvent::PaymentStarted { payment } | OrderEvent::PaymentRecorded { payment } => (!payments
+                    .insert(payment.id.to_string()))
+                .then(|| format!("payment {} is recorded already", payment.id)),
+                OrderEvent::PaymentUpdated { payment, status, .. } => order
+                    .payment(*payment)
+                    .ok()
+                    .filter(|p| p.status.check_move(*status).is_err())
+                    .map(|p| format!("payment {payment} is {} already", p.status.as_str())),
+                OrderEvent::RefundStarted { refund } => (!refunds.insert(refund.id.to_string()))
+                    .then(|| format!("refund {} is recorded already", refund.id)),
+                OrderEvent::RefundUpdated { refund, status, .. } => order
+                    .refund(*refund)
+                    .ok()
+                    .filter(|r| r.status.check_move(*status).is_err())
+                    .map(|r| format!("refund {refund} is {} already", r.status.as_str())),
+                _ => None,
+            }
+        } else if kept_changes >= room {
+            Some("the order has reached its most changes".to_owned())
+        } else if owner {
+            None
+        } else if closed {
+            Some(format!(
+                "the order was closed on another till ({})",
+                describe(&entry.event)
+            ))
+        } else if let Some(no) = lines_of(&entry.event)
+            .into_iter()
+            .find(|no| !added.contains(no) && touched.contains(no))
+        {
+            Some(format!(
+                "line {no} was changed on another till meanwhile; the owning till's change stands"
+            ))
+        } else if is_order_wide(&entry.event) && wide_since {
+            Some(format!(
+                "the order was changed on another till meanwhile ({})",
+                describe(&entry.event)
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            dropped.push(why);
+        } else {
+            if !is_payment(&entry.event) {
+                kept_changes += 1;
+            }
+            out.push(entry);
+        }
     }
     Ok(out)
+}
+
+/// The highest line number a till may add (far above what an order can hold).
+const MAX_LINE_NO: u32 = 1_000_000;
+
+/// An event's kind, for messages.
+fn describe(event: &OrderEvent) -> String {
+    serde_json::to_value(event)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+        .unwrap_or_else(|| "a change".into())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -149,8 +149,15 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
         let outcome = match apply_op(&mut savepoint, db, restaurant, device, &op.op_type, &op.payload).await {
             Ok(made) => {
                 savepoint.commit().await?;
-                items.extend(made);
-                Outcome::Applied
+                items.extend(made.items);
+                match made.conflict {
+                    None => Outcome::Applied,
+                    // Applied in part (payments always): the till is told what was not.
+                    Some(message) => Outcome::Rejected {
+                        code: ErrorCode::Conflict,
+                        message,
+                    },
+                }
             }
             Err(OpError::Reject(code, message)) => {
                 savepoint.rollback().await?;
@@ -201,20 +208,21 @@ async fn apply_op(
     device: &str,
     op_type: &str,
     payload: &Value,
-) -> Result<Vec<Item>, OpError> {
+) -> Result<orders::Applied, OpError> {
     // PostgreSQL text cannot hold a NUL character; it is refused here, as the op's own fault.
     if payload.to_string().contains("\\u0000") {
         return Err(reject("the op's text holds a NUL character"));
     }
-    match op_type {
-        "order.saved" => orders::apply(tx, db, restaurant, device, payload).await,
-        "settings.updated" => settings_from_till(tx, restaurant, device, payload).await,
-        "staff.updated" => staff_from_till(tx, db, restaurant, device, payload).await,
+    let items = match op_type {
+        "order.saved" => return orders::apply(tx, db, restaurant, device, payload).await,
+        "settings.updated" => settings_from_till(tx, restaurant, device, payload).await?,
+        "staff.updated" => staff_from_till(tx, db, restaurant, device, payload).await?,
         // A till's menu import carries only its version and size: menus reach other tills when they
         // are published through the cloud (`PUT /api/v1/menu`). Everything else (drawer, time clock,
         // tips, reports, logins…) is kept as the op it is.
-        _ => Ok(Vec::new()),
-    }
+        _ => Vec::new(),
+    };
+    Ok(orders::Applied { items, conflict: None })
 }
 
 /// The cloud's settings: the cloud wins. A till's change becomes the restaurant's when no settings were

@@ -107,6 +107,20 @@ CREATE TABLE order_events (
     FOREIGN KEY (restaurant_id, order_id) REFERENCES orders (restaurant_id, id)
 );
 
+-- What the cloud knows of each till's copy of an order: the till's last version it sent, the cloud
+-- version of the others' changes that copy is built on, and the till's line numbers the cloud gave
+-- other numbers to (JSON pairs [till's, cloud's]) when two tills added lines at once.
+CREATE TABLE order_devices (
+    restaurant_id TEXT NOT NULL,
+    order_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    local_version BIGINT NOT NULL,
+    known_base BIGINT NOT NULL,
+    renames TEXT NOT NULL,
+    PRIMARY KEY (restaurant_id, order_id, device_id),
+    FOREIGN KEY (restaurant_id, order_id) REFERENCES orders (restaurant_id, id)
+);
+
 -- The restaurant's menu versions, settings and staff as the cloud holds them. `source` says who made the
 -- current copy: 'cloud' (published here; it wins over a till's) or a device id.
 CREATE TABLE menus (

@@ -280,9 +280,14 @@ pub struct Till {
 
 impl Till {
     pub fn new() -> Till {
+        Self::new_for(DeviceId::parse(&Uuid::now_v7().to_string()).expect("device id"))
+    }
+
+    /// A till with this device id (another copy of a till's state).
+    pub fn new_for(device: DeviceId) -> Till {
         let data: CatalogData = serde_json::from_str(MENU_JSON).expect("menu");
         Till {
-            device: DeviceId::parse(&Uuid::now_v7().to_string()).expect("device id"),
+            device,
             seq: 0,
             catalog: Catalog::new(data).expect("menu"),
             orders: HashMap::new(),

@@ -12,6 +12,8 @@ use serde_json::{json, Value};
 use crate::support::{menu_json, settings_json, Backend, Cloud, Till};
 
 crate::both!(
+    a_tills_later_saves_follow_the_numbers_the_cloud_gave_its_lines,
+    a_payment_is_kept_when_the_rest_of_its_save_conflicts,
     ops_apply_exactly_once_and_in_order,
     a_bad_op_is_rejected_and_the_rest_go_on,
     pulls_return_other_tills_changes_by_cursor,
@@ -482,4 +484,134 @@ async fn the_owning_till_wins_and_other_tills_merge_per_line(backend: Backend) {
     let merged = reader.adopt(&paid);
     assert_eq!(reader.orders[&merged].payments().len(), 2);
     assert_eq!(reader.orders[&merged].state(), OrderState::Pending);
+}
+
+fn lines_of(detail: &Value) -> Vec<(u32, String, u32)> {
+    let mut reader = Till::new();
+    let id = reader.adopt(detail);
+    reader.orders[&id]
+        .live_lines()
+        .map(|l| (l.no.get(), l.product.to_string(), l.quantity))
+        .collect()
+}
+
+async fn a_tills_later_saves_follow_the_numbers_the_cloud_gave_its_lines(backend: Backend) {
+    // Real tills send no `base`: the cloud keeps what it knows of each till's copy.
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Kettle").await;
+    let mut a = Till::new();
+    let mut b = Till::new();
+    let device_a = cloud.pair(&owner, &a, "Counter").await;
+    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let (id, open) = a.open();
+    let l1 = a.add(id, "burger");
+    let l2 = a.add(id, "cake");
+    cloud.push(&device_a, &[open, l1, l2]).await;
+    let (_, detail) = cloud.get(&format!("/api/v1/orders/{id}"), &device_b.access).await;
+    b.adopt(&detail);
+    // A adds its line 3; B, not knowing, adds its own line 3, then changes it, then adds another.
+    assert_eq!(
+        cloud.push(&device_a, &[a.add(id, "burger")]).await.1["acks"][0]["outcome"],
+        "applied"
+    );
+    let cola = b.add(id, "cola");
+    let more = b.run(
+        id,
+        &OrderCommand::ChangeLine {
+            line: LineNo::new(3),
+            change: LineChange {
+                quantity: Some(2),
+                ..LineChange::default()
+            },
+        },
+    );
+    let cake = b.add(id, "cake");
+    let (_, acks) = cloud.push(&device_b, &[cola, more, cake]).await;
+    assert_eq!(outcomes(&acks), ["applied", "applied", "applied"], "{acks}");
+    let (_, detail) = cloud.get(&format!("/api/v1/orders/{id}"), &owner.access).await;
+    assert_eq!(
+        lines_of(&detail),
+        [
+            (1, "burger".into(), 1),
+            (2, "cake".into(), 1),
+            (3, "burger".into(), 1),
+            (4, "cola".into(), 2),
+            (5, "cake".into(), 1)
+        ],
+        "A's line 3 untouched; B's line 3 is the cloud's 4 in every later save"
+    );
+    // B removes its line 3 (the cloud's 4); A's line 3 stays.
+    let remove = b.run(id, &OrderCommand::RemoveLine(LineNo::new(3)));
+    assert_eq!(outcomes(&cloud.push(&device_b, &[remove]).await.1), ["applied"]);
+    let (_, detail) = cloud.get(&format!("/api/v1/orders/{id}"), &owner.access).await;
+    assert_eq!(
+        lines_of(&detail),
+        [
+            (1, "burger".into(), 1),
+            (2, "cake".into(), 1),
+            (3, "burger".into(), 1),
+            (5, "cake".into(), 1)
+        ]
+    );
+    // A save from a copy the cloud does not know (the till's versions went their own way) is refused
+    // with a clear conflict, not applied to the wrong lines.
+    let mut stray = Till::new_for(b.device);
+    stray.adopt(&json!({"events": detail["events"].as_array().expect("events")[..3]}));
+    stray.seq = b.seq;
+    let lost = stray.add(id, "cola");
+    let (_, acks) = cloud.push(&device_b, &[lost]).await;
+    assert_eq!(acks["acks"][0]["code"], "conflict", "{acks}");
+    b.seq = stray.seq;
+}
+
+async fn a_payment_is_kept_when_the_rest_of_its_save_conflicts(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Kettle").await;
+    let mut a = Till::new();
+    let mut b = Till::new();
+    let device_a = cloud.pair(&owner, &a, "Counter").await;
+    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let (id, open) = a.open();
+    let l1 = a.add(id, "burger");
+    cloud.push(&device_a, &[open, l1]).await;
+    let (_, detail) = cloud.get(&format!("/api/v1/orders/{id}"), &device_b.access).await;
+    b.adopt(&detail);
+    // A (the owner) gives 10 % off; B, not knowing, takes the whole old balance in cash, which would
+    // complete the order.
+    let discount = fynlo_core::order::Discount {
+        kind: fynlo_core::order::DiscountKind::Percent {
+            rate: fynlo_core::BasisPoints::new(1_000),
+        },
+        reason: "regular".into(),
+    };
+    let off = a.run(id, &OrderCommand::SetOrderDiscount(Some(discount)));
+    assert_eq!(outcomes(&cloud.push(&device_a, &[off]).await.1), ["applied"]);
+    let pay = b.pay_cash(id);
+    let (_, acks) = cloud.push(&device_b, std::slice::from_ref(&pay)).await;
+    let ack = &acks["acks"][0];
+    assert_eq!(
+        (ack["outcome"].as_str(), ack["code"].as_str()),
+        (Some("rejected"), Some("conflict")),
+        "{acks}"
+    );
+    assert!(
+        ack["message"].as_str().expect("message").contains("applied in part"),
+        "{ack}"
+    );
+    let (_, after) = cloud.get(&format!("/api/v1/orders/{id}"), &owner.access).await;
+    assert_eq!(after["paid"], 1295, "the cash is kept: {after}");
+    assert_ne!(
+        after["state"], "completed",
+        "the completion, decided on the old total, is not"
+    );
+    // The same payment recorded again (by a till replaying it) is not counted twice.
+    let again = pay.payload["events"].as_array().expect("events")[0].clone();
+    let version = b.orders[&id].version() + 1;
+    let mut replayed = again;
+    replayed["version"] = json!(version);
+    let dup = b.op("order.saved", json!({"order_id": id.to_string(), "events": [replayed]}));
+    let (_, acks) = cloud.push(&device_b, &[dup]).await;
+    assert_eq!(acks["acks"][0]["code"], "conflict", "{acks}");
+    let (_, still) = cloud.get(&format!("/api/v1/orders/{id}"), &owner.access).await;
+    assert_eq!(still["paid"], 1295);
 }
