@@ -27,6 +27,33 @@ pub struct Db {
     pub kind: Kind,
     /// The URL it was opened with (the PostgreSQL listener opens its own connection with it).
     pub url: String,
+    /// On SQLite: the lock that keeps a second instance off the file (it would not see this one's
+    /// live events: SQLite has no `NOTIFY`).
+    _instance: Option<std::sync::Arc<std::fs::File>>,
+}
+
+/// Locks `<file>.lock` beside a SQLite database for this process, or says who has it.
+fn lock_sqlite(url: &str) -> Result<Option<std::sync::Arc<std::fs::File>>, sqlx::Error> {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return Ok(None);
+    }
+    let lock_path = format!("{path}.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(sqlx::Error::Io)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(std::sync::Arc::new(file))),
+        Err(std::fs::TryLockError::WouldBlock) => Err(sqlx::Error::Configuration(
+            format!("another fynlo-cloud is serving {path} (SQLite serves one instance; use PostgreSQL for several)")
+                .into(),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(sqlx::Error::Io(e)),
+    }
 }
 
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -40,6 +67,10 @@ impl Db {
             Kind::Postgres
         } else {
             Kind::Sqlite
+        };
+        let instance = match kind {
+            Kind::Sqlite => lock_sqlite(url)?,
+            Kind::Postgres => None,
         };
         let url = match kind {
             Kind::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
@@ -76,7 +107,20 @@ impl Db {
             Kind::Postgres => POSTGRES.run(&pool).await?,
             Kind::Sqlite => SQLITE.run(&pool).await?,
         }
-        Ok(Db { pool, kind, url })
+        Ok(Db {
+            pool,
+            kind,
+            url,
+            _instance: instance,
+        })
+    }
+
+    /// `FOR UPDATE OF table` on PostgreSQL (a join's one table locked); nothing on SQLite.
+    pub fn for_update_of(&self, table: &str) -> String {
+        match self.kind {
+            Kind::Postgres => format!(" FOR UPDATE OF {table}"),
+            Kind::Sqlite => String::new(),
+        }
     }
 
     /// `FOR UPDATE` on PostgreSQL, where rows are locked to serialise writers; nothing on SQLite, which
@@ -88,6 +132,30 @@ impl Db {
         }
     }
 }
+
+/// `($1, $2, …), ($n+1, …)…`: the placeholders of a multi-row `INSERT` of `rows` rows of `columns`
+/// values (one statement, one round trip, for many rows).
+pub fn placeholders(rows: usize, columns: usize) -> String {
+    let mut out = String::with_capacity(rows * columns * 5);
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push('$');
+            out.push_str(&(r * columns + c + 1).to_string());
+        }
+        out.push(')');
+    }
+    out
+}
+
+/// Rows per multi-row `INSERT` (well inside both databases' limits on parameters).
+pub const INSERT_CHUNK: usize = 100;
 
 /// Now, in milliseconds since the epoch.
 pub fn now_ms() -> i64 {

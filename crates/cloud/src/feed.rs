@@ -75,22 +75,25 @@ pub async fn append(
             .fetch_one(&mut **tx)
             .await?;
     let mut seq = last - count;
-    for item in items {
-        seq += 1;
-        sqlx::query(
-            "INSERT INTO feed (restaurant_id, seq, topic, kind, device_id, payload, data, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(restaurant)
-        .bind(seq)
-        .bind(item.topic)
-        .bind(item.kind.map(kind_str))
-        .bind(item.device_id.as_deref())
-        .bind(item.payload.to_string())
-        .bind(item.data.to_string())
-        .bind(at)
-        .execute(&mut **tx)
-        .await?;
+    for chunk in items.chunks(crate::db::INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO feed (restaurant_id, seq, topic, kind, device_id, payload, data, at) VALUES {}",
+            crate::db::placeholders(chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for item in chunk {
+            seq += 1;
+            query = query
+                .bind(restaurant)
+                .bind(seq)
+                .bind(item.topic)
+                .bind(item.kind.map(kind_str))
+                .bind(item.device_id.as_deref())
+                .bind(item.payload.to_string())
+                .bind(item.data.to_string())
+                .bind(at);
+        }
+        query.execute(&mut **tx).await?;
     }
     if db.kind == Kind::Postgres {
         sqlx::query("SELECT pg_notify($1, $2)")

@@ -123,24 +123,44 @@ where
 
 /// The cloud's history of an order, oldest first.
 pub async fn history(tx: &mut Transaction<'_, Any>, restaurant: &str, order: &str) -> ApiResult<Vec<Entry>> {
-    let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT version, staff, at, event FROM order_events WHERE restaurant_id = $1 AND order_id = $2 ORDER BY version",
+    Ok(history_by(tx, restaurant, order)
+        .await?
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect())
+}
+
+/// The cloud's history of an order, oldest first, each event with the device that sent it.
+pub async fn history_by(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    order: &str,
+) -> ApiResult<Vec<(Entry, String)>> {
+    let rows: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
+        "SELECT version, staff, at, event, device_id FROM order_events WHERE restaurant_id = $1 AND order_id = $2 \
+         ORDER BY version",
     )
     .bind(restaurant)
     .bind(order)
     .fetch_all(&mut **tx)
     .await?;
     rows.into_iter()
-        .map(|(version, staff, at, event)| {
-            Ok(Entry {
-                version: u64::try_from(version).map_err(|e| ApiError::stored("order version", e))?,
-                staff,
-                at: Timestamp::from_millis(at),
-                event: serde_json::from_str(&event).map_err(|e| ApiError::stored("order event", e))?,
-            })
+        .map(|(version, staff, at, event, device)| {
+            Ok((
+                Entry {
+                    version: u64::try_from(version).map_err(|e| ApiError::stored("order version", e))?,
+                    staff,
+                    at: Timestamp::from_millis(at),
+                    event: serde_json::from_str(&event).map_err(|e| ApiError::stored("order event", e))?,
+                },
+                device,
+            ))
         })
         .collect()
 }
+
+/// An order's owner and version, with what the cloud knows of a till's copy (`order_devices`).
+type OwnerRow = (String, i64, Option<i64>, Option<i64>, Option<String>);
 
 /// What applying a save did.
 #[derive(Debug)]
@@ -159,32 +179,16 @@ struct Copy {
     renames: HashMap<LineNo, LineNo>,
 }
 
-async fn copy_of(
-    tx: &mut Transaction<'_, Any>,
-    restaurant: &str,
-    order: &str,
-    device: &str,
-) -> Result<Option<Copy>, OpError> {
-    let row: Option<(i64, i64, String)> = sqlx::query_as(
-        "SELECT local_version, known_base, renames FROM order_devices WHERE restaurant_id = $1 AND order_id = $2 AND device_id = $3",
-    )
-    .bind(restaurant)
-    .bind(order)
-    .bind(device)
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|(local_version, known_base, renames)| {
-        let pairs: Vec<(u32, u32)> = serde_json::from_str(&renames).map_err(stored("line renames"))?;
-        Ok(Copy {
-            local_version: u64::try_from(local_version).map_err(stored("order version"))?,
-            known_base: u64::try_from(known_base).map_err(stored("order version"))?,
-            renames: pairs
-                .into_iter()
-                .map(|(a, b)| (LineNo::new(a), LineNo::new(b)))
-                .collect(),
-        })
+fn read_copy(local_version: i64, known_base: i64, renames: &str) -> Result<Copy, OpError> {
+    let pairs: Vec<(u32, u32)> = serde_json::from_str(renames).map_err(stored("line renames"))?;
+    Ok(Copy {
+        local_version: u64::try_from(local_version).map_err(stored("order version"))?,
+        known_base: u64::try_from(known_base).map_err(stored("order version"))?,
+        renames: pairs
+            .into_iter()
+            .map(|(a, b)| (LineNo::new(a), LineNo::new(b)))
+            .collect(),
     })
-    .transpose()
 }
 
 async fn keep_copy(
@@ -246,15 +250,31 @@ pub async fn apply(
         return Err(reject(ErrorCode::TooLarge, "too many events in one save"));
     }
     let id = order_id.to_string();
-    let owner: Option<(String, i64)> = sqlx::query_as(&format!(
-        "SELECT device_id, version FROM orders WHERE restaurant_id = $1 AND id = $2{}",
-        db.for_update()
+    // The order locked, with what the cloud knows of this till's copy of it, in one round trip.
+    let row: Option<OwnerRow> = sqlx::query_as(&format!(
+        "SELECT o.device_id, o.version, d.local_version, d.known_base, d.renames FROM orders o \
+         LEFT JOIN order_devices d ON d.restaurant_id = o.restaurant_id AND d.order_id = o.id AND d.device_id = $3 \
+         WHERE o.restaurant_id = $1 AND o.id = $2{}",
+        db.for_update_of("o")
     ))
     .bind(restaurant)
     .bind(&id)
+    .bind(device)
     .fetch_optional(&mut **tx)
     .await
     .map_err(|e| OpError::Fail(e.into()))?;
+    let (owner, known) = match row {
+        None => (None, None),
+        Some((owner, version, local_version, known_base, renames)) => {
+            let known = match (local_version, known_base, renames) {
+                (Some(local_version), Some(known_base), Some(renames)) => {
+                    Some(read_copy(local_version, known_base, &renames)?)
+                }
+                _ => None,
+            };
+            (Some((owner, version)), known)
+        }
+    };
 
     let local_base = first.version - 1;
     let last_local = first.version + saved.events.len() as u64 - 1;
@@ -299,7 +319,6 @@ pub async fn apply(
                 return Err(reject(ErrorCode::Conflict, format!("order {id} is open already")));
             }
             // What this till's copy is built on, and the line numbers it knows by other numbers.
-            let known = copy_of(tx, restaurant, &id, device).await?;
             let (base, renames) = match (saved.base, known) {
                 // The till says what it built on; the renames it knows stay while it builds on the same.
                 (Some(base), Some(k)) if k.known_base == base && k.local_version == local_base => (base, k.renames),
@@ -323,20 +342,15 @@ pub async fn apply(
                     format!("the save builds on version {base} of order {id}; the cloud has {version}"),
                 ));
             }
-            let history = history(tx, restaurant, &id).await.map_err(OpError::Fail)?;
-            let order = Order::replay(history.iter().map(|e| (&e.event, e.at))).map_err(stored("order history"))?;
+            let history = history_by(tx, restaurant, &id).await.map_err(OpError::Fail)?;
+            let order =
+                Order::replay(history.iter().map(|(e, _)| (&e.event, e.at))).map_err(stored("order history"))?;
             // Other tills' changes since the base (this till's own are in its copy).
-            let others: Vec<(i64,)> = sqlx::query_as(
-                "SELECT version FROM order_events WHERE restaurant_id = $1 AND order_id = $2 AND version > $3 AND device_id <> $4",
-            )
-            .bind(restaurant)
-            .bind(&id)
-            .bind(i64::try_from(base).map_err(stored("order version"))?)
-            .bind(device)
-            .fetch_all(&mut **tx)
-            .await?;
-            let others: HashSet<u64> = others.into_iter().filter_map(|(v,)| u64::try_from(v).ok()).collect();
-            let since: Vec<&Entry> = history.iter().filter(|e| others.contains(&e.version)).collect();
+            let since: Vec<&Entry> = history
+                .iter()
+                .filter(|(e, by)| e.version > base && by != device)
+                .map(|(e, _)| e)
+                .collect();
             copy.known_base = base;
             copy.renames = renames;
             let room = fynlo_core::limits::MAX_CHANGES.saturating_sub(history.len() as u64);

@@ -109,6 +109,7 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
     let mut through = last;
     let mut acks = Vec::with_capacity(request.ops.len());
     let mut items = Vec::new();
+    let mut stored_ops: Vec<(i64, &fynlo_protocol::Op, String)> = Vec::new();
     for op in &request.ops {
         let seq = i64::try_from(op.seq).map_err(|_| ApiError::invalid("sequence number out of range"))?;
         if op.seq <= last {
@@ -165,27 +166,38 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
             }
             Err(OpError::Fail(e)) => return Err(e),
         };
-        sqlx::query(
-            "INSERT INTO ops (device_id, seq, op_id, restaurant_id, op_type, payload, created_at, received_at, outcome) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(device)
-        .bind(seq)
-        .bind(op.op_id.to_string())
-        .bind(restaurant)
-        .bind(&op.op_type)
-        .bind(op.payload.to_string())
-        .bind(op.created_at)
-        .bind(now)
-        .bind(serde_json::to_string(&outcome).map_err(|e| ApiError::stored("outcome", e))?)
-        .execute(&mut *tx)
-        .await?;
+        stored_ops.push((
+            seq,
+            op,
+            serde_json::to_string(&outcome).map_err(|e| ApiError::stored("outcome", e))?,
+        ));
         through = op.seq;
         acks.push(Ack {
             seq: op.seq,
             op_id: op.op_id,
             outcome,
         });
+    }
+    // Each op with its answer, many rows to a statement.
+    for chunk in stored_ops.chunks(crate::db::INSERT_CHUNK) {
+        let sql = format!(
+            "INSERT INTO ops (device_id, seq, op_id, restaurant_id, op_type, payload, created_at, received_at, outcome) VALUES {}",
+            crate::db::placeholders(chunk.len(), 9)
+        );
+        let mut query = sqlx::query(&sql);
+        for (seq, op, outcome) in chunk {
+            query = query
+                .bind(device)
+                .bind(*seq)
+                .bind(op.op_id.to_string())
+                .bind(restaurant)
+                .bind(&op.op_type)
+                .bind(op.payload.to_string())
+                .bind(op.created_at)
+                .bind(now)
+                .bind(outcome.as_str());
+        }
+        query.execute(&mut *tx).await?;
     }
     if through != last {
         sqlx::query("UPDATE devices SET last_seq = $2, last_push_at = $3 WHERE id = $1")

@@ -213,6 +213,7 @@ async fn a_server_killed_mid_batch_loses_nothing_and_applies_nothing_twice(backe
         }
     }
     assert_eq!(killed, kills);
+    server.kill();
     // Everything once, to the penny.
     let cloud_db = fynlo_cloud::db::Db::open(&db.url, 2).await.expect("opens");
     applied_once(&cloud_db.pool, &till, ops.len()).await;
@@ -223,7 +224,6 @@ async fn a_server_killed_mid_batch_loses_nothing_and_applies_nothing_twice(backe
     let local: i64 = till.orders.values().map(|o| o.paid().expect("paid").get()).sum();
     assert_eq!(sum, local);
     cloud_db.pool.close().await;
-    server.kill();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -250,6 +250,18 @@ async fn the_binary_starts_with_no_configuration_on_a_sqlite_file() {
     assert_eq!(health["status"], "ok");
     assert_eq!(health["database"], "sqlite");
     assert!(dir.path().join("fynlo-cloud.db").exists());
+    // A second instance on the same SQLite file is refused (it would not see the first's live events).
+    let second = Command::new(env!("CARGO_BIN_EXE_fynlo-cloud"))
+        .current_dir(dir.path())
+        .env_remove("FYNLO_CLOUD_DATABASE_URL")
+        .env("FYNLO_CLOUD_LISTEN", "127.0.0.1:0")
+        .output()
+        .expect("runs");
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("another fynlo-cloud is serving"),
+        "{second:?}"
+    );
     let _ = child.kill();
     let _ = child.wait();
     // A bad setting: a clear message and exit code 2.
