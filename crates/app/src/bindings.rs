@@ -19,6 +19,12 @@ pub fn typescript() -> String {
     );
     let decls = [
         command::Command::decl(&cfg),
+        // The sync protocol's answers a sync screen shows: what became of each op, and why.
+        fynlo_protocol::Ack::decl(&cfg),
+        fynlo_protocol::Outcome::decl(&cfg),
+        fynlo_protocol::ErrorCode::decl(&cfg),
+        fynlo_protocol::ErrorBody::decl(&cfg),
+        fynlo_protocol::ChangeKind::decl(&cfg),
         session::request::Login::decl(&cfg),
         session::request::ApprovalInput::decl(&cfg),
         orders::request::OrderRef::decl(&cfg),

@@ -25,7 +25,6 @@ pub mod session;
 pub mod setup;
 pub mod shifts;
 pub mod staff;
-mod strict;
 mod till;
 pub mod view;
 

@@ -46,7 +46,7 @@ pub struct SetupFile {
 impl SetupFile {
     /// Parses and validates a setup file.
     pub fn parse(json: &str) -> Result<SetupFile, AppError> {
-        let file: SetupFile = crate::strict::parse(json, "setup file").map_err(AppError::invalid)?;
+        let file: SetupFile = fynlo_core::strict::parse(json, "setup file").map_err(AppError::invalid)?;
         file.validate()?;
         Ok(file)
     }
@@ -188,7 +188,7 @@ async fn fill(path: &Path, setup: &SetupFile, clock: &dyn Clock, ids: &dyn IdSou
 /// it against the menu rules.
 pub fn parse_menu(json: &str) -> Result<CatalogData, AppError> {
     let data: CatalogData =
-        crate::strict::parse(json, "menu file").map_err(|e| AppError::new(ErrorCode::InvalidMenu, e))?;
+        fynlo_core::strict::parse(json, "menu file").map_err(|e| AppError::new(ErrorCode::InvalidMenu, e))?;
     Catalog::new(data.clone())?;
     Ok(data)
 }

@@ -21,7 +21,7 @@ use crate::{
     db::now_ms,
     error::{ApiError, ApiResult},
     feed::{self, Item},
-    http::{ApiJson, ApiQuery},
+    http::{ApiJson, ApiQuery, ApiText},
     orders::{self, Entry},
     state::AppState,
     sync::settings_item,
@@ -38,13 +38,15 @@ pub struct MenuVersion {
     pub published_at: i64,
 }
 
-/// `PUT /api/v1/menu`: publishes a new menu version, checked by the till's own menu rules.
+/// `PUT /api/v1/menu`: publishes a new menu version, read as strictly as the CLI reads a menu file (an
+/// unknown key is refused by name) and checked by the till's own menu rules.
 pub async fn publish_menu(
     State(state): State<AppState>,
     auth: Auth,
-    ApiJson(data): ApiJson<CatalogData>,
+    ApiText(text): ApiText,
 ) -> ApiResult<Json<MenuVersion>> {
     let user = auth.manager()?.to_owned();
+    let data: CatalogData = fynlo_core::strict::parse(&text, "menu").map_err(ApiError::invalid)?;
     Catalog::new(data.clone()).map_err(|e| ApiError::invalid(format!("the menu is not valid: {e}")))?;
     let menu = serde_json::to_value(&data).map_err(|e| ApiError::stored("menu", e))?;
     let now = now_ms();

@@ -31,6 +31,27 @@ where
     }
 }
 
+/// A body as UTF-8 text (for formats read strictly); an oversized or non-UTF-8 one is an [`ApiError`].
+#[derive(Debug)]
+pub struct ApiText(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for ApiText {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::new(ErrorCode::TooLarge, "the request body is over the server's limit")
+            } else {
+                ApiError::invalid(rejection.body_text())
+            }
+        })?;
+        String::from_utf8(bytes.to_vec())
+            .map(ApiText)
+            .map_err(|_| ApiError::invalid("the body is not UTF-8 text"))
+    }
+}
+
 /// A query string; a malformed one is an [`ApiError`].
 #[derive(Debug)]
 pub struct ApiQuery<T>(pub T);

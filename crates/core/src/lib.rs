@@ -23,6 +23,7 @@ pub mod report;
 pub mod settings;
 pub mod split;
 pub mod staff;
+pub mod strict;
 pub mod time;
 pub mod timeclock;
 pub mod tips;

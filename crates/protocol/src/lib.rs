@@ -113,6 +113,7 @@ impl PushRequest {
 /// What became of one pushed op.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SyncOutcome"))]
 pub enum Outcome {
     /// Applied now.
     Applied,
@@ -130,6 +131,7 @@ pub enum Outcome {
 /// The answer for one op. (Its outcome's fields sit beside `seq` and `op_id`, so serde cannot refuse
 /// unknown fields here: a flattened enum and `deny_unknown_fields` do not go together.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SyncAck"))]
 pub struct Ack {
     /// The op's sequence number.
     pub seq: u64,
@@ -153,6 +155,7 @@ pub struct PushResponse {
 /// What kind of thing a pulled change is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "SyncChangeKind"))]
 pub enum ChangeKind {
     /// A menu version.
     Menu,
@@ -239,6 +242,7 @@ pub enum ServerMessage {
 /// The closed set of error codes of the cloud API.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CloudErrorCode"))]
 pub enum ErrorCode {
     /// The request is malformed or a field is out of range.
     InvalidInput,
@@ -263,6 +267,7 @@ pub enum ErrorCode {
 /// An error as it leaves the API: `{"code", "message"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "CloudError"))]
 pub struct ErrorBody {
     /// For code to match on.
     pub code: ErrorCode,

@@ -3,6 +3,48 @@
 
 export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef | { "cmd": "printers" } | { "cmd": "add_printer" } & PutPrinter | { "cmd": "change_printer" } & PutPrinter | { "cmd": "remove_printer" } & PrinterRef | { "cmd": "test_printer" } & PrinterChoice | { "cmd": "print_receipt" } & ReceiptRequest | { "cmd": "receipt_preview" } & ReceiptRequest | { "cmd": "ticket_preview" } & TicketPreview | { "cmd": "print_jobs" } & PrintJobs | { "cmd": "retry_prints" } & PrinterChoice | { "cmd": "cancel_print" } & CancelPrint | { "cmd": "open_drawer" } & OpenDrawer | { "cmd": "drawer" } | { "cmd": "open_session" } & OpenSession | { "cmd": "pay_in" } & CashMovement | { "cmd": "pay_out" } & CashMovement | { "cmd": "x_report" } & ReportAccess | { "cmd": "close_session" } & CloseSession | { "cmd": "z_report" } & ZReportRef | { "cmd": "z_reports" } & Listing | { "cmd": "print_report" } & PrintReport | { "cmd": "export_report" } & ExportReport | { "cmd": "audit_log" } & AuditQuery | { "cmd": "staff" } | { "cmd": "add_staff" } & AddStaff | { "cmd": "change_staff" } & ChangeStaff | { "cmd": "change_pin" } & ChangePin | { "cmd": "reset_pin" } & ResetPin | { "cmd": "clock_in" } & Punch | { "cmd": "clock_out" } & Punch | { "cmd": "start_break" } & BreakPunch | { "cmd": "end_break" } & Punch | { "cmd": "on_shift" } | { "cmd": "timesheet" } & TimesheetRequest | { "cmd": "adjust_shift" } & AdjustShift | { "cmd": "tips" } & TipsPeriod | { "cmd": "record_tips" } & RecordTips | { "cmd": "tips_records" } & TipsQuery | { "cmd": "export_tips" } & TipsQuery | { "cmd": "tipping_policy" };
 
+export type SyncAck = { 
+/**
+ * The op's sequence number.
+ */
+seq: bigint, 
+/**
+ * The op's id.
+ */
+op_id: string, } & ({ "outcome": "applied" } | { "outcome": "duplicate" } | { "outcome": "rejected", 
+/**
+ * Why, for code.
+ */
+code: CloudErrorCode, 
+/**
+ * Why, for people.
+ */
+message: string, });
+
+export type SyncOutcome = { "outcome": "applied" } | { "outcome": "duplicate" } | { "outcome": "rejected", 
+/**
+ * Why, for code.
+ */
+code: CloudErrorCode, 
+/**
+ * Why, for people.
+ */
+message: string, };
+
+export type CloudErrorCode = "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "gap" | "too_large" | "rate_limited" | "conflict" | "internal";
+
+export type CloudError = { 
+/**
+ * For code to match on.
+ */
+code: CloudErrorCode, 
+/**
+ * For people to read.
+ */
+message: string, };
+
+export type SyncChangeKind = "menu" | "settings" | "staff" | "order" | "payment";
+
 export type Login = { 
 /**
  * 4–6 digits.

@@ -343,6 +343,20 @@ async fn the_clouds_menu_and_settings_win(backend: Backend) {
         (400, Some("invalid_input")),
         "{error}"
     );
+    let mut misspelt = menu_json();
+    misspelt["products"][0]["availble"] = json!(false);
+    let (status, error) = cloud
+        .call("PUT", "/api/v1/menu", Some(&owner.access), Some(misspelt))
+        .await;
+    assert_eq!(
+        (status, error["code"].as_str()),
+        (400, Some("invalid_input")),
+        "{error}"
+    );
+    assert!(
+        error["message"].as_str().expect("message").contains("availble"),
+        "read as strictly as the CLI: {error}"
+    );
     let (status, _) = cloud
         .call("PUT", "/api/v1/menu", Some(&device.access), Some(menu_json()))
         .await;
