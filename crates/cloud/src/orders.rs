@@ -239,6 +239,12 @@ pub async fn apply(
         ));
     };
     for (i, e) in saved.events.iter().enumerate() {
+        if fynlo_core::ids::StaffId::new(&e.staff).is_err() {
+            return Err(reject(
+                ErrorCode::InvalidInput,
+                format!("{:?} is not a member of staff's id", e.staff),
+            ));
+        }
         if e.version != first.version + i as u64 {
             return Err(reject(
                 ErrorCode::InvalidInput,

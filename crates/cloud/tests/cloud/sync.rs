@@ -154,6 +154,10 @@ async fn a_bad_op_is_rejected_and_the_rest_go_on(backend: Backend) {
         till.op("staff.updated", json!({"id": "sam", "name": "Sam", "pin_hash": "1234"})),
         till.op("settings.updated", json!({"name": ""})),
         till.op("staff.updated", json!({"id": "sam", "name": "Sam\u{0}Taylor"})),
+        till.op(
+            "order.saved",
+            json!({"order_id": id.to_string(), "events": [{"version": 2, "staff": "", "at": 1, "event": {"type": "parked"}}]}),
+        ),
     ];
     let add = till.add(id, "burger");
     let mut batch = vec![open];
