@@ -151,11 +151,12 @@ pub async fn login(
 ) -> ApiResult<Json<Session>> {
     let email = check_email(&body.email)?;
     state.limits.check("login-email", &sha256_hex(&email))?;
-    let row: Option<(String, String, String, String)> =
-        sqlx::query_as("SELECT id, restaurant_id, password_hash, role FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&state.db.pool)
-            .await?;
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, restaurant_id, password_hash, role FROM users WHERE email = $1 AND removed_at IS NULL",
+    )
+    .bind(&email)
+    .fetch_optional(&state.db.pool)
+    .await?;
     // Checked whether or not the email exists, so both take as long.
     let matches = auth::verify_password_blocking(body.password, row.as_ref().map(|r| r.2.clone())).await?;
     let (Some((user, restaurant, _, role)), true) = (row, matches) else {
@@ -182,7 +183,7 @@ pub struct Refresh {
 }
 
 /// A refresh token's row: family, restaurant, kind, subject, expiry, used, revoked.
-type TokenRow = (String, String, String, String, i64, Option<i64>, Option<i64>);
+type TokenRow = (String, String, String, String, i64, i64, Option<i64>, Option<i64>);
 
 /// Revokes a token family, and a device's pairing with it when the family is a device's.
 async fn revoke_family(tx: &mut Transaction<'_, Any>, family: &str, device: Option<&str>, now: i64) -> ApiResult<()> {
@@ -211,14 +212,14 @@ pub async fn refresh(
     let now = now_ms();
     let mut tx = state.db.pool.begin().await?;
     let row: Option<TokenRow> = sqlx::query_as(&format!(
-        "SELECT family, restaurant_id, subject_kind, subject_id, expires_at, used_at, revoked_at \
+        "SELECT family, restaurant_id, subject_kind, subject_id, expires_at, family_started_at, used_at, revoked_at \
          FROM refresh_tokens WHERE token_hash = $1{}",
         state.db.for_update()
     ))
     .bind(sha256_hex(&body.refresh_token))
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((family, restaurant, kind, subject, expires_at, used_at, revoked_at)) = row else {
+    let Some((family, restaurant, kind, subject, expires_at, started_at, used_at, revoked_at)) = row else {
         return Err(ApiError::unauthorized("that refresh token is not valid"));
     };
     let device = (kind == "device").then_some(subject.as_str());
@@ -229,6 +230,9 @@ pub async fn refresh(
         return Err(ApiError::unauthorized(
             "that refresh token was used before: these credentials are revoked; pair or log in again",
         ));
+    }
+    if kind == "user" && now - started_at > auth::USER_FAMILY_SECONDS * 1000 {
+        return Err(ApiError::unauthorized("this login is 90 days old; log in again"));
     }
     if revoked_at.is_some() || expires_at <= now {
         return Err(ApiError::unauthorized(
@@ -245,7 +249,7 @@ pub async fn refresh(
         }
         Role::Device
     } else {
-        let role: Option<(String,)> = sqlx::query_as("SELECT role FROM users WHERE id = $1")
+        let role: Option<(String,)> = sqlx::query_as("SELECT role FROM users WHERE id = $1 AND removed_at IS NULL")
             .bind(&subject)
             .fetch_optional(&mut *tx)
             .await?;
@@ -346,16 +350,54 @@ pub async fn add_user(
 /// `GET /api/v1/users`.
 pub async fn users(State(state): State<AppState>, auth: Auth) -> ApiResult<Json<Vec<User>>> {
     auth.manager()?;
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, email, role FROM users WHERE restaurant_id = $1 ORDER BY email")
-            .bind(auth.restaurant())
-            .fetch_all(&state.db.pool)
-            .await?;
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT id, email, role FROM users WHERE restaurant_id = $1 AND removed_at IS NULL ORDER BY email",
+    )
+    .bind(auth.restaurant())
+    .fetch_all(&state.db.pool)
+    .await?;
     Ok(Json(
         rows.into_iter()
             .map(|(id, email, role)| User { id, email, role })
             .collect(),
     ))
+}
+
+/// `POST /api/v1/users/{id}/remove`: the owner removes a manager. Their tokens stop at once (every
+/// request checks), their logins end, and they cannot log in again; what they did keeps their id.
+pub async fn remove_user(State(state): State<AppState>, auth: Auth, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    let owner = auth.owner()?;
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::not_found("user"));
+    }
+    if id == owner {
+        return Err(ApiError::conflict("the owner cannot remove themselves"));
+    }
+    let now = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE users SET removed_at = $3 WHERE id = $1 AND restaurant_id = $2 AND role = 'manager' AND removed_at IS NULL",
+    )
+    .bind(&id)
+    .bind(auth.restaurant())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(ApiError::not_found("manager"));
+    }
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = 'user' AND restaurant_id = $3 \
+         AND revoked_at IS NULL",
+    )
+    .bind(&id)
+    .bind(now)
+    .bind(auth.restaurant())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A pairing code, shown once.

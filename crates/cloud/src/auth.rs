@@ -22,6 +22,9 @@ use crate::{db::now_ms, error::ApiError, error::ApiResult, state::AppState};
 pub const ACCESS_SECONDS: i64 = 15 * 60;
 /// How long a refresh token lives unused.
 pub const REFRESH_SECONDS: i64 = 30 * 24 * 60 * 60;
+/// How long an owner's or manager's login lasts, however often it is refreshed (a till's lasts until it
+/// is revoked).
+pub const USER_FAMILY_SECONDS: i64 = 90 * 24 * 60 * 60;
 
 /// Random bytes from the operating system.
 pub fn random_bytes<const N: usize>() -> ApiResult<[u8; N]> {
@@ -237,8 +240,8 @@ pub async fn issue(
         None => uuid::Uuid::new_v4().to_string(),
     };
     sqlx::query(
-        "INSERT INTO refresh_tokens (token_hash, family, restaurant_id, subject_kind, subject_id, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO refresh_tokens (token_hash, family, restaurant_id, subject_kind, subject_id, expires_at, family_started_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, COALESCE((SELECT MIN(family_started_at) FROM refresh_tokens WHERE family = $2), $7))",
     )
     .bind(sha256_hex(&refresh))
     .bind(family)
@@ -246,6 +249,7 @@ pub async fn issue(
     .bind(if role == Role::Device { "device" } else { "user" })
     .bind(subject)
     .bind(now + REFRESH_SECONDS * 1000)
+    .bind(now)
     .execute(&mut **tx)
     .await?;
     Ok(Tokens {
@@ -307,12 +311,14 @@ pub async fn check_token(state: &AppState, token: &str) -> ApiResult<Claims> {
             .await?
         }
         Role::Owner | Role::Manager => {
-            sqlx::query_as("SELECT 1 FROM users WHERE id = $1 AND restaurant_id = $2 AND role = $3")
-                .bind(&claims.sub)
-                .bind(&claims.rid)
-                .bind(claims.role.as_str())
-                .fetch_optional(&state.db.pool)
-                .await?
+            sqlx::query_as(
+                "SELECT 1 FROM users WHERE id = $1 AND restaurant_id = $2 AND role = $3 AND removed_at IS NULL",
+            )
+            .bind(&claims.sub)
+            .bind(&claims.rid)
+            .bind(claims.role.as_str())
+            .fetch_optional(&state.db.pool)
+            .await?
         }
     };
     if live.is_none() {

@@ -163,6 +163,17 @@ fn table() -> Table {
     .add(
         doc(
             "POST",
+            "/api/v1/users/{id}/remove",
+            Owner,
+            None,
+            (204, "Empty"),
+            "The owner removes a manager: their tokens stop at once.",
+        ),
+        post(accounts::remove_user),
+    )
+    .add(
+        doc(
+            "POST",
             "/api/v1/pairing-codes",
             Manager,
             None,

@@ -23,7 +23,9 @@ CREATE TABLE users (
     email TEXT NOT NULL UNIQUE,
     password_hash TEXT NOT NULL,
     role TEXT NOT NULL CHECK (role IN ('owner', 'manager')),
-    created_at BIGINT NOT NULL
+    created_at BIGINT NOT NULL,
+    -- Removed by the owner: no login, no token works. The row stays (what they did refers to it).
+    removed_at BIGINT
 );
 
 -- One-time pairing codes, kept as SHA-256 hashes.
@@ -58,6 +60,8 @@ CREATE TABLE refresh_tokens (
     subject_kind TEXT NOT NULL CHECK (subject_kind IN ('user', 'device')),
     subject_id TEXT NOT NULL,
     expires_at BIGINT NOT NULL,
+    -- When the family's first token was made: a user's family ends 90 days after, whatever its use.
+    family_started_at BIGINT NOT NULL,
     used_at BIGINT,
     revoked_at BIGINT
 );

@@ -304,6 +304,59 @@ async fn managers_and_owners_have_their_own_rights(backend: Backend) {
     assert_eq!((status, refused["code"].as_str()), (403, Some("forbidden")));
     let (_, users) = cloud.get("/api/v1/users", &owner.access).await;
     assert_eq!(users.as_array().map(Vec::len), Some(2));
+    // The owner removes the manager: the manager's token, refresh and password stop at once.
+    let id = user["id"].as_str().expect("id");
+    let (status, _) = cloud
+        .post(&format!("/api/v1/users/{id}/remove"), Some(&manager.access), json!({}))
+        .await;
+    assert_eq!(status, 403, "a manager cannot remove");
+    let (status, _) = cloud
+        .post(
+            &format!("/api/v1/users/{}/remove", owner.id),
+            Some(&owner.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 409, "the owner cannot remove themselves");
+    let other = cloud.restaurant("Other").await;
+    let (status, _) = cloud
+        .post(&format!("/api/v1/users/{id}/remove"), Some(&other.access), json!({}))
+        .await;
+    assert_eq!(status, 404, "another restaurant's owner cannot");
+    let (status, _) = cloud
+        .post(&format!("/api/v1/users/{id}/remove"), Some(&owner.access), json!({}))
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(cloud.get("/api/v1/devices", &manager.access).await.0, 401);
+    assert_eq!(
+        cloud
+            .post("/api/v1/auth/refresh", None, json!({"refresh_token": manager.refresh}))
+            .await
+            .0,
+        401
+    );
+    let (status, _) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "manager@kettle.example", "password": "another good password"}),
+        )
+        .await;
+    assert_eq!(status, 401);
+    let (_, users) = cloud.get("/api/v1/users", &owner.access).await;
+    assert_eq!(users.as_array().map(Vec::len), Some(1));
+    // A login ends 90 days after it began, however often it was refreshed.
+    let pool = &cloud.server().state.db.pool;
+    sqlx::query("UPDATE refresh_tokens SET family_started_at = family_started_at - $2 WHERE subject_id = $1")
+        .bind(&owner.id)
+        .bind(91_i64 * 86_400_000)
+        .execute(pool)
+        .await
+        .expect("age");
+    let (status, old) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": owner.refresh}))
+        .await;
+    assert_eq!(status, 401, "{old}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
