@@ -22,6 +22,7 @@ pub mod integration;
 pub mod orders;
 pub mod routes;
 pub mod schemas;
+pub mod snapshot;
 pub mod state;
 pub mod sync;
 

@@ -22,7 +22,7 @@ use crate::{
     error::{ApiError, ApiResult},
     feed::{self, Item},
     http::{ApiJson, ApiQuery},
-    orders,
+    orders, snapshot,
     state::AppState,
 };
 
@@ -425,12 +425,32 @@ pub async fn pull(
     auth: Auth,
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> ApiResult<Json<PullPage>> {
-    let after = parse_cursor(query.cursor.as_deref())?;
     let limit = query.limit.unwrap_or(500);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::invalid(format!("limit is 1 to {MAX_PAGE}")));
     }
     let restaurant = auth.restaurant();
+    // No cursor: the restaurant as it is now (a snapshot), then the feed from where it began.
+    let text = query.cursor.as_deref().unwrap_or_default();
+    if text.is_empty() || text.starts_with('s') {
+        let at = if text.is_empty() {
+            snapshot::At {
+                head: feed::head(&state.db, restaurant).await?,
+                stage: 0,
+                key: String::new(),
+            }
+        } else {
+            snapshot::At::parse(text)
+                .ok_or_else(|| ApiError::invalid(format!("{text:?} is not a cursor this server gave")))?
+        };
+        if at.head > feed::head(&state.db, restaurant).await? {
+            return Err(ApiError::conflict(
+                "the cursor is ahead of this server's changes; pull again from the start",
+            ));
+        }
+        return snapshot::page(&state, &auth, at, limit).await.map(Json);
+    }
+    let after = parse_cursor(query.cursor.as_deref())?;
     // The caller's own changes are left out; an owner or manager gets everything.
     let me = auth.device().map(str::to_owned).unwrap_or_default();
     // The head first: rows up to it are all committed (the feed commits in order), and a page that

@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::support::{menu_json, settings_json, Backend, Cloud, Till};
 
 crate::both!(
+    a_new_tills_first_pull_is_the_restaurant_as_it_is_then_what_changed,
     a_tills_later_saves_follow_the_numbers_the_cloud_gave_its_lines,
     a_payment_is_kept_when_the_rest_of_its_save_conflicts,
     ops_apply_exactly_once_and_in_order,
@@ -202,7 +203,7 @@ async fn pulls_return_other_tills_changes_by_cursor(backend: Backend) {
     let (b_id, b_open) = b.open();
     cloud.push(&device_b, &[b_open]).await;
     // B sees A's settings, staff and orders, not its own order.
-    let (changes, cursor) = cloud.pull_all(&device_b, "").await;
+    let (changes, cursor) = cloud.pull_all(&device_b, "f0").await;
     let kinds: Vec<&str> = changes.iter().map(|c| c["kind"].as_str().expect("kind")).collect();
     assert_eq!(kinds.iter().filter(|k| **k == "settings").count(), 1);
     assert_eq!(kinds.iter().filter(|k| **k == "staff").count(), 1);
@@ -247,7 +248,7 @@ async fn pulls_return_other_tills_changes_by_cursor(backend: Backend) {
         assert_eq!(reader.total(got), a.total(got));
     }
     // A sees B's order; nothing new for B.
-    let (changes, _) = cloud.pull_all(&device_a, "").await;
+    let (changes, _) = cloud.pull_all(&device_a, "f0").await;
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["payload"]["order_id"], b_id.to_string());
     let (status, page) = cloud
@@ -264,7 +265,7 @@ async fn pulls_return_other_tills_changes_by_cursor(backend: Backend) {
     );
     // Pages: 2 at a time, with the same result.
     let mut paged = Vec::new();
-    let mut at = String::new();
+    let mut at = "f0".to_owned();
     for _ in 0..100 {
         let (_, page) = cloud
             .get(&format!("/api/v1/sync/pull?cursor={at}&limit=2"), &device_b.access)
@@ -289,7 +290,7 @@ async fn pulls_return_other_tills_changes_by_cursor(backend: Backend) {
 }
 
 async fn changes_for(cloud: &Cloud, who: &crate::support::Login) -> Vec<Value> {
-    cloud.pull_all(who, "").await.0
+    cloud.pull_all(who, "f0").await.0
 }
 
 async fn the_clouds_menu_and_settings_win(backend: Backend) {
@@ -324,7 +325,7 @@ async fn the_clouds_menu_and_settings_win(backend: Backend) {
         (Some("cloud"), Some("Cloud name"))
     );
     // The till is sent the cloud's copy again (for every till, the pusher too).
-    let (changes, _) = cloud.pull_all(&device, "").await;
+    let (changes, _) = cloud.pull_all(&device, "f0").await;
     let names: Vec<&str> = changes
         .iter()
         .filter(|c| c["kind"] == "settings")
@@ -375,7 +376,7 @@ async fn the_clouds_menu_and_settings_win(backend: Backend) {
         (Some(1), &published["menu"]),
         "the till's import does not replace it"
     );
-    let (changes, _) = cloud.pull_all(&device, "").await;
+    let (changes, _) = cloud.pull_all(&device, "f0").await;
     let menus: Vec<&Value> = changes.iter().filter(|c| c["kind"] == "menu").collect();
     assert_eq!(menus.len(), 1);
     assert_eq!(menus[0]["payload"]["menu"], published["menu"]);
@@ -632,4 +633,115 @@ async fn a_payment_is_kept_when_the_rest_of_its_save_conflicts(backend: Backend)
     assert_eq!(acks["acks"][0]["code"], "conflict", "{acks}");
     let (_, still) = cloud.get(&format!("/api/v1/orders/{id}"), &owner.access).await;
     assert_eq!(still["paid"], 1295);
+}
+
+async fn a_new_tills_first_pull_is_the_restaurant_as_it_is_then_what_changed(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Kettle").await;
+    let mut a = Till::new();
+    let device_a = cloud.pair(&owner, &a, "Counter").await;
+    cloud
+        .call("PUT", "/api/v1/menu", Some(&owner.access), Some(menu_json()))
+        .await;
+    let (_, published) = cloud
+        .call("PUT", "/api/v1/menu", Some(&owner.access), Some(menu_json()))
+        .await;
+    cloud
+        .call(
+            "PUT",
+            "/api/v1/settings",
+            Some(&owner.access),
+            Some(settings_json("The Copper Kettle")),
+        )
+        .await;
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Y0JtXzGoF+Ja1ydTjzj4EyYZIdr2eWpUdbmwj0hv4v4";
+    let mut ops = vec![
+        a.op(
+            "staff.updated",
+            json!({"id": "sam", "name": "Sam Taylor", "role": "cashier", "pin_hash": hash}),
+        ),
+        a.op(
+            "staff.updated",
+            json!({"id": "jo", "name": "Jo Evans", "role": "cashier"}),
+        ),
+    ];
+    let (open_1, o) = a.open();
+    ops.push(o);
+    ops.push(a.add(open_1, "burger"));
+    let (closed, o) = a.open();
+    ops.push(o);
+    ops.push(a.add(closed, "cola"));
+    ops.push(a.pay_cash(closed));
+    let (open_2, o) = a.open();
+    ops.push(o);
+    ops.push(a.add(open_2, "cake"));
+    assert_eq!(cloud.push(&device_a, &ops).await.0, 200);
+    // A new till's first pull, one change a page.
+    let b = Till::new();
+    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let mut got = Vec::new();
+    let mut at = String::new();
+    for _ in 0..50 {
+        let (status, page) = cloud
+            .get(&format!("/api/v1/sync/pull?cursor={at}&limit=1"), &device_b.access)
+            .await;
+        assert_eq!(status, 200, "{page}");
+        let changes = page["changes"].as_array().expect("changes");
+        assert!(changes.len() <= 1);
+        got.extend(changes.iter().cloned());
+        at = page["next_cursor"].as_str().expect("cursor").to_owned();
+        if at.starts_with('f') {
+            break;
+        }
+    }
+    let kinds: Vec<&str> = got.iter().map(|c| c["kind"].as_str().expect("kind")).collect();
+    assert_eq!(
+        kinds,
+        ["menu", "settings", "staff", "staff", "order", "order"],
+        "{got:?}"
+    );
+    assert_eq!(
+        got[0]["payload"],
+        json!({"version": 2, "menu": published["menu"]}),
+        "the latest menu only"
+    );
+    assert_eq!(got[1]["payload"]["name"], "The Copper Kettle");
+    let sam = got.iter().find(|c| c["payload"]["id"] == "sam").expect("sam");
+    assert_eq!(sam["payload"]["pin_hash"], hash, "tills get PIN hashes");
+    let mut open: Vec<String> = vec![open_1.to_string(), open_2.to_string()];
+    open.sort();
+    let orders: Vec<&Value> = got.iter().filter(|c| c["kind"] == "order").collect();
+    for (change, id) in orders.iter().zip(&open) {
+        assert_eq!(change["payload"]["order_id"], json!(id), "open orders only, by id");
+        assert_eq!(change["payload"]["base"], 0);
+        let mut reader = Till::new();
+        let read = reader.adopt(&change["payload"]);
+        assert_eq!(reader.total(read), a.total(read), "the whole history");
+    }
+    // Then what changed since the snapshot began: A completes an order.
+    let pay = a.pay_cash(open_1);
+    cloud.push(&device_a, &[pay]).await;
+    let (after, _) = cloud.pull_all(&device_b, &at).await;
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(
+        (after[0]["kind"].as_str(), after[0]["payload"]["order_id"].as_str()),
+        (Some("order"), Some(open_1.to_string().as_str()))
+    );
+    assert_eq!(after[0]["payload"]["base"], 2);
+    // An owner's snapshot leaves the PIN hashes out; a snapshot cursor not ours is refused.
+    let (_, page) = cloud.get("/api/v1/sync/pull?limit=1000", &owner.access).await;
+    let staff: Vec<&Value> = page["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|c| c["kind"] == "staff")
+        .collect();
+    assert_eq!(staff.len(), 2);
+    assert!(staff.iter().all(|c| c["payload"].get("pin_hash").is_none()));
+    for bad in ["s1.9.x", "sx", "s99999.0."] {
+        let (status, _) = cloud
+            .get(&format!("/api/v1/sync/pull?cursor={bad}"), &device_b.access)
+            .await;
+        assert!(status == 400 || status == 409, "{bad}: {status}");
+    }
 }
