@@ -277,12 +277,15 @@ pub async fn refresh(
 /// `POST /api/v1/auth/logout`: the refresh token's family stops working.
 pub async fn logout(State(state): State<AppState>, ApiJson(body): ApiJson<Refresh>) -> ApiResult<StatusCode> {
     let mut tx = state.db.pool.begin().await?;
-    let family: Option<(String,)> = sqlx::query_as("SELECT family FROM refresh_tokens WHERE token_hash = $1")
-        .bind(sha256_hex(&body.refresh_token))
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some((family,)) = family {
-        revoke_family(&mut tx, &family, None, now_ms()).await?;
+    let family: Option<(String, String, String)> =
+        sqlx::query_as("SELECT family, subject_kind, subject_id FROM refresh_tokens WHERE token_hash = $1")
+            .bind(sha256_hex(&body.refresh_token))
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((family, kind, subject)) = family {
+        // A till that logs out is revoked: a manager pairs it again.
+        let device = (kind == "device").then_some(subject.as_str());
+        revoke_family(&mut tx, &family, device, now_ms()).await?;
     }
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -387,6 +390,12 @@ pub async fn remove_user(State(state): State<AppState>, auth: Auth, Path(id): Pa
     if changed == 0 {
         return Err(ApiError::not_found("manager"));
     }
+    // The codes they made and nobody used yet stop working too.
+    sqlx::query("UPDATE pairing_codes SET used_at = $2 WHERE created_by = $1 AND used_at IS NULL")
+        .bind(&id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query(
         "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = 'user' AND restaurant_id = $3 \
          AND revoked_at IS NULL",

@@ -20,8 +20,11 @@ use crate::{db::now_ms, error::ApiError, error::ApiResult, state::AppState};
 
 /// How long an access token lives.
 pub const ACCESS_SECONDS: i64 = 15 * 60;
-/// How long a refresh token lives unused.
+/// How long an owner's or manager's refresh token lives unused.
 pub const REFRESH_SECONDS: i64 = 30 * 24 * 60 * 60;
+/// How long a till's refresh token lives unused: a till off for a long holiday still syncs when it is
+/// switched on (a till is ended by revoking it).
+pub const DEVICE_REFRESH_SECONDS: i64 = 5 * 365 * 24 * 60 * 60;
 /// How long an owner's or manager's login lasts, however often it is refreshed (a till's lasts until it
 /// is revoked).
 pub const USER_FAMILY_SECONDS: i64 = 90 * 24 * 60 * 60;
@@ -248,7 +251,7 @@ pub async fn issue(
     .bind(restaurant)
     .bind(if role == Role::Device { "device" } else { "user" })
     .bind(subject)
-    .bind(now + REFRESH_SECONDS * 1000)
+    .bind(now + if role == Role::Device { DEVICE_REFRESH_SECONDS } else { REFRESH_SECONDS } * 1000)
     .bind(now)
     .execute(&mut **tx)
     .await?;

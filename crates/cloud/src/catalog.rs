@@ -291,8 +291,10 @@ pub async fn order(State(state): State<AppState>, auth: Auth, Path(id): Path<Str
     let row = row.ok_or_else(|| ApiError::not_found("order"))?;
     let events = orders::history(&mut tx, auth.restaurant(), &id).await?;
     tx.commit().await?;
-    Ok(Json(OrderDetail {
-        summary: summary(row),
-        events,
-    }))
+    // The version is the history's own (the summary row could be read a moment before it).
+    let mut summary = summary(row);
+    summary.version = events
+        .last()
+        .map_or(summary.version, |e| i64::try_from(e.version).unwrap_or(i64::MAX));
+    Ok(Json(OrderDetail { summary, events }))
 }

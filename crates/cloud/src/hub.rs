@@ -214,6 +214,11 @@ pub async fn listen(state: AppState, mut shutdown: tokio::sync::watch::Receiver<
         };
         if let Err(e) = listener.listen(feed::CHANNEL).await {
             tracing::warn!(error = %e, "LISTEN on the feed channel");
+            tokio::select! {
+                () = tokio::time::sleep(backoff) => {}
+                _ = shutdown.changed() => return,
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(5));
             continue;
         }
         backoff = Duration::from_millis(100);
@@ -433,7 +438,11 @@ async fn serve(
                             if !send_json(socket, &ServerMessage::Heartbeat).await { return }
                         }
                         Ok(ClientMessage::Resume { after }) => {
-                            let head = feed::head(&state.db, restaurant).await.unwrap_or(0);
+                            let Ok(head) = feed::head(&state.db, restaurant).await else {
+                                let body = ServerMessage::Error(ErrorBody { code: ErrorCode::Internal, message: "the server could not read the restaurant's events; resume again".into() });
+                                if !send_json(socket, &body).await { return }
+                                continue;
+                            };
                             if after > head {
                                 // From before a restore, or another server's: the client starts again.
                                 let message = format!("resume from at most {head}: the restaurant's events end there");
@@ -450,8 +459,8 @@ async fn serve(
                         Ok(ClientMessage::Authenticate { token: fresh }) => match check_for(state, restaurant, &fresh).await {
                             Ok(()) => {
                                 token = fresh;
-                                let latest = feed::head(&state.db, restaurant).await.unwrap_or(*sent);
-                                if !send_json(socket, &ServerMessage::Authenticated { latest }).await { return }
+                                // The last event this socket has had: a client resuming from it misses nothing.
+                                if !send_json(socket, &ServerMessage::Authenticated { latest: *sent }).await { return }
                             }
                             Err((code, error, message)) => {
                                 let body = ServerMessage::Error(ErrorBody { code: error, message: message.clone() });
@@ -499,7 +508,10 @@ async fn serve(
             _ = ping.tick() => {
                 // The token is checked again: an expired one, or a till revoked meanwhile, loses the
                 // socket within one ping interval.
-                if let Err((code, error, message)) = check_for(state, restaurant, &token).await {
+                // (A database hiccup is not a reason to drop every socket: only a refusal is.)
+                if let Err((code, error @ (ErrorCode::Unauthorized | ErrorCode::Forbidden), message)) =
+                    check_for(state, restaurant, &token).await
+                {
                     let body = ServerMessage::Error(ErrorBody { code: error, message: format!("{message}; authenticate again") });
                     let _ = send_json(socket, &body).await;
                     let frame = CloseFrame { code, reason: Utf8Bytes::from_static("authenticate again") };

@@ -59,7 +59,7 @@ pub async fn make_key(
 ) -> ApiResult<(StatusCode, Json<MadeKey>)> {
     auth.owner()?;
     let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 {
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::invalid("a key's name has 1 to 100 characters"));
     }
     let key = format!("fk_{}", random_token()?);
@@ -226,7 +226,7 @@ async fn change_balance(
     delta: i64,
     request_id: &str,
 ) -> ApiResult<Balance> {
-    if request_id.is_empty() || request_id.chars().count() > 100 {
+    if request_id.is_empty() || request_id.chars().count() > 100 || request_id.chars().any(char::is_control) {
         return Err(ApiError::invalid("request_id has 1 to 100 characters"));
     }
     let now = now_ms();

@@ -72,12 +72,60 @@ fn lines_of(event: &OrderEvent) -> Vec<LineNo> {
         | OrderEvent::LineDiscountSet { line, .. }
         | OrderEvent::PriceOverridden { line, .. } => vec![*line],
         OrderEvent::SentToKitchen { lines } => lines.clone(),
+        // Line numbers inside a split by item, a refund's lines and an approval's rules.
+        OrderEvent::SplitSet { .. } | OrderEvent::RefundStarted { .. } | OrderEvent::Approved { .. } => {
+            let mut found = Vec::new();
+            if let Ok(value) = serde_json::to_value(event) {
+                walk_lines(&value, &mut |no| found.push(LineNo::new(no)));
+            }
+            found
+        }
         _ => Vec::new(),
+    }
+}
+
+/// Every `"line": N` inside a JSON value.
+fn walk_lines(value: &serde_json::Value, found: &mut impl FnMut(u32)) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v.as_u64().and_then(|n| u32::try_from(n).ok())) {
+                    ("line", Some(no)) => found(no),
+                    _ => walk_lines(v, found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| walk_lines(v, found)),
+        _ => {}
+    }
+}
+
+/// Renames every `"line": N` inside a JSON value.
+fn rename_in(value: &mut serde_json::Value, renamed: &HashMap<LineNo, LineNo>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                let no = v.as_u64().and_then(|n| u32::try_from(n).ok());
+                match (key.as_str(), no) {
+                    ("line", Some(no)) => {
+                        if let Some(new) = renamed.get(&LineNo::new(no)) {
+                            *v = serde_json::Value::from(new.get());
+                        }
+                    }
+                    _ => rename_in(v, renamed),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| rename_in(v, renamed)),
+        _ => {}
     }
 }
 
 /// Renames the lines an event names.
 fn rename_lines(event: &mut OrderEvent, renamed: &HashMap<LineNo, LineNo>) {
+    if renamed.is_empty() {
+        return;
+    }
     let rename = |no: &mut LineNo| {
         if let Some(new) = renamed.get(no) {
             *no = *new;
@@ -90,6 +138,14 @@ fn rename_lines(event: &mut OrderEvent, renamed: &HashMap<LineNo, LineNo>) {
         | OrderEvent::LineDiscountSet { line, .. }
         | OrderEvent::PriceOverridden { line, .. } => rename(line),
         OrderEvent::SentToKitchen { lines } => lines.iter_mut().for_each(rename),
+        OrderEvent::SplitSet { .. } | OrderEvent::RefundStarted { .. } | OrderEvent::Approved { .. } => {
+            if let Ok(mut value) = serde_json::to_value(&*event) {
+                rename_in(&mut value, renamed);
+                if let Ok(back) = serde_json::from_value(value) {
+                    *event = back;
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -105,9 +161,18 @@ fn is_payment(event: &OrderEvent) -> bool {
     )
 }
 
-/// An order-wide change: neither a line's nor a payment's.
-fn is_order_wide(event: &OrderEvent) -> bool {
-    lines_of(event).is_empty() && !is_payment(event)
+/// A change of the whole order's price or identity (two tills' such changes conflict). Parking, servers,
+/// kitchen states and approvals do not; completing and cancelling are checked against the order's
+/// balance and payments instead.
+fn changes_price_wide(event: &OrderEvent) -> bool {
+    matches!(
+        event,
+        OrderEvent::OrderDiscountSet { .. }
+            | OrderEvent::ServiceChargeSet { .. }
+            | OrderEvent::SplitSet { .. }
+            | OrderEvent::KindChanged { .. }
+            | OrderEvent::Renumbered { .. }
+    )
 }
 
 fn reject(code: ErrorCode, message: impl Into<String>) -> OpError {
@@ -168,8 +233,10 @@ pub struct Applied {
     /// The feed items it made.
     pub items: Vec<Item>,
     /// The events of the save that were not applied, and why (the rest, payments always among them,
-    /// were): the op is answered as a `conflict` with this message.
+    /// were).
     pub conflict: Option<String>,
+    /// Whether any of it was applied (with `conflict`: in part; without: whole).
+    pub applied: bool,
 }
 
 /// What the cloud knows of a till's copy of an order (`order_devices`).
@@ -238,6 +305,9 @@ pub async fn apply(
             "an order save holds at least one event",
         ));
     };
+    if first.version == 0 || first.version > MAX_VERSION {
+        return Err(reject(ErrorCode::InvalidInput, "an order's versions are 1 to 2^40"));
+    }
     for (i, e) in saved.events.iter().enumerate() {
         if fynlo_core::ids::StaffId::new(&e.staff).is_err() {
             return Err(reject(
@@ -286,6 +356,7 @@ pub async fn apply(
     let last_local = first.version + saved.events.len() as u64 - 1;
     let base = saved.base.unwrap_or(local_base);
     let mut dropped: Vec<String> = Vec::new();
+    let mut diverged = false;
     let mut copy = Copy {
         local_version: last_local,
         known_base: 0,
@@ -313,6 +384,13 @@ pub async fn apply(
                     "an order is opened on the device that pushes it",
                 ));
             }
+            if saved
+                .events
+                .iter()
+                .any(|e| lines_of(&e.event).iter().any(|no| no.get() > MAX_LINE_NO))
+            {
+                return Err(reject(ErrorCode::InvalidInput, "a line number is out of range"));
+            }
             (None, device.to_owned(), saved.events)
         }
         Some((owner_device, version)) => {
@@ -330,15 +408,11 @@ pub async fn apply(
                 (Some(base), Some(k)) if k.known_base == base && k.local_version == local_base => (base, k.renames),
                 (Some(base), _) => (base, HashMap::new()),
                 (None, Some(k)) if k.local_version == local_base => (k.known_base, k.renames),
+                // A copy the cloud does not know (its versions went their own way): only its payments,
+                // which are appends, are taken.
                 (None, Some(k)) => {
-                    return Err(reject(
-                        ErrorCode::Conflict,
-                        format!(
-                        "this till's copy of order {id} is not what it sent before (version {local_base}, the cloud \
-                             has {} from it): take the cloud's order and make the change again",
-                        k.local_version
-                    ),
-                    ))
+                    diverged = true;
+                    (k.known_base, k.renames)
                 }
                 (None, None) => (base, HashMap::new()),
             };
@@ -360,17 +434,24 @@ pub async fn apply(
             copy.known_base = base;
             copy.renames = renames;
             let room = fynlo_core::limits::MAX_CHANGES.saturating_sub(history.len() as u64);
-            let events = merge(
-                &order,
-                &since,
-                saved.events,
-                owner_device == device,
-                &mut copy.renames,
+            let rules = Rules {
+                owner: owner_device == device,
+                diverged,
                 room,
-                &mut dropped,
-            )?;
+            };
+            let events = merge(&order, &since, saved.events, &rules, &mut copy.renames, &mut dropped)?;
             if events.is_empty() {
-                return Err(reject(ErrorCode::Conflict, dropped.join("; ")));
+                // Nothing of it could be applied; the cloud still remembers the till's copy went on, so
+                // its next saves are read against the right version (unless the copy was not the one
+                // the cloud knows: then what it knows stays, and the till takes the cloud's order).
+                if !diverged {
+                    keep_copy(tx, restaurant, &id, device, &copy).await?;
+                }
+                return Ok(Applied {
+                    items: Vec::new(),
+                    conflict: Some(dropped.join("; ")),
+                    applied: false,
+                });
             }
             (Some(order), owner_device, events)
         }
@@ -441,7 +522,9 @@ pub async fn apply(
         payload: change,
         data: summary,
     }];
-    keep_copy(tx, restaurant, &id, device, &copy).await?;
+    if !diverged {
+        keep_copy(tx, restaurant, &id, device, &copy).await?;
+    }
     let was = before.as_ref().map(Order::state);
     if was.is_some_and(|s| s != after.state()) {
         items.push(Item {
@@ -482,7 +565,8 @@ pub async fn apply(
     }
     Ok(Applied {
         items,
-        conflict: (!dropped.is_empty()).then(|| format!("applied in part; not applied: {}", dropped.join("; "))),
+        conflict: (!dropped.is_empty()).then(|| format!("not applied: {}", dropped.join("; "))),
+        applied: true,
     })
 }
 
@@ -491,22 +575,27 @@ fn merge(
     order: &Order,
     since: &[&Entry],
     events: Vec<Entry>,
-    owner: bool,
+    rules: &Rules,
     renames: &mut HashMap<LineNo, LineNo>,
-    room: u64,
     dropped: &mut Vec<String>,
 ) -> Result<Vec<Entry>, OpError> {
     let touched: HashSet<LineNo> = since.iter().flat_map(|e| lines_of(&e.event)).collect();
-    let wide_since = since.iter().any(|e| is_order_wide(&e.event));
-    let closed = order.state().is_closed();
+    let priced_since = since.iter().any(|e| changes_price_wide(&e.event));
+    // The order as the kept events leave it, one at a time: each event is checked against it.
+    let mut working = order.clone();
     let mut next = order.next_line().get();
-    let mut added: HashSet<LineNo> = HashSet::new();
-    let mut payments: HashSet<String> = order.payments().iter().map(|p| p.id.to_string()).collect();
-    let mut refunds: HashSet<String> = order.refunds().iter().map(|r| r.id.to_string()).collect();
     let mut kept_changes = 0u64;
     let mut out = Vec::with_capacity(events.len());
     for mut entry in events {
+        if rules.diverged && !is_payment(&entry.event) {
+            dropped.push(format!(
+                "{} (this till's copy of the order is not what it sent before)",
+                describe(&entry.event)
+            ));
+            continue;
+        }
         // The till's line numbers as the cloud has them.
+        let mut added = None;
         if let OrderEvent::LineAdded { line } = &mut entry.event {
             let local = line.no;
             if local.get() > MAX_LINE_NO || renames.contains_key(&local) {
@@ -525,56 +614,44 @@ fn merge(
             };
             line.no = cloud;
             next = next.max(cloud.get() + 1);
-            added.insert(cloud);
+            added = Some((local, cloud));
         } else {
             rename_lines(&mut entry.event, renames);
         }
-        let why = if is_payment(&entry.event) {
-            // Payments are immutable appends: a new one is kept, an update of one still open is kept.
-            match &entry.event {
-                OrderEvent::PaymentStarted { payment } | OrderEvent::PaymentRecorded { payment } => (!payments
-                    .insert(payment.id.to_string()))
-                .then(|| format!("payment {} is recorded already", payment.id)),
-                OrderEvent::PaymentUpdated { payment, status, .. } => order
-                    .payment(*payment)
-                    .ok()
-                    .filter(|p| p.status.check_move(*status).is_err())
-                    .map(|p| format!("payment {payment} is {} already", p.status.as_str())),
-                OrderEvent::RefundStarted { refund } => (!refunds.insert(refund.id.to_string()))
-                    .then(|| format!("refund {} is recorded already", refund.id)),
-                OrderEvent::RefundUpdated { refund, status, .. } => order
-                    .refund(*refund)
-                    .ok()
-                    .filter(|r| r.status.check_move(*status).is_err())
-                    .map(|r| format!("refund {refund} is {} already", r.status.as_str())),
-                _ => None,
+        let why = check(&working, &entry.event, rules, &touched, priced_since, kept_changes);
+        let why = why.or_else(|| {
+            // A change of a line carries the whole line: only what a change may change (quantity, note,
+            // course, seat) is taken, onto the line as the cloud has it — what other tills recorded on it
+            // (sent, voided, discounted) stays.
+            if let OrderEvent::LineChanged { line } = &mut entry.event {
+                if let Ok(current) = working.line(line.no) {
+                    let mut merged = current.clone();
+                    merged.quantity = line.quantity;
+                    merged.note.clone_from(&line.note);
+                    merged.course = line.course;
+                    merged.seat = line.seat;
+                    *line = merged;
+                }
             }
-        } else if kept_changes >= room {
-            Some("the order has reached its most changes".to_owned())
-        } else if owner {
-            None
-        } else if closed {
-            Some(format!(
-                "the order was closed on another till ({})",
-                describe(&entry.event)
-            ))
-        } else if let Some(no) = lines_of(&entry.event)
-            .into_iter()
-            .find(|no| !added.contains(no) && touched.contains(no))
-        {
-            Some(format!(
-                "line {no} was changed on another till meanwhile; the owning till's change stands"
-            ))
-        } else if is_order_wide(&entry.event) && wide_since {
-            Some(format!(
-                "the order was changed on another till meanwhile ({})",
-                describe(&entry.event)
-            ))
-        } else {
-            None
-        };
+            let mut next_order = working.clone();
+            next_order.apply(&entry.event, entry.at);
+            match next_order.totals() {
+                Ok(_) => {
+                    working = next_order;
+                    None
+                }
+                Err(e) => Some(format!(
+                    "{} would leave the order not pricing ({e})",
+                    describe(&entry.event)
+                )),
+            }
+        });
         if let Some(why) = why {
             dropped.push(why);
+            if let Some((local, _)) = added {
+                // Later events naming the line that was not added are not applied either.
+                renames.insert(local, LineNo::new(0));
+            }
         } else {
             if !is_payment(&entry.event) {
                 kept_changes += 1;
@@ -584,6 +661,120 @@ fn merge(
     }
     Ok(out)
 }
+
+/// How a save is merged.
+struct Rules {
+    /// The save is the owning till's.
+    owner: bool,
+    /// The till's copy is not what it sent before: only payments are taken.
+    diverged: bool,
+    /// How many more changes the order may hold.
+    room: u64,
+}
+
+/// Why an event may not be applied to the order as it now is, if it may not.
+fn check(
+    order: &Order,
+    event: &OrderEvent,
+    rules: &Rules,
+    touched: &HashSet<LineNo>,
+    priced_since: bool,
+    kept: u64,
+) -> Option<String> {
+    if is_payment(event) {
+        // Payments are immutable appends: a new one is kept, a move forward of one on the order is kept.
+        return match event {
+            OrderEvent::PaymentStarted { payment } | OrderEvent::PaymentRecorded { payment } => order
+                .payment(payment.id)
+                .is_ok()
+                .then(|| format!("payment {} is recorded already", payment.id)),
+            OrderEvent::PaymentUpdated { payment, status, .. } => match order.payment(*payment) {
+                Err(_) => Some(format!("payment {payment} is not on the order")),
+                Ok(p) => p
+                    .status
+                    .check_move(*status)
+                    .is_err()
+                    .then(|| format!("payment {payment} is {} already", p.status.as_str())),
+            },
+            OrderEvent::RefundStarted { refund } => order
+                .refund(refund.id)
+                .is_ok()
+                .then(|| format!("refund {} is recorded already", refund.id)),
+            OrderEvent::RefundUpdated { refund, status, .. } => match order.refund(*refund) {
+                Err(_) => Some(format!("refund {refund} is not on the order")),
+                Ok(r) => r
+                    .status
+                    .check_move(*status)
+                    .is_err()
+                    .then(|| format!("refund {refund} is {} already", r.status.as_str())),
+            },
+            _ => None,
+        };
+    }
+    if rules.diverged {
+        return Some(format!(
+            "{} (this till's copy of the order is not what it sent before)",
+            describe(event)
+        ));
+    }
+    if kept >= rules.room {
+        return Some("the order has reached its most changes".to_owned());
+    }
+    // A closed order takes refunds (above), their approvals and a repair's renumbering; nothing else.
+    if order.state().is_closed() && !matches!(event, OrderEvent::Approved { .. } | OrderEvent::Renumbered { .. }) {
+        return Some(format!("{} (the order is closed)", describe(event)));
+    }
+    // Every line it names must be on the order (a removed or never-added line is not).
+    let named: Vec<LineNo> = match event {
+        OrderEvent::LineAdded { .. } => Vec::new(),
+        other => lines_of(other),
+    };
+    if let Some(no) = named.iter().find(|no| order.line(**no).is_err()) {
+        return Some(format!("line {no} is not on the order"));
+    }
+    match event {
+        OrderEvent::LineRemoved { line } if order.line(*line).is_ok_and(|l| l.sent) => {
+            return Some(format!(
+                "line {line} was sent to the kitchen; it is voided, not removed"
+            ));
+        }
+        OrderEvent::Completed => {
+            let balance = order.balance().map_or(-1, fynlo_core::Minor::get);
+            if balance != 0 || order.in_flight().map_or(true, |m| !m.is_zero()) {
+                return Some(format!(
+                    "the order is not settled (a balance of {balance}p), so it stays open"
+                ));
+            }
+        }
+        OrderEvent::Cancelled { .. }
+            if order
+                .payments()
+                .iter()
+                .any(|p| p.status == PaymentStatus::Succeeded || p.status.in_flight()) =>
+        {
+            return Some("the order has payments, so it is not cancelled".to_owned());
+        }
+        _ => {}
+    }
+    if rules.owner {
+        return None;
+    }
+    if let Some(no) = named.iter().find(|no| touched.contains(no)) {
+        return Some(format!(
+            "line {no} was changed on another till meanwhile; the owning till's change stands"
+        ));
+    }
+    if changes_price_wide(event) && priced_since {
+        return Some(format!(
+            "the order was changed on another till meanwhile ({})",
+            describe(event)
+        ));
+    }
+    None
+}
+
+/// The highest version an order save may name (far above the most changes an order can hold).
+const MAX_VERSION: u64 = 1 << 40;
 
 /// The highest line number a till may add (far above what an order can hold).
 const MAX_LINE_NO: u32 = 1_000_000;

@@ -130,7 +130,7 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
             }
             let outcome = match serde_json::from_str::<Outcome>(&outcome).map_err(|e| ApiError::stored("outcome", e))? {
                 Outcome::Applied | Outcome::Duplicate => Outcome::Duplicate,
-                rejected @ Outcome::Rejected { .. } => rejected,
+                answered @ (Outcome::Rejected { .. } | Outcome::Partial { .. }) => answered,
             };
             acks.push(Ack {
                 seq: op.seq,
@@ -151,10 +151,15 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
             Ok(made) => {
                 savepoint.commit().await?;
                 items.extend(made.items);
-                match made.conflict {
-                    None => Outcome::Applied,
+                match (made.applied, made.conflict) {
+                    (_, None) => Outcome::Applied,
                     // Applied in part (payments always): the till is told what was not.
-                    Some(message) => Outcome::Rejected {
+                    (true, Some(message)) => Outcome::Partial {
+                        code: ErrorCode::Conflict,
+                        message,
+                    },
+                    // Nothing could be applied (the cloud still notes the till's copy went on).
+                    (false, Some(message)) => Outcome::Rejected {
                         code: ErrorCode::Conflict,
                         message,
                     },
@@ -221,10 +226,6 @@ async fn apply_op(
     op_type: &str,
     payload: &Value,
 ) -> Result<orders::Applied, OpError> {
-    // PostgreSQL text cannot hold a NUL character; it is refused here, as the op's own fault.
-    if payload.to_string().contains("\\u0000") {
-        return Err(reject("the op's text holds a NUL character"));
-    }
     let items = match op_type {
         "order.saved" => return orders::apply(tx, db, restaurant, device, payload).await,
         "settings.updated" => settings_from_till(tx, restaurant, device, payload).await?,
@@ -234,7 +235,11 @@ async fn apply_op(
         // tips, reports, logins…) is kept as the op it is.
         _ => Vec::new(),
     };
-    Ok(orders::Applied { items, conflict: None })
+    Ok(orders::Applied {
+        items,
+        conflict: None,
+        applied: true,
+    })
 }
 
 /// The cloud's settings: the cloud wins. A till's change becomes the restaurant's when no settings were
@@ -320,7 +325,11 @@ async fn staff_from_till(
     if let Some(hash) = &op.pin_hash {
         PinHash::new(hash.clone()).map_err(|e| reject(e.to_string()))?;
     }
-    if op.name.as_deref().is_some_and(|n| n.trim().is_empty() || n.len() > 100) {
+    if op
+        .name
+        .as_deref()
+        .is_some_and(|n| n.trim().is_empty() || n.len() > 100 || n.chars().any(char::is_control))
+    {
         return Err(reject("a name has 1 to 100 characters"));
     }
     // The member's row locked (made empty first when new), so two tills' changes of different fields

@@ -119,6 +119,14 @@ pub enum Outcome {
     Applied,
     /// Applied before: the op was sent again (the answer is the one stored then).
     Duplicate,
+    /// Applied in part: the payments in it always, other changes where they did not conflict with
+    /// another till's (SPEC §8). The till takes the cloud's copy of the order and shows what was not.
+    Partial {
+        /// Why the rest was not (`conflict`).
+        code: ErrorCode,
+        /// What was not applied, and why.
+        message: String,
+    },
     /// Refused for good; the till keeps it and shows why.
     Rejected {
         /// Why, for code.

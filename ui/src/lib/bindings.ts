@@ -11,7 +11,15 @@ seq: bigint,
 /**
  * The op's id.
  */
-op_id: string, } & ({ "outcome": "applied" } | { "outcome": "duplicate" } | { "outcome": "rejected", 
+op_id: string, } & ({ "outcome": "applied" } | { "outcome": "duplicate" } | { "outcome": "partial", 
+/**
+ * Why the rest was not (`conflict`).
+ */
+code: CloudErrorCode, 
+/**
+ * What was not applied, and why.
+ */
+message: string, } | { "outcome": "rejected", 
 /**
  * Why, for code.
  */
@@ -21,7 +29,15 @@ code: CloudErrorCode,
  */
 message: string, });
 
-export type SyncOutcome = { "outcome": "applied" } | { "outcome": "duplicate" } | { "outcome": "rejected", 
+export type SyncOutcome = { "outcome": "applied" } | { "outcome": "duplicate" } | { "outcome": "partial", 
+/**
+ * Why the rest was not (`conflict`).
+ */
+code: CloudErrorCode, 
+/**
+ * What was not applied, and why.
+ */
+message: string, } | { "outcome": "rejected", 
 /**
  * Why, for code.
  */

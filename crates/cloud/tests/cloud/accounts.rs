@@ -232,6 +232,16 @@ async fn a_till_pairs_once_per_code_and_a_stolen_refresh_revokes_it(backend: Bac
         .post("/api/v1/auth/refresh", None, json!({"refresh_token": again.refresh}))
         .await;
     assert_eq!(status, 401);
+    // A till that logs out is revoked; a manager pairs it again.
+    let quitter = Till::new();
+    let leaving = cloud.pair(&owner, &quitter, "Spare").await;
+    let (status, _) = cloud
+        .post("/api/v1/auth/logout", None, json!({"refresh_token": leaving.refresh}))
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(cloud.get("/api/v1/sync/pull?cursor=f0", &leaving.access).await.0, 401);
+    let back = cloud.pair(&owner, &quitter, "Spare").await;
+    assert_eq!(cloud.get("/api/v1/sync/pull?cursor=f0", &back.access).await.0, 200);
     // An expired code.
     let (_, code) = cloud
         .post("/api/v1/pairing-codes", Some(&owner.access), json!({}))
@@ -323,10 +333,22 @@ async fn managers_and_owners_have_their_own_rights(backend: Backend) {
         .post(&format!("/api/v1/users/{id}/remove"), Some(&other.access), json!({}))
         .await;
     assert_eq!(status, 404, "another restaurant's owner cannot");
+    let (_, unused) = cloud
+        .post("/api/v1/pairing-codes", Some(&manager.access), json!({}))
+        .await;
     let (status, _) = cloud
         .post(&format!("/api/v1/users/{id}/remove"), Some(&owner.access), json!({}))
         .await;
     assert_eq!(status, 204);
+    let stranger = Till::new();
+    let (status, _) = cloud
+        .post(
+            "/api/v1/devices/pair",
+            None,
+            json!({"code": unused["code"], "device_id": stranger.device.to_string(), "name": "Rogue"}),
+        )
+        .await;
+    assert_eq!(status, 401, "the removed manager's codes stop too");
     assert_eq!(cloud.get("/api/v1/devices", &manager.access).await.0, 401);
     assert_eq!(
         cloud

@@ -186,7 +186,7 @@ async fn balances_change_once_per_request_and_never_below_zero(backend: Backend)
     let (path, body) = deduct(7_501, "order-2");
     let (status, error) = call(&cloud, "POST", &path, &key, &t, Some(body)).await;
     assert_eq!((status, error["code"].as_str()), (409, Some("conflict")), "{error}");
-    for (amount, request) in [(0, "r"), (-5, "r"), (1_000_001, "r"), (5, "")] {
+    for (amount, request) in [(0, "r"), (-5, "r"), (1_000_001, "r"), (5, ""), (5, "a\u{1}b")] {
         let (path, body) = deduct(amount, request);
         assert_eq!(
             call(&cloud, "POST", &path, &key, &t, Some(body)).await.0,
