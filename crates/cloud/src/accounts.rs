@@ -51,7 +51,9 @@ fn check_password(password: &str) -> ApiResult<()> {
     }
 }
 
-fn check_name(name: &str, what: &str) -> ApiResult<String> {
+/// A name people give something (a restaurant, a till, an API key): 1 to 100 characters, no control
+/// characters.
+pub(crate) fn check_name(name: &str, what: &str) -> ApiResult<String> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
         return Err(ApiError::invalid(format!("a {what} has 1 to 100 characters")));
@@ -184,6 +186,27 @@ pub struct Refresh {
 
 /// A refresh token's row: family, restaurant, kind, subject, expiry, used, revoked.
 type TokenRow = (String, String, String, String, i64, i64, Option<i64>, Option<i64>);
+
+/// Revokes every refresh token of a user's or a device's (`kind`) in a restaurant.
+async fn revoke_tokens_of(
+    tx: &mut Transaction<'_, Any>,
+    kind: &str,
+    subject: &str,
+    restaurant: &str,
+    now: i64,
+) -> ApiResult<()> {
+    sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = $3 AND restaurant_id = $4 \
+         AND revoked_at IS NULL",
+    )
+    .bind(subject)
+    .bind(now)
+    .bind(kind)
+    .bind(restaurant)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 /// Revokes a token family, and a device's pairing with it when the family is a device's.
 async fn revoke_family(tx: &mut Transaction<'_, Any>, family: &str, device: Option<&str>, now: i64) -> ApiResult<()> {
@@ -396,15 +419,7 @@ pub async fn remove_user(State(state): State<AppState>, auth: Auth, Path(id): Pa
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = 'user' AND restaurant_id = $3 \
-         AND revoked_at IS NULL",
-    )
-    .bind(&id)
-    .bind(now)
-    .bind(auth.restaurant())
-    .execute(&mut *tx)
-    .await?;
+    revoke_tokens_of(&mut tx, "user", &id, auth.restaurant(), now).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -503,15 +518,7 @@ pub async fn pair(
             .execute(&mut *tx)
             .await?;
             // The old credentials stay dead.
-            sqlx::query(
-                "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = 'device' \
-                 AND restaurant_id = $3 AND revoked_at IS NULL",
-            )
-            .bind(&device)
-            .bind(now)
-            .bind(&restaurant)
-            .execute(&mut *tx)
-            .await?;
+            revoke_tokens_of(&mut tx, "device", &device, &restaurant, now).await?;
         }
         None => {
             sqlx::query("INSERT INTO devices (id, restaurant_id, name, paired_at) VALUES ($1, $2, $3, $4)")
@@ -598,15 +605,7 @@ pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<St
     if changed == 0 {
         return Err(ApiError::not_found("device"));
     }
-    sqlx::query(
-        "UPDATE refresh_tokens SET revoked_at = $2 WHERE subject_id = $1 AND subject_kind = 'device' AND restaurant_id = $3 \
-         AND revoked_at IS NULL",
-    )
-    .bind(&id)
-    .bind(now)
-    .bind(auth.restaurant())
-    .execute(&mut *tx)
-    .await?;
+    revoke_tokens_of(&mut tx, "device", &id, auth.restaurant(), now).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -58,16 +58,13 @@ pub async fn make_key(
     ApiJson(body): ApiJson<NewKey>,
 ) -> ApiResult<(StatusCode, Json<MadeKey>)> {
     auth.owner()?;
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(ApiError::invalid("a key's name has 1 to 100 characters"));
-    }
+    let name = crate::accounts::check_name(&body.name, "key name")?;
     let key = format!("fk_{}", random_token()?);
     let id = uuid::Uuid::now_v7().to_string();
     sqlx::query("INSERT INTO api_keys (id, restaurant_id, name, key_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(auth.restaurant())
-        .bind(name)
+        .bind(&name)
         .bind(sha256_hex(&key))
         .bind(now_ms())
         .execute(&state.db.pool)
@@ -76,7 +73,7 @@ pub async fn make_key(
         StatusCode::CREATED,
         Json(MadeKey {
             id,
-            name: name.to_owned(),
+            name,
             key,
             tenant: auth.restaurant().to_owned(),
         }),
