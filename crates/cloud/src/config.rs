@@ -27,6 +27,10 @@ pub struct Config {
     pub ws_buffer: usize,
     /// Seconds between pings to each WebSocket client (a client that misses two pongs is dropped).
     pub ws_ping_seconds: u64,
+    /// Behind a reverse proxy: rate limits key on the last address of `X-Forwarded-For` rather than
+    /// the connection's peer (the proxy). Leave off when clients connect directly: they could write
+    /// the header themselves.
+    pub forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -40,6 +44,7 @@ impl Default for Config {
             max_body_bytes: 8 * 1024 * 1024,
             ws_buffer: 4096,
             ws_ping_seconds: 30,
+            forwarded_for: false,
         }
     }
 }
@@ -122,6 +127,9 @@ impl Config {
         }
         if let Some(v) = get("FYNLO_CLOUD_MAX_BODY_BYTES") {
             self.max_body_bytes = parse("FYNLO_CLOUD_MAX_BODY_BYTES", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_FORWARDED_FOR") {
+            self.forwarded_for = parse("FYNLO_CLOUD_FORWARDED_FOR", &v)?;
         }
         if let Some(v) = get("FYNLO_CLOUD_WS_PING_SECONDS") {
             self.ws_ping_seconds = parse("FYNLO_CLOUD_WS_PING_SECONDS", &v)?;

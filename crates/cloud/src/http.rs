@@ -93,12 +93,32 @@ impl<B: Bucket> FromRequestParts<AppState> for Limited<B> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let peer = ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
-            .await
-            .map_or_else(|_| "unknown".into(), |ConnectInfo(addr)| addr.ip().to_string());
+        let peer = client_address(parts, state).await;
         state.limits.check(B::NAME, &peer)?;
         Ok(Limited(PhantomData))
     }
+}
+
+/// The caller's address for rate limits: the connection's peer, or — behind a reverse proxy, with
+/// `forwarded_for` set — the last address in `X-Forwarded-For` (the one the proxy saw; earlier ones
+/// are the caller's to write, so they are never trusted).
+pub async fn client_address(parts: &mut Parts, state: &AppState) -> String {
+    if state.config.forwarded_for {
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|a| a.parse::<std::net::IpAddr>().is_ok());
+        if let Some(address) = forwarded {
+            return address.to_owned();
+        }
+    }
+    ConnectInfo::<SocketAddr>::from_request_parts(parts, state)
+        .await
+        .map_or_else(|_| "unknown".into(), |ConnectInfo(addr)| addr.ip().to_string())
 }
 
 macro_rules! buckets {

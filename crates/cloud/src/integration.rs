@@ -126,9 +126,7 @@ impl FromRequestParts<AppState> for Tenant {
                 .await?;
         let Some((restaurant,)) = row else {
             // A wrong key counts against the caller's address, so keys cannot be guessed quickly.
-            let peer = axum::extract::ConnectInfo::<std::net::SocketAddr>::from_request_parts(parts, state)
-                .await
-                .map_or_else(|_| "unknown".into(), |c| c.0.ip().to_string());
+            let peer = crate::http::client_address(parts, state).await;
             state.limits.check("api-key", &peer)?;
             return Err(ApiError::unauthorized("that API key is not valid"));
         };

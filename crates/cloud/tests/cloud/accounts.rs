@@ -423,6 +423,39 @@ async fn login_pairing_and_refresh_are_rate_limited_per_address() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_a_proxy_limits_key_on_the_address_the_proxy_saw() {
+    // Each try with another email, so only the per-address limit can refuse it.
+    let try_from = |cloud: &Cloud, forwarded: &'static str| {
+        let login =
+            json!({"email": format!("{}@b.example", uuid::Uuid::new_v4().simple()), "password": "wrong horse battery"});
+        cloud
+            .http
+            .post(format!("{}/api/v1/auth/login", cloud.url))
+            .header("X-Forwarded-For", forwarded)
+            .json(&login)
+            .send()
+    };
+    // Off (clients connect directly): the header is the caller's to write and changes nothing.
+    let direct = Cloud::start_with(Backend::Sqlite, |c| c.auth_per_minute = 2).await;
+    let mut last = 0;
+    for forwarded in ["1.1.1.1", "2.2.2.2", "3.3.3.3"] {
+        last = try_from(&direct, forwarded).await.expect("answers").status().as_u16();
+    }
+    assert_eq!(last, 429, "a spoofed header does not buy more tries");
+    // On: each address the proxy saw has its own limit, and what the caller wrote before it is ignored.
+    let proxied = Cloud::start_with(Backend::Sqlite, |c| {
+        c.auth_per_minute = 2;
+        c.forwarded_for = true;
+    })
+    .await;
+    let mut statuses = Vec::new();
+    for forwarded in ["9.9.9.9, 1.1.1.1", "8.8.8.8, 1.1.1.1", "7.7.7.7, 1.1.1.1", "2.2.2.2"] {
+        statuses.push(try_from(&proxied, forwarded).await.expect("answers").status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 429, 401]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_oversized_body_is_refused_with_the_apis_error() {
     let cloud = Cloud::start_with(Backend::Sqlite, |c| c.max_body_bytes = 4096).await;
     let big = "x".repeat(10_000);
