@@ -246,14 +246,29 @@ pub async fn refresh(
         return Err(ApiError::unauthorized("that refresh token is not valid"));
     };
     let device = (kind == "device").then_some(subject.as_str());
-    if used_at.is_some() {
-        revoke_family(&mut tx, &family, device, now).await?;
-        tx.commit().await?;
-        tracing::warn!(%family, %restaurant, "a used refresh token came back: family revoked");
-        return Err(ApiError::unauthorized(
-            "that refresh token was used before: these credentials are revoked; pair or log in again",
-        ));
-    }
+    let successor = state.keys.successor(&body.refresh_token);
+    // Used before: the same answer again when it comes within the grace period and what it was
+    // answered with has not been used yet (a refresh sent twice at once, a lost answer); otherwise
+    // someone else holds the family.
+    let again = match used_at {
+        None => false,
+        Some(used) => {
+            let next: Option<(Option<i64>, Option<i64>)> =
+                sqlx::query_as("SELECT used_at, revoked_at FROM refresh_tokens WHERE token_hash = $1")
+                    .bind(sha256_hex(&successor))
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if now - used > auth::REFRESH_GRACE_MS || !matches!(next, Some((None, None))) {
+                revoke_family(&mut tx, &family, device, now).await?;
+                tx.commit().await?;
+                tracing::warn!(%family, %restaurant, "a used refresh token came back: family revoked");
+                return Err(ApiError::unauthorized(
+                    "that refresh token was used before: these credentials are revoked; pair or log in again",
+                ));
+            }
+            true
+        }
+    };
     if kind == "user" && now - started_at > auth::USER_FAMILY_SECONDS * 1000 {
         return Err(ApiError::unauthorized("this login is 90 days old; log in again"));
     }
@@ -282,12 +297,28 @@ pub async fn refresh(
             None => return Err(ApiError::unauthorized("that user is gone")),
         }
     };
-    sqlx::query("UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1")
-        .bind(sha256_hex(&body.refresh_token))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    let tokens = issue(&mut tx, &state.keys, &restaurant, role, &subject, Some(&family)).await?;
+    let tokens = if again {
+        Tokens {
+            access_token: auth::access(&mut tx, &state.keys, &restaurant, role, &subject).await?,
+            expires_in: auth::ACCESS_SECONDS,
+            refresh_token: successor,
+        }
+    } else {
+        sqlx::query("UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1")
+            .bind(sha256_hex(&body.refresh_token))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        issue(
+            &mut tx,
+            &state.keys,
+            &restaurant,
+            role,
+            &subject,
+            Some((&family, successor)),
+        )
+        .await?
+    };
     tx.commit().await?;
     Ok(Json(Session {
         restaurant_id: restaurant,

@@ -18,6 +18,10 @@ use sqlx::{Any, Transaction};
 
 use crate::{db::now_ms, error::ApiError, error::ApiResult, state::AppState};
 
+/// How long after a refresh the same refresh token may come again (two requests at once, or a retry
+/// after a lost answer) and get the same answer, rather than counting as stolen.
+pub const REFRESH_GRACE_MS: i64 = 30_000;
+
 /// How long an access token lives.
 pub const ACCESS_SECONDS: i64 = 15 * 60;
 /// How long an owner's or manager's refresh token lives unused.
@@ -172,6 +176,15 @@ impl Keys {
         Ok(format!("{signing_input}.{signature}"))
     }
 
+    /// The refresh token that follows `refresh` in its family: the same every time it is asked for, so a
+    /// refresh sent twice at once (or again after its answer was lost) gets the same answer.
+    pub fn successor(&self, refresh: &str) -> String {
+        let mut mac = self.mac();
+        mac.update(b"refresh-successor:");
+        mac.update(refresh.as_bytes());
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
     /// The claims of a token this server signed and that has not expired at `now` (seconds).
     pub fn verify(&self, token: &str, now: i64) -> ApiResult<Claims> {
         let bad = || ApiError::unauthorized("the access token is not valid");
@@ -216,31 +229,14 @@ pub async fn issue(
     restaurant: &str,
     role: Role,
     subject: &str,
-    family: Option<&str>,
+    family: Option<(&str, String)>,
 ) -> ApiResult<Tokens> {
     let now = now_ms();
-    let ver = match role {
-        Role::Device => {
-            let (paired_at,): (i64,) = sqlx::query_as("SELECT paired_at FROM devices WHERE id = $1")
-                .bind(subject)
-                .fetch_one(&mut **tx)
-                .await?;
-            paired_at
-        }
-        Role::Owner | Role::Manager => 0,
-    };
-    let claims = Claims {
-        ver,
-        sub: subject.to_owned(),
-        rid: restaurant.to_owned(),
-        role,
-        iat: now / 1000,
-        exp: now / 1000 + ACCESS_SECONDS,
-    };
-    let refresh = random_token()?;
-    let family = match family {
-        Some(f) => f.to_owned(),
-        None => uuid::Uuid::new_v4().to_string(),
+    let access_token = access(tx, keys, restaurant, role, subject).await?;
+    // A new family's first token is random; the next of a family is the one `Keys::successor` makes.
+    let (family, refresh) = match family {
+        Some((family, next)) => (family.to_owned(), next),
+        None => (uuid::Uuid::new_v4().to_string(), random_token()?),
     };
     sqlx::query(
         "INSERT INTO refresh_tokens (token_hash, family, restaurant_id, subject_kind, subject_id, expires_at, family_started_at) \
@@ -256,9 +252,38 @@ pub async fn issue(
     .execute(&mut **tx)
     .await?;
     Ok(Tokens {
-        access_token: keys.sign(&claims)?,
+        access_token,
         expires_in: ACCESS_SECONDS,
         refresh_token: refresh,
+    })
+}
+
+/// A new access token for a user or a device (a device's carries its pairing, `ver`).
+pub async fn access(
+    tx: &mut Transaction<'_, Any>,
+    keys: &Keys,
+    restaurant: &str,
+    role: Role,
+    subject: &str,
+) -> ApiResult<String> {
+    let now = now_ms();
+    let ver = match role {
+        Role::Device => {
+            let (paired_at,): (i64,) = sqlx::query_as("SELECT paired_at FROM devices WHERE id = $1")
+                .bind(subject)
+                .fetch_one(&mut **tx)
+                .await?;
+            paired_at
+        }
+        Role::Owner | Role::Manager => 0,
+    };
+    keys.sign(&Claims {
+        ver,
+        sub: subject.to_owned(),
+        rid: restaurant.to_owned(),
+        role,
+        iat: now / 1000,
+        exp: now / 1000 + ACCESS_SECONDS,
     })
 }
 
