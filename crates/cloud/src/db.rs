@@ -56,8 +56,8 @@ fn lock_sqlite(url: &str) -> Result<Option<std::sync::Arc<std::fs::File>>, sqlx:
     }
 }
 
-static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
-static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The schema: one set of migrations, written in the SQL both databases understand.
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Db {
     /// Opens the database (a SQLite file is created when missing) and brings its schema up to date.
@@ -103,10 +103,7 @@ impl Db {
                     .await?
             }
         };
-        match kind {
-            Kind::Postgres => POSTGRES.run(&pool).await?,
-            Kind::Sqlite => SQLITE.run(&pool).await?,
-        }
+        MIGRATIONS.run(&pool).await?;
         Ok(Db {
             pool,
             kind,

@@ -1,5 +1,5 @@
--- The integration endpoints (seed 004): API keys, gift cards, loyalty, daily reports.
--- migrations/sqlite holds the same tables; keep them in step.
+-- The integration endpoints (seed 004): API keys, gift cards, loyalty, daily reports. For PostgreSQL
+-- and SQLite alike (see the first migration).
 
 -- Keys for other systems (a website, an ordering platform), kept as SHA-256 hashes.
 CREATE TABLE api_keys (

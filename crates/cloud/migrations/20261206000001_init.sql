@@ -1,6 +1,6 @@
--- The cloud's schema (PostgreSQL). migrations/sqlite holds the same tables for SQLite; keep them in step.
--- Ids are UUIDs as text, times are milliseconds since the epoch, money is integer pence: the same types
--- on both databases, so one query text serves both.
+-- The cloud's schema, for PostgreSQL and SQLite alike: ids are UUIDs as text, times are milliseconds
+-- since the epoch, money is integer pence, in the SQL both understand, so one migration and one query
+-- text serve both. (A change one of them needs alone would start a folder of its own for each.)
 
 -- Values the server makes once and every instance shares (the token signing key).
 CREATE TABLE server_keys (
