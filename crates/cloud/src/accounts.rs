@@ -87,6 +87,36 @@ pub struct Session {
     pub tokens: Tokens,
 }
 
+/// Adds an owner or a manager to a restaurant; returns their id. An email has one account.
+async fn insert_user(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    email: &str,
+    hash: &str,
+    role: Role,
+) -> ApiResult<String> {
+    let taken: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(ApiError::conflict("that email has an account already"));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO users (id, restaurant_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(restaurant)
+    .bind(email)
+    .bind(hash)
+    .bind(role.as_str())
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
 /// `POST /api/v1/signup`: a restaurant and its owner.
 pub async fn signup(
     State(state): State<AppState>,
@@ -98,30 +128,14 @@ pub async fn signup(
     check_password(&body.password)?;
     let hash = auth::hash_password_blocking(body.password).await?;
     let restaurant = uuid::Uuid::now_v7().to_string();
-    let user = uuid::Uuid::now_v7().to_string();
-    let now = now_ms();
     let mut tx = state.db.pool.begin().await?;
-    let taken: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("that email has an account already; log in"));
-    }
     sqlx::query("INSERT INTO restaurants (id, name, created_at) VALUES ($1, $2, $3)")
         .bind(&restaurant)
         .bind(&name)
-        .bind(now)
+        .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-    sqlx::query("INSERT INTO users (id, restaurant_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, 'owner', $5)")
-        .bind(&user)
-        .bind(&restaurant)
-        .bind(&email)
-        .bind(&hash)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    let user = insert_user(&mut tx, &restaurant, &email, &hash, Role::Owner).await?;
     let tokens = issue(&mut tx, &state.keys, &restaurant, Role::Owner, &user, None).await?;
     tx.commit().await?;
     Ok((
@@ -376,23 +390,8 @@ pub async fn add_user(
     let email = check_email(&body.email)?;
     check_password(&body.password)?;
     let hash = auth::hash_password_blocking(body.password).await?;
-    let id = uuid::Uuid::now_v7().to_string();
     let mut tx = state.db.pool.begin().await?;
-    let taken: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if taken.is_some() {
-        return Err(ApiError::conflict("that email has an account already"));
-    }
-    sqlx::query("INSERT INTO users (id, restaurant_id, email, password_hash, role, created_at) VALUES ($1, $2, $3, $4, 'manager', $5)")
-        .bind(&id)
-        .bind(auth.restaurant())
-        .bind(&email)
-        .bind(&hash)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+    let id = insert_user(&mut tx, auth.restaurant(), &email, &hash, Role::Manager).await?;
     tx.commit().await?;
     Ok((
         StatusCode::CREATED,
