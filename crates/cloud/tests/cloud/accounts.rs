@@ -456,7 +456,7 @@ async fn login_pairing_and_refresh_are_rate_limited_per_address() {
         (429, Some("rate_limited")),
         "{limited}"
     );
-    for path in ["/api/v1/devices/pair", "/api/v1/auth/refresh"] {
+    for path in ["/api/v1/devices/pair", "/api/v1/auth/refresh", "/api/v1/signup"] {
         let mut last = 0;
         for _ in 0..4 {
             last = cloud

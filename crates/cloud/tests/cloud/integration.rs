@@ -101,6 +101,43 @@ async fn an_api_key_reaches_only_its_own_tenant(backend: Backend) {
         .post("/api/v1/api-keys", Some(&device.access), json!({"name": "x"}))
         .await;
     assert_eq!(status, 403);
+    let manager_email = format!("{}@kettle.example", uuid::Uuid::new_v4().simple());
+    cloud
+        .post(
+            "/api/v1/users",
+            Some(&a.access),
+            json!({"email": manager_email, "password": "another good password"}),
+        )
+        .await;
+    let (_, session) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": manager_email, "password": "another good password"}),
+        )
+        .await;
+    let manager = Login::from(&session);
+    let (status, _) = cloud
+        .post("/api/v1/api-keys", Some(&manager.access), json!({"name": "x"}))
+        .await;
+    assert_eq!(status, 403, "a manager does not make keys");
+    // Gift cards are issued by owners and managers, never by a till.
+    let (status, _) = cloud
+        .post(
+            "/api/v1/gift-cards",
+            Some(&device.access),
+            json!({"code": "TILL-1", "balance": 100}),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = cloud
+        .post(
+            "/api/v1/gift-cards",
+            Some(&manager.access),
+            json!({"code": "MGR-1", "balance": 100}),
+        )
+        .await;
+    assert_eq!(status, 201);
     let (_, made) = cloud
         .post("/api/v1/api-keys", Some(&a.access), json!({"name": "Old"}))
         .await;
