@@ -247,6 +247,34 @@ impl Cloud {
     }
 }
 
+/// A restaurant with two paired tills: A (the counter) and B (an iPad).
+pub struct TwoTills {
+    pub cloud: Cloud,
+    pub owner: Login,
+    pub a: Till,
+    pub device_a: Login,
+    pub b: Till,
+    pub device_b: Login,
+}
+
+impl TwoTills {
+    pub async fn start(backend: Backend) -> TwoTills {
+        let cloud = Cloud::start(backend).await;
+        let owner = cloud.restaurant("Kettle").await;
+        let (a, b) = (Till::new(), Till::new());
+        let device_a = cloud.pair(&owner, &a, "Counter").await;
+        let device_b = cloud.pair(&owner, &b, "iPad").await;
+        TwoTills {
+            cloud,
+            owner,
+            a,
+            device_a,
+            b,
+            device_b,
+        }
+    }
+}
+
 pub const MENU_JSON: &str = r##"{
   "categories": [{"id": "mains", "name": "Mains", "colour": "#aa3300"}, {"id": "drinks", "name": "Drinks", "colour": "#0033aa"}],
   "products": [

@@ -9,7 +9,7 @@ use fynlo_core::{
 use fynlo_protocol::{Op, MAX_BATCH};
 use serde_json::{json, Value};
 
-use crate::support::{menu_json, settings_json, Backend, Cloud, Till};
+use crate::support::{menu_json, settings_json, Backend, Cloud, Till, TwoTills};
 
 crate::both!(
     stale_closes_and_stale_line_changes_never_undo_what_another_till_did,
@@ -192,12 +192,14 @@ async fn a_bad_op_is_rejected_and_the_rest_go_on(backend: Backend) {
 }
 
 async fn pulls_return_other_tills_changes_by_cursor(backend: Backend) {
-    let cloud = Cloud::start(backend).await;
-    let owner = cloud.restaurant("Kettle").await;
-    let mut a = Till::new();
-    let mut b = Till::new();
-    let device_a = cloud.pair(&owner, &a, "Counter").await;
-    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let TwoTills {
+        cloud,
+        owner,
+        mut a,
+        device_a,
+        mut b,
+        device_b,
+    } = TwoTills::start(backend).await;
     let ops = day(&mut a, 3);
     let (status, _) = cloud.push(&device_a, &ops).await;
     assert_eq!(status, 200);
@@ -394,12 +396,14 @@ async fn the_clouds_menu_and_settings_win(backend: Backend) {
 }
 
 async fn the_owning_till_wins_and_other_tills_merge_per_line(backend: Backend) {
-    let cloud = Cloud::start(backend).await;
-    let owner = cloud.restaurant("Kettle").await;
-    let mut a = Till::new();
-    let mut b = Till::new();
-    let device_a = cloud.pair(&owner, &a, "Counter").await;
-    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let TwoTills {
+        cloud,
+        owner,
+        mut a,
+        device_a,
+        mut b,
+        device_b,
+    } = TwoTills::start(backend).await;
     let (id, open) = a.open();
     let l1 = a.add(id, "burger");
     let l2 = a.add(id, "cake");
@@ -517,12 +521,14 @@ fn lines_of(detail: &Value) -> Vec<(u32, String, u32)> {
 
 async fn a_tills_later_saves_follow_the_numbers_the_cloud_gave_its_lines(backend: Backend) {
     // Real tills send no `base`: the cloud keeps what it knows of each till's copy.
-    let cloud = Cloud::start(backend).await;
-    let owner = cloud.restaurant("Kettle").await;
-    let mut a = Till::new();
-    let mut b = Till::new();
-    let device_a = cloud.pair(&owner, &a, "Counter").await;
-    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let TwoTills {
+        cloud,
+        owner,
+        mut a,
+        device_a,
+        mut b,
+        device_b,
+    } = TwoTills::start(backend).await;
     let (id, open) = a.open();
     let l1 = a.add(id, "burger");
     let l2 = a.add(id, "cake");
@@ -585,12 +591,14 @@ async fn a_tills_later_saves_follow_the_numbers_the_cloud_gave_its_lines(backend
 }
 
 async fn a_payment_is_kept_when_the_rest_of_its_save_conflicts(backend: Backend) {
-    let cloud = Cloud::start(backend).await;
-    let owner = cloud.restaurant("Kettle").await;
-    let mut a = Till::new();
-    let mut b = Till::new();
-    let device_a = cloud.pair(&owner, &a, "Counter").await;
-    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let TwoTills {
+        cloud,
+        owner,
+        mut a,
+        device_a,
+        mut b,
+        device_b,
+    } = TwoTills::start(backend).await;
     let (id, open) = a.open();
     let l1 = a.add(id, "burger");
     cloud.push(&device_a, &[open, l1]).await;
@@ -748,12 +756,14 @@ async fn a_new_tills_first_pull_is_the_restaurant_as_it_is_then_what_changed(bac
 }
 
 async fn stale_closes_and_stale_line_changes_never_undo_what_another_till_did(backend: Backend) {
-    let cloud = Cloud::start(backend).await;
-    let owner = cloud.restaurant("Kettle").await;
-    let mut a = Till::new();
-    let mut b = Till::new();
-    let device_a = cloud.pair(&owner, &a, "Counter").await;
-    let device_b = cloud.pair(&owner, &b, "iPad").await;
+    let TwoTills {
+        cloud,
+        owner,
+        mut a,
+        device_a,
+        mut b,
+        device_b,
+    } = TwoTills::start(backend).await;
     let (id, open) = a.open();
     let l1 = a.add(id, "burger");
     cloud.push(&device_a, &[open, l1]).await;
