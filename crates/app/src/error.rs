@@ -264,7 +264,9 @@ impl From<Store> for AppError {
             | Store::NumberTaken
             | Store::Busy(_)
             | Store::Linked { .. }
-            | Store::TipsRecorded { .. } => ErrorCode::Conflict,
+            | Store::TipsRecorded { .. }
+            | Store::Sync(_) => ErrorCode::Conflict,
+            Store::Invalid(_) => ErrorCode::InvalidInput,
             Store::OrderNotFound(_) | Store::PrinterNotFound(_) | Store::JobNotFound(_) | Store::ShiftNotFound(_) => {
                 ErrorCode::NotFound
             }

@@ -13,6 +13,7 @@
 
 pub mod bindings;
 pub mod clock;
+pub mod cloud;
 pub mod command;
 pub mod error;
 pub mod failpoint;

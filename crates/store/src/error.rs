@@ -118,6 +118,12 @@ pub enum Error {
         /// What was asked.
         what: String,
     },
+    /// A value from outside (the cloud) that the till cannot take.
+    #[error("{0}")]
+    Invalid(String),
+    /// The sync cannot do what was asked (see `docs/sync.md`).
+    #[error("{0}")]
+    Sync(String),
     /// A domain rule refused the change.
     #[error(transparent)]
     Core(#[from] fynlo_core::Error),

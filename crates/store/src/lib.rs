@@ -47,6 +47,7 @@ mod repair;
 mod save;
 mod setup;
 mod shifts;
+mod sync;
 mod timeclock;
 
 use std::{fs::File, path::Path};
@@ -69,6 +70,7 @@ pub use project::SETTLE_AFTER;
 pub use repair::Repaired;
 pub use setup::{PinFailure, TILL};
 pub use shifts::{Close, Closing, DrawerSession, Movement};
+pub use sync::{CloudStaff, Pairing, RemoteApplied, RemoteEntry, RemoteOrder, SyncNote, SyncState};
 pub use timeclock::{ShiftTimes, TipRecord};
 
 /// The result type of the store.

@@ -1917,7 +1917,15 @@ cancel_reason: string | null,
  * True when every change to this order is saved in the database. Edits to an order being built are
  * saved together at the next payment, kitchen send, park, switch of order or logout.
  */
-saved: boolean, };
+saved: boolean, 
+/**
+ * The till that owns it (its device id).
+ */
+till: string, 
+/**
+ * Owned by another till: this till shows it as the cloud last sent it, and it is changed there.
+ */
+remote: boolean, };
 
 export type LineQuoteView = { 
 /**

@@ -191,7 +191,16 @@ impl Till {
     pub(crate) async fn open_orders(&mut self) -> Result<Reply, AppError> {
         self.save().await?;
         let orders = self.store.open_orders().await?;
-        self.orders_reply(&orders)
+        let mut reply = self.orders_reply(&orders)?;
+        // Orders other tills own, as the cloud last sent them (docs/sync.md).
+        if let Reply::Orders(list) = &mut reply {
+            for remote in self.store.remote_open_orders().await? {
+                let mut view = OrderView::new(&remote.order, None, true)?;
+                view.remote = true;
+                list.orders.push(view);
+            }
+        }
+        Ok(reply)
     }
 
     pub(crate) async fn recent_orders(&mut self, req: RecentOrders) -> Result<Reply, AppError> {

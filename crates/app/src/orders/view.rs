@@ -331,6 +331,10 @@ pub struct OrderView {
     /// True when every change to this order is saved in the database. Edits to an order being built are
     /// saved together at the next payment, kitchen send, park, switch of order or logout.
     pub saved: bool,
+    /// The till that owns it (its device id).
+    pub till: String,
+    /// Owned by another till: this till shows it as the cloud last sent it, and it is changed there.
+    pub remote: bool,
 }
 
 /// Open orders.
@@ -455,6 +459,8 @@ impl OrderView {
             version: order.version(),
             cancel_reason: order.cancel_reason().map(str::to_owned),
             saved,
+            till: order.device().to_string(),
+            remote: false,
         })
     }
 }

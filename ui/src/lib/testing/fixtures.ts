@@ -45,6 +45,8 @@ export function order(overrides: Partial<OrderView> = {}): OrderView {
     version: 1,
     cancel_reason: null,
     saved: false,
+    till: '0190a000-0000-7000-8000-000000000001',
+    remote: false,
     ...overrides,
   };
 }

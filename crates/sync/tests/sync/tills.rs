@@ -1,0 +1,303 @@
+//! Tills syncing with the cloud: offline sales arriving exactly once, one refresh at a time, a revoked
+//! till, the cloud's menu and staff, and two tills seeing each other's orders.
+
+use std::sync::Arc;
+
+use fynlo_sync::{SyncCode, SyncMode};
+use serde_json::json;
+
+use crate::{
+    both,
+    cloud::{menu_json, Backend, Cloud},
+    support::{cloud_ops, cloud_takings, options, pairing_code, TestTill},
+};
+
+/// How many sales a till makes offline before the network returns (`FYNLO_SYNC_SALES`).
+fn offline_sales() -> usize {
+    std::env::var("FYNLO_SYNC_SALES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000)
+}
+
+both!(
+    offline_sales_reach_the_cloud_exactly_once,
+    two_tills_see_each_others_orders
+);
+
+async fn offline_sales_reach_the_cloud_exactly_once(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Offline Café").await;
+    let till = TestTill::new(options(false)).await;
+    let n = offline_sales();
+    // Sales made before the till was ever paired: the journal holds them all.
+    till.sales(n).await;
+    let status = till.engine.sync_now().await;
+    assert_eq!(status.map_err(|e| e.code), Err(SyncCode::NotPaired));
+    till.pair(&cloud, &owner, "Counter").await;
+    let status = till.engine.sync_now().await.expect("syncs");
+    assert_eq!(status.mode, SyncMode::Online);
+    assert_eq!(status.waiting, 0, "{status:?}");
+    assert!(status.last_sync_at.is_some());
+    let device = status.device_id.clone();
+    let local = till.takings().await;
+    assert_eq!(local.0, n as i64);
+    assert_eq!(
+        cloud_takings(&cloud, &device).await,
+        local,
+        "the cloud's takings equal the till's"
+    );
+    let written = till
+        .till
+        .lock()
+        .await
+        .store_handle()
+        .sync_state()
+        .await
+        .expect("state")
+        .written_through;
+    let (count, max, not_applied) = cloud_ops(&cloud, &device).await;
+    assert_eq!(
+        (count, max, not_applied),
+        (written, written, 0),
+        "every op once, in order, applied"
+    );
+    // Syncing again sends nothing twice; more sales follow on.
+    till.engine.sync_now().await.expect("syncs again");
+    till.sales(3).await;
+    let status = till.engine.sync_now().await.expect("syncs");
+    assert_eq!(status.waiting, 0);
+    let local = till.takings().await;
+    assert_eq!(local.0, n as i64 + 3);
+    assert_eq!(cloud_takings(&cloud, &device).await, local);
+    let written = till
+        .till
+        .lock()
+        .await
+        .store_handle()
+        .sync_state()
+        .await
+        .expect("state")
+        .written_through;
+    assert_eq!(cloud_ops(&cloud, &device).await, (written, written, 0));
+}
+
+async fn two_tills_see_each_others_orders(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Two Tills").await;
+    let a = TestTill::new(options(false)).await;
+    let b = TestTill::new(options(false)).await;
+    a.pair(&cloud, &owner, "Counter").await;
+    b.pair(&cloud, &owner, "iPad").await;
+    // Till A opens a table's order and sends it to the kitchen (saved at once).
+    a.run(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "7", "covers": 2}}"#)
+        .await;
+    a.run(r#"{"cmd": "add_line", "product": "burger"}"#).await;
+    let sent = a.value(r#"{"cmd": "send_to_kitchen"}"#).await;
+    let id = sent["id"].as_str().expect("order id").to_owned();
+    a.engine.sync_now().await.expect("A syncs");
+    b.engine.sync_now().await.expect("B syncs");
+    let open = b.value(r#"{"cmd": "open_orders"}"#).await;
+    let orders = open["orders"].as_array().expect("orders");
+    let seen = orders
+        .iter()
+        .find(|o| o["id"] == id.as_str())
+        .expect("B lists A's order");
+    assert_eq!(seen["remote"], true);
+    assert_eq!(seen["till"], a.engine.status().device_id.as_str());
+    assert_eq!(seen["table"], "7");
+    assert_eq!(seen["lines"].as_array().map(Vec::len), Some(1));
+    // A's own list shows it as its own.
+    let mine = a.value(r#"{"cmd": "open_orders"}"#).await;
+    let own = mine["orders"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .find(|o| o["id"] == id.as_str())
+        .expect("A lists it");
+    assert_eq!(own["remote"], false);
+    // A adds a line and takes the money: B's copy follows, and leaves its open orders when it closes.
+    a.run(r#"{"cmd": "add_line", "product": "chips"}"#).await;
+    a.run(r#"{"cmd": "send_to_kitchen"}"#).await;
+    a.engine.sync_now().await.expect("A syncs");
+    b.engine.sync_now().await.expect("B syncs");
+    let open = b.value(r#"{"cmd": "open_orders"}"#).await;
+    let seen = open["orders"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .find(|o| o["id"] == id.as_str())
+        .cloned()
+        .expect("still open");
+    assert_eq!(seen["lines"].as_array().map(Vec::len), Some(2));
+    a.run(r#"{"cmd": "take_cash", "tendered": 10000}"#).await;
+    a.engine.sync_now().await.expect("A syncs");
+    b.engine.sync_now().await.expect("B syncs");
+    let open = b.value(r#"{"cmd": "open_orders"}"#).await;
+    assert!(
+        open["orders"]
+            .as_array()
+            .expect("orders")
+            .iter()
+            .all(|o| o["id"] != id.as_str()),
+        "{open}"
+    );
+    // B's own sales reach the cloud beside A's.
+    b.sales(2).await;
+    b.engine.sync_now().await.expect("B syncs");
+    let b_device = b.engine.status().device_id;
+    assert_eq!(cloud_takings(&cloud, &b_device).await, b.takings().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hundred_requests_at_expiry_cause_one_refresh() {
+    let cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Busy Bar").await;
+    let till = TestTill::new(options(false)).await;
+    till.pair(&cloud, &owner, "Bar").await;
+    let auth = till.engine.auth().expect("paired");
+    assert_eq!(auth.refreshes(), 0, "pairing gives the first access token");
+    auth.expire().await;
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let auth = Arc::clone(&auth);
+            tokio::spawn(async move { auth.access().await })
+        })
+        .collect();
+    let mut tokens = Vec::new();
+    for task in tasks {
+        tokens.push(task.await.expect("joins").expect("a token"));
+    }
+    assert_eq!(auth.refreshes(), 1, "exactly one refresh");
+    assert!(
+        tokens.iter().all(|t| t == &tokens[0]),
+        "every request got the refresh's token"
+    );
+    // The token works, and the keychain holds the rotated refresh token.
+    let device = till.engine.status().device_id;
+    let (status, _) = cloud.get("/api/v1/orders", &tokens[0]).await;
+    assert_eq!(status, 200);
+    let stored = fynlo_sync::Secrets::get(till.secrets.as_ref(), &device)
+        .expect("reads")
+        .expect("stored");
+    auth.expire().await;
+    auth.access().await.expect("refreshes with the stored token");
+    assert_eq!(auth.refreshes(), 2);
+    let rotated = fynlo_sync::Secrets::get(till.secrets.as_ref(), &device)
+        .expect("reads")
+        .expect("stored");
+    assert_ne!(
+        stored.refresh_token, rotated.refresh_token,
+        "each refresh stores the next token"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_till_keeps_selling_and_pairs_again() {
+    let cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Revoked Diner").await;
+    let till = TestTill::new(options(false)).await;
+    till.pair(&cloud, &owner, "Counter").await;
+    till.sales(2).await;
+    till.engine.sync_now().await.expect("syncs");
+    let device = till.engine.status().device_id;
+    let (status, body) = cloud
+        .post(
+            &format!("/api/v1/devices/{device}/revoke"),
+            Some(&owner.access),
+            json!({}),
+        )
+        .await;
+    assert!(status == 200 || status == 204, "{status} {body}");
+    // The till keeps selling; the sync says it must be paired again; nothing is lost.
+    till.sales(3).await;
+    let refused = till.engine.sync_now().await.expect_err("revoked");
+    assert_eq!(refused.code, SyncCode::Revoked, "{refused:?}");
+    let status = till.engine.status();
+    assert_eq!(status.mode, SyncMode::Revoked);
+    assert!(status.waiting > 0);
+    till.sales(1).await;
+    assert_eq!(till.takings().await.0, 6);
+    // A later round does not pretend: still revoked, nothing sent.
+    assert_eq!(
+        till.engine.sync_now().await.map_err(|e| e.code),
+        Err(SyncCode::NotPaired)
+    );
+    // A manager pairs it again: what waited goes up, once.
+    let code = pairing_code(&cloud, &owner).await;
+    let status = till
+        .engine
+        .pair(&cloud.url, &code, "Counter")
+        .await
+        .expect("pairs again");
+    assert_ne!(status.mode, SyncMode::Revoked);
+    let status = till.engine.sync_now().await.expect("syncs");
+    assert_eq!(status.waiting, 0);
+    assert_eq!(cloud_takings(&cloud, &device).await, till.takings().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clouds_menu_and_staff_reach_every_till() {
+    let cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Menu House").await;
+    let a = TestTill::new(options(false)).await;
+    let b = TestTill::new(options(false)).await;
+    a.pair(&cloud, &owner, "Counter").await;
+    b.pair(&cloud, &owner, "iPad").await;
+    // A manager on till A adds a member of staff: till B can log them in with their PIN.
+    a.run(r#"{"cmd": "add_staff", "id": "alex", "name": "Alex Kim", "role": "cashier", "pin": "4321", "approval": {"pin": "2468"}}"#).await;
+    a.engine.sync_now().await.expect("A syncs");
+    b.engine.sync_now().await.expect("B syncs");
+    b.run(r#"{"cmd": "logout"}"#).await;
+    let who = b.value(r#"{"cmd": "login", "pin": "4321"}"#).await;
+    assert_eq!(who["staff"]["id"], "alex", "{who}");
+    // The menu published in the cloud becomes every till's menu (the cloud wins).
+    let (status, body) = cloud
+        .call("PUT", "/api/v1/menu", Some(&owner.access), Some(menu_json()))
+        .await;
+    assert!(status == 200 || status == 201, "{status} {body}");
+    for till in [&a, &b] {
+        till.engine.sync_now().await.expect("syncs");
+        let menu = till.value(r#"{"cmd": "menu"}"#).await;
+        let products: Vec<&str> = menu["products"]
+            .as_array()
+            .expect("products")
+            .iter()
+            .filter_map(|p| p["id"].as_str())
+            .collect();
+        assert_eq!(products, ["burger", "cake", "cola"], "{menu}");
+        // Pulling again adds no menu version.
+        let version = menu["version"].clone();
+        till.engine.sync_now().await.expect("syncs");
+        assert_eq!(till.value(r#"{"cmd": "menu"}"#).await["version"], version);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_till_goes_offline_keeps_selling_and_drains_when_the_cloud_returns() {
+    let mut cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Flaky Wifi").await;
+    let till = TestTill::new(options(false)).await;
+    till.pair(&cloud, &owner, "Counter").await;
+    till.engine.sync_now().await.expect("syncs");
+    let addr = cloud.server().addr;
+    let db_url = cloud.db.url.clone();
+    cloud.stop().await;
+    till.sales(5).await;
+    let offline = till.engine.sync_now().await.expect_err("the cloud is down");
+    assert_eq!(offline.code, SyncCode::Offline, "{offline:?}");
+    let status = till.engine.status();
+    assert_eq!(status.mode, SyncMode::Offline);
+    assert!(status.waiting > 0);
+    assert!(status.last_error.is_some());
+    // The cloud comes back on the same address and database.
+    let listener = tokio::net::TcpListener::bind(addr).await.expect("the same port");
+    let server = fynlo_cloud::Server::start_on(crate::cloud::config(&db_url), listener)
+        .await
+        .expect("restarts");
+    cloud.server = Some(server);
+    let status = till.engine.sync_now().await.expect("drains");
+    assert_eq!((status.mode, status.waiting), (SyncMode::Online, 0));
+    let device = status.device_id;
+    assert_eq!(cloud_takings(&cloud, &device).await, till.takings().await);
+}
