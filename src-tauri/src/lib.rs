@@ -1,13 +1,14 @@
 //! The Fynlo POS till app: a thin Tauri v2 shell over the shared command set (`fynlo-app`).
 //!
 //! It builds the window, opens the till database in the app's data folder (creating the demo restaurant
-//! on first start in dev builds), and forwards the UI's one command, `execute`, to
-//! [`fynlo_app::Till::execute`]. No business rule lives here.
+//! on first start in dev builds), forwards the UI's `execute` to [`fynlo_app::Till::execute`], and its
+//! `sync` to the till's sync engine ([`fynlo_sync::handle`]). No business rule lives here.
 
 mod logging;
 mod state;
 
 use fynlo_app::{AppError, Command, Reply};
+use fynlo_sync::{SyncErrorBody, SyncReply, SyncRequest};
 use tauri::{Manager, RunEvent};
 
 use state::TillState;
@@ -24,9 +25,24 @@ async fn execute(state: tauri::State<'_, TillState>, command: Command) -> Result
     result
 }
 
+/// The sync with the cloud (docs/sync.md): its state, "sync now", pairing and unpairing, and the cloud's
+/// notes on ops it refused. Answers `{code, message}` on failure.
+#[tauri::command]
+async fn sync(state: tauri::State<'_, TillState>, request: SyncRequest) -> Result<SyncReply, SyncErrorBody> {
+    let result = fynlo_sync::handle(&state.sync, request).await;
+    if let Err(error) = &result {
+        tracing::info!(code = ?error.code, "sync: {}", error.message);
+    }
+    result.map_err(SyncErrorBody::from)
+}
+
 /// Builds and runs the app; on iPad this is the entry point Tauri mobile calls.
 #[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() {
+    // The keychain (Linux keyutils) needs a session keyring, joined before any thread starts.
+    if let Err(error) = fynlo_sync::secrets::prepare_process() {
+        eprintln!("Fynlo POS: {error}");
+    }
     let app = tauri::Builder::default()
         .setup(|app| {
             let log_dir = app.path().app_log_dir()?;
@@ -36,7 +52,7 @@ pub fn run() {
             state::spawn_saver(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![execute])
+        .invoke_handler(tauri::generate_handler![execute, sync])
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,
@@ -50,6 +66,7 @@ pub fn run() {
             // Orders still being built are saved before the till closes.
             if let Some(state) = handle.try_state::<TillState>() {
                 state.stop_printing();
+                state.stop_sync();
                 tauri::async_runtime::block_on(state.save());
             }
         }

@@ -1,5 +1,5 @@
 //! The till held by the app: opened at start, shared with commands through `tauri::State`, and saved when
-//! the till goes quiet or closes.
+//! the till goes quiet or closes; and its sync engine, running beside it (`docs/sync.md`).
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
@@ -9,6 +9,7 @@ use fynlo_app::{
     setup::{self, SetupFile},
     AppError, Command, Reply, Services, Till,
 };
+use fynlo_sync::{SyncEngine, SyncOptions};
 use tauri::{AppHandle, Manager};
 use tokio::sync::Mutex;
 
@@ -17,9 +18,13 @@ const SAVE_AFTER: Duration = Duration::from_secs(2);
 
 /// The till behind a lock: commands run one at a time, in the order they arrive.
 pub struct TillState {
-    till: Mutex<Till>,
+    till: Arc<Mutex<Till>>,
     /// Tells the print spooler to stop when the app closes.
     spooler_stop: tokio::sync::watch::Sender<bool>,
+    /// The sync with the cloud: pushes what commands save, pulls what other tills and the cloud change.
+    pub sync: SyncEngine,
+    /// Tells the sync to stop when the app closes.
+    sync_stop: tokio::sync::watch::Sender<bool>,
 }
 
 impl TillState {
@@ -66,15 +71,36 @@ impl TillState {
         // job rows (with its save); the spooler prints them, so a printer never holds up a sale.
         let (spooler_stop, stop) = tokio::sync::watch::channel(false);
         tauri::async_runtime::spawn(till.spooler().run(stop));
+        let till = Arc::new(Mutex::new(till));
+        // The sync runs beside the commands too: its credentials in the keychain (never a plain-text
+        // fallback: a till whose keychain cannot be used says so and stays unpaired).
+        let sync = SyncEngine::open(
+            Arc::clone(&till),
+            fynlo_sync::secrets::platform_or_unavailable(),
+            SyncOptions::default(),
+        )
+        .await?;
+        let (sync_stop, stopped) = tokio::sync::watch::channel(false);
+        tauri::async_runtime::spawn(sync.clone().run(stopped));
+        pair_from_environment(&sync);
         Ok(TillState {
-            till: Mutex::new(till),
+            till,
             spooler_stop,
+            sync,
+            sync_stop,
         })
     }
 
-    /// Runs one command.
+    /// Runs one command; a command that saved something wakes the sync (it never waits for it).
     pub async fn execute(&self, command: Command) -> Result<Reply, AppError> {
-        self.till.lock().await.execute(command).await
+        let result = self.till.lock().await.execute(command).await;
+        self.sync.wake();
+        result
+    }
+
+    /// Stops the sync (what waits is pushed when the till next starts).
+    pub fn stop_sync(&self) {
+        let _ = self.sync_stop.send(true);
     }
 
     /// Stops the print spooler (jobs left waiting print when the till next starts).
@@ -92,6 +118,25 @@ impl TillState {
             );
         }
     }
+}
+
+/// Dev mode on a local cloud (`./dev tills`): `FYNLO_CLOUD_URL` and `FYNLO_PAIRING_CODE` pair an
+/// unpaired till at start, named `FYNLO_TILL_NAME`. A till already paired ignores them.
+fn pair_from_environment(sync: &SyncEngine) {
+    let (Ok(url), Ok(code)) = (std::env::var("FYNLO_CLOUD_URL"), std::env::var("FYNLO_PAIRING_CODE")) else {
+        return;
+    };
+    let name = std::env::var("FYNLO_TILL_NAME").unwrap_or_else(|_| "Till".into());
+    let sync = sync.clone();
+    tauri::async_runtime::spawn(async move {
+        if sync.status().mode != fynlo_sync::SyncMode::Unpaired {
+            return;
+        }
+        match sync.pair(&url, &code, &name).await {
+            Ok(status) => tracing::info!(restaurant = ?status.restaurant_id, "paired with {url} as {name:?}"),
+            Err(e) => tracing::error!(code = ?e.code, "pairing with {url} failed: {e}"),
+        }
+    });
 }
 
 /// Saves orders being built every couple of seconds, so a till that loses power mid-order loses at most

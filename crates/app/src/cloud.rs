@@ -112,6 +112,16 @@ impl Till {
         Ok(CloudApplied::Menu(version))
     }
 
+    /// Checks that whoever is logged in (or the approval's manager) may unpair the till from the
+    /// cloud: the `settings` permission.
+    pub async fn authorise_pairing(
+        &mut self,
+        approval: Option<crate::session::request::ApprovalInput>,
+    ) -> Result<fynlo_core::ids::StaffId, AppError> {
+        self.authorise(fynlo_core::permission::Permission::Settings, approval)
+            .await
+    }
+
     /// The till's database, shared: the sync reads the outbox and records the cloud's answers through
     /// it while the till goes on selling.
     pub fn store_handle(&self) -> std::sync::Arc<fynlo_store::Store> {

@@ -4,6 +4,7 @@
 
 mod exec;
 mod human;
+mod sync;
 
 use std::{
     io::{self, Read},
@@ -107,6 +108,32 @@ enum Cmd {
     },
     /// Hash a PIN (read from stdin) for a setup file.
     HashPin,
+    /// Pair this till with the cloud, using the one-time code a manager made there (docs/sync.md).
+    Pair {
+        /// The cloud's address (`https://…`, or `http://127.0.0.1:8787` for a local one).
+        #[arg(long, env = "FYNLO_CLOUD_URL")]
+        cloud: String,
+        /// The pairing code.
+        #[arg(long)]
+        code: String,
+        /// What to call this till in the cloud.
+        #[arg(long, default_value = "Till")]
+        name: String,
+    },
+    /// Unpair this till from the cloud (a manager's PIN, read from stdin, approves it).
+    Unpair,
+    /// Push the till's waiting ops and pull the cloud's changes, then print the sync's state as JSON.
+    Sync {
+        /// Only print the state.
+        #[arg(long, conflicts_with_all = ["notes", "watch"])]
+        status: bool,
+        /// Print the cloud's notes on ops it did not apply whole.
+        #[arg(long, conflicts_with = "watch")]
+        notes: bool,
+        /// Keep syncing (and listening for live events) until interrupted, printing each new state.
+        #[arg(long)]
+        watch: bool,
+    },
     /// Write the UI's TypeScript types generated from the Rust boundary types.
     GenTs {
         /// Where to write them.
@@ -136,6 +163,10 @@ enum AuditCmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The keychain (Linux keyutils) needs a session keyring, joined before any thread starts.
+    if let Err(e) = fynlo_sync::secrets::prepare_process() {
+        eprintln!("fynlo: {e} (pairing and syncing will say so)");
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -287,20 +318,33 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let pin = Pin::new(text.trim())?;
             println!("{}", pin::hash_pin(&pin)?.as_str());
         }
+        Cmd::Pair { cloud, code, name } => sync::pair(&cli.db, &cloud, &code, &name).await?,
+        Cmd::Unpair => {
+            let mut pin = String::new();
+            io::stdin().read_to_string(&mut pin)?;
+            sync::unpair(&cli.db, pin.trim().to_owned()).await?;
+        }
+        Cmd::Sync { status, notes, watch } => sync::sync(&cli.db, status, notes, watch).await?,
         Cmd::GenTs { out, check } => {
-            let ts = fynlo_app::bindings::typescript();
-            if check {
-                let current = std::fs::read_to_string(&out).unwrap_or_default();
-                if current != ts {
-                    bail!("{} is stale: run `fynlo gen-ts`", out.display());
+            // The command set's types, and beside them the sync's (`sync-bindings.ts`).
+            let sync_out = out.with_file_name("sync-bindings.ts");
+            for (path, ts) in [
+                (&out, fynlo_app::bindings::typescript()),
+                (&sync_out, fynlo_sync::api::typescript()),
+            ] {
+                if check {
+                    let current = std::fs::read_to_string(path).unwrap_or_default();
+                    if current != ts {
+                        bail!("{} is stale: run `fynlo gen-ts`", path.display());
+                    }
+                    println!("{} is up to date.", path.display());
+                } else {
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    std::fs::write(path, ts)?;
+                    println!("Wrote {}.", path.display());
                 }
-                println!("{} is up to date.", out.display());
-            } else {
-                if let Some(dir) = out.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(&out, ts)?;
-                println!("Wrote {}.", out.display());
             }
         }
     }

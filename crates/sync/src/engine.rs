@@ -96,6 +96,10 @@ pub struct SyncStatus {
     pub last_sync_at: Option<i64>,
     /// Why the last round failed.
     pub last_error: Option<String>,
+    /// Changes from the cloud applied since the till started: when it moves, lists of orders are
+    /// out of date (other tills' orders changed).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub changes_applied: u64,
 }
 
 /// A live event from the hub, passed on to the UI.
@@ -126,6 +130,7 @@ pub(crate) struct Shared {
     pub(crate) events: broadcast::Sender<LiveEvent>,
     online: AtomicBool,
     pub(crate) live: AtomicBool,
+    applied: std::sync::atomic::AtomicU64,
     last_error: std::sync::Mutex<Option<String>>,
 }
 
@@ -159,6 +164,7 @@ impl SyncEngine {
             notes: 0,
             last_sync_at: None,
             last_error: None,
+            changes_applied: 0,
         });
         let (events, _) = broadcast::channel(1024);
         let engine = SyncEngine {
@@ -175,6 +181,7 @@ impl SyncEngine {
                 events,
                 online: AtomicBool::new(false),
                 live: AtomicBool::new(false),
+                applied: std::sync::atomic::AtomicU64::new(0),
                 last_error: std::sync::Mutex::new(None),
             }),
         };
@@ -278,6 +285,11 @@ impl SyncEngine {
     /// Follows the live events.
     pub fn events(&self) -> broadcast::Receiver<LiveEvent> {
         self.shared.events.subscribe()
+    }
+
+    /// The till this engine syncs.
+    pub fn till(&self) -> Arc<Mutex<Till>> {
+        Arc::clone(&self.shared.till)
     }
 
     /// The tokens in use, when paired (tests count refreshes through it).
@@ -518,6 +530,9 @@ impl SyncEngine {
     /// must not stop the others.
     async fn apply(&self, auth: &Auth, change: &fynlo_protocol::Change) -> Result<()> {
         let applied = self.shared.till.lock().await.apply_cloud_change(change).await;
+        if matches!(applied, Ok(ref a) if !matches!(a, CloudApplied::Skipped(_))) {
+            self.shared.applied.fetch_add(1, Ordering::Relaxed);
+        }
         match applied {
             Ok(CloudApplied::Order(id, RemoteApplied::NeedsWhole)) => self.take_whole(auth, id).await,
             Ok(_) => Ok(()),
@@ -547,8 +562,8 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Reads the state and publishes it to subscribers.
-    pub(crate) async fn publish(&self) {
+    /// Reads the state and publishes it to subscribers (and [`SyncEngine::status`]).
+    pub async fn publish(&self) {
         let shared = &self.shared;
         let (state, pairing) = match (shared.store.sync_state().await, shared.store.pairing().await) {
             (Ok(state), Ok(pairing)) => (state, pairing),
@@ -579,6 +594,7 @@ impl SyncEngine {
             notes: state.notes,
             last_sync_at: last,
             last_error: shared.last_error.lock().ok().and_then(|e| e.clone()),
+            changes_applied: shared.applied.load(Ordering::Relaxed),
         };
         shared.status.send_replace(status);
     }

@@ -6,6 +6,7 @@ use serde::Serialize;
 /// What went wrong, for code.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SyncCode {
     /// The cloud could not be reached, timed out or failed (5xx): try again later.
     Offline,
@@ -20,6 +21,8 @@ pub enum SyncCode {
     Refused,
     /// The cloud's answer does not make sense (not the protocol, or ahead of this till).
     Protocol,
+    /// Only someone whose role holds the `settings` permission may do that.
+    NotPermitted,
     /// The keychain could not be used.
     Keychain,
     /// The till's database failed.

@@ -5,6 +5,7 @@
 //! rustls) and WebSocket (`tokio-tungstenite`), reads the outbox through the store and applies what it
 //! pulls through the till (`fynlo_app::cloud`).
 
+pub mod api;
 pub mod auth;
 pub mod client;
 pub mod engine;
@@ -12,6 +13,7 @@ pub mod error;
 mod live;
 pub mod secrets;
 
+pub use api::{handle, SyncErrorBody, SyncNoteView, SyncReply, SyncRequest};
 pub use client::Cloud;
 pub use engine::{LiveEvent, SyncEngine, SyncMode, SyncOptions, SyncStatus};
 pub use error::{SyncCode, SyncError};

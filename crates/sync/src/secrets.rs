@@ -43,6 +43,46 @@ pub trait Secrets: Send + Sync {
     fn delete(&self, device: &str) -> Result<()>;
 }
 
+/// Readies the process for the keychain. On Linux the keyutils store needs a session keyring: a
+/// process started outside a login session (a service, a test, a headless counter PC) gets one of its
+/// own here, into which the user's persistent keyring is linked, so credentials outlive the process
+/// (not a reboot). Call it first thing in `main`, before any thread starts: a thread takes its keyrings
+/// from the thread that made it.
+pub fn prepare_process() -> Result<()> {
+    #[cfg(target_os = "linux")]
+    linux_keyutils::KeyRing::from_special_id(linux_keyutils::KeyRingIdentifier::Session, true)
+        .map_err(|e| SyncError::new(SyncCode::Keychain, format!("the keychain: no session keyring ({e:?})")))?;
+    Ok(())
+}
+
+/// A keychain that cannot be used, and says why on every call: never a plain-text fallback.
+pub struct Unavailable(pub String);
+
+impl Secrets for Unavailable {
+    fn get(&self, _: &str) -> Result<Option<Credentials>> {
+        Err(SyncError::new(SyncCode::Keychain, self.0.clone()))
+    }
+
+    fn set(&self, _: &str, _: &Credentials) -> Result<()> {
+        Err(SyncError::new(SyncCode::Keychain, self.0.clone()))
+    }
+
+    fn delete(&self, _: &str) -> Result<()> {
+        Err(SyncError::new(SyncCode::Keychain, self.0.clone()))
+    }
+}
+
+/// The platform's keychain, or — when it cannot be opened — one that says why on every use.
+pub fn platform_or_unavailable() -> std::sync::Arc<dyn Secrets> {
+    match Keychain::platform() {
+        Ok(keychain) => std::sync::Arc::new(keychain),
+        Err(e) => {
+            tracing::error!("the keychain cannot be used: {e}; this till cannot pair until it can");
+            std::sync::Arc::new(Unavailable(e.message))
+        }
+    }
+}
+
 /// The service name credentials are kept under.
 pub const SERVICE: &str = "fynlo-pos";
 

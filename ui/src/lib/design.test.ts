@@ -36,6 +36,8 @@ const PAIRS: [string, string][] = [
   ['colour-success', 'colour-success-soft'],
   ['colour-status-ok', 'colour-topbar'],
   ['colour-status-problem', 'colour-topbar'],
+  ['colour-status-warning', 'colour-topbar'],
+  ['colour-warning', 'colour-surface'],
 ];
 
 describe('design tokens', () => {

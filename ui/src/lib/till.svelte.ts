@@ -10,10 +10,13 @@
 //   shifts    the drawer session, X and Z reports, the audit check (till/shifts.svelte.ts)
 //   staff     staff editing, PINs, the time clock, timesheets, tips (till/staff.svelte.ts)
 //   approval  the manager PIN overlay's request (approval.svelte.ts)
+//   sync      the sync with the cloud: its status for the top bar's badge, pairing, notes (sync.svelte.ts)
 //
-// Components read state from the stores and call their actions; only the stores talk to api.ts.
+// Components read state from the stores and call their actions; only the stores talk to api.ts (and the
+// sync store to sync.ts).
 
 import { ApprovalPrompt } from './approval.svelte';
+import { SyncStore } from './sync.svelte';
 import { Navigation } from './till/navigation.svelte';
 import { OrderStore } from './till/orders.svelte';
 import { PaymentStore } from './till/payments.svelte';
@@ -41,6 +44,7 @@ function compose() {
       printing.reset();
       shifts.reset();
       staff.reset();
+      sync.leave();
       nav.screen = 'order';
     },
   });
@@ -51,7 +55,8 @@ function compose() {
   const printing: PrintStore = new PrintStore(queue, nav, approval);
   const shifts: ShiftStore = new ShiftStore(queue, nav, approval);
   const staff: StaffStore = new StaffStore(queue, approval);
-  return { queue, nav, session, approval, orders, payments, recent, printing, shifts, staff } as const;
+  const sync: SyncStore = new SyncStore(nav, approval);
+  return { queue, nav, session, approval, orders, payments, recent, printing, shifts, staff, sync } as const;
 }
 
 /** The one till this window drives. */

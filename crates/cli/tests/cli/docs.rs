@@ -196,4 +196,11 @@ fn generated_typescript_is_current() {
         "{} is stale: run `cargo run -p fynlo-cli -- gen-ts`",
         path.display()
     );
+    let sync = path.with_file_name("sync-bindings.ts");
+    let committed = std::fs::read_to_string(&sync).unwrap_or_default();
+    assert!(
+        committed == fynlo_sync::api::typescript(),
+        "{} is stale: run `cargo run -p fynlo-cli -- gen-ts`",
+        sync.display()
+    );
 }

@@ -18,6 +18,7 @@ mod docs;
 mod exec;
 mod files;
 mod print;
+mod sync;
 
 use std::{
     io::Write,

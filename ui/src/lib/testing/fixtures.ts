@@ -2,6 +2,7 @@
 // only what matters to it. Used by tests only; never imported by the app.
 
 import type { LineView, MenuView, OrderView, PartView, PaymentView } from '../bindings';
+import type { SyncNoteView, SyncStatus } from '../sync-bindings';
 
 export function order(overrides: Partial<OrderView> = {}): OrderView {
   return {
@@ -128,6 +129,36 @@ export function menu(overrides: Partial<MenuView> = {}): MenuView {
     categories: [],
     modifier_groups: [],
     products: [],
+    ...overrides,
+  };
+}
+
+/** A paired till, online, with nothing waiting. */
+export function syncStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
+  return {
+    mode: 'online',
+    device_id: '0190a000-0000-7000-8000-00000000c0de',
+    cloud_url: 'https://cloud.example',
+    restaurant_id: 'r1',
+    device_name: 'Bar till',
+    live: true,
+    waiting: 0,
+    notes: 0,
+    last_sync_at: null,
+    last_error: null,
+    changes_applied: 0,
+    ...overrides,
+  };
+}
+
+export function syncNote(seq: number, overrides: Partial<SyncNoteView> = {}): SyncNoteView {
+  return {
+    seq,
+    op_type: 'order.saved',
+    outcome: 'rejected',
+    code: 'conflict',
+    message: 'the order changed on its own till',
+    at: 0,
     ...overrides,
   };
 }

@@ -21,6 +21,9 @@ import type { SessionStore } from './session.svelte';
 /** What a scan of an unknown barcode says. */
 const SCAN_NOT_FOUND = (barcode: string) => `No product has the barcode ${barcode}.`;
 
+/** Why another till's order cannot be resumed here. */
+export const REMOTE_ORDER = 'That order is on another till: it can only be changed or paid there.';
+
 /** A command on the displayed order, built when its turn comes so it sees the latest order. */
 export type OrderCommand = (order: OrderView) => Command | null;
 
@@ -281,7 +284,30 @@ export class OrderStore {
     });
   }
 
+  /**
+   * Reads the open orders again because another till changed some (the sync applied the cloud's
+   * changes): in the background, so the message on screen stays and the Refresh button does not spin.
+   */
+  async reloadOpenOrders(): Promise<void> {
+    await this.queue.perform(
+      'open-orders-live',
+      async () => {
+        this.openOrders = (await runExpecting({ cmd: 'open_orders' }, 'orders')).orders;
+      },
+      {},
+      'background',
+    );
+  }
+
+  /**
+   * Makes an open order current. Another till's order (`remote`) is changed on that till, never here:
+   * it is refused before the core is asked.
+   */
   async resume(id: string): Promise<boolean> {
+    if (this.openOrders.some((o) => o.id === id && o.remote)) {
+      this.queue.show({ code: 'remote_order', text: REMOTE_ORDER, detail: REMOTE_ORDER });
+      return false;
+    }
     const ok = await this.queue.perform(`resume-${id}`, async () => {
       this.show(await runExpecting({ cmd: 'resume', order: id }, 'order'));
       this.completed = null;

@@ -1,0 +1,274 @@
+//! `fynlo pair`, `fynlo sync` and `fynlo unpair` against the real cloud server (started in the test on
+//! a free loopback port, on a SQLite file), with the credentials in the real keychain (on Linux the
+//! kernel's keyutils, through the user's persistent keyring, so they outlive each process).
+//!
+//! The crash test kills `fynlo sync` with SIGKILL at random moments while it pushes, `FYNLO_SYNC_KILLS`
+//! times (50 by default; `./dev stress` runs 1000), with sales made between the kills: afterwards the
+//! cloud holds every op of the till exactly once, in order, and its takings equal the till's.
+
+use std::{
+    io::Write,
+    time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+
+use crate::{fynlo, DemoTill};
+
+/// The cloud's own test fixtures (a server on a SQLite file, an HTTP client).
+#[path = "../../../cloud/tests/cloud/support.rs"]
+#[allow(dead_code, reason = "the cloud's fixtures; these tests use a few of them")]
+mod cloud;
+
+const SALE: &str = r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}
+{"cmd": "add_line", "product": "burger", "modifiers": ["extra-cheese"]}
+{"cmd": "add_line", "product": "flat-white", "modifiers": ["oat-milk"]}
+{"cmd": "take_cash", "tendered": 5000}
+"#;
+
+/// Makes `n` cash sales with `fynlo exec` reading a script file (a long script through a pipe would
+/// fill the pipe of answers while it is still being written).
+fn sales(till: &DemoTill, n: usize) {
+    let script = till.dir.path().join("sales.jsonl");
+    let text = format!(r#"{{"cmd": "login", "pin": "1357"}}{}{}"#, "\n", SALE.repeat(n));
+    std::fs::write(&script, text).expect("writes the script");
+    let out = till.run(&["exec", "--stop-on-error", script.to_str().expect("utf-8 path")]);
+    assert!(out.status.success(), "sales: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn json_out(out: &std::process::Output) -> Value {
+    let text = String::from_utf8_lossy(&out.stdout);
+    let last = text.lines().last().unwrap_or_default();
+    serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {text}\n{}", String::from_utf8_lossy(&out.stderr)))
+}
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    cloud: cloud::Cloud,
+    owner: cloud::Login,
+}
+
+fn setup(name: &str) -> Setup {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (cloud, owner) = runtime.block_on(async {
+        let cloud = cloud::Cloud::start(cloud::Backend::Sqlite).await;
+        let owner = cloud.restaurant(name).await;
+        (cloud, owner)
+    });
+    Setup { runtime, cloud, owner }
+}
+
+impl Setup {
+    fn code(&self) -> String {
+        self.runtime.block_on(async {
+            let (status, code) = self
+                .cloud
+                .post("/api/v1/pairing-codes", Some(&self.owner.access), json!({}))
+                .await;
+            assert_eq!(status, 201, "{code}");
+            code["code"].as_str().expect("code").to_owned()
+        })
+    }
+
+    fn pair(&self, till: &DemoTill) -> Value {
+        let code = self.code();
+        let out = till.run(&["pair", "--cloud", &self.cloud.url, "--code", &code, "--name", "Counter"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        json_out(&out)
+    }
+
+    /// The cloud's ops of a device (count, highest sequence, not applied) and its completed orders'
+    /// count and takings.
+    fn cloud_has(&self, device: &str) -> ((i64, i64, i64), (i64, i64)) {
+        self.runtime.block_on(async {
+            let pool = &self.cloud.server().state.db.pool;
+            let ops: (i64, Option<i64>, i64) = sqlx::query_as(
+                "SELECT COUNT(*), CAST(MAX(seq) AS BIGINT), \
+                 CAST(SUM(CASE WHEN outcome LIKE '%applied%' THEN 0 ELSE 1 END) AS BIGINT) FROM ops WHERE device_id = $1",
+            )
+            .bind(device)
+            .fetch_one(pool)
+            .await
+            .expect("ops");
+            let orders: (i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(*), CAST(SUM(total) AS BIGINT) FROM orders WHERE device_id = $1 AND state = 'completed'",
+            )
+            .bind(device)
+            .fetch_one(pool)
+            .await
+            .expect("orders");
+            ((ops.0, ops.1.unwrap_or(0), ops.2), (orders.0, orders.1.unwrap_or(0)))
+        })
+    }
+}
+
+/// The till's journal length and its completed orders' count and takings.
+fn till_has(till: &DemoTill) -> (i64, (i64, i64)) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = fynlo_store::Store::open_reader(&till.db).await.expect("reader");
+        let written = store.sync_state().await.expect("state").written_through;
+        let orders = store.recent_orders(1_000_000).await.expect("orders");
+        let completed: Vec<_> = orders
+            .iter()
+            .filter(|o| o.state() == fynlo_core::order::OrderState::Completed)
+            .collect();
+        let total = completed.iter().map(|o| o.priced().expect("prices").total.get()).sum();
+        (written, (completed.len() as i64, total))
+    })
+}
+
+#[test]
+fn pairing_keeps_the_credentials_in_the_keychain_across_processes() {
+    let setup = setup("Keychain Kitchen");
+    let till = DemoTill::create();
+    sales(&till, 3);
+    let status = setup.pair(&till);
+    assert_eq!(status["type"], "status");
+    assert_eq!(status["restaurant_id"], setup.owner.restaurant.as_str());
+    let device = status["device_id"].as_str().expect("device").to_owned();
+    // A second process finds the refresh token in the keychain and syncs.
+    let out = till.run(&["sync"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let status = json_out(&out);
+    assert_eq!(
+        (status["mode"].as_str(), status["waiting"].as_i64()),
+        (Some("online"), Some(0))
+    );
+    let (written, takings) = till_has(&till);
+    assert_eq!(setup.cloud_has(&device), ((written, written, 0), takings));
+    // The database holds no secret: only the cloud's address and the restaurant.
+    let bytes = std::fs::read(&till.db).expect("reads db");
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("refresh_token"), "no token in the database");
+    // Unpairing needs a manager's PIN; a cashier's is refused and changes nothing.
+    let mut refused = fynlo()
+        .arg("--db")
+        .arg(&till.db)
+        .arg("unpair")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    refused.stdin.take().expect("stdin").write_all(b"1357\n").expect("pin");
+    let out = refused.wait_with_output().expect("ends");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not_permitted"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let still = json_out(&till.run(&["sync", "--status"]));
+    assert_eq!(
+        still["restaurant_id"],
+        setup.owner.restaurant.as_str(),
+        "still paired: {still}"
+    );
+    let mut unpair = fynlo()
+        .arg("--db")
+        .arg(&till.db)
+        .arg("unpair")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    unpair.stdin.take().expect("stdin").write_all(b"2468\n").expect("pin");
+    let out = unpair.wait_with_output().expect("ends");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(json_out(&out)["mode"], "unpaired");
+    // The keychain entry is gone: syncing says the till is not paired.
+    let out = till.run(&["sync"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not_paired"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The cloud was told: the device is revoked there.
+    let (status, devices) = setup
+        .runtime
+        .block_on(setup.cloud.get("/api/v1/devices", &setup.owner.access));
+    assert_eq!(status, 200, "{devices}");
+    let listed = devices["devices"]
+        .as_array()
+        .or(devices.as_array())
+        .expect("devices")
+        .iter()
+        .find(|d| d["id"] == device.as_str())
+        .cloned()
+        .expect("listed");
+    assert!(
+        listed["revoked_at"].is_number() || listed["revoked"] == true,
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_push_killed_at_random_moments_applies_every_op_once() {
+    let kills: usize = std::env::var("FYNLO_SYNC_KILLS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50);
+    let seed: u64 = std::env::var("FYNLO_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("sync crash test: {kills} kills, FYNLO_CRASH_SEED={seed}");
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let setup = setup("Crashy Bistro");
+    let till = DemoTill::create();
+    sales(&till, 600);
+    let device = setup.pair(&till)["device_id"].as_str().expect("device").to_owned();
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let mut mid_push = 0;
+    for round in 0..kills {
+        assert!(
+            Instant::now() < deadline,
+            "the crash test ran out of time at round {round}"
+        );
+        sales(&till, 8);
+        let mut child = fynlo()
+            .arg("--db")
+            .arg(&till.db)
+            .arg("sync")
+            .env("FYNLO_SYNC_BATCH", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawns fynlo sync");
+        std::thread::sleep(Duration::from_millis(rng.u64(20..250)));
+        let finished = child.try_wait().expect("polls").is_some();
+        // SIGKILL: no destructors, no flush.
+        let _ = child.kill();
+        let _ = child.wait();
+        if !finished {
+            mid_push += 1;
+        }
+    }
+    let out = till.run(&["sync"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (written, takings) = till_has(&till);
+    assert_eq!(
+        setup.cloud_has(&device),
+        ((written, written, 0), takings),
+        "every op once and applied, and the takings agree (FYNLO_CRASH_SEED={seed})"
+    );
+    eprintln!(
+        "sync crash test: {mid_push} of {kills} kills landed mid-push; {written} ops, {} sales",
+        takings.0
+    );
+    assert!(
+        mid_push * 2 >= kills,
+        "most kills must land while the push runs ({mid_push} of {kills})"
+    );
+}
