@@ -425,8 +425,18 @@ async fn serve(
     let every = Duration::from_secs(state.config.ws_ping_seconds);
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     let mut unanswered = 0u32;
+    let mut shutdown = state.shutdown.clone();
     loop {
         tokio::select! {
+            // The server is stopping: "going away" (1001), so the client reconnects (to another instance,
+            // or this one when it is back) and resumes.
+            stopping = shutdown.changed() => {
+                if stopping.is_ok() && !*shutdown.borrow_and_update() { continue }
+                let frame = CloseFrame { code: 1001, reason: Utf8Bytes::from_static("server stopping") };
+                let _ = send(socket, Message::Close(Some(frame))).await;
+                finish(socket).await;
+                return;
+            }
             incoming = socket.recv() => {
                 let Some(Ok(message)) = incoming else { return };
                 match message {

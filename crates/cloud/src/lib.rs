@@ -102,14 +102,15 @@ impl Server {
         })?;
         let db = Db::open(&config.database_url, config.max_connections).await?;
         let keys = auth::Keys::new(&signing_key(&db, &config).await?);
+        let (stop, stopped) = watch::channel(false);
         let state = AppState {
             hub: Arc::new(hub::Hub::new(db.clone(), config.ws_buffer)),
             db,
             keys,
             limits: Arc::new(RateLimits::new(config.auth_per_minute)),
             config: Arc::new(config),
+            shutdown: stopped.clone(),
         };
-        let (stop, stopped) = watch::channel(false);
         let listener_task =
             (state.db.kind == Kind::Postgres).then(|| tokio::spawn(hub::listen(state.clone(), stopped.clone())));
         let app = routes::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
@@ -131,9 +132,8 @@ impl Server {
         })
     }
 
-    /// Stops taking connections, lets requests in flight finish, and returns. Open WebSockets are
-    /// closed by the clients' side when the process ends; graceful shutdown waits for them, so it is
-    /// bounded by `grace`.
+    /// Stops taking connections, lets requests in flight finish, closes open WebSockets ("going away",
+    /// 1001: clients reconnect and resume), and returns; bounded by `grace`.
     pub async fn stop(self, grace: std::time::Duration) {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(grace, self.task).await;

@@ -23,6 +23,8 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// The configuration it started with.
     pub config: Arc<Config>,
+    /// Turns true when the server stops: open WebSockets close (1001) so nothing holds the database.
+    pub shutdown: tokio::sync::watch::Receiver<bool>,
 }
 
 /// Fixed one-minute windows of requests per (bucket, client).

@@ -120,7 +120,18 @@ impl Auth {
             )
         })?;
         self.refreshes.fetch_add(1, Ordering::Relaxed);
-        match self.cloud.refresh(&credentials.refresh_token).await {
+        // A refresh whose answer was lost on the way must be sent again soon: the cloud gives the same
+        // answer to the same token for 30 s, and takes it for theft after that. So a transient failure
+        // is retried here at once (0.5, 1, 2 s), not after the engine's longer backoff.
+        let mut answer = self.cloud.refresh(&credentials.refresh_token).await;
+        for wait in [500, 1_000, 2_000] {
+            if !matches!(&answer, Err(e) if e.is_transient()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(wait)).await;
+            answer = self.cloud.refresh(&credentials.refresh_token).await;
+        }
+        match answer {
             Ok(session) => {
                 self.secrets.set(
                     &self.device,

@@ -301,3 +301,176 @@ async fn a_till_goes_offline_keeps_selling_and_drains_when_the_cloud_returns() {
     let device = status.device_id;
     assert_eq!(cloud_takings(&cloud, &device).await, till.takings().await);
 }
+
+/// Waits (at most 10 s) until till `b` lists order `id` among other tills' open orders with `lines`
+/// lines; answers how long it took.
+async fn until_listed(b: &TestTill, id: &str, lines: usize) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    let store = b.till.lock().await.store_handle();
+    loop {
+        let orders = store.remote_open_orders().await.expect("reads");
+        if orders
+            .iter()
+            .any(|o| o.order.id().to_string() == id && o.order.lines().len() == lines)
+        {
+            return start.elapsed();
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "till B never saw order {id} with {lines} lines"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_order_on_till_a_reaches_till_b_live_through_another_server() {
+    let cloud = Cloud::start(Backend::Postgres).await;
+    let owner = cloud.restaurant("Two Servers").await;
+    // A second instance on the same PostgreSQL: events cross between them by LISTEN/NOTIFY.
+    let second = fynlo_cloud::Server::start(crate::cloud::config(&cloud.db.url))
+        .await
+        .expect("second server");
+    let second_url = format!("http://{}", second.addr);
+    let a = TestTill::new(options(false)).await;
+    let b = TestTill::new(options(true)).await;
+    a.pair(&cloud, &owner, "Counter").await;
+    let code = pairing_code(&cloud, &owner).await;
+    b.engine
+        .pair(&second_url, &code, "iPad")
+        .await
+        .expect("B pairs through the second server");
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(b.engine.clone().run(stopped));
+    // B's WebSocket comes up.
+    let start = std::time::Instant::now();
+    while !b.engine.status().live {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "B's live socket never came up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    a.run(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "12", "covers": 4}}"#)
+        .await;
+    a.run(r#"{"cmd": "add_line", "product": "burger"}"#).await;
+    let sent = a.value(r#"{"cmd": "send_to_kitchen"}"#).await;
+    let id = sent["id"].as_str().expect("id").to_owned();
+    a.engine.sync_now().await.expect("A pushes");
+    // No pull is asked of B: the live event wakes it.
+    let took = until_listed(&b, &id, 1).await;
+    eprintln!("till B listed till A's order {took:?} after A's push");
+    // A kitchen status change shows live too.
+    a.run(r#"{"cmd": "add_line", "product": "chips"}"#).await;
+    a.run(r#"{"cmd": "send_to_kitchen"}"#).await;
+    a.engine.sync_now().await.expect("A pushes");
+    until_listed(&b, &id, 2).await;
+    assert!(b.engine.status().changes_applied >= 2);
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), runner).await;
+    second.stop(std::time::Duration::from_secs(5)).await;
+}
+
+both!(faults_and_a_cloud_restart_lose_nothing_and_apply_nothing_twice);
+
+/// Two tills sell and sync through the fault proxy (connections cut, delayed, answered 500; live
+/// events sent twice and swapped), and the cloud restarts mid-run: afterwards each till's ops are in
+/// the cloud once, in order, and both sides' takings agree to the penny.
+async fn faults_and_a_cloud_restart_lose_nothing_and_apply_nothing_twice(backend: Backend) {
+    let mut cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Faulty Line").await;
+    let seed: u64 = std::env::var("FYNLO_PROXY_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    eprintln!("fault proxy: FYNLO_PROXY_SEED={seed}");
+    let addr = cloud.server().addr;
+    let proxy = crate::proxy::FaultProxy::start(addr, seed).await;
+    let tills = [TestTill::new(options(true)).await, TestTill::new(options(true)).await];
+    proxy.set_faults(false);
+    let mut stops = Vec::new();
+    let mut runners = Vec::new();
+    for (i, till) in tills.iter().enumerate() {
+        let code = pairing_code(&cloud, &owner).await;
+        till.engine
+            .pair(&proxy.url(), &code, &format!("Till {i}"))
+            .await
+            .expect("pairs");
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        runners.push(tokio::spawn(till.engine.clone().run(stopped)));
+        stops.push(stop);
+    }
+    proxy.set_faults(true);
+    let db_url = cloud.db.url.clone();
+    for round in 0..40 {
+        for till in &tills {
+            till.sales(2).await;
+            till.engine.wake();
+        }
+        if round == 20 {
+            // The cloud restarts on the same address and database.
+            cloud.stop().await;
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            let listener = tokio::net::TcpListener::bind(addr).await.expect("the same port");
+            cloud.server = Some(
+                fynlo_cloud::Server::start_on(crate::cloud::config(&db_url), listener)
+                    .await
+                    .expect("restarts"),
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let faulted = proxy.faulted.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        faulted >= 5,
+        "the proxy made faults ({faulted}; FYNLO_PROXY_SEED={seed})"
+    );
+    // The network heals: every till drains by itself.
+    proxy.set_faults(false);
+    let start = std::time::Instant::now();
+    loop {
+        let mut drained = true;
+        for till in &tills {
+            let state = till.till.lock().await.store_handle().sync_state().await.expect("state");
+            drained &= state.waiting() == 0;
+        }
+        if drained {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the tills did not drain (FYNLO_PROXY_SEED={seed}): {:?}",
+            tills.iter().map(|t| t.engine.status()).collect::<Vec<_>>()
+        );
+        for till in &tills {
+            till.engine.wake();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    for till in &tills {
+        let device = till.engine.status().device_id;
+        let written = till
+            .till
+            .lock()
+            .await
+            .store_handle()
+            .sync_state()
+            .await
+            .expect("state")
+            .written_through;
+        assert_eq!(
+            cloud_ops(&cloud, &device).await,
+            (written, written, 0),
+            "every op once, in order, applied (FYNLO_PROXY_SEED={seed})"
+        );
+        let local = till.takings().await;
+        assert_eq!(local.0, 80);
+        assert_eq!(cloud_takings(&cloud, &device).await, local, "FYNLO_PROXY_SEED={seed}");
+    }
+    for stop in stops {
+        let _ = stop.send(true);
+    }
+    for runner in runners {
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), runner).await;
+    }
+}
