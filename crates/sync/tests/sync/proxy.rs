@@ -128,8 +128,7 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, fault: Fault, ws_see
     let upward = async move {
         let mut sent = 0usize;
         let mut buf = vec![0u8; 16 * 1024];
-        loop {
-            let Ok(n) = client_read.read(&mut buf).await else { break };
+        while let Ok(n) = client_read.read(&mut buf).await {
             if n == 0 {
                 break;
             }
@@ -152,8 +151,7 @@ async fn serve(mut client: TcpStream, upstream: SocketAddr, fault: Fault, ws_see
         let mut frames = FrameReader::default();
         let mut held: Option<Vec<u8>> = None;
         let mut buf = vec![0u8; 16 * 1024];
-        loop {
-            let Ok(n) = server_read.read(&mut buf).await else { break };
+        while let Ok(n) = server_read.read(&mut buf).await {
             if n == 0 {
                 break;
             }

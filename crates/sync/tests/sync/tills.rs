@@ -421,6 +421,8 @@ async fn faults_and_a_cloud_restart_lose_nothing_and_apply_nothing_twice(backend
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
     let faulted = proxy.faulted.load(std::sync::atomic::Ordering::Relaxed);
+    let connections = proxy.connections.load(std::sync::atomic::Ordering::Relaxed);
+    eprintln!("fault proxy: {faulted} of {connections} connections faulted");
     assert!(
         faulted >= 5,
         "the proxy made faults ({faulted}; FYNLO_PROXY_SEED={seed})"
