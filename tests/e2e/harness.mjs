@@ -16,6 +16,7 @@ export const root = resolve(import.meta.dirname, '../..');
 const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target');
 export const appBinary = join(targetDir, 'debug', 'fynlo-pos');
 export const cliBinary = join(targetDir, 'debug', 'fynlo');
+export const cloudBinary = join(targetDir, 'debug', 'fynlo-cloud');
 export const screenshotDir = join(targetDir, 'e2e-screenshots');
 
 function tauriDriverPath() {
@@ -40,7 +41,7 @@ async function freePort() {
  * A running app with a fresh demo database, and a WebDriver session on its window. `extra` is added to
  * the demo restaurant's setup file (`{printers: […]}`, say) before the database is made from it.
  */
-export async function startTill(extra = null) {
+export async function startTill(extra = null, env = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   mkdirSync(screenshotDir, { recursive: true });
@@ -61,7 +62,7 @@ export async function startTill(extra = null) {
   mkdirSync(logDir, { recursive: true });
   const log = openSync(join(logDir, `tauri-driver-${port}.log`), 'a');
   const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn' },
+    env: { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn', ...env },
     stdio: ['ignore', log, log],
     detached: true,
   });
@@ -107,6 +108,88 @@ export async function startTill(extra = null) {
       }
     },
   };
+}
+
+/**
+ * The cloud server (`fynlo-cloud`) on a SQLite file in a folder of its own, on a free loopback port, in a
+ * process group of its own. `stop()` kills it (SIGTERM, then SIGKILL); `start()` starts it again on the
+ * same port and database, as a server coming back after an outage.
+ */
+export async function startCloud() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'fynlo-e2e-cloud-'));
+  const url = `http://127.0.0.1:${port}`;
+  const logDir = join(targetDir, 'e2e-logs');
+  mkdirSync(logDir, { recursive: true });
+  let child = null;
+  const cloud = {
+    url,
+    async start() {
+      const log = openSync(join(logDir, `fynlo-cloud-${port}.log`), 'a');
+      child = spawn(cloudBinary, [], {
+        env: {
+          ...process.env,
+          FYNLO_CLOUD_LISTEN: `127.0.0.1:${port}`,
+          FYNLO_CLOUD_DATABASE_URL: `sqlite://${join(dir, 'cloud.db')}`,
+          RUST_LOG: 'warn',
+        },
+        stdio: ['ignore', log, log],
+        detached: true,
+      });
+      closeSync(log);
+      const started = child;
+      process.once('exit', () => {
+        try {
+          process.kill(-started.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      });
+      for (let attempt = 0; attempt < 150; attempt++) {
+        try {
+          const response = await fetch(`${url}/api/v1/openapi.json`);
+          if (response.ok) return;
+        } catch {
+          // Not listening yet.
+        }
+        await sleep(100);
+      }
+      throw new Error(`fynlo-cloud did not start on ${url}`);
+    },
+    async stop() {
+      if (!child) return;
+      const stopping = child;
+      child = null;
+      const exited = new Promise((done) => stopping.once('exit', done));
+      try {
+        process.kill(-stopping.pid, 'SIGTERM');
+      } catch {
+        return;
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-stopping.pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }, 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    /** POSTs JSON; answers the parsed body, or throws with the status. */
+    async post(path, body, token) {
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${text}`);
+      return text ? JSON.parse(text) : null;
+    },
+  };
+  await cloud.start();
+  return cloud;
 }
 
 /** The element with this data-testid. */
