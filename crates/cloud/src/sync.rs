@@ -230,6 +230,7 @@ async fn apply_op(
         "order.saved" => return orders::apply(tx, db, restaurant, device, payload).await,
         "settings.updated" => settings_from_till(tx, restaurant, device, payload).await?,
         "staff.updated" => staff_from_till(tx, db, restaurant, device, payload).await?,
+        "drawer.session_closed" => daily_from_till(tx, restaurant, device, payload).await?,
         // A till's menu import carries only its version and size: menus reach other tills when they
         // are published through the cloud (`PUT /api/v1/menu`). Everything else (drawer, time clock,
         // tips, reports, logins…) is kept as the op it is.
@@ -240,6 +241,41 @@ async fn apply_op(
         conflict: None,
         applied: true,
     })
+}
+
+/// A till's Z: its daily report (the op's `daily`, `fynlo_core::report::DailyReport`) is kept by till
+/// and Z number, for the restaurant's day. A Z from before tills sent one carries none; a report that
+/// does not read is refused with the op.
+async fn daily_from_till(
+    tx: &mut Transaction<'_, Any>,
+    restaurant: &str,
+    device: &str,
+    payload: &Value,
+) -> Result<Vec<Item>, OpError> {
+    let Some(daily) = payload.get("daily") else {
+        return Ok(Vec::new());
+    };
+    let report: fynlo_core::report::DailyReport =
+        serde_json::from_value(daily.clone()).map_err(|e| reject(format!("not a daily report: {e}")))?;
+    let z_number = payload
+        .get("z_number")
+        .and_then(Value::as_i64)
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| reject("a Z without its number"))?;
+    let text = serde_json::to_string(&report).map_err(|e| OpError::Fail(ApiError::stored("report", e)))?;
+    sqlx::query(
+        "INSERT INTO till_daily_reports (restaurant_id, device_id, z_number, business_date, report, received_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (restaurant_id, device_id, z_number) DO NOTHING",
+    )
+    .bind(restaurant)
+    .bind(device)
+    .bind(z_number)
+    .bind(report.business_date.to_string())
+    .bind(text)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(Vec::new())
 }
 
 /// The cloud's settings: the cloud wins. A till's change becomes the restaurant's when no settings were

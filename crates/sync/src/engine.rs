@@ -358,7 +358,12 @@ impl SyncEngine {
             Err(e) => {
                 shared.online.store(!e.is_transient(), Ordering::Relaxed);
                 *shared.last_error.lock().map_err(|_| poisoned())? = Some(e.message.clone());
-                if e.code == SyncCode::Revoked {
+                // Revoked in the cloud, or the credentials gone from the keychain (on Linux, keyutils
+                // forgets them at a reboot): either way the till must be paired again.
+                if matches!(e.code, SyncCode::Revoked | SyncCode::NotPaired) {
+                    if e.code == SyncCode::NotPaired {
+                        shared.store.mark_revoked().await?;
+                    }
                     shared.auth.lock().map_err(|_| poisoned())?.take();
                     shared.rewire.notify_waiters();
                 }

@@ -476,3 +476,85 @@ async fn faults_and_a_cloud_restart_lose_nothing_and_apply_nothing_twice(backend
         let _ = tokio::time::timeout(std::time::Duration::from_secs(5), runner).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_report_of_each_z_reaches_the_cloud() {
+    let cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Z Bar").await;
+    let till = TestTill::new(options(false)).await;
+    till.pair(&cloud, &owner, "Counter").await;
+    till.run(r#"{"cmd": "logout"}"#).await;
+    till.run(r#"{"cmd": "login", "pin": "2468"}"#).await;
+    till.run(r#"{"cmd": "open_session", "float": {"1000": 5}}"#).await;
+    till.sales(3).await;
+    let z = till
+        .value(r#"{"cmd": "close_session", "count": {"5000": 2}, "note": "bench count"}"#)
+        .await;
+    till.engine.sync_now().await.expect("syncs");
+    let device = till.engine.status().device_id;
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT z_number, business_date, report FROM till_daily_reports WHERE device_id = $1")
+            .bind(&device)
+            .fetch_all(&cloud.server().state.db.pool)
+            .await
+            .expect("reports");
+    assert_eq!(rows.len(), 1, "{z}");
+    let report: serde_json::Value = serde_json::from_str(&rows[0].2).expect("json");
+    assert_eq!(report["total_orders"], 3);
+    let (_, takings) = till.takings().await;
+    assert_eq!(report["total_sales"], takings);
+    assert_eq!(report["cash_sales"], takings);
+    // Pushed again (a lost answer), it is kept once.
+    till.engine.sync_now().await.expect("syncs");
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM till_daily_reports WHERE device_id = $1")
+        .bind(&device)
+        .fetch_one(&cloud.server().state.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_gone_from_the_keychain_ask_for_pairing_again() {
+    let cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Rebooted").await;
+    let till = TestTill::new(options(false)).await;
+    till.pair(&cloud, &owner, "Counter").await;
+    let device = till.engine.status().device_id;
+    // As after a reboot on Linux: the kernel's keyring forgot the till's refresh token.
+    fynlo_sync::Secrets::delete(till.secrets.as_ref(), &device).expect("deletes");
+    till.engine.auth().expect("paired").expire().await;
+    till.sales(1).await;
+    let error = till.engine.sync_now().await.expect_err("no credentials");
+    assert_eq!(error.code, SyncCode::NotPaired, "{error:?}");
+    assert_eq!(
+        till.engine.status().mode,
+        SyncMode::Revoked,
+        "the badge says pair again"
+    );
+    // The cloud refuses to pair over a till it still trusts: a manager revokes it there first, then
+    // pairs it again; the sale goes up.
+    let code = pairing_code(&cloud, &owner).await;
+    let refused = till
+        .engine
+        .pair(&cloud.url, &code, "Counter")
+        .await
+        .expect_err("still trusted");
+    assert_eq!(refused.cloud, Some(fynlo_protocol::ErrorCode::Conflict), "{refused:?}");
+    let (status, body) = cloud
+        .post(
+            &format!("/api/v1/devices/{device}/revoke"),
+            Some(&owner.access),
+            json!({}),
+        )
+        .await;
+    assert!(status == 200 || status == 204, "{status} {body}");
+    let code = pairing_code(&cloud, &owner).await;
+    till.engine
+        .pair(&cloud.url, &code, "Counter")
+        .await
+        .expect("pairs again");
+    let status = till.engine.sync_now().await.expect("syncs");
+    assert_eq!((status.mode, status.waiting), (SyncMode::Online, 0));
+    assert_eq!(cloud_takings(&cloud, &device).await, till.takings().await);
+}
