@@ -124,6 +124,8 @@ pub(crate) struct Shared {
     auth: std::sync::Mutex<Option<Arc<Auth>>>,
     round: Mutex<()>,
     pub(crate) wake: Notify,
+    /// Set when the next round should pull too (a live event, the timer, a reconnect).
+    want_pull: AtomicBool,
     /// Wakes the live task when a pairing begins or ends.
     pub(crate) rewire: Notify,
     status: watch::Sender<SyncStatus>,
@@ -176,6 +178,7 @@ impl SyncEngine {
                 auth: std::sync::Mutex::new(auth),
                 round: Mutex::new(()),
                 wake: Notify::new(),
+                want_pull: AtomicBool::new(true),
                 rewire: Notify::new(),
                 status,
                 events,
@@ -267,8 +270,15 @@ impl SyncEngine {
         result.map(|()| self.status())
     }
 
-    /// Asks for a round soon (a command saved something). Cheap: it never waits.
+    /// Asks for a push soon (a command may have saved something). Cheap: it never waits. Wakes that
+    /// come together (the commands of one sale) make one round.
     pub fn wake(&self) {
+        self.shared.wake.notify_one();
+    }
+
+    /// Asks for a round that pulls too (the hub said something changed).
+    pub(crate) fn wake_pull(&self) {
+        self.shared.want_pull.store(true, Ordering::Relaxed);
         self.shared.wake.notify_one();
     }
 
@@ -315,7 +325,9 @@ impl SyncEngine {
             }
             let paired = self.auth().is_some();
             if paired {
-                match self.round().await {
+                // A command's wake pushes; a live event, the timer or a retry pulls as well.
+                let pull = self.shared.want_pull.swap(false, Ordering::Relaxed) || failures > 0;
+                match self.round_of(pull).await {
                     Ok(()) => failures = 0,
                     Err(e) if e.is_transient() => failures = failures.saturating_add(1),
                     Err(e) => {
@@ -331,8 +343,11 @@ impl SyncEngine {
                 self.shared.options.interval
             };
             tokio::select! {
-                () = self.shared.wake.notified(), if failures == 0 => {}
-                () = tokio::time::sleep(wait) => {}
+                () = self.shared.wake.notified(), if failures == 0 => {
+                    // Let the rest of a burst of commands arrive: one round for them all.
+                    tokio::time::sleep(GATHER).await;
+                }
+                () = tokio::time::sleep(wait) => self.shared.want_pull.store(true, Ordering::Relaxed),
                 _ = stop.changed() => {}
             }
         }
@@ -340,14 +355,22 @@ impl SyncEngine {
 
     /// One round: push everything waiting, then pull everything new.
     async fn round(&self) -> Result<()> {
+        self.round_of(true).await
+    }
+
+    /// Pushes everything waiting, then (when asked) pulls everything new.
+    async fn round_of(&self, pull: bool) -> Result<()> {
         let shared = &self.shared;
         let _round = shared.round.lock().await;
         let auth = self
             .auth()
             .ok_or_else(|| SyncError::new(SyncCode::NotPaired, "this till is not paired with a cloud"))?;
-        let result = async {
+        let result: Result<()> = async {
             self.push_all(&auth).await?;
-            self.pull_all(&auth).await
+            if pull {
+                self.pull_all(&auth).await?;
+            }
+            Ok(())
         }
         .await;
         match &result {
@@ -604,6 +627,9 @@ impl SyncEngine {
         shared.status.send_replace(status);
     }
 }
+
+/// How long a round waits after a wake for the rest of a burst (the commands of one sale).
+const GATHER: Duration = Duration::from_millis(10);
 
 /// The wait before retry `n` (1, 2, 4, 8, 16, then 30 units), ±20 % jitter.
 pub fn backoff(attempt: u32, unit: Duration) -> Duration {

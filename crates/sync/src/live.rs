@@ -116,7 +116,7 @@ async fn session(
     engine.shared.live.store(true, Ordering::Relaxed);
     engine.publish().await;
     // Whatever was missed while the socket was down is pulled.
-    engine.wake();
+    engine.wake_pull();
     let mut heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
     let mut reauth = tokio::time::interval_at(Instant::now() + REAUTH, REAUTH);
     let mut heard = Instant::now();
@@ -130,7 +130,7 @@ async fn session(
                         Ok(ServerMessage::Event { seq, topic, data }) => {
                             engine.shared.store.record_event_seq(i64::try_from(seq).unwrap_or(i64::MAX)).await?;
                             let _ = engine.shared.events.send(LiveEvent { seq, topic, data });
-                            engine.wake();
+                            engine.wake_pull();
                         }
                         Ok(ServerMessage::Error(e)) => return Err(lost(e.message)),
                         Ok(_) => {}
