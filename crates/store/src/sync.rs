@@ -173,47 +173,17 @@ impl Store {
     pub async fn record_push(&self, through: i64, notes: &[SyncNote], at: Timestamp) -> Result<()> {
         self.writable()?;
         let mut inner = self.inner.lock().await;
-        let mut tx = inner.conn.begin_with("BEGIN IMMEDIATE").await?;
-        let (pushed, written): (i64, i64) = sqlx::query_as(
-            "SELECT pushed_through, (SELECT COALESCE(MAX(seq), 0) FROM journal) FROM sync_state WHERE id = 1",
-        )
-        .fetch_one(&mut *tx)
-        .await?;
-        if through > written {
-            return Err(Error::Corrupt(format!(
-                "the cloud acknowledged op {through}, but this till has written only {written}"
-            )));
-        }
-        if through < pushed {
-            return Ok(());
-        }
-        for note in notes {
-            if note.seq > through {
-                return Err(Error::Corrupt(format!(
-                    "a note on op {} beyond the cloud's cursor",
-                    note.seq
-                )));
-            }
-            sqlx::query(
-                "INSERT INTO sync_notes (seq, op_id, op_type, outcome, code, message, at) VALUES (?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (seq) DO NOTHING",
-            )
-            .bind(note.seq)
-            .bind(&note.op_id)
-            .bind(&note.op_type)
-            .bind(&note.outcome)
-            .bind(&note.code)
-            .bind(&note.message)
-            .bind(note.at.millis())
-            .execute(&mut *tx)
+        // The cloud's answer is the one write that may be lost in a power cut: the ops are all in the
+        // journal, and pushed again the cloud answers them with the answers it stored. So it commits
+        // without waiting for the disk (`synchronous = NORMAL` in WAL mode; the next sale's commit
+        // makes it durable), and never adds an fsync to the sales beside it.
+        sqlx::query("PRAGMA synchronous = NORMAL")
+            .execute(&mut inner.conn)
             .await?;
-        }
-        sqlx::query("UPDATE sync_state SET pushed_through = ?, last_push_at = ? WHERE id = 1")
-            .bind(through)
-            .bind(at.millis())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
+        let result = record_push_in(&mut inner.conn, through, notes, at).await;
+        let restored = sqlx::query("PRAGMA synchronous = FULL").execute(&mut inner.conn).await;
+        result?;
+        restored?;
         Ok(())
     }
 
@@ -540,4 +510,55 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// [`Store::record_push`]'s transaction.
+async fn record_push_in(
+    conn: &mut sqlx::SqliteConnection,
+    through: i64,
+    notes: &[SyncNote],
+    at: Timestamp,
+) -> Result<()> {
+    let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    let (pushed, written): (i64, i64) = sqlx::query_as(
+        "SELECT pushed_through, (SELECT COALESCE(MAX(seq), 0) FROM journal) FROM sync_state WHERE id = 1",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if through > written {
+        return Err(Error::Corrupt(format!(
+            "the cloud acknowledged op {through}, but this till has written only {written}"
+        )));
+    }
+    if through < pushed {
+        return Ok(());
+    }
+    for note in notes {
+        if note.seq > through {
+            return Err(Error::Corrupt(format!(
+                "a note on op {} beyond the cloud's cursor",
+                note.seq
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO sync_notes (seq, op_id, op_type, outcome, code, message, at) VALUES (?, ?, ?, ?, ?, ?, ?) \
+                 ON CONFLICT (seq) DO NOTHING",
+        )
+        .bind(note.seq)
+        .bind(&note.op_id)
+        .bind(&note.op_type)
+        .bind(&note.outcome)
+        .bind(&note.code)
+        .bind(&note.message)
+        .bind(note.at.millis())
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE sync_state SET pushed_through = ?, last_push_at = ? WHERE id = 1")
+        .bind(through)
+        .bind(at.millis())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }

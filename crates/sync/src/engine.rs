@@ -319,12 +319,14 @@ impl SyncEngine {
             tokio::spawn(crate::live::run(self.clone(), stop.clone()));
         }
         let mut failures = 0u32;
+        let mut last_round = tokio::time::Instant::now();
         loop {
             if *stop.borrow() {
                 break;
             }
             let paired = self.auth().is_some();
             if paired {
+                last_round = tokio::time::Instant::now();
                 // A command's wake pushes; a live event, the timer or a retry pulls as well.
                 let pull = self.shared.want_pull.swap(false, Ordering::Relaxed) || failures > 0;
                 match self.round_of(pull).await {
@@ -344,8 +346,11 @@ impl SyncEngine {
             };
             tokio::select! {
                 () = self.shared.wake.notified(), if failures == 0 => {
-                    // Let the rest of a burst of commands arrive: one round for them all.
+                    // Let the rest of a burst of commands arrive (the commands of one sale), and on a
+                    // busy till at most one round every `MIN_GAP`: one round for them all. A command
+                    // on a quiet till goes out at once.
                     tokio::time::sleep(GATHER).await;
+                    tokio::time::sleep_until(last_round + MIN_GAP).await;
                 }
                 () = tokio::time::sleep(wait) => self.shared.want_pull.store(true, Ordering::Relaxed),
                 _ = stop.changed() => {}
@@ -629,7 +634,9 @@ impl SyncEngine {
 }
 
 /// How long a round waits after a wake for the rest of a burst (the commands of one sale).
-const GATHER: Duration = Duration::from_millis(10);
+const GATHER: Duration = Duration::from_millis(5);
+/// The least time between the starts of two rounds woken by commands.
+const MIN_GAP: Duration = Duration::from_millis(50);
 
 /// The wait before retry `n` (1, 2, 4, 8, 16, then 30 units), ±20 % jitter.
 pub fn backoff(attempt: u32, unit: Duration) -> Duration {
