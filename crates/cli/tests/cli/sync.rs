@@ -107,6 +107,26 @@ impl Setup {
     }
 }
 
+/// `fynlo unpair` with a PIN on stdin.
+fn unpair(till: &DemoTill, pin: &str) -> std::process::Output {
+    let mut child = fynlo()
+        .arg("--db")
+        .arg(&till.db)
+        .arg("unpair")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{pin}\n").as_bytes())
+        .expect("pin");
+    child.wait_with_output().expect("ends")
+}
+
 /// The till's journal length and its completed orders' count and takings.
 fn till_has(till: &DemoTill) -> (i64, (i64, i64)) {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -150,17 +170,7 @@ fn pairing_keeps_the_credentials_in_the_keychain_across_processes() {
     let text = String::from_utf8_lossy(&bytes);
     assert!(!text.contains("refresh_token"), "no token in the database");
     // Unpairing needs a manager's PIN; a cashier's is refused and changes nothing.
-    let mut refused = fynlo()
-        .arg("--db")
-        .arg(&till.db)
-        .arg("unpair")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    refused.stdin.take().expect("stdin").write_all(b"1357\n").expect("pin");
-    let out = refused.wait_with_output().expect("ends");
+    let out = unpair(&till, "1357");
     assert!(!out.status.success());
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("not_permitted"),
@@ -173,17 +183,7 @@ fn pairing_keeps_the_credentials_in_the_keychain_across_processes() {
         setup.owner.restaurant.as_str(),
         "still paired: {still}"
     );
-    let mut unpair = fynlo()
-        .arg("--db")
-        .arg(&till.db)
-        .arg("unpair")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    unpair.stdin.take().expect("stdin").write_all(b"2468\n").expect("pin");
-    let out = unpair.wait_with_output().expect("ends");
+    let out = unpair(&till, "2468");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json_out(&out)["mode"], "unpaired");
     // The keychain entry is gone: syncing says the till is not paired.
