@@ -13,7 +13,7 @@ use std::{
     time::Duration,
 };
 
-use fynlo_app::{cloud::CloudApplied, Till};
+use fynlo_app::{cloud::CloudApplied, error::ErrorCode as ErrorCodeApp, Till};
 use fynlo_core::ids::OrderId;
 use fynlo_protocol::{ErrorCode, Op, Outcome, PushRequest};
 use fynlo_store::{Pairing, RemoteApplied, Store, SyncNote};
@@ -569,6 +569,9 @@ impl SyncEngine {
         match applied {
             Ok(CloudApplied::Order(id, RemoteApplied::NeedsWhole)) => self.take_whole(auth, id).await,
             Ok(_) => Ok(()),
+            // The till's database failing is not the change's fault: the round stops before the cursor
+            // moves past it, and the change is applied when the round runs again.
+            Err(e) if e.code == ErrorCodeApp::Storage => Err(e.into()),
             Err(e) => {
                 tracing::warn!(kind = ?change.kind, code = e.code.as_str(), "sync: a change from the cloud was not applied: {}", e.message);
                 Ok(())
@@ -589,10 +592,14 @@ impl SyncEngine {
             .await
             .apply_remote_order(id, 0, &detail.events, true)
             .await;
-        if let Err(e) = applied {
-            tracing::warn!(order = %id, "sync: the cloud's order was not applied: {}", e.message);
+        match applied {
+            Err(e) if e.code == ErrorCodeApp::Storage => Err(e.into()),
+            Err(e) => {
+                tracing::warn!(order = %id, "sync: the cloud's order was not applied: {}", e.message);
+                Ok(())
+            }
+            Ok(_) => Ok(()),
         }
-        Ok(())
     }
 
     /// Reads the state and publishes it to subscribers (and [`SyncEngine::status`]).
