@@ -121,14 +121,8 @@ fn drive(
 
 #[test]
 fn sales_survive_sigkill_at_random_moments() {
-    let kills: usize = std::env::var("FYNLO_CRASH_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
-    let seed: u64 = std::env::var("FYNLO_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
+    let kills: usize = crate::env_number("FYNLO_CRASH_KILLS", 50);
+    let seed = crate::crash_seed();
     eprintln!("crash test: {kills} kills, FYNLO_CRASH_SEED={seed}");
     let mut rng = fastrand::Rng::with_seed(seed);
     let till = DemoTill::create();

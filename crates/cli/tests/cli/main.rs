@@ -28,6 +28,16 @@ use std::{
 
 use serde_json::Value;
 
+/// A number from the environment (`FYNLO_CRASH_KILLS`…), or `default`.
+pub fn env_number<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+/// The seed of a randomised test: `FYNLO_CRASH_SEED` to replay a run, else a new one.
+pub fn crash_seed() -> u64 {
+    env_number("FYNLO_CRASH_SEED", fastrand::u64(..))
+}
+
 /// The binary under test.
 pub fn fynlo() -> Command {
     Command::new(env!("CARGO_BIN_EXE_fynlo"))

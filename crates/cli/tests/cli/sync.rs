@@ -215,14 +215,8 @@ fn pairing_keeps_the_credentials_in_the_keychain_across_processes() {
 
 #[test]
 fn a_push_killed_at_random_moments_applies_every_op_once() {
-    let kills: usize = std::env::var("FYNLO_SYNC_KILLS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
-    let seed: u64 = std::env::var("FYNLO_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| fastrand::u64(..));
+    let kills: usize = crate::env_number("FYNLO_SYNC_KILLS", 50);
+    let seed = crate::crash_seed();
     eprintln!("sync crash test: {kills} kills, FYNLO_CRASH_SEED={seed}");
     let mut rng = fastrand::Rng::with_seed(seed);
     let setup = setup("Crashy Bistro");

@@ -87,6 +87,12 @@ impl TestTill {
         assert_eq!(status.restaurant_id.as_deref(), Some(owner.restaurant.as_str()));
     }
 
+    /// The last op this till has written (its journal's length).
+    pub async fn written(&self) -> i64 {
+        let store = self.till.lock().await.store_handle();
+        store.sync_state().await.expect("state").written_through
+    }
+
     /// Completed orders and their takings, as the till's database has them.
     pub async fn takings(&self) -> (i64, i64) {
         self.till.lock().await.save().await.expect("saves");

@@ -47,15 +47,7 @@ async fn offline_sales_reach_the_cloud_exactly_once(backend: Backend) {
         local,
         "the cloud's takings equal the till's"
     );
-    let written = till
-        .till
-        .lock()
-        .await
-        .store_handle()
-        .sync_state()
-        .await
-        .expect("state")
-        .written_through;
+    let written = till.written().await;
     let (count, max, not_applied) = cloud_ops(&cloud, &device).await;
     assert_eq!(
         (count, max, not_applied),
@@ -70,15 +62,7 @@ async fn offline_sales_reach_the_cloud_exactly_once(backend: Backend) {
     let local = till.takings().await;
     assert_eq!(local.0, n as i64 + 3);
     assert_eq!(cloud_takings(&cloud, &device).await, local);
-    let written = till
-        .till
-        .lock()
-        .await
-        .store_handle()
-        .sync_state()
-        .await
-        .expect("state")
-        .written_through;
+    let written = till.written().await;
     assert_eq!(cloud_ops(&cloud, &device).await, (written, written, 0));
 }
 
@@ -451,15 +435,7 @@ async fn faults_and_a_cloud_restart_lose_nothing_and_apply_nothing_twice(backend
     }
     for till in &tills {
         let device = till.engine.status().device_id;
-        let written = till
-            .till
-            .lock()
-            .await
-            .store_handle()
-            .sync_state()
-            .await
-            .expect("state")
-            .written_through;
+        let written = till.written().await;
         assert_eq!(
             cloud_ops(&cloud, &device).await,
             (written, written, 0),
