@@ -258,35 +258,238 @@ fn read_copy(local_version: i64, known_base: i64, renames: &str) -> Result<Copy,
     })
 }
 
-async fn keep_copy(
-    tx: &mut Transaction<'_, Any>,
-    restaurant: &str,
-    order: &str,
-    device: &str,
-    copy: &Copy,
-) -> Result<(), OpError> {
-    let mut pairs: Vec<(u32, u32)> = copy.renames.iter().map(|(a, b)| (a.get(), b.get())).collect();
-    pairs.sort_unstable();
-    sqlx::query(
-        "INSERT INTO order_devices (restaurant_id, order_id, device_id, local_version, known_base, renames) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (restaurant_id, order_id, device_id) DO UPDATE SET \
-         local_version = excluded.local_version, known_base = excluded.known_base, renames = excluded.renames",
-    )
-    .bind(restaurant)
-    .bind(order)
-    .bind(device)
-    .bind(i64::try_from(copy.local_version).map_err(stored("order version"))?)
-    .bind(i64::try_from(copy.known_base).map_err(stored("order version"))?)
-    .bind(serde_json::to_string(&pairs).map_err(stored("line renames"))?)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+/// The order writes of one push, kept until the push writes them together: one multi-row statement
+/// per table for the whole batch rather than a few statements per op. An op reads an order from the
+/// database only when an earlier op of the batch changed it, and the writes kept so far are written
+/// first; the batch's other orders are read in one statement when the push starts (`prefetch`).
+///
+/// Nothing of an op reaches it until the op is known to apply, so an op that is refused leaves no
+/// trace here and needs no savepoint.
+#[derive(Default)]
+pub struct Pending {
+    /// Each order's row, new or changed (written as an upsert).
+    orders: Vec<OrderRow>,
+    /// Events to append.
+    events: Vec<EventRow>,
+    /// Till copies (`order_devices`, written as an upsert).
+    copies: Vec<CopyRow>,
+    /// Orders with writes kept here.
+    dirty: HashSet<String>,
+    /// Orders an op of this batch has read (their prefetched row may be out of date).
+    seen: HashSet<String>,
+    /// The prefetched rows of the batch's orders (`None`: no such order when the push started).
+    known: HashMap<String, Option<OwnerRow>>,
+}
+
+struct OrderRow {
+    id: String,
+    device: String,
+    number: i64,
+    business_date: String,
+    state: &'static str,
+    version: i64,
+    total: i64,
+    paid: i64,
+    opened_at: i64,
+    updated_at: i64,
+}
+
+struct EventRow {
+    order: String,
+    version: i64,
+    staff: String,
+    at: i64,
+    event: String,
+}
+
+struct CopyRow {
+    order: String,
+    local_version: i64,
+    known_base: i64,
+    renames: String,
+}
+
+impl Pending {
+    /// Reads (and on PostgreSQL locks, in id order) the rows of the orders that `payloads`
+    /// (`order.saved` ops of `device`) name, in one statement a chunk.
+    pub async fn prefetch<'a>(
+        &mut self,
+        tx: &mut Transaction<'_, Any>,
+        db: &Db,
+        restaurant: &str,
+        device: &str,
+        payloads: impl Iterator<Item = &'a serde_json::Value>,
+    ) -> Result<(), OpError> {
+        let mut ids: Vec<String> = payloads
+            .filter_map(|p| p.get("order_id").and_then(serde_json::Value::as_str))
+            .filter_map(|id| OrderId::parse(id).ok())
+            .map(|id| id.to_string())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for chunk in ids.chunks(500) {
+            let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            let sql = format!(
+                "SELECT o.id, o.device_id, o.version, d.local_version, d.known_base, d.renames FROM orders o \
+                 LEFT JOIN order_devices d ON d.restaurant_id = o.restaurant_id AND d.order_id = o.id AND d.device_id = $2 \
+                 WHERE o.restaurant_id = $1 AND o.id IN ({}) ORDER BY o.id{}",
+                list.join(", "),
+                db.for_update_of("o")
+            );
+            // Not kept as a prepared statement: PostgreSQL would come to plan it once for any ids (a scan
+            // of every order of the restaurant), rather than for these (a look-up of each).
+            let mut query = sqlx::query_as::<_, (String, String, i64, Option<i64>, Option<i64>, Option<String>)>(&sql)
+                .persistent(false)
+                .bind(restaurant)
+                .bind(device);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            let rows = query.fetch_all(&mut **tx).await?;
+            for id in chunk {
+                self.known.insert(id.clone(), None);
+            }
+            for (id, owner, version, local_version, known_base, renames) in rows {
+                self.known
+                    .insert(id, Some((owner, version, local_version, known_base, renames)));
+            }
+        }
+        Ok(())
+    }
+
+    fn keep_copy(&mut self, order: &str, copy: &Copy) -> Result<(), OpError> {
+        let mut pairs: Vec<(u32, u32)> = copy.renames.iter().map(|(a, b)| (a.get(), b.get())).collect();
+        pairs.sort_unstable();
+        self.copies.push(CopyRow {
+            order: order.to_owned(),
+            local_version: i64::try_from(copy.local_version).map_err(stored("order version"))?,
+            known_base: i64::try_from(copy.known_base).map_err(stored("order version"))?,
+            renames: serde_json::to_string(&pairs).map_err(stored("line renames"))?,
+        });
+        self.dirty.insert(order.to_owned());
+        Ok(())
+    }
+
+    /// Keeps an order's row and the events that made it what it is.
+    fn keep_order(
+        &mut self,
+        id: &str,
+        device: &str,
+        order: &Order,
+        total: i64,
+        paid: i64,
+        events: &[Entry],
+    ) -> Result<(), OpError> {
+        self.orders.push(OrderRow {
+            id: id.to_owned(),
+            device: device.to_owned(),
+            number: i64::from(order.number()),
+            business_date: order.business_date().to_string(),
+            state: order.state().as_str(),
+            version: i64::try_from(order.version()).map_err(stored("order version"))?,
+            total,
+            paid,
+            opened_at: order.opened_at().millis(),
+            updated_at: order.updated_at().millis(),
+        });
+        for e in events {
+            self.events.push(EventRow {
+                order: id.to_owned(),
+                version: i64::try_from(e.version).map_err(stored("order version"))?,
+                staff: e.staff.clone(),
+                at: e.at.millis(),
+                event: serde_json::to_string(&e.event).map_err(stored("order event"))?,
+            });
+        }
+        self.dirty.insert(id.to_owned());
+        Ok(())
+    }
+
+    /// Writes what is kept: the orders (an upsert: a new order is inserted whole, a known one gets its
+    /// summary), their events, and the tills' copies — a statement per table and chunk. An order is
+    /// in it at most once (an op that reads a kept order writes the rest first).
+    pub async fn flush(
+        &mut self,
+        tx: &mut Transaction<'_, Any>,
+        restaurant: &str,
+        device: &str,
+    ) -> Result<(), OpError> {
+        use crate::db::{placeholders, INSERT_CHUNK};
+        for chunk in self.orders.chunks(INSERT_CHUNK) {
+            let sql = format!(
+                "INSERT INTO orders (restaurant_id, id, device_id, number, business_date, state, version, total, paid, \
+                 opened_at, updated_at) VALUES {} ON CONFLICT (restaurant_id, id) DO UPDATE SET number = excluded.number, \
+                 state = excluded.state, version = excluded.version, total = excluded.total, paid = excluded.paid, \
+                 updated_at = excluded.updated_at",
+                placeholders(chunk.len(), 11)
+            );
+            let mut query = sqlx::query(&sql);
+            for o in chunk {
+                query = query
+                    .bind(restaurant)
+                    .bind(&o.id)
+                    .bind(&o.device)
+                    .bind(o.number)
+                    .bind(&o.business_date)
+                    .bind(o.state)
+                    .bind(o.version)
+                    .bind(o.total)
+                    .bind(o.paid)
+                    .bind(o.opened_at)
+                    .bind(o.updated_at);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        for chunk in self.events.chunks(INSERT_CHUNK) {
+            let sql = format!(
+                "INSERT INTO order_events (restaurant_id, order_id, version, device_id, staff, at, event) VALUES {}",
+                placeholders(chunk.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for e in chunk {
+                query = query
+                    .bind(restaurant)
+                    .bind(&e.order)
+                    .bind(e.version)
+                    .bind(device)
+                    .bind(&e.staff)
+                    .bind(e.at)
+                    .bind(&e.event);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        for chunk in self.copies.chunks(INSERT_CHUNK) {
+            let sql = format!(
+                "INSERT INTO order_devices (restaurant_id, order_id, device_id, local_version, known_base, renames) \
+                 VALUES {} ON CONFLICT (restaurant_id, order_id, device_id) DO UPDATE SET \
+                 local_version = excluded.local_version, known_base = excluded.known_base, renames = excluded.renames",
+                placeholders(chunk.len(), 6)
+            );
+            let mut query = sqlx::query(&sql);
+            for c in chunk {
+                query = query
+                    .bind(restaurant)
+                    .bind(&c.order)
+                    .bind(device)
+                    .bind(c.local_version)
+                    .bind(c.known_base)
+                    .bind(&c.renames);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        self.orders.clear();
+        self.events.clear();
+        self.copies.clear();
+        self.dirty.clear();
+        Ok(())
+    }
 }
 
 /// Applies an `order.saved` op of `device`; returns the feed items it makes.
 pub async fn apply(
     tx: &mut Transaction<'_, Any>,
     db: &Db,
+    pending: &mut Pending,
     restaurant: &str,
     device: &str,
     payload: &serde_json::Value,
@@ -326,19 +529,33 @@ pub async fn apply(
         return Err(reject(ErrorCode::TooLarge, "too many events in one save"));
     }
     let id = order_id.to_string();
-    // The order locked, with what the cloud knows of this till's copy of it, in one round trip.
-    let row: Option<OwnerRow> = sqlx::query_as(&format!(
-        "SELECT o.device_id, o.version, d.local_version, d.known_base, d.renames FROM orders o \
-         LEFT JOIN order_devices d ON d.restaurant_id = o.restaurant_id AND d.order_id = o.id AND d.device_id = $3 \
-         WHERE o.restaurant_id = $1 AND o.id = $2{}",
-        db.for_update_of("o")
-    ))
-    .bind(restaurant)
-    .bind(&id)
-    .bind(device)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(|e| OpError::Fail(e.into()))?;
+    // The order (locked), with what the cloud knows of this till's copy of it: as the push prefetched
+    // it, unless an earlier op of the batch changed it (then read again, after writing what is kept).
+    let prefetched = if pending.seen.contains(&id) {
+        None
+    } else {
+        pending.known.get(&id).cloned()
+    };
+    let row: Option<OwnerRow> = if let Some(row) = prefetched {
+        row
+    } else {
+        if pending.dirty.contains(&id) {
+            pending.flush(tx, restaurant, device).await?;
+        }
+        sqlx::query_as(&format!(
+            "SELECT o.device_id, o.version, d.local_version, d.known_base, d.renames FROM orders o \
+             LEFT JOIN order_devices d ON d.restaurant_id = o.restaurant_id AND d.order_id = o.id AND d.device_id = $3 \
+             WHERE o.restaurant_id = $1 AND o.id = $2{}",
+            db.for_update_of("o")
+        ))
+        .bind(restaurant)
+        .bind(&id)
+        .bind(device)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(|e| OpError::Fail(e.into()))?
+    };
+    pending.seen.insert(id.clone());
     let (owner, known) = match row {
         None => (None, None),
         Some((owner, version, local_version, known_base, renames)) => {
@@ -445,7 +662,7 @@ pub async fn apply(
                 // its next saves are read against the right version (unless the copy was not the one
                 // the cloud knows: then what it knows stays, and the till takes the cloud's order).
                 if !diverged {
-                    keep_copy(tx, restaurant, &id, device, &copy).await?;
+                    pending.keep_copy(&id, &copy)?;
                 }
                 return Ok(Applied {
                     items: Vec::new(),
@@ -482,18 +699,7 @@ pub async fn apply(
             format!("the order's payments do not add up: {e}"),
         )
     })?;
-    write(
-        tx,
-        restaurant,
-        &id,
-        device,
-        &after,
-        before.is_none(),
-        totals.total.get(),
-        paid.get(),
-        &incoming,
-    )
-    .await?;
+    pending.keep_order(&id, device, &after, totals.total.get(), paid.get(), &incoming)?;
 
     let summary = json!({
         "order_id": id,
@@ -523,7 +729,7 @@ pub async fn apply(
         data: summary,
     }];
     if !diverged {
-        keep_copy(tx, restaurant, &id, device, &copy).await?;
+        pending.keep_copy(&id, &copy)?;
     }
     let was = before.as_ref().map(Order::state);
     if was.is_some_and(|s| s != after.state()) {
@@ -785,95 +991,6 @@ fn describe(event: &OrderEvent) -> String {
         .ok()
         .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
         .unwrap_or_else(|| "a change".into())
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn write(
-    tx: &mut Transaction<'_, Any>,
-    restaurant: &str,
-    id: &str,
-    device: &str,
-    order: &Order,
-    new: bool,
-    total: i64,
-    paid: i64,
-    events: &[Entry],
-) -> Result<(), OpError> {
-    let fail = |e: sqlx::Error| OpError::Fail(e.into());
-    let version = i64::try_from(order.version()).map_err(stored("order version"))?;
-    let state = order.state().as_str();
-    if new {
-        sqlx::query(
-            "INSERT INTO orders (restaurant_id, id, device_id, number, business_date, state, version, total, paid, \
-             opened_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(restaurant)
-        .bind(id)
-        .bind(device)
-        .bind(i64::from(order.number()))
-        .bind(order.business_date().to_string())
-        .bind(state)
-        .bind(version)
-        .bind(total)
-        .bind(paid)
-        .bind(order.opened_at().millis())
-        .bind(order.updated_at().millis())
-        .execute(&mut **tx)
-        .await
-        .map_err(fail)?;
-    } else {
-        sqlx::query(
-            "UPDATE orders SET number = $3, state = $4, version = $5, total = $6, paid = $7, updated_at = $8 \
-             WHERE restaurant_id = $1 AND id = $2",
-        )
-        .bind(restaurant)
-        .bind(id)
-        .bind(i64::from(order.number()))
-        .bind(state)
-        .bind(version)
-        .bind(total)
-        .bind(paid)
-        .bind(order.updated_at().millis())
-        .execute(&mut **tx)
-        .await
-        .map_err(fail)?;
-    }
-    // The save's events in one statement (many rows to a statement: a sale's eight events cost one
-    // round trip, not eight), a chunk at a time to stay under the databases' bind limits.
-    for chunk in events.chunks(100) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 7;
-                format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO order_events (restaurant_id, order_id, version, device_id, staff, at, event) VALUES {}",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for e in chunk {
-            query = query
-                .bind(restaurant)
-                .bind(id)
-                .bind(i64::try_from(e.version).map_err(stored("order version"))?)
-                .bind(device)
-                .bind(&e.staff)
-                .bind(e.at.millis())
-                .bind(serde_json::to_string(&e.event).map_err(stored("order event"))?);
-        }
-        query.execute(&mut **tx).await.map_err(fail)?;
-    }
-    Ok(())
 }
 
 /// Whether an order's state counts as open (not completed or cancelled).

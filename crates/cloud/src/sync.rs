@@ -2,8 +2,10 @@
 //!
 //! **Push** applies a device's ops exactly once and in order. In one transaction it locks the device's
 //! row, answers ops at or below the device's last sequence number with the answer stored then, applies
-//! the next ones each inside a savepoint (an op that fails validation is rolled back to it, stored as
-//! rejected with its error, and the rest go on), stores each op with its answer, moves the device's last
+//! the next ones (an op that fails validation changes nothing, is stored as rejected with its error, and
+//! the rest go on: an order save is checked in memory and its writes kept until the end of the batch —
+//! [`orders::Pending`] — and any other op runs inside a savepoint it is rolled back to), writes the
+//! batch's orders a statement per table, stores each op with its answer, moves the device's last
 //! sequence number, and appends the changes to the restaurant's feed — all committed together, so a
 //! crash leaves either all of it or none. An op beyond the next one is a gap: the push is refused whole.
 //!
@@ -110,6 +112,22 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
     let mut acks = Vec::with_capacity(request.ops.len());
     let mut items = Vec::new();
     let mut stored_ops: Vec<(i64, &fynlo_protocol::Op, String)> = Vec::new();
+    // The orders the new ops save, read (and locked) at once; their writes kept for the end.
+    let mut pending = orders::Pending::default();
+    pending
+        .prefetch(
+            &mut tx,
+            db,
+            restaurant,
+            device,
+            request
+                .ops
+                .iter()
+                .filter(|op| op.seq > last && op.op_type == "order.saved")
+                .map(|op| &op.payload),
+        )
+        .await
+        .map_err(op_failure)?;
     for op in &request.ops {
         let seq = i64::try_from(op.seq).map_err(|_| ApiError::invalid("sequence number out of range"))?;
         if op.seq <= last {
@@ -146,10 +164,22 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
             }
             .into());
         }
-        let mut savepoint = tx.begin().await?;
-        let outcome = match apply_op(&mut savepoint, db, restaurant, device, &op.op_type, &op.payload).await {
-            Ok(made) => {
+        let made = if op.op_type == "order.saved" {
+            // An order save writes nothing until it is known to apply (its writes are kept in
+            // `pending`), so it needs no savepoint.
+            orders::apply(&mut tx, db, &mut pending, restaurant, device, &op.payload).await
+        } else {
+            let mut savepoint = tx.begin().await?;
+            let made = apply_op(&mut savepoint, restaurant, device, &op.op_type, &op.payload, db).await;
+            if made.is_ok() {
                 savepoint.commit().await?;
+            } else {
+                savepoint.rollback().await?;
+            }
+            made
+        };
+        let outcome = match made {
+            Ok(made) => {
                 items.extend(made.items);
                 match (made.applied, made.conflict) {
                     (_, None) => Outcome::Applied,
@@ -165,10 +195,7 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
                     },
                 }
             }
-            Err(OpError::Reject(code, message)) => {
-                savepoint.rollback().await?;
-                Outcome::Rejected { code, message }
-            }
+            Err(OpError::Reject(code, message)) => Outcome::Rejected { code, message },
             Err(OpError::Fail(e)) => return Err(e),
         };
         stored_ops.push((
@@ -183,6 +210,7 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
             outcome,
         });
     }
+    pending.flush(&mut tx, restaurant, device).await.map_err(op_failure)?;
     // Each op with its answer, many rows to a statement.
     for chunk in stored_ops.chunks(crate::db::INSERT_CHUNK) {
         let sql = format!(
@@ -217,17 +245,24 @@ async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &Pus
     Ok(PushResponse { acks, through })
 }
 
-/// Applies one op; returns the feed items it makes.
+/// A server failure while reading or writing a batch's orders (never a refusal: those are per op).
+fn op_failure(e: OpError) -> ApiError {
+    match e {
+        OpError::Fail(e) => e,
+        OpError::Reject(code, message) => ApiError::stored("order", format!("{code:?}: {message}")),
+    }
+}
+
+/// Applies one op other than an order save; returns the feed items it makes.
 async fn apply_op(
     tx: &mut Transaction<'_, Any>,
-    db: &Db,
     restaurant: &str,
     device: &str,
     op_type: &str,
     payload: &Value,
+    db: &Db,
 ) -> Result<orders::Applied, OpError> {
     let items = match op_type {
-        "order.saved" => return orders::apply(tx, db, restaurant, device, payload).await,
         "settings.updated" => settings_from_till(tx, restaurant, device, payload).await?,
         "staff.updated" => staff_from_till(tx, db, restaurant, device, payload).await?,
         "drawer.session_closed" => daily_from_till(tx, restaurant, device, payload).await?,

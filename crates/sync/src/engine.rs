@@ -428,40 +428,51 @@ impl SyncEngine {
         }
     }
 
-    /// Pushes the journal after the cloud's cursor, a batch at a time, recording each answer.
+    /// Pushes the journal after the cloud's cursor, a batch at a time, recording each answer. While a
+    /// full batch is on its way, the next one is read from the journal (it is used only if the cloud
+    /// took the whole batch; otherwise it is read again from the cloud's cursor).
     async fn push_all(&self, auth: &Auth) -> Result<()> {
         let store = &self.shared.store;
         let batch_size = i64::try_from(self.shared.options.batch.clamp(1, fynlo_protocol::MAX_BATCH)).unwrap_or(1);
+        let mut read_ahead: Option<(i64, Vec<Op>)> = None;
         loop {
             let state = store.sync_state().await?;
-            let ops = store.outbox_after(state.pushed_through, batch_size).await?;
-            let (Some(first), Some(last)) = (ops.first(), ops.last()) else {
+            let batch = match read_ahead.take() {
+                Some((after, batch)) if after == state.pushed_through => batch,
+                _ => self.read_batch(state.pushed_through, batch_size).await?,
+            };
+            let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
                 return Ok(());
             };
-            let (first, last) = (first.seq, last.seq);
-            let mut batch = Vec::with_capacity(ops.len());
-            for op in &ops {
-                batch.push(self.for_cloud(op.to_protocol()?).await?);
-            }
+            let first = i64::try_from(first.seq).unwrap_or(i64::MAX);
+            let last = i64::try_from(last.seq).unwrap_or(i64::MAX);
+            let full = i64::try_from(batch.len()).unwrap_or(0) >= batch_size;
             let request = PushRequest { ops: batch };
-            let response = self
-                .authed(auth, |token| {
-                    let request = &request;
-                    async move { auth.cloud().push(&token, request).await }
-                })
-                .await
-                .map_err(|e| match e.cloud {
-                    Some(ErrorCode::Gap) => SyncError {
-                        code: SyncCode::Protocol,
-                        cloud: e.cloud,
-                        message: format!(
-                            "the cloud is missing this till's ops before {first} ({}): it may have been restored \
-                             from a backup — see docs/sync.md",
-                            e.message
-                        ),
-                    },
-                    _ => e,
-                })?;
+            let push = self.authed(auth, |token| {
+                let request = &request;
+                async move { auth.cloud().push(&token, request).await }
+            });
+            let next = async {
+                if full {
+                    self.read_batch(last, batch_size).await.ok()
+                } else {
+                    None
+                }
+            };
+            let (response, next) = tokio::join!(push, next);
+            read_ahead = next.map(|batch| (last, batch));
+            let response = response.map_err(|e| match e.cloud {
+                Some(ErrorCode::Gap) => SyncError {
+                    code: SyncCode::Protocol,
+                    cloud: e.cloud,
+                    message: format!(
+                        "the cloud is missing this till's ops before {first} ({}): it may have been restored \
+                         from a backup — see docs/sync.md",
+                        e.message
+                    ),
+                },
+                _ => e,
+            })?;
             let through = i64::try_from(response.through).unwrap_or(i64::MAX);
             let at = fynlo_core::time::Timestamp::from_millis(now_ms());
             let mut notes = Vec::new();
@@ -501,6 +512,16 @@ impl SyncEngine {
                 }
             }
         }
+    }
+
+    /// Up to `limit` ops of the journal after `after`, as the cloud takes them.
+    async fn read_batch(&self, after: i64, limit: i64) -> Result<Vec<Op>> {
+        let ops = self.shared.store.outbox_after(after, limit).await?;
+        let mut batch = Vec::with_capacity(ops.len());
+        for op in &ops {
+            batch.push(self.for_cloud(op.to_protocol()?).await?);
+        }
+        Ok(batch)
     }
 
     /// An op as the cloud takes it: a member of staff carries their PIN hash, so other tills can log
