@@ -239,6 +239,23 @@ async fn revoke_family(tx: &mut Transaction<'_, Any>, family: &str, device: Opti
     Ok(())
 }
 
+/// On PostgreSQL, locks the row of the till a refresh token is a till's (nothing for a user's or an
+/// unknown token): whatever changes a till's tokens and its row — a refresh, a logout, a manager's
+/// revocation — takes the till's row first, so two of them never wait on each other in a circle.
+async fn lock_device_of(tx: &mut Transaction<'_, Any>, db: &crate::db::Db, refresh_token: &str) -> ApiResult<()> {
+    if db.kind != crate::db::Kind::Postgres {
+        return Ok(());
+    }
+    sqlx::query(
+        "SELECT d.id FROM devices d JOIN refresh_tokens t ON t.subject_id = d.id AND t.subject_kind = 'device' \
+         AND t.restaurant_id = d.restaurant_id WHERE t.token_hash = $1 FOR UPDATE OF d",
+    )
+    .bind(sha256_hex(refresh_token))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// `POST /api/v1/auth/refresh`: the next tokens of the family. A token used before revokes the family
 /// (and a device's pairing): someone else holds it.
 pub async fn refresh(
@@ -246,8 +263,15 @@ pub async fn refresh(
     _: Limited<RefreshBucket>,
     ApiJson(body): ApiJson<Refresh>,
 ) -> ApiResult<Json<Session>> {
+    // A refresh that meets a manager revoking the same till at once may lose a deadlock on PostgreSQL:
+    // it runs again and sees the revocation.
+    crate::db::retrying(|| refresh_once(&state, &body)).await.map(Json)
+}
+
+async fn refresh_once(state: &AppState, body: &Refresh) -> ApiResult<Session> {
     let now = now_ms();
     let mut tx = state.db.pool.begin().await?;
+    lock_device_of(&mut tx, &state.db, &body.refresh_token).await?;
     let row: Option<TokenRow> = sqlx::query_as(&format!(
         "SELECT family, restaurant_id, subject_kind, subject_id, expires_at, family_started_at, used_at, revoked_at \
          FROM refresh_tokens WHERE token_hash = $1{}",
@@ -334,17 +358,22 @@ pub async fn refresh(
         .await?
     };
     tx.commit().await?;
-    Ok(Json(Session {
+    Ok(Session {
         restaurant_id: restaurant,
         subject_id: subject,
         role,
         tokens,
-    }))
+    })
 }
 
 /// `POST /api/v1/auth/logout`: the refresh token's family stops working.
 pub async fn logout(State(state): State<AppState>, ApiJson(body): ApiJson<Refresh>) -> ApiResult<StatusCode> {
+    crate::db::retrying(|| logout_once(&state, &body)).await
+}
+
+async fn logout_once(state: &AppState, body: &Refresh) -> ApiResult<StatusCode> {
     let mut tx = state.db.pool.begin().await?;
+    lock_device_of(&mut tx, &state.db, &body.refresh_token).await?;
     let family: Option<(String, String, String)> =
         sqlx::query_as("SELECT family, subject_kind, subject_id FROM refresh_tokens WHERE token_hash = $1")
             .bind(sha256_hex(&body.refresh_token))
@@ -622,11 +651,16 @@ pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<St
     if uuid::Uuid::parse_str(&id).is_err() {
         return Err(ApiError::not_found("device"));
     }
+    crate::db::retrying(|| revoke_once(&state, &auth, &id)).await
+}
+
+async fn revoke_once(state: &AppState, auth: &Auth, id: &str) -> ApiResult<StatusCode> {
     let now = now_ms();
     let mut tx = state.db.pool.begin().await?;
+    // The till's row first, then its tokens: the order a refresh and a logout take them in too.
     let changed =
         sqlx::query("UPDATE devices SET revoked_at = COALESCE(revoked_at, $3) WHERE id = $1 AND restaurant_id = $2")
-            .bind(&id)
+            .bind(id)
             .bind(auth.restaurant())
             .bind(now)
             .execute(&mut *tx)
@@ -635,7 +669,7 @@ pub async fn revoke(State(state): State<AppState>, auth: Auth, Path(id): Path<St
     if changed == 0 {
         return Err(ApiError::not_found("device"));
     }
-    revoke_tokens_of(&mut tx, "device", &id, auth.restaurant(), now).await?;
+    revoke_tokens_of(&mut tx, "device", id, auth.restaurant(), now).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -154,6 +154,32 @@ pub fn placeholders(rows: usize, columns: usize) -> String {
 /// Rows per multi-row `INSERT` (well inside both databases' limits on parameters).
 pub const INSERT_CHUNK: usize = 100;
 
+/// Runs a transaction (`attempt`) again, up to five times in all after a short, growing, jittered
+/// pause, when PostgreSQL chose it as a deadlock's or a serialisation check's loser (it was rolled back
+/// whole, so running it again is safe); any other answer is returned as it is.
+pub async fn retrying<T, F, Fut>(mut attempt: F) -> crate::error::ApiResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::error::ApiResult<T>>,
+{
+    let mut tries = 0u64;
+    loop {
+        tries += 1;
+        match attempt().await {
+            Err(e) if e.retry && tries < 5 => {
+                let jitter = u64::from(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.subsec_nanos())
+                        % 20,
+                );
+                tokio::time::sleep(Duration::from_millis(tries * 10 + jitter)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Now, in milliseconds since the epoch.
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()

@@ -70,27 +70,7 @@ pub async fn push(
 pub async fn apply_batch(db: &Db, restaurant: &str, device: &str, request: &PushRequest) -> ApiResult<PushResponse> {
     // Two tills' batches that touch the same orders in another order can deadlock on PostgreSQL; the
     // loser is rolled back whole and runs again.
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        match apply_batch_once(db, restaurant, device, request).await {
-            Err(e) if e.retry && tries < 5 => {
-                tokio::time::sleep(std::time::Duration::from_millis(fastrand_ms(tries))).await;
-            }
-            other => return other,
-        }
-    }
-}
-
-/// A short, growing, jittered pause before running a transaction again.
-fn fastrand_ms(tries: u64) -> u64 {
-    let jitter = u64::from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos())
-            % 20,
-    );
-    tries * 10 + jitter
+    crate::db::retrying(|| apply_batch_once(db, restaurant, device, request)).await
 }
 
 async fn apply_batch_once(db: &Db, restaurant: &str, device: &str, request: &PushRequest) -> ApiResult<PushResponse> {

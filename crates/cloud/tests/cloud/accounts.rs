@@ -7,8 +7,46 @@ use crate::support::{Backend, Cloud, Login, Till};
 crate::both!(
     owners_log_in_and_refresh_tokens_rotate,
     a_till_pairs_once_per_code_and_a_stolen_refresh_revokes_it,
-    managers_and_owners_have_their_own_rights
+    managers_and_owners_have_their_own_rights,
+    revoking_a_till_while_it_refreshes_or_logs_out_never_fails_the_server
 );
+
+/// A manager revokes a till at the moment the till refreshes with a token it used before (which
+/// revokes its family and pairing too), or logs out: the two take the same rows in another order, and
+/// on PostgreSQL they met in a deadlock (a 500). Each pair of requests runs at once, many times: both
+/// always answer as they should, and the till is revoked.
+async fn revoking_a_till_while_it_refreshes_or_logs_out_never_fails_the_server(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Kettle").await;
+    for round in 0..24 {
+        let till = Till::new();
+        let device = cloud.pair(&owner, &till, "Counter").await;
+        let (status, next) = cloud
+            .post("/api/v1/auth/refresh", None, json!({"refresh_token": device.refresh}))
+            .await;
+        assert_eq!(status, 200, "{next}");
+        // The first token, used, past the grace period: sending it again revokes the family.
+        sqlx::query("UPDATE refresh_tokens SET used_at = used_at - 60000 WHERE used_at IS NOT NULL")
+            .execute(&cloud.server().state.db.pool)
+            .await
+            .expect("age");
+        let next = Login::from(&next);
+        let (path, token) = if round % 2 == 0 {
+            ("/api/v1/auth/refresh", device.refresh.clone())
+        } else {
+            ("/api/v1/auth/logout", next.refresh.clone())
+        };
+        let revoke_path = format!("/api/v1/devices/{}/revoke", till.device);
+        let revoke = cloud.post(&revoke_path, Some(&owner.access), json!({}));
+        let till_side = cloud.post(path, None, json!({"refresh_token": token}));
+        let ((revoked, body), (answered, till_body)) = tokio::join!(revoke, till_side);
+        assert_eq!(revoked, 204, "round {round}: {body}");
+        let expected = if path.ends_with("logout") { 204 } else { 401 };
+        assert_eq!(answered, expected, "round {round}: {till_body}");
+        let (status, _) = cloud.get("/api/v1/sync/pull?cursor=f0", &next.access).await;
+        assert_eq!(status, 401, "round {round}: the till is revoked");
+    }
+}
 
 async fn owners_log_in_and_refresh_tokens_rotate(backend: Backend) {
     let cloud = Cloud::start(backend).await;
