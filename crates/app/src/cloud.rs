@@ -122,6 +122,32 @@ impl Till {
             .await
     }
 
+    /// Records that the till was paired with a cloud (`sync.paired`: its address, the restaurant and
+    /// the till's name there) in the journal, and so in the audit chain and the outbox. Under the
+    /// member logged in, or `system` (a pairing at start from the environment): the pairing code itself
+    /// is the manager's authority.
+    pub async fn record_paired(&mut self, cloud_url: &str, restaurant_id: &str, name: &str) -> Result<(), AppError> {
+        let staff = self
+            .session
+            .staff
+            .as_ref()
+            .map_or_else(crate::setup::system_staff, |m| m.id.clone());
+        let payload = serde_json::json!({ "cloud_url": cloud_url, "restaurant_id": restaurant_id, "name": name });
+        self.store
+            .record_op("sync.paired", &payload, &self.write_now(&staff))
+            .await?;
+        Ok(())
+    }
+
+    /// Records that the till was unpaired (`sync.unpaired`), under the member who approved it.
+    pub async fn record_unpaired(&mut self, by: &fynlo_core::ids::StaffId) -> Result<(), AppError> {
+        let payload = serde_json::json!({ "by": by.as_str() });
+        self.store
+            .record_op("sync.unpaired", &payload, &self.write_now(by))
+            .await?;
+        Ok(())
+    }
+
     /// The till's database, shared: the sync reads the outbox and records the cloud's answers through
     /// it while the till goes on selling.
     pub fn store_handle(&self) -> std::sync::Arc<fynlo_store::Store> {

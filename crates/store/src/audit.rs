@@ -2,7 +2,8 @@
 //! one before it, so an entry edited, removed or reordered is found ([`Store::verify_audit`]).
 //!
 //! What is in it: every op that is not an order's save (settings, menu, staff, printers, PIN failures and
-//! logins, drawer sessions, pay-ins and pay-outs, no-sales, reprints), written with its journal row in the
+//! logins, drawer sessions, pay-ins and pay-outs, no-sales, reprints, pairing with the cloud and
+//! unpairing), written with its journal row in the
 //! same transaction; and, from each order's saves, its voids, discounts, price overrides, service charge
 //! changes, approvals, cancellation and refunds, written when the save is applied to the summary tables
 //! (a batch, within seconds; [`crate::project`]). PIN hashes are never copied into it.

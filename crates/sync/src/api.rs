@@ -110,7 +110,7 @@ pub async fn handle(engine: &SyncEngine, request: SyncRequest) -> Result<SyncRep
             engine.pair(&cloud_url, &code, &name).await.map(SyncReply::Status)
         }
         SyncRequest::Unpair { approval } => {
-            engine
+            let by = engine
                 .shared
                 .till
                 .lock()
@@ -118,7 +118,7 @@ pub async fn handle(engine: &SyncEngine, request: SyncRequest) -> Result<SyncRep
                 .authorise_pairing(approval)
                 .await
                 .map_err(|e| SyncError::new(SyncCode::NotPermitted, e.message))?;
-            engine.unpair().await.map(SyncReply::Status)
+            engine.unpair(&by).await.map(SyncReply::Status)
         }
         SyncRequest::Notes { limit } => {
             let limit = limit.unwrap_or(100);

@@ -235,6 +235,13 @@ impl SyncEngine {
         shared.store.set_pairing(Some(&pairing)).await?;
         auth.adopt(&session).await?;
         *shared.auth.lock().map_err(|_| poisoned())? = Some(auth);
+        shared
+            .till
+            .lock()
+            .await
+            .record_paired(&pairing.cloud_url, &pairing.restaurant_id, &pairing.device_name)
+            .await
+            .map_err(|e| SyncError::new(SyncCode::Storage, format!("recording the pairing: {}", e.message)))?;
         drop(round);
         shared.rewire.notify_waiters();
         shared.wake.notify_one();
@@ -245,7 +252,7 @@ impl SyncEngine {
     /// Unpairs this till: tells the cloud (if it can be reached), removes the credentials from the
     /// keychain and the pairing from the database. Its journal stays; pairing again into the same
     /// restaurant goes on from where the cloud is.
-    pub async fn unpair(&self) -> Result<SyncStatus> {
+    pub async fn unpair(&self, by: &fynlo_core::ids::StaffId) -> Result<SyncStatus> {
         let shared = &self.shared;
         let round = shared.round.lock().await;
         let device = shared.store.device().to_string();
@@ -257,6 +264,13 @@ impl SyncEngine {
         }
         shared.secrets.delete(&device)?;
         shared.store.set_pairing(None).await?;
+        shared
+            .till
+            .lock()
+            .await
+            .record_unpaired(by)
+            .await
+            .map_err(|e| SyncError::new(SyncCode::Storage, format!("recording the unpairing: {}", e.message)))?;
         drop(round);
         shared.rewire.notify_waiters();
         self.publish().await;

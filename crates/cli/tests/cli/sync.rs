@@ -186,6 +186,35 @@ fn pairing_keeps_the_credentials_in_the_keychain_across_processes() {
     let out = unpair(&till, "2468");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(json_out(&out)["mode"], "unpaired");
+    // Both are in the audit chain: the pairing (under `system`: nobody was logged in; the code was the
+    // manager's authority) and the unpairing under the manager who approved it (Priya, PIN 2468);
+    // the cashier's refused attempt wrote nothing. The chain still checks.
+    let out = till.run(&["audit", "list", "--action", "sync."]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let entries: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let seen: Vec<(&str, &str)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().expect("action"),
+                e["staff"].as_str().expect("staff"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [("sync.unpaired", "priya"), ("sync.paired", "system")],
+        "{entries:?}"
+    );
+    assert!(entries[1]["detail"]
+        .as_str()
+        .expect("detail")
+        .contains(setup.owner.restaurant.as_str()));
+    let out = till.run(&["audit", "verify"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
     // The keychain entry is gone: syncing says the till is not paired.
     let out = till.run(&["sync"]);
     assert!(!out.status.success());
