@@ -6,6 +6,7 @@
 //! - [`project`]: the summary tables brought up to date from the journal in batches, a reader folding in
 //!   saves not yet applied, a killed till applying them when it reopens, a batch that fails.
 //! - [`setup`]: restaurant settings, menu versions, staff and wrong-PIN counting.
+//! - [`sync`]: the pairing a till's pushed sales tie it to, and the cloud's cursor.
 //!
 //! The shared fixture lives here: a clock and an id source that tests control, a small menu and restaurant
 //! as JSON, and a [`Fixture`] that owns a fresh database and runs order commands against it the way the
@@ -29,6 +30,7 @@ mod print;
 mod project;
 mod repair;
 mod setup;
+mod sync;
 mod upgrade;
 
 use std::{

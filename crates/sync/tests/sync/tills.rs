@@ -534,3 +534,67 @@ async fn credentials_gone_from_the_keychain_ask_for_pairing_again() {
     assert_eq!((status.mode, status.waiting), (SyncMode::Online, 0));
     assert_eq!(cloud_takings(&cloud, &device).await, till.takings().await);
 }
+
+/// The till's own database failing while it applies a pulled change (here a trigger refuses writes of
+/// other tills' orders, as a full disk would): the round fails with `storage` and the pull cursor stays
+/// before the change, so the next round applies it — nothing pulled is skipped for the till's own fault.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_till_database_stops_the_pull_before_the_change_and_applies_it_later() {
+    use sqlx::{ConnectOptions, Connection};
+    let cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Full Disk").await;
+    let a = TestTill::new(options(false)).await;
+    let b = TestTill::new(options(false)).await;
+    a.pair(&cloud, &owner, "Counter").await;
+    b.pair(&cloud, &owner, "iPad").await;
+    b.engine.sync_now().await.expect("B syncs");
+    let mut raw = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(b.path())
+        .connect()
+        .await
+        .expect("a second connection to B's database");
+    sqlx::query(
+        "CREATE TRIGGER test_disk_full BEFORE INSERT ON remote_orders BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+    )
+    .execute(&mut raw)
+    .await
+    .expect("trigger");
+    let cursor = |t: &TestTill| {
+        let till = Arc::clone(&t.till);
+        async move {
+            let store = till.lock().await.store_handle();
+            store.sync_state().await.expect("state").pull_cursor
+        }
+    };
+    let before = cursor(&b).await;
+    a.run(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "4", "covers": 2}}"#)
+        .await;
+    a.run(r#"{"cmd": "add_line", "product": "burger"}"#).await;
+    let sent = a.value(r#"{"cmd": "send_to_kitchen"}"#).await;
+    let id = sent["id"].as_str().expect("order id").to_owned();
+    a.engine.sync_now().await.expect("A syncs");
+    for _ in 0..2 {
+        let failed = b.engine.sync_now().await.expect_err("B's database refuses the order");
+        assert_eq!(failed.code, SyncCode::Storage, "{failed:?}");
+        assert_eq!(cursor(&b).await, before, "the cursor did not move past the change");
+    }
+    let listed = |open: &serde_json::Value| {
+        open["orders"]
+            .as_array()
+            .expect("orders")
+            .iter()
+            .any(|o| o["id"] == id.as_str())
+    };
+    assert!(!listed(&b.value(r#"{"cmd": "open_orders"}"#).await));
+    sqlx::query("DROP TRIGGER test_disk_full")
+        .execute(&mut raw)
+        .await
+        .expect("drop");
+    raw.close().await.expect("closes");
+    b.engine.sync_now().await.expect("B syncs once its database works");
+    assert!(
+        listed(&b.value(r#"{"cmd": "open_orders"}"#).await),
+        "B lists A's order now"
+    );
+    assert_ne!(cursor(&b).await, before);
+}
