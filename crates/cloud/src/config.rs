@@ -31,6 +31,14 @@ pub struct Config {
     /// the connection's peer (the proxy). Leave off when clients connect directly: they could write
     /// the header themselves.
     pub forwarded_for: bool,
+    /// The address customers' phones reach this server at, for the sandbox's hosted payment pages
+    /// (`http://192.168.1.20:8787`). Empty: `http://` and the listening address.
+    pub public_url: String,
+    /// Seconds between the checks of unfinished pay-by-bank payments with their provider (the
+    /// fallback for a webhook that never comes, expiry, and settlement).
+    pub payments_poll_seconds: u64,
+    /// In the sandbox, seconds from `executed` to `settled`.
+    pub sandbox_settle_seconds: u64,
 }
 
 impl Default for Config {
@@ -45,6 +53,9 @@ impl Default for Config {
             ws_buffer: 4096,
             ws_ping_seconds: 30,
             forwarded_for: false,
+            public_url: String::new(),
+            payments_poll_seconds: 5,
+            sandbox_settle_seconds: 60,
         }
     }
 }
@@ -99,7 +110,8 @@ impl Config {
     }
 
     /// Applies `FYNLO_CLOUD_LISTEN`, `_DATABASE_URL`, `_MAX_CONNECTIONS`, `_TOKEN_SECRET`,
-    /// `_AUTH_PER_MINUTE`, `_MAX_BODY_BYTES`, `_WS_BUFFER` and `_WS_PING_SECONDS` where `get` has them.
+    /// `_AUTH_PER_MINUTE`, `_MAX_BODY_BYTES`, `_WS_BUFFER`, `_WS_PING_SECONDS`, `_PUBLIC_URL`,
+    /// `_PAYMENTS_POLL_SECONDS` and `_SANDBOX_SETTLE_SECONDS` where `get` has them.
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         fn parse<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError>
         where
@@ -137,6 +149,15 @@ impl Config {
         if let Some(v) = get("FYNLO_CLOUD_WS_BUFFER") {
             self.ws_buffer = parse("FYNLO_CLOUD_WS_BUFFER", &v)?;
         }
+        if let Some(v) = get("FYNLO_CLOUD_PUBLIC_URL") {
+            self.public_url = v;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_PAYMENTS_POLL_SECONDS") {
+            self.payments_poll_seconds = parse("FYNLO_CLOUD_PAYMENTS_POLL_SECONDS", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_SANDBOX_SETTLE_SECONDS") {
+            self.sandbox_settle_seconds = parse("FYNLO_CLOUD_SANDBOX_SETTLE_SECONDS", &v)?;
+        }
         self.check()
     }
 
@@ -155,6 +176,13 @@ impl Config {
                 "token_secret",
                 "must be at least 32 characters (or empty: made and kept in the database)",
             );
+        }
+        let url = &self.public_url;
+        if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
+            return bad("public_url", "must start with http:// or https:// (or be empty)");
+        }
+        if self.payments_poll_seconds == 0 {
+            return bad("payments_poll_seconds", "must be positive");
         }
         if self.max_connections == 0
             || self.auth_per_minute == 0

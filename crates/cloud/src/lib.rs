@@ -20,6 +20,7 @@ pub mod http;
 pub mod hub;
 pub mod integration;
 pub mod orders;
+pub mod payments;
 pub mod routes;
 pub mod schemas;
 pub mod snapshot;
@@ -103,6 +104,18 @@ impl Server {
         let db = Db::open(&config.database_url, config.max_connections).await?;
         let keys = auth::Keys::new(&signing_key(&db, &config).await?);
         let (stop, stopped) = watch::channel(false);
+        let clock = Arc::new(state::Clock::default());
+        let public_url = if config.public_url.is_empty() {
+            format!("http://{addr}")
+        } else {
+            config.public_url.clone()
+        };
+        let sandbox = Arc::new(payments::sandbox::Sandbox::new(
+            db.clone(),
+            &public_url,
+            Arc::clone(&clock),
+            config.sandbox_settle_seconds,
+        ));
         let state = AppState {
             hub: Arc::new(hub::Hub::new(db.clone(), config.ws_buffer)),
             db,
@@ -110,9 +123,13 @@ impl Server {
             limits: Arc::new(RateLimits::new(config.auth_per_minute)),
             config: Arc::new(config),
             shutdown: stopped.clone(),
+            clock,
+            bank: Arc::clone(&sandbox) as Arc<dyn payments::provider::BankProvider>,
+            sandbox: Some(sandbox),
         };
         let listener_task =
             (state.db.kind == Kind::Postgres).then(|| tokio::spawn(hub::listen(state.clone(), stopped.clone())));
+        tokio::spawn(payments::reconcile(state.clone(), stopped.clone()));
         let app = routes::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let mut wait = stopped;
         let task = tokio::spawn(async move {

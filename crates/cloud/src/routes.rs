@@ -9,7 +9,7 @@ use axum::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{accounts, catalog, hub, integration, state::AppState, sync};
+use crate::{accounts, catalog, hub, integration, payments, state::AppState, sync};
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -316,6 +316,50 @@ fn table() -> Table {
     )
     .add(
         doc(
+            "POST",
+            "/api/v1/payments/sessions",
+            Device,
+            Some("NewPaymentSession"),
+            (201, "PaymentSession"),
+            "A pay-by-bank session for a payment attempt (the same attempt again: the same session, 200).",
+        ),
+        post(payments::create),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/payments/sessions/{id}",
+            Member,
+            None,
+            (200, "PaymentSession"),
+            "A payment session by its attempt id, as the provider now has it.",
+        ),
+        get(payments::get),
+    )
+    .add(
+        doc(
+            "POST",
+            "/api/v1/payments/sessions/{id}/cancel",
+            Device,
+            None,
+            (200, "PaymentSession"),
+            "Cancels a session not paid yet; answers it as it then is (paid, if the customer paid first).",
+        ),
+        post(payments::cancel),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/payments/flagged",
+            Manager,
+            None,
+            (200, "PaymentSessions"),
+            "Payments that were paid (executed) and then failed: money counted that did not arrive.",
+        ),
+        get(payments::flagged),
+    )
+    .add(
+        doc(
             "GET",
             "/ws/pos/{restaurant_id}",
             Public,
@@ -480,6 +524,10 @@ pub fn router(state: AppState) -> Router {
     let limit = state.config.max_body_bytes;
     table()
         .router
+        // The sandbox bank's hosted pages: the customer's side, not the API (an HTML page per payment,
+        // found by its unguessable id).
+        .route("/sandbox/pay/{id}", get(payments::sandbox::show))
+        .route("/sandbox/pay/{id}/{action}", post(payments::sandbox::act))
         .fallback(|| async { crate::error::ApiError::not_found("route") })
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)

@@ -20,7 +20,7 @@ pub fn all() -> Value {
     let any = json!({});
     json!({
         "Error": object(&["code", "message"], json!({
-            "code": {"type": "string", "enum": ["invalid_input", "unauthorized", "forbidden", "not_found", "gap", "too_large", "rate_limited", "conflict", "internal"]},
+            "code": {"type": "string", "enum": ["invalid_input", "unauthorized", "forbidden", "not_found", "gap", "too_large", "rate_limited", "conflict", "internal", "unavailable"]},
             "message": s,
         })),
         "Health": object(&["status", "database"], json!({"status": s, "database": s, "connections": i})),
@@ -68,6 +68,14 @@ pub fn all() -> Value {
             object(&["events"], json!({"events": {"type": "array", "items": object(&["version", "staff", "at", "event"], json!({"version": i, "staff": s, "at": i, "event": {"type": "object"}}))}})),
         ]},
         "OpenApi": {"type": "object"},
+        "NewPaymentSession": object(&["attempt_id", "amount", "currency"], json!({"attempt_id": {"type": "string", "format": "uuid"}, "amount": i, "currency": {"type": "string", "enum": ["GBP"]}, "order_id": {"type": ["string", "null"], "format": "uuid"}})),
+        "PaymentSession": object(&["id", "attempt_id", "amount", "currency", "provider", "status", "expires_at", "created_at", "updated_at", "flagged"], json!({
+            "id": s, "attempt_id": s, "order_id": {"type": ["string", "null"]}, "amount": i, "currency": s, "provider": s,
+            "status": {"type": "string", "enum": ["authorization_required", "authorizing", "authorized", "executed", "settled", "failed"]},
+            "failure": {"type": ["string", "null"]}, "url": {"type": ["string", "null"]},
+            "expires_at": i, "created_at": i, "updated_at": i, "flagged": {"type": "boolean"},
+        })),
+        "PaymentSessions": array_of("PaymentSession"),
         "NewKey": object(&["name"], json!({"name": s})),
         "MadeKey": object(&["id", "name", "key", "tenant"], json!({"id": s, "name": s, "key": s, "tenant": s})),
         "NewCard": object(&["code", "balance"], json!({"code": s, "balance": i})),

@@ -8,7 +8,14 @@ use std::{
 
 use fynlo_protocol::ErrorCode;
 
-use crate::{auth::Keys, config::Config, db::Db, error::ApiError, hub::Hub};
+use crate::{
+    auth::Keys,
+    config::Config,
+    db::Db,
+    error::ApiError,
+    hub::Hub,
+    payments::{provider::BankProvider, sandbox::Sandbox},
+};
 
 /// The server's shared state (cheap to clone).
 #[derive(Clone, Debug)]
@@ -25,6 +32,31 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Turns true when the server stops: open WebSockets close (1001) so nothing holds the database.
     pub shutdown: tokio::sync::watch::Receiver<bool>,
+    /// The time payments are judged by (expiry, settlement): the system's, which tests move on.
+    pub clock: Arc<Clock>,
+    /// The Open Banking provider payment sessions are made with.
+    pub bank: Arc<dyn BankProvider>,
+    /// The sandbox provider, when it is the one in use (its hosted pages are served).
+    pub sandbox: Option<Arc<Sandbox>>,
+}
+
+/// The time, in milliseconds since the epoch: the system's, plus an offset tests set to see 15
+/// minutes pass at once.
+#[derive(Debug, Default)]
+pub struct Clock {
+    offset_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock {
+    /// Now.
+    pub fn now(&self) -> i64 {
+        crate::db::now_ms().saturating_add(self.offset_ms.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Moves the clock on by `ms`.
+    pub fn advance(&self, ms: i64) {
+        self.offset_ms.fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// Fixed one-minute windows of requests per (bucket, client).

@@ -10,6 +10,9 @@
 //! - **Live events** over the WebSocket: the client's messages ([`ClientMessage`]: authenticate first,
 //!   then resume from a sequence, heartbeats) and the server's ([`ServerMessage`]).
 //! - **Errors** are `{code, message}` ([`ErrorBody`]), like the till's own.
+//! - **Pay by bank** ([`payments`]): the payment sessions a till asks the cloud for.
+
+pub mod payments;
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -270,6 +273,8 @@ pub enum ErrorCode {
     Conflict,
     /// The server failed.
     Internal,
+    /// A service the request needs (a payment provider) did not answer; try again.
+    Unavailable,
 }
 
 /// An error as it leaves the API: `{"code", "message"}`.

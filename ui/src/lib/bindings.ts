@@ -47,7 +47,7 @@ code: CloudErrorCode,
  */
 message: string, };
 
-export type CloudErrorCode = "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "gap" | "too_large" | "rate_limited" | "conflict" | "internal";
+export type CloudErrorCode = "invalid_input" | "unauthorized" | "forbidden" | "not_found" | "gap" | "too_large" | "rate_limited" | "conflict" | "internal" | "unavailable";
 
 export type CloudError = { 
 /**

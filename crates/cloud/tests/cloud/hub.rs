@@ -12,7 +12,7 @@ use crate::{
     support::{config, Backend, Cloud, Login, Till},
 };
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 crate::both!(
     a_socket_authenticates_first_then_resumes_and_gets_live_events_in_order,
@@ -29,7 +29,7 @@ async fn send(ws: &mut Socket, message: Value) {
 }
 
 /// The next JSON message (pings are answered by the client library as it reads).
-async fn next(ws: &mut Socket) -> Value {
+pub async fn next(ws: &mut Socket) -> Value {
     for _ in 0..1_000 {
         match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
             Ok(Some(Ok(Message::Text(text)))) => return serde_json::from_str(text.as_str()).expect("json"),
@@ -40,7 +40,7 @@ async fn next(ws: &mut Socket) -> Value {
     panic!("no message");
 }
 
-async fn authenticated(base: &str, who: &Login) -> (Socket, u64) {
+pub async fn authenticated(base: &str, who: &Login) -> (Socket, u64) {
     let mut ws = connect(base, &who.restaurant).await;
     send(&mut ws, json!({"type": "authenticate", "token": who.access})).await;
     let hello = next(&mut ws).await;

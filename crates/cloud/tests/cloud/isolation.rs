@@ -49,11 +49,24 @@ async fn another_restaurants_tokens_reach_nothing_of_this_one(backend: Backend) 
         till_b.op("order.saved", op.payload)
     };
 
+    // A pay-by-bank session of A's till.
+    let attempt_a = uuid::Uuid::now_v7().to_string();
+    let (status, session_a) = cloud
+        .post(
+            "/api/v1/payments/sessions",
+            Some(&device_a.access),
+            json!({"attempt_id": attempt_a, "amount": 4200, "currency": "GBP", "order_id": order_a.to_string()}),
+        )
+        .await;
+    assert_eq!(status, 201, "{session_a}");
+
     let ids = [
         a.restaurant.clone(),
         order_a.to_string(),
         till_a.device.to_string(),
         a.id.clone(),
+        attempt_a.clone(),
+        session_a["id"].as_str().expect("session id").to_owned(),
     ];
     let routes = fynlo_cloud::routes::docs();
     assert!(routes.len() >= 20);
@@ -124,8 +137,15 @@ async fn another_restaurants_tokens_reach_nothing_of_this_one(backend: Backend) 
             .map(|m| m.replace(&order_a.to_string(), "ID")),
         "A's order reads as no order at all"
     );
-    // A's data is as it was.
+    // A's data is as it was, its payment session too.
     assert_eq!(snapshot(&cloud, &a.access, order_a).await, before);
+    let (_, still) = cloud
+        .get(&format!("/api/v1/payments/sessions/{attempt_a}"), &device_a.access)
+        .await;
+    assert_eq!(
+        (&still["id"], &still["status"]),
+        (&session_a["id"], &session_a["status"])
+    );
     let (status, _) = cloud.get("/api/v1/sync/pull", &device_a.access).await;
     assert_eq!(status, 200, "A's till still works");
 

@@ -15,6 +15,7 @@ mod faults;
 mod hub;
 mod integration;
 mod isolation;
+mod payments;
 mod support;
 mod sync;
 

@@ -1,0 +1,76 @@
+//! The port between the cloud and an Open Banking provider: one trait each provider implements (the
+//! [sandbox](super::sandbox) here; a TrueLayer-shaped adapter beside it), in the provider's own words.
+//!
+//! Every call is keyed by our idempotency key or the provider's id, so any call may be repeated: a
+//! create sent twice (a timeout, a crash between the provider's answer and our record of it) finds the
+//! same payment.
+
+use std::{future::Future, pin::Pin};
+
+use fynlo_protocol::payments::BankStatus;
+
+/// What asking a provider gives, some time later (boxed, so the trait can be `dyn`).
+pub type Answer<'a, T> = Pin<Box<dyn Future<Output = Result<T, ProviderError>> + Send + 'a>>;
+
+/// Why a provider gave no answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    /// No answer in time: the call may or may not have taken effect.
+    #[error("the payment provider did not answer in time")]
+    Timeout,
+    /// The provider refused the request itself.
+    #[error("the payment provider refused the request: {0}")]
+    Refused(String),
+    /// The provider or the network is down.
+    #[error("the payment provider is unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A payment to make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreatePayment<'a> {
+    /// Our reference (the session's id), carried by the provider's payment.
+    pub reference: &'a str,
+    /// The idempotency key (the till's payment attempt id).
+    pub idempotency_key: &'a str,
+    /// In minor units.
+    pub amount: i64,
+    /// `GBP`.
+    pub currency: &'a str,
+    /// When the customer can no longer pay it (milliseconds since the epoch): set explicitly, as
+    /// providers default longer.
+    pub expires_at: i64,
+    /// Shown to the customer: who they pay.
+    pub payee: &'a str,
+}
+
+/// A provider's payment, as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderPayment {
+    /// The provider's id.
+    pub id: String,
+    /// Our reference.
+    pub reference: String,
+    /// In minor units.
+    pub amount: i64,
+    /// `GBP`.
+    pub currency: String,
+    /// Where it stands.
+    pub status: BankStatus,
+    /// Why it failed.
+    pub failure: Option<String>,
+    /// The hosted page the customer pays on.
+    pub url: String,
+}
+
+/// An Open Banking payment provider.
+pub trait BankProvider: Send + Sync + std::fmt::Debug {
+    /// Its name, kept with each session (`sandbox`, `truelayer`).
+    fn name(&self) -> &'static str;
+    /// Makes a payment, or finds the one made with the same idempotency key.
+    fn create<'a>(&'a self, req: &'a CreatePayment<'a>) -> Answer<'a, ProviderPayment>;
+    /// Reads a payment afresh.
+    fn status<'a>(&'a self, id: &'a str) -> Answer<'a, ProviderPayment>;
+    /// Cancels a payment that was not sent yet; answers it as it then stands (sent already, it stays).
+    fn cancel<'a>(&'a self, id: &'a str) -> Answer<'a, ProviderPayment>;
+}
