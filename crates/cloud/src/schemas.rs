@@ -68,7 +68,7 @@ pub fn all() -> Value {
             object(&["events"], json!({"events": {"type": "array", "items": object(&["version", "staff", "at", "event"], json!({"version": i, "staff": s, "at": i, "event": {"type": "object"}}))}})),
         ]},
         "OpenApi": {"type": "object"},
-        "NewPaymentSession": object(&["attempt_id", "amount", "currency"], json!({"attempt_id": {"type": "string", "format": "uuid"}, "amount": i, "currency": {"type": "string", "enum": ["GBP"]}, "order_id": {"type": ["string", "null"], "format": "uuid"}})),
+        "NewPaymentSession": object(&["attempt_id", "amount", "currency"], json!({"attempt_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,80}$"}, "amount": i, "currency": {"type": "string", "enum": ["GBP"]}, "order_id": {"type": ["string", "null"], "format": "uuid"}})),
         "PaymentSession": object(&["id", "attempt_id", "amount", "currency", "provider", "status", "expires_at", "created_at", "updated_at", "flagged"], json!({
             "id": s, "attempt_id": s, "order_id": {"type": ["string", "null"]}, "amount": i, "currency": s, "provider": s,
             "status": {"type": "string", "enum": ["authorization_required", "authorizing", "authorized", "executed", "settled", "failed"]},

@@ -2,8 +2,8 @@
 //! payment session for an amount, shows its hosted payment URL as a QR code, and learns the outcome
 //! from a `payment.processed` live event or by asking for the session again.
 //!
-//! - `POST /api/v1/payments/sessions` with a [`NewPaymentSession`]: the till's payment attempt id is
-//!   the idempotency key (the same request again answers the same session).
+//! - `POST /api/v1/payments/sessions` with a [`NewPaymentSession`]: the till's payment attempt's
+//!   idempotency key names it (the same request again answers the same session).
 //! - `GET /api/v1/payments/sessions/{attempt_id}`: the [`PaymentSession`] as it is now.
 //! - `POST /api/v1/payments/sessions/{attempt_id}/cancel`: the customer will pay another way.
 //!
@@ -99,7 +99,8 @@ impl BankStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewPaymentSession {
-    /// The till's payment attempt id (a UUID): the idempotency key.
+    /// The till's payment attempt's idempotency key (1 to 80 letters, digits, `-` and `_`): the same
+    /// key again answers the same session.
     pub attempt_id: String,
     /// The amount, tip included, in pence.
     pub amount: i64,
@@ -115,7 +116,7 @@ pub struct NewPaymentSession {
 pub struct PaymentSession {
     /// The cloud's id of the session (a random UUID: the hosted page's address holds it).
     pub id: String,
-    /// The till's payment attempt id.
+    /// The till's payment attempt's idempotency key.
     pub attempt_id: String,
     /// The order it pays for.
     pub order_id: Option<String>,

@@ -170,6 +170,49 @@ impl Cloud {
         .await
     }
 
+    /// Asks for a pay-by-bank payment session (the same key again: the same session).
+    pub async fn create_payment_session(
+        &self,
+        access: &str,
+        request: &fynlo_protocol::payments::NewPaymentSession,
+    ) -> Result<fynlo_protocol::payments::PaymentSession> {
+        self.send(
+            self.http
+                .post(self.url("/api/v1/payments/sessions"))
+                .bearer_auth(access)
+                .json(request),
+        )
+        .await
+    }
+
+    /// A payment session by its attempt key, as the provider now has it.
+    pub async fn payment_session(
+        &self,
+        access: &str,
+        attempt: &str,
+    ) -> Result<fynlo_protocol::payments::PaymentSession> {
+        self.send(
+            self.http
+                .get(self.url(&format!("/api/v1/payments/sessions/{attempt}")))
+                .bearer_auth(access),
+        )
+        .await
+    }
+
+    /// Cancels a payment session not paid yet; answers it as it then is.
+    pub async fn cancel_payment_session(
+        &self,
+        access: &str,
+        attempt: &str,
+    ) -> Result<fynlo_protocol::payments::PaymentSession> {
+        self.send(
+            self.http
+                .post(self.url(&format!("/api/v1/payments/sessions/{attempt}/cancel")))
+                .bearer_auth(access),
+        )
+        .await
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

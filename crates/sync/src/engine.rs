@@ -15,7 +15,10 @@ use std::{
 
 use fynlo_app::{cloud::CloudApplied, error::ErrorCode as ErrorCodeApp, Till};
 use fynlo_core::ids::OrderId;
-use fynlo_protocol::{ErrorCode, Op, Outcome, PushRequest};
+use fynlo_protocol::{
+    payments::{NewPaymentSession, PaymentSession},
+    ErrorCode, Op, Outcome, PushRequest,
+};
 use fynlo_store::{Pairing, RemoteApplied, Store, SyncNote};
 use serde::Serialize;
 use tokio::sync::{broadcast, watch, Mutex, Notify};
@@ -142,7 +145,24 @@ pub struct SyncEngine {
     pub(crate) shared: Arc<Shared>,
 }
 
+/// A handle on an engine that does not keep it (nor its till) alive: for what the till itself holds,
+/// such as its payment provider ([`crate::pay::CloudPayments`]), which would otherwise make a cycle.
+#[derive(Clone, Debug)]
+pub struct WeakEngine(std::sync::Weak<Shared>);
+
+impl WeakEngine {
+    /// The engine, while something else keeps it.
+    pub fn upgrade(&self) -> Option<SyncEngine> {
+        self.0.upgrade().map(|shared| SyncEngine { shared })
+    }
+}
+
 impl SyncEngine {
+    /// A handle that does not keep the engine alive.
+    pub fn downgrade(&self) -> WeakEngine {
+        WeakEngine(Arc::downgrade(&self.shared))
+    }
+
     /// The engine of `till`, its credentials in `secrets`. Paired or not: pairing can come later.
     pub async fn open(till: Arc<Mutex<Till>>, secrets: Arc<dyn Secrets>, options: SyncOptions) -> Result<SyncEngine> {
         let store = till.lock().await.store_handle();
@@ -309,6 +329,47 @@ impl SyncEngine {
     /// Follows the live events.
     pub fn events(&self) -> broadcast::Receiver<LiveEvent> {
         self.shared.events.subscribe()
+    }
+
+    /// Asks the cloud for a pay-by-bank payment session (see [`crate::pay`]).
+    pub async fn create_payment_session(&self, request: &NewPaymentSession) -> Result<PaymentSession> {
+        let auth = self.paired()?;
+        self.authed(&auth, |token| {
+            let auth = &auth;
+            async move { auth.cloud().create_payment_session(&token, request).await }
+        })
+        .await
+    }
+
+    /// A payment session by its attempt key; none when the cloud never made one.
+    pub async fn payment_session(&self, attempt: &str) -> Result<Option<PaymentSession>> {
+        let auth = self.paired()?;
+        let found = self
+            .authed(&auth, |token| {
+                let auth = &auth;
+                async move { auth.cloud().payment_session(&token, attempt).await }
+            })
+            .await;
+        match found {
+            Ok(session) => Ok(Some(session)),
+            Err(e) if e.cloud == Some(ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Cancels a payment session not paid yet; answers it as it then is.
+    pub async fn cancel_payment_session(&self, attempt: &str) -> Result<PaymentSession> {
+        let auth = self.paired()?;
+        self.authed(&auth, |token| {
+            let auth = &auth;
+            async move { auth.cloud().cancel_payment_session(&token, attempt).await }
+        })
+        .await
+    }
+
+    fn paired(&self) -> Result<Arc<Auth>> {
+        self.auth()
+            .ok_or_else(|| SyncError::new(SyncCode::NotPaired, "this till is not paired with a cloud"))
     }
 
     /// The till this engine syncs.

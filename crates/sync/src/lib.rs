@@ -11,6 +11,7 @@ pub mod client;
 pub mod engine;
 pub mod error;
 mod live;
+pub mod pay;
 pub mod secrets;
 
 pub use api::{handle, SyncErrorBody, SyncNoteView, SyncReply, SyncRequest};

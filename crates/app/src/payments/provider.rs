@@ -117,8 +117,13 @@ impl Till {
         let amount = req.amount.map_or(due, Minor::new);
         let tip = order.tip_for(&policy, choice, req.part, amount)?;
         let payment = PaymentId::from_uuid(self.services.ids.new_id());
-        let key = self.new_key();
         let tender = Tender::from(req.tender);
+        // A pay-by-bank attempt's key says so (`fynlo-pbb-…`): after a restart the provider port finds it
+        // in the cloud, and a card attempt's at the card provider, without asking both.
+        let key = match tender {
+            Tender::PayByBank => format!("fynlo-pbb-{}", self.services.ids.new_id()),
+            Tender::Card | Tender::Cash => self.new_key(),
+        };
         // "Customer pays the fee": the fee on the bill and tip, added on top — refused in GBP (by the
         // settings and again by the core).
         let surcharge = if self.restaurant.customer_pays_fee {

@@ -150,6 +150,21 @@ fn provider_failed(e: &ProviderError) -> ApiError {
     )
 }
 
+/// A till's payment attempt key: 1 to 80 letters, digits, `-` and `_` (the till's idempotency key).
+fn attempt_key(text: &str) -> ApiResult<String> {
+    if text.is_empty()
+        || text.len() > 80
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(ApiError::invalid(
+            "attempt_id is 1 to 80 letters, digits, - and _ (the till's idempotency key)",
+        ));
+    }
+    Ok(text.to_owned())
+}
+
 fn uuid_text(text: &str, what: &str) -> ApiResult<String> {
     uuid::Uuid::parse_str(text)
         .map(|u| u.to_string())
@@ -164,7 +179,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, Json<PaymentSession>)> {
     let device = auth.device()?.to_owned();
     let restaurant = auth.restaurant().to_owned();
-    let attempt = uuid_text(&body.attempt_id, "attempt_id")?;
+    let attempt = attempt_key(&body.attempt_id)?;
     let order = body.order_id.as_deref().map(|o| uuid_text(o, "order_id")).transpose()?;
     if !(1..=MAX_SESSION_AMOUNT).contains(&body.amount) {
         return Err(ApiError::invalid(format!(
@@ -396,7 +411,7 @@ pub async fn get(
     auth: Auth,
     Path(attempt): Path<String>,
 ) -> ApiResult<Json<PaymentSession>> {
-    let Ok(attempt) = uuid_text(&attempt, "attempt") else {
+    let Ok(attempt) = attempt_key(&attempt) else {
         return Err(ApiError::not_found("payment session"));
     };
     let session = by_attempt(&state, auth.restaurant(), &attempt)
@@ -424,7 +439,7 @@ pub async fn cancel(
     Path(attempt): Path<String>,
 ) -> ApiResult<Json<PaymentSession>> {
     let device = auth.device()?.to_owned();
-    let Ok(attempt) = uuid_text(&attempt, "attempt") else {
+    let Ok(attempt) = attempt_key(&attempt) else {
         return Err(ApiError::not_found("payment session"));
     };
     let session = by_attempt(&state, auth.restaurant(), &attempt)

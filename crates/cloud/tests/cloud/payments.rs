@@ -15,8 +15,9 @@ crate::both!(
     declined_expired_cancelled_and_returned_payments_end_as_they_should
 );
 
+/// An attempt key as a till makes them.
 fn new_attempt() -> String {
-    uuid::Uuid::now_v7().to_string()
+    format!("fynlo-{}", uuid::Uuid::now_v7())
 }
 
 async fn session(cloud: &Cloud, device: &Login, attempt: &str, amount: i64) -> (u16, Value) {
@@ -83,7 +84,9 @@ async fn a_session_is_made_once_per_attempt_and_paid_on_the_sandbox_page(backend
     assert_eq!((status, &again["id"], &again["url"]), (200, &made["id"], &made["url"]));
     assert_eq!(session(&cloud, &device, &attempt, 1300).await.0, 409);
     for bad in [
-        json!({"attempt_id": "nope", "amount": 100, "currency": "GBP"}),
+        json!({"attempt_id": "no pe", "amount": 100, "currency": "GBP"}),
+        json!({"attempt_id": "", "amount": 100, "currency": "GBP"}),
+        json!({"attempt_id": "k".repeat(81), "amount": 100, "currency": "GBP"}),
         json!({"attempt_id": new_attempt(), "amount": 0, "currency": "GBP"}),
         json!({"attempt_id": new_attempt(), "amount": 10_000_001, "currency": "GBP"}),
         json!({"attempt_id": new_attempt(), "amount": 100, "currency": "EUR"}),

@@ -14,6 +14,7 @@
 #[path = "../../../cloud/tests/cloud/support.rs"]
 #[allow(dead_code, reason = "the cloud's fixtures; these tests use some of them")]
 mod cloud;
+mod pay;
 mod proxy;
 mod support;
 mod tills;

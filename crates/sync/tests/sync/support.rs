@@ -58,6 +58,46 @@ impl TestTill {
         }
     }
 
+    /// A till whose pay-by-bank goes through the cloud ([`fynlo_sync::pay::CloudPayments`]), cards
+    /// through the simulator.
+    pub async fn with_bank(options: SyncOptions) -> TestTill {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("till.db");
+        let bank = fynlo_sync::pay::CloudPayments::new(Arc::new(SimulatedProvider::in_memory()));
+        let (till, secrets) = open_with(&path, true, Arc::new(MemorySecrets::default()), Arc::new(bank.clone())).await;
+        let engine = SyncEngine::open(Arc::clone(&till), secrets.clone() as Arc<dyn Secrets>, options)
+            .await
+            .expect("engine");
+        bank.attach(&engine);
+        TestTill {
+            dir,
+            till,
+            engine,
+            secrets,
+        }
+    }
+
+    /// Opens again the till in `dir` (after [`TestTill::with_bank`] went away), its keychain as it was.
+    pub async fn reopen_with_bank(
+        dir: tempfile::TempDir,
+        secrets: Arc<MemorySecrets>,
+        options: SyncOptions,
+    ) -> TestTill {
+        let path = dir.path().join("till.db");
+        let bank = fynlo_sync::pay::CloudPayments::new(Arc::new(SimulatedProvider::in_memory()));
+        let (till, secrets) = open_with(&path, false, secrets, Arc::new(bank.clone())).await;
+        let engine = SyncEngine::open(Arc::clone(&till), secrets.clone() as Arc<dyn Secrets>, options)
+            .await
+            .expect("engine");
+        bank.attach(&engine);
+        TestTill {
+            dir,
+            till,
+            engine,
+            secrets,
+        }
+    }
+
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("till.db")
     }
@@ -106,6 +146,16 @@ pub async fn open(
     create: bool,
     secrets: Arc<MemorySecrets>,
 ) -> (Arc<Mutex<Till>>, Arc<MemorySecrets>) {
+    open_with(path, create, secrets, Arc::new(SimulatedProvider::in_memory())).await
+}
+
+/// As [`open`], with the payment provider given.
+pub async fn open_with(
+    path: &std::path::Path,
+    create: bool,
+    secrets: Arc<MemorySecrets>,
+    provider: Arc<dyn fynlo_payments::PaymentProvider>,
+) -> (Arc<Mutex<Till>>, Arc<MemorySecrets>) {
     let clock = Arc::new(SystemClock);
     let ids = Arc::new(UuidV7);
     if create {
@@ -114,7 +164,6 @@ pub async fn open(
             .expect("init");
         store.close().await.expect("close");
     }
-    let provider = Arc::new(SimulatedProvider::in_memory());
     let mut till = Till::open(path, Services::new(clock, ids, provider))
         .await
         .expect("till");

@@ -1,0 +1,254 @@
+//! Pay by bank through the cloud, as the till's payment port sees it (`docs/payments.md`).
+//!
+//! [`CloudPayments`] is the till's [`PaymentProvider`]: a pay-by-bank attempt becomes a payment session
+//! in the cloud (keyed by the attempt's idempotency key), answered in the card provider's words the
+//! till speaks — waiting for the customer (`requires_action`, with the hosted page to show as a QR code
+//! in `next_action`), paid (`succeeded`, once the bank `executed` it), declined, or cancelled (expired or
+//! cancelled). Card payments go to the card provider it wraps (the simulator until the card adapter).
+//!
+//! With no cloud (not paired, revoked, offline) a pay-by-bank attempt is refused at once with a plain
+//! message, so the cashier takes cash or card for the same balance: no QR code was shown, so the
+//! customer cannot have paid. A QR code shown before the network dropped is found again by its key when
+//! the till asks (`check_payment`), and paid at most once.
+
+use std::sync::{Arc, OnceLock};
+
+use fynlo_payments::{
+    Answer, Intent, IntentRequest, IntentStatus, Method, PaymentProvider, ProviderError, ProviderRefund,
+};
+use fynlo_protocol::payments::{BankStatus, NewPaymentSession, PaymentSession};
+
+use crate::{
+    engine::{SyncEngine, WeakEngine},
+    error::SyncCode,
+    SyncError,
+};
+
+/// The provider ids of pay-by-bank payments start with this (then the attempt's key).
+pub const PREFIX: &str = "pbb_";
+
+/// The till's idempotency keys of pay-by-bank attempts start with this (`fynlo_app`'s `pay`).
+pub const KEY_PREFIX: &str = "fynlo-pbb-";
+
+/// The till's payment provider: pay by bank through the cloud, cards through `cards`.
+#[derive(Clone)]
+pub struct CloudPayments {
+    cards: Arc<dyn PaymentProvider>,
+    // Weak: the engine holds the till, which holds this.
+    engine: Arc<OnceLock<WeakEngine>>,
+}
+
+impl std::fmt::Debug for CloudPayments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CloudPayments")
+            .field("attached", &self.engine.get().is_some_and(|e| e.upgrade().is_some()))
+            .finish_non_exhaustive()
+    }
+}
+
+impl CloudPayments {
+    /// Cards through `cards`; pay by bank refused until [`CloudPayments::attach`] gives it the sync
+    /// engine (the engine needs the till, which needs its provider first).
+    pub fn new(cards: Arc<dyn PaymentProvider>) -> CloudPayments {
+        CloudPayments {
+            cards,
+            engine: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// Pay by bank goes through `engine`'s cloud from now on, while the engine runs (a second engine
+    /// is ignored).
+    pub fn attach(&self, engine: &SyncEngine) {
+        let _ = self.engine.set(engine.downgrade());
+    }
+
+    fn running(&self) -> Option<SyncEngine> {
+        self.engine.get().and_then(WeakEngine::upgrade)
+    }
+
+    fn engine(&self) -> Result<SyncEngine, ProviderError> {
+        self.running().ok_or_else(|| {
+            ProviderError::Refused(
+                "pay by bank needs the cloud, and this till has no sync running: take cash or card".into(),
+            )
+        })
+    }
+}
+
+/// The session in the card provider's words.
+fn intent_of(session: &PaymentSession) -> Intent {
+    let failure = session.failure.as_deref();
+    let (status, error) = match session.status {
+        BankStatus::AuthorizationRequired | BankStatus::Authorizing => (IntentStatus::RequiresAction, None),
+        BankStatus::Authorized => (IntentStatus::Processing, None),
+        BankStatus::Executed | BankStatus::Settled => (IntentStatus::Succeeded, None),
+        BankStatus::Failed if matches!(failure, Some("cancelled" | "expired")) => (IntentStatus::Canceled, None),
+        BankStatus::Failed => (
+            IntentStatus::RequiresPaymentMethod,
+            Some(failure.unwrap_or("failed").to_owned()),
+        ),
+    };
+    Intent {
+        id: format!("{PREFIX}{}", session.attempt_id),
+        status,
+        amount: session.amount,
+        last_payment_error: error,
+        next_action: (status == IntentStatus::RequiresAction)
+            .then(|| session.url.clone())
+            .flatten(),
+        payment_id: session.attempt_id.clone(),
+    }
+}
+
+/// Why the cloud gave no session, for the till: a refusal the cashier can act on.
+fn refused(e: &SyncError) -> ProviderError {
+    let why = match e.code {
+        SyncCode::NotPaired | SyncCode::Revoked => "this till is not paired with the cloud",
+        SyncCode::Offline => "the cloud cannot be reached",
+        _ => e.message.as_str(),
+    };
+    ProviderError::Refused(format!("pay by bank needs the network ({why}): take cash or card"))
+}
+
+/// Why a question about a session got no answer: the attempt stays as it is.
+fn unanswered(e: &SyncError) -> ProviderError {
+    ProviderError::Unavailable(e.message.clone())
+}
+
+fn attempt_of(id: &str) -> Option<&str> {
+    id.strip_prefix(PREFIX)
+}
+
+impl PaymentProvider for CloudPayments {
+    fn create<'a>(&'a self, req: &'a IntentRequest) -> Answer<'a, Intent> {
+        if req.method == Method::Card {
+            return self.cards.create(req);
+        }
+        Box::pin(async move {
+            let engine = self.engine()?;
+            let request = NewPaymentSession {
+                attempt_id: req.idempotency_key.clone(),
+                amount: req.amount,
+                currency: req.currency.to_ascii_uppercase(),
+                order_id: None,
+            };
+            // Whatever went wrong, no hosted page reached the till, so no customer can pay this
+            // attempt: it is refused, and the balance is free for cash or card.
+            let session = engine.create_payment_session(&request).await.map_err(|e| refused(&e))?;
+            Ok(intent_of(&session))
+        })
+    }
+
+    fn find<'a>(&'a self, idempotency_key: &'a str) -> Answer<'a, Option<Intent>> {
+        if !idempotency_key.starts_with(KEY_PREFIX) {
+            return self.cards.find(idempotency_key);
+        }
+        Box::pin(async move {
+            // Before the sync runs (the till opening after a crash) nobody can say: the attempt stays
+            // as it is, and is asked about again once the engine is attached.
+            let engine = self.running().ok_or_else(|| {
+                ProviderError::Unavailable("the till's sync with the cloud is not running yet".into())
+            })?;
+            match engine.payment_session(idempotency_key).await {
+                Ok(session) => Ok(session.as_ref().map(intent_of)),
+                // Never paired: no session was ever made in a cloud.
+                Err(e) if e.code == SyncCode::NotPaired && engine.status().restaurant_id.is_none() => Ok(None),
+                Err(e) => Err(unanswered(&e)),
+            }
+        })
+    }
+
+    fn retrieve<'a>(&'a self, id: &'a str) -> Answer<'a, Intent> {
+        let Some(attempt) = attempt_of(id) else {
+            return self.cards.retrieve(id);
+        };
+        Box::pin(async move {
+            match self.engine()?.payment_session(attempt).await {
+                Ok(Some(session)) => Ok(intent_of(&session)),
+                Ok(None) => Err(ProviderError::Refused(format!("the cloud has no payment {id}"))),
+                Err(e) => Err(unanswered(&e)),
+            }
+        })
+    }
+
+    fn cancel<'a>(&'a self, id: &'a str) -> Answer<'a, Intent> {
+        let Some(attempt) = attempt_of(id) else {
+            return self.cards.cancel(id);
+        };
+        Box::pin(async move {
+            let session = self
+                .engine()?
+                .cancel_payment_session(attempt)
+                .await
+                .map_err(|e| unanswered(&e))?;
+            Ok(intent_of(&session))
+        })
+    }
+
+    fn refund<'a>(&'a self, intent: &'a str, amount: i64, idempotency_key: &'a str) -> Answer<'a, ProviderRefund> {
+        if attempt_of(intent).is_none() {
+            return self.cards.refund(intent, amount, idempotency_key);
+        }
+        Box::pin(async move {
+            Err(ProviderError::Refused(
+                "pay-by-bank refunds are not sent through the provider yet: pay the customer back by bank transfer"
+                    .into(),
+            ))
+        })
+    }
+
+    fn find_refund<'a>(&'a self, idempotency_key: &'a str) -> Answer<'a, Option<ProviderRefund>> {
+        self.cards.find_refund(idempotency_key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(status: BankStatus, failure: Option<&str>) -> PaymentSession {
+        PaymentSession {
+            id: "s".into(),
+            attempt_id: "fynlo-1".into(),
+            order_id: None,
+            amount: 1250,
+            currency: "GBP".into(),
+            provider: "sandbox".into(),
+            status,
+            failure: failure.map(str::to_owned),
+            url: Some("http://cloud/sandbox/pay/sbx_1".into()),
+            expires_at: 0,
+            created_at: 0,
+            updated_at: 0,
+            flagged: false,
+        }
+    }
+
+    #[test]
+    fn only_executed_or_settled_is_paid_and_the_page_shows_while_the_customer_decides() {
+        let waiting = intent_of(&session(BankStatus::AuthorizationRequired, None));
+        assert_eq!(waiting.status, IntentStatus::RequiresAction);
+        assert_eq!(waiting.next_action.as_deref(), Some("http://cloud/sandbox/pay/sbx_1"));
+        assert_eq!(waiting.id, "pbb_fynlo-1");
+        assert_eq!(
+            intent_of(&session(BankStatus::Authorized, None)).status,
+            IntentStatus::Processing,
+            "authorized is not paid"
+        );
+        for paid in [BankStatus::Executed, BankStatus::Settled] {
+            let intent = intent_of(&session(paid, None));
+            assert_eq!((intent.status, intent.next_action), (IntentStatus::Succeeded, None));
+        }
+        for ended in ["cancelled", "expired"] {
+            assert_eq!(
+                intent_of(&session(BankStatus::Failed, Some(ended))).status,
+                IntentStatus::Canceled
+            );
+        }
+        let declined = intent_of(&session(BankStatus::Failed, Some("declined")));
+        assert_eq!(
+            (declined.status, declined.last_payment_error.as_deref()),
+            (IntentStatus::RequiresPaymentMethod, Some("declined"))
+        );
+    }
+}

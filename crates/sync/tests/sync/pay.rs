@@ -1,0 +1,213 @@
+//! Pay by bank on a real till through the real cloud's sandbox bank: the till's `pay` makes a payment
+//! session and shows its page; the customer approves or declines on the page; `check_payment` records
+//! what the bank did — paid once, or declined and the balance taken in cash; `cancel_payment` ends one
+//! the customer walked away from; a till with no cloud refuses pay by bank plainly and takes cash.
+
+use serde_json::Value;
+
+use crate::{
+    both,
+    cloud::{Backend, Cloud},
+    support::{options, TestTill},
+};
+
+both!(
+    a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once,
+    a_qr_shown_before_a_restart_is_resumed_and_paid_once
+);
+
+/// Opens a table's order with a burger and answers its id.
+async fn order_with_a_burger(till: &TestTill) -> String {
+    till.run(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "9", "covers": 1}}"#)
+        .await;
+    let order = till.value(r#"{"cmd": "add_line", "product": "burger"}"#).await;
+    order["id"].as_str().expect("order id").to_owned()
+}
+
+fn last_payment(order: &Value) -> Value {
+    order["payments"]
+        .as_array()
+        .and_then(|p| p.last())
+        .cloned()
+        .unwrap_or_else(|| panic!("a payment: {order}"))
+}
+
+/// The page address in the payment's note (the QR code's content).
+fn page_of(payment: &Value) -> String {
+    let note = payment["note"].as_str().expect("a note");
+    let start = note.find("http").unwrap_or_else(|| panic!("a page in {note}"));
+    note[start..].trim_end_matches(')').to_owned()
+}
+
+async fn tap(cloud: &Cloud, page: &str, action: &str) {
+    let path = page.strip_prefix(&cloud.url).expect("on this cloud");
+    let (status, body) = cloud.call("POST", &format!("{path}/{action}"), None, None).await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Bank Bistro").await;
+    let till = TestTill::with_bank(options(false)).await;
+    till.pair(&cloud, &owner, "Counter").await;
+
+    // Paid: the attempt waits for the customer with the page to show; the customer approves; the
+    // till's check records it paid and the order completes.
+    let id = order_with_a_burger(&till).await;
+    let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let waiting = last_payment(&order);
+    assert_eq!(waiting["status"], "pending", "{waiting}");
+    assert!(
+        waiting["provider_ref"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("pbb_fynlo-")),
+        "{waiting}"
+    );
+    let page = page_of(&waiting);
+    assert!(page.contains("/sandbox/pay/sbx_"), "{page}");
+    let payment = waiting["id"].as_str().expect("payment id").to_owned();
+    let check = format!(r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{payment}"}}"#);
+    let still = till.value(&check).await;
+    assert_eq!(last_payment(&still)["status"], "pending", "nothing happened yet");
+    tap(&cloud, &page, "approve").await;
+    let paid = till.value(&check).await;
+    assert_eq!(last_payment(&paid)["status"], "succeeded", "{paid}");
+    assert_eq!(paid["state"], "completed", "{paid}");
+    let (_, session) = cloud
+        .get(
+            &format!(
+                "/api/v1/payments/sessions/{}",
+                waiting["provider_ref"]
+                    .as_str()
+                    .expect("ref")
+                    .trim_start_matches("pbb_")
+            ),
+            &owner.access,
+        )
+        .await;
+    let charged = waiting["amount"].as_i64().expect("amount") + waiting["tip"].as_i64().expect("tip");
+    assert_eq!(
+        (session["status"].as_str(), session["amount"].as_i64()),
+        (Some("executed"), Some(charged)),
+        "the session is for what the till asked"
+    );
+
+    // Declined: the attempt fails, and the same balance is taken in cash.
+    let id = order_with_a_burger(&till).await;
+    let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let waiting = last_payment(&order);
+    tap(&cloud, &page_of(&waiting), "decline").await;
+    let check = format!(
+        r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{}"}}"#,
+        waiting["id"].as_str().expect("id")
+    );
+    let declined = till.value(&check).await;
+    let failed = last_payment(&declined);
+    assert_eq!(failed["status"], "failed", "{failed}");
+    assert!(
+        failed["note"].as_str().is_some_and(|n| n.contains("declined")),
+        "{failed}"
+    );
+    let cash = till.value(r#"{"cmd": "take_cash", "tendered": 2000}"#).await;
+    assert_eq!(cash["state"], "completed", "{cash}");
+
+    // Walked away: the cashier cancels; approving afterwards changes nothing.
+    let id = order_with_a_burger(&till).await;
+    let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let waiting = last_payment(&order);
+    let cancel = format!(
+        r#"{{"cmd": "cancel_payment", "order": "{id}", "payment": "{}"}}"#,
+        waiting["id"].as_str().expect("id")
+    );
+    let cancelled = till.value(&cancel).await;
+    assert_eq!(last_payment(&cancelled)["status"], "cancelled", "{cancelled}");
+    tap(&cloud, &page_of(&waiting), "approve").await;
+    let (_, session) = cloud
+        .get(
+            &format!(
+                "/api/v1/payments/sessions/{}",
+                waiting["provider_ref"]
+                    .as_str()
+                    .expect("ref")
+                    .trim_start_matches("pbb_")
+            ),
+            &owner.access,
+        )
+        .await;
+    assert_eq!(
+        (session["status"].as_str(), session["failure"].as_str()),
+        (Some("failed"), Some("cancelled"))
+    );
+    till.value(r#"{"cmd": "take_cash", "tendered": 2000}"#).await;
+
+    // No cloud: a till never paired refuses pay by bank at once, and takes cash.
+    let alone = TestTill::with_bank(options(false)).await;
+    order_with_a_burger(&alone).await;
+    let order = alone.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let refused = last_payment(&order);
+    assert_eq!(refused["status"], "failed", "{refused}");
+    assert!(
+        refused["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("needs the network") && n.contains("cash or card")),
+        "{refused}"
+    );
+    let cash = alone.value(r#"{"cmd": "take_cash", "tendered": 2000}"#).await;
+    assert_eq!(cash["state"], "completed", "{cash}");
+    // Cards still go to the card provider.
+    order_with_a_burger(&alone).await;
+    let card = alone.value(r#"{"cmd": "pay", "tender": "card"}"#).await;
+    assert_eq!(last_payment(&card)["status"], "succeeded", "{card}");
+}
+
+/// The till stops with a pay-by-bank attempt waiting (its QR code shown), the customer pays while it is
+/// down, and the till opens again: opening cannot ask the cloud (the sync is not running yet), so the
+/// attempt stays waiting; once the engine runs, `recover_payments` finds the session paid and records
+/// the payment once — and again changes nothing.
+async fn a_qr_shown_before_a_restart_is_resumed_and_paid_once(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Restart Cafe").await;
+    let first = TestTill::with_bank(options(false)).await;
+    first.pair(&cloud, &owner, "Counter").await;
+    let id = order_with_a_burger(&first).await;
+    let order = first.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let waiting = last_payment(&order);
+    let page = page_of(&waiting);
+    // The till goes away (its files stay); the customer approves meanwhile.
+    let TestTill {
+        dir,
+        till,
+        engine,
+        secrets,
+    } = first;
+    drop(engine);
+    drop(till);
+    tap(&cloud, &page, "approve").await;
+    let again = TestTill::reopen_with_bank(dir, secrets, options(false)).await;
+    let order = again
+        .value(&format!(r#"{{"cmd": "show_order", "order": "{id}"}}"#))
+        .await;
+    assert_eq!(
+        last_payment(&order)["status"],
+        "pending",
+        "opening could not ask the cloud: {order}"
+    );
+    let recovered = again.value(r#"{"cmd": "recover_payments"}"#).await;
+    assert!(recovered.to_string().contains("succeeded"), "{recovered}");
+    let order = again
+        .value(&format!(r#"{{"cmd": "show_order", "order": "{id}"}}"#))
+        .await;
+    let paid: Vec<&Value> = order["payments"]
+        .as_array()
+        .expect("payments")
+        .iter()
+        .filter(|p| p["status"] == "succeeded")
+        .collect();
+    assert_eq!(paid.len(), 1, "{order}");
+    assert_eq!(order["state"], "completed", "{order}");
+    let twice = again.value(r#"{"cmd": "recover_payments"}"#).await;
+    assert!(
+        !twice.to_string().contains("succeeded"),
+        "nothing left in flight: {twice}"
+    );
+}
