@@ -39,6 +39,10 @@ pub struct Config {
     pub payments_poll_seconds: u64,
     /// In the sandbox, seconds from `executed` to `settled`.
     pub sandbox_settle_seconds: u64,
+    /// The Open Banking provider: `sandbox` (the cloud's own sandbox bank) or `truelayer`.
+    pub bank_provider: String,
+    /// The TrueLayer-shaped adapter's settings (`[truelayer]`), when it is the provider.
+    pub truelayer: crate::payments::truelayer::TrueLayerConfig,
 }
 
 impl Default for Config {
@@ -56,6 +60,8 @@ impl Default for Config {
             public_url: String::new(),
             payments_poll_seconds: 5,
             sandbox_settle_seconds: 60,
+            bank_provider: "sandbox".into(),
+            truelayer: crate::payments::truelayer::TrueLayerConfig::default(),
         }
     }
 }
@@ -111,7 +117,9 @@ impl Config {
 
     /// Applies `FYNLO_CLOUD_LISTEN`, `_DATABASE_URL`, `_MAX_CONNECTIONS`, `_TOKEN_SECRET`,
     /// `_AUTH_PER_MINUTE`, `_MAX_BODY_BYTES`, `_WS_BUFFER`, `_WS_PING_SECONDS`, `_PUBLIC_URL`,
-    /// `_PAYMENTS_POLL_SECONDS` and `_SANDBOX_SETTLE_SECONDS` where `get` has them.
+    /// `_PAYMENTS_POLL_SECONDS`, `_SANDBOX_SETTLE_SECONDS`, `_BANK_PROVIDER` and `_TRUELAYER_API_URL`,
+    /// `_AUTH_URL`, `_HPP_URL`, `_RETURN_URI`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_MERCHANT_ACCOUNT_ID`,
+    /// `_WEBHOOK_SECRET`, `_TIMEOUT_SECONDS` where `get` has them.
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         fn parse<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError>
         where
@@ -158,6 +166,27 @@ impl Config {
         if let Some(v) = get("FYNLO_CLOUD_SANDBOX_SETTLE_SECONDS") {
             self.sandbox_settle_seconds = parse("FYNLO_CLOUD_SANDBOX_SETTLE_SECONDS", &v)?;
         }
+        if let Some(v) = get("FYNLO_CLOUD_BANK_PROVIDER") {
+            self.bank_provider = v;
+        }
+        let tl = &mut self.truelayer;
+        for (name, field) in [
+            ("FYNLO_CLOUD_TRUELAYER_API_URL", &mut tl.api_url),
+            ("FYNLO_CLOUD_TRUELAYER_AUTH_URL", &mut tl.auth_url),
+            ("FYNLO_CLOUD_TRUELAYER_HPP_URL", &mut tl.hpp_url),
+            ("FYNLO_CLOUD_TRUELAYER_RETURN_URI", &mut tl.return_uri),
+            ("FYNLO_CLOUD_TRUELAYER_CLIENT_ID", &mut tl.client_id),
+            ("FYNLO_CLOUD_TRUELAYER_CLIENT_SECRET", &mut tl.client_secret),
+            ("FYNLO_CLOUD_TRUELAYER_MERCHANT_ACCOUNT_ID", &mut tl.merchant_account_id),
+            ("FYNLO_CLOUD_TRUELAYER_WEBHOOK_SECRET", &mut tl.webhook_secret),
+        ] {
+            if let Some(v) = get(name) {
+                *field = v;
+            }
+        }
+        if let Some(v) = get("FYNLO_CLOUD_TRUELAYER_TIMEOUT_SECONDS") {
+            self.truelayer.timeout_seconds = parse("FYNLO_CLOUD_TRUELAYER_TIMEOUT_SECONDS", &v)?;
+        }
         self.check()
     }
 
@@ -180,6 +209,18 @@ impl Config {
         let url = &self.public_url;
         if !(url.is_empty() || url.starts_with("http://") || url.starts_with("https://")) {
             return bad("public_url", "must start with http:// or https:// (or be empty)");
+        }
+        match self.bank_provider.as_str() {
+            "sandbox" => {}
+            "truelayer" => {
+                if let Some(problem) = self.truelayer.problems() {
+                    return Err(ConfigError::Env {
+                        name: "truelayer",
+                        reason: problem,
+                    });
+                }
+            }
+            _ => return bad("bank_provider", "is sandbox or truelayer"),
         }
         if self.payments_poll_seconds == 0 {
             return bad("payments_poll_seconds", "must be positive");
@@ -228,5 +269,43 @@ mod tests {
             .apply_env(|n| (n == "FYNLO_CLOUD_TOKEN_SECRET").then(|| "short".into()))
             .is_err());
         assert!(toml::from_str::<Config>("lisen = \"x\"").is_err());
+    }
+
+    #[test]
+    fn the_bank_provider_is_checked_and_its_secrets_never_show() {
+        let mut config = Config::default();
+        let refused = |name: &str, value: &str| {
+            let mut c = Config::default();
+            c.apply_env(|n| (n == name).then(|| value.to_owned())).is_err()
+        };
+        assert!(refused("FYNLO_CLOUD_BANK_PROVIDER", "paypal"));
+        assert!(
+            refused("FYNLO_CLOUD_BANK_PROVIDER", "truelayer"),
+            "truelayer needs its settings"
+        );
+        assert!(refused("FYNLO_CLOUD_PUBLIC_URL", "ftp://x"));
+        assert!(refused("FYNLO_CLOUD_PAYMENTS_POLL_SECONDS", "0"));
+        let env: HashMap<&str, &str> = [
+            ("FYNLO_CLOUD_BANK_PROVIDER", "truelayer"),
+            ("FYNLO_CLOUD_TRUELAYER_API_URL", "https://api.example"),
+            ("FYNLO_CLOUD_TRUELAYER_AUTH_URL", "https://auth.example"),
+            ("FYNLO_CLOUD_TRUELAYER_HPP_URL", "https://pay.example"),
+            ("FYNLO_CLOUD_TRUELAYER_CLIENT_ID", "client"),
+            ("FYNLO_CLOUD_TRUELAYER_CLIENT_SECRET", "very-secret-client"),
+            ("FYNLO_CLOUD_TRUELAYER_MERCHANT_ACCOUNT_ID", "ma"),
+            ("FYNLO_CLOUD_TRUELAYER_WEBHOOK_SECRET", "very-secret-webhook"),
+            ("FYNLO_CLOUD_TRUELAYER_TIMEOUT_SECONDS", "3"),
+        ]
+        .into();
+        config
+            .apply_env(|n| env.get(n).map(|v| (*v).to_owned()))
+            .expect("a full truelayer configuration");
+        assert_eq!(
+            (config.bank_provider.as_str(), config.truelayer.timeout_seconds),
+            ("truelayer", 3)
+        );
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("very-secret"), "{shown}");
+        assert!(shown.contains("https://api.example"));
     }
 }

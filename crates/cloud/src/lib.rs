@@ -54,6 +54,13 @@ pub enum StartError {
     Other(String),
 }
 
+/// The bank provider in use, and the same as its own type (the sandbox's pages, TrueLayer's webhooks).
+type Providers = (
+    Arc<dyn payments::provider::BankProvider>,
+    Option<Arc<payments::sandbox::Sandbox>>,
+    Option<Arc<payments::truelayer::TrueLayer>>,
+);
+
 /// A running server.
 #[derive(Debug)]
 pub struct Server {
@@ -110,12 +117,27 @@ impl Server {
         } else {
             config.public_url.clone()
         };
-        let sandbox = Arc::new(payments::sandbox::Sandbox::new(
-            db.clone(),
-            &public_url,
-            Arc::clone(&clock),
-            config.sandbox_settle_seconds,
-        ));
+        let (bank, sandbox, truelayer): Providers = if config.bank_provider == "truelayer" {
+            let tl =
+                Arc::new(payments::truelayer::TrueLayer::new(config.truelayer.clone()).map_err(StartError::Other)?);
+            (
+                Arc::clone(&tl) as Arc<dyn payments::provider::BankProvider>,
+                None,
+                Some(tl),
+            )
+        } else {
+            let sandbox = Arc::new(payments::sandbox::Sandbox::new(
+                db.clone(),
+                &public_url,
+                Arc::clone(&clock),
+                config.sandbox_settle_seconds,
+            ));
+            (
+                Arc::clone(&sandbox) as Arc<dyn payments::provider::BankProvider>,
+                Some(sandbox),
+                None,
+            )
+        };
         let state = AppState {
             hub: Arc::new(hub::Hub::new(db.clone(), config.ws_buffer)),
             db,
@@ -124,8 +146,9 @@ impl Server {
             config: Arc::new(config),
             shutdown: stopped.clone(),
             clock,
-            bank: Arc::clone(&sandbox) as Arc<dyn payments::provider::BankProvider>,
-            sandbox: Some(sandbox),
+            bank,
+            sandbox,
+            truelayer,
         };
         let listener_task =
             (state.db.kind == Kind::Postgres).then(|| tokio::spawn(hub::listen(state.clone(), stopped.clone())));

@@ -360,6 +360,17 @@ fn table() -> Table {
     )
     .add(
         doc(
+            "POST",
+            "/api/v1/webhooks/truelayer",
+            Public,
+            Some("PaymentNotice"),
+            (200, "Received"),
+            "The TrueLayer-shaped provider's signed notice that a payment changed (X-Tl-Signature).",
+        ),
+        post(payments::truelayer_webhook),
+    )
+    .add(
+        doc(
             "GET",
             "/ws/pos/{restaurant_id}",
             Public,

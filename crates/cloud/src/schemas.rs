@@ -76,6 +76,8 @@ pub fn all() -> Value {
             "expires_at": i, "created_at": i, "updated_at": i, "flagged": {"type": "boolean"},
         })),
         "PaymentSessions": array_of("PaymentSession"),
+        "PaymentNotice": object(&["event_id", "type", "payment_id"], json!({"event_id": s, "type": s, "payment_id": s, "amount_in_minor": i, "currency": s, "metadata": {"type": "object"}})),
+        "Received": object(&["received"], json!({"received": {"type": "boolean"}, "duplicate": {"type": "boolean"}})),
         "NewKey": object(&["name"], json!({"name": s})),
         "MadeKey": object(&["id", "name", "key", "tenant"], json!({"id": s, "name": s, "key": s, "tenant": s})),
         "NewCard": object(&["code", "balance"], json!({"code": s, "balance": i})),

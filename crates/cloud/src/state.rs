@@ -38,6 +38,8 @@ pub struct AppState {
     pub bank: Arc<dyn BankProvider>,
     /// The sandbox provider, when it is the one in use (its hosted pages are served).
     pub sandbox: Option<Arc<Sandbox>>,
+    /// The TrueLayer-shaped provider, when it is the one in use (its webhooks are taken).
+    pub truelayer: Option<Arc<crate::payments::truelayer::TrueLayer>>,
 }
 
 /// The time, in milliseconds since the epoch: the system's, plus an offset tests set to see 15

@@ -19,6 +19,7 @@
 
 pub mod provider;
 pub mod sandbox;
+pub mod truelayer;
 
 use axum::{
     extract::{Path, State},
@@ -256,7 +257,10 @@ async fn ask_provider(state: &AppState, session: &Session) -> ApiResult<Session>
             "the payment provider answered with another payment; take card or cash",
         ));
     }
-    sqlx::query("UPDATE payment_sessions SET provider_id = $2, url = $3 WHERE id = $1 AND provider_id IS NULL")
+    // The provider's id may be known already: its webhook can come before its answer to the create.
+    sqlx::query(
+        "UPDATE payment_sessions SET provider_id = $2, url = $3 WHERE id = $1 AND (provider_id IS NULL OR provider_id = $2)",
+    )
         .bind(&session.id)
         .bind(&payment.id)
         .bind(&payment.url)
@@ -401,6 +405,150 @@ pub async fn provider_changed(state: &AppState, provider: &str, provider_id: &st
         Ok(None) => tracing::warn!(%provider, %provider_id, "a notice for a payment the cloud does not know"),
         Err(e) => tracing::warn!(error = %e.message, "payment notice"),
     }
+}
+
+/// How far a webhook's signature time may be from ours: older ones are replays.
+const WEBHOOK_TOLERANCE_SECONDS: i64 = 300;
+
+fn hex_bytes(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) || text.len() > 256 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Checks `X-Tl-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (see
+/// [`truelayer`]): the right secret, and a time within five minutes of ours.
+pub fn verify_signature(header: Option<&str>, body: &[u8], secret: &[u8], now_ms: i64) -> ApiResult<()> {
+    use hmac::{Hmac, Mac};
+    let header = header.ok_or_else(|| ApiError::unauthorized("the notice is not signed"))?;
+    let mut at = None;
+    let mut signature = None;
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", v)) => at = v.parse::<i64>().ok(),
+            Some(("v1", v)) => signature = hex_bytes(v),
+            _ => {}
+        }
+    }
+    let (Some(at), Some(signature)) = (at, signature) else {
+        return Err(ApiError::unauthorized("the notice's signature does not read"));
+    };
+    if (now_ms / 1000 - at).abs() > WEBHOOK_TOLERANCE_SECONDS {
+        return Err(ApiError::unauthorized(
+            "the notice's signature is too old (or from the future)",
+        ));
+    }
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
+        .map_err(|_| ApiError::stored("webhook secret", "unusable"))?;
+    mac.update(format!("{at}.").as_bytes());
+    mac.update(body);
+    mac.verify_slice(&signature)
+        .map_err(|_| ApiError::unauthorized("the notice's signature is wrong"))
+}
+
+/// A provider's notice about one of its payments.
+#[derive(Debug, serde::Deserialize)]
+struct Notice {
+    event_id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    payment_id: String,
+    #[serde(default)]
+    amount_in_minor: Option<i64>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    metadata: Option<serde_json::Value>,
+}
+
+async fn by_provider_id(state: &AppState, provider_id: &str) -> ApiResult<Option<Session>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM payment_sessions WHERE provider = 'truelayer' AND provider_id = $1"
+    ))
+    .bind(provider_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    row.map(session_of).transpose()
+}
+
+/// `POST /api/v1/webhooks/truelayer`: the TrueLayer-shaped provider's notice that a payment changed.
+/// Signed and recent (401 otherwise), acted on once per `event_id` (a replay is answered and changes
+/// nothing), checked against our record (amount, currency), and then only a prompt: the session
+/// follows what the provider's API says. A notice for a payment the cloud does not know changes
+/// nothing. When the provider cannot be asked the answer is 503 and the notice may come again.
+pub async fn truelayer_webhook(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<serde_json::Value>> {
+    let Some(provider) = state.truelayer.clone() else {
+        return Err(ApiError::new(
+            ErrorCode::NotFound,
+            "this server's bank provider is not truelayer: it takes no truelayer notices",
+        ));
+    };
+    let signature = headers.get("x-tl-signature").and_then(|v| v.to_str().ok());
+    verify_signature(signature, &body, provider.webhook_secret(), state.clock.now())?;
+    let notice: Notice =
+        serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("not a payment notice: {e}")))?;
+    if notice.event_id.is_empty() || notice.event_id.len() > 200 || notice.payment_id.len() > 200 {
+        return Err(ApiError::invalid("a notice has an event id and a payment id"));
+    }
+    let fresh = sqlx::query(
+        "INSERT INTO provider_events (provider, event_id, received_at) VALUES ('truelayer', $1, $2) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(&notice.event_id)
+    .bind(state.clock.now())
+    .execute(&state.db.pool)
+    .await?
+    .rows_affected()
+        == 1;
+    if !fresh {
+        return Ok(Json(json!({"received": true, "duplicate": true})));
+    }
+    let mut session = by_provider_id(&state, &notice.payment_id).await?;
+    if session.is_none() {
+        // Before the create's answer reached us: found by our reference, while it has no provider id.
+        let reference = notice
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("fynlo_reference"))
+            .and_then(serde_json::Value::as_str);
+        if let Some(reference) = reference {
+            sqlx::query(
+                "UPDATE payment_sessions SET provider_id = $2 WHERE id = $1 AND provider = 'truelayer' \
+                 AND provider_id IS NULL",
+            )
+            .bind(reference)
+            .bind(&notice.payment_id)
+            .execute(&state.db.pool)
+            .await?;
+            session = by_provider_id(&state, &notice.payment_id).await?;
+        }
+    }
+    let Some(session) = session else {
+        tracing::warn!(payment = %notice.payment_id, kind = %notice.kind, "a notice for a payment the cloud does not know");
+        return Ok(Json(json!({"received": true})));
+    };
+    let amount_differs = notice.amount_in_minor.is_some_and(|a| a != session.view.amount);
+    let currency_differs = notice.currency.as_deref().is_some_and(|c| c != session.view.currency);
+    if amount_differs || currency_differs {
+        tracing::error!(session = %session.id, "a notice for another amount or currency: ignored");
+        return Ok(Json(json!({"received": true})));
+    }
+    if let Err(e) = refresh(&state, session).await {
+        let _ = sqlx::query("DELETE FROM provider_events WHERE provider = 'truelayer' AND event_id = $1")
+            .bind(&notice.event_id)
+            .execute(&state.db.pool)
+            .await;
+        return Err(e);
+    }
+    Ok(Json(json!({"received": true})))
 }
 
 /// `GET /api/v1/payments/sessions/{attempt_id}` (a till or a manager of the restaurant): the session

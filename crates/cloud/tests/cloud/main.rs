@@ -18,6 +18,7 @@ mod isolation;
 mod payments;
 mod support;
 mod sync;
+mod truelayer;
 
 /// Runs each named `async fn(Backend)` as two tests: `NAME::sqlite` and `NAME::postgres`.
 #[macro_export]

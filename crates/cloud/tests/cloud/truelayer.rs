@@ -1,0 +1,451 @@
+//! The TrueLayer-shaped adapter against a local fake server that speaks those HTTP shapes (started
+//! here on loopback): client-credential tokens, `POST /v3/payments` with `Idempotency-Key`, status by
+//! `GET`, cancel; and the cloud's signed webhooks — duplicates, replays, bad and stale signatures, a
+//! notice for an unknown payment or another amount, a notice before the create's answer, a decline,
+//! a provider that times out, and a create whose answer was lost.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    routing::{get, post},
+    Json, Router,
+};
+use hmac::{Hmac, Mac};
+use serde_json::{json, Value};
+
+use crate::support::{Backend, Cloud, Login, Till};
+
+crate::both!(the_truelayer_adapter_follows_its_payments_through_signed_webhooks);
+
+const SECRET: &str = "whsec-0123456789abcdef";
+
+#[derive(Clone, Debug)]
+struct FakePayment {
+    amount: i64,
+    currency: String,
+    status: String,
+    failure: Option<String>,
+    metadata: Value,
+    resource_token: String,
+}
+
+#[derive(Default)]
+struct FakeState {
+    payments: HashMap<String, FakePayment>,
+    by_key: HashMap<String, String>,
+    keys_seen: Vec<String>,
+    /// Answer the next create only after this long (the cloud gives up first).
+    slow_create: Option<Duration>,
+    /// Answer status reads only after this long.
+    slow_status: Option<Duration>,
+    /// Status reads say this amount.
+    amount_override: Option<i64>,
+    /// Before answering the next create: mark it executed and send the cloud its webhook.
+    webhook_first: Option<String>,
+}
+
+#[derive(Clone, Default)]
+struct Fake(Arc<Mutex<FakeState>>);
+
+impl Fake {
+    fn with<T>(&self, f: impl FnOnce(&mut FakeState) -> T) -> T {
+        f(&mut self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+}
+
+fn authorised(headers: &HeaderMap) -> bool {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("Bearer tok-"))
+}
+
+fn answer(id: &str, p: &FakePayment, amount: i64) -> Value {
+    json!({
+        "id": id, "status": p.status, "amount_in_minor": amount, "currency": p.currency,
+        "failure_reason": p.failure, "metadata": p.metadata,
+        "payment_method": {"type": "bank_transfer"},
+    })
+}
+
+async fn token(Json(body): Json<Value>) -> (StatusCode, Json<Value>) {
+    if body["client_id"] == "fynlo-test"
+        && body["client_secret"] == "client-secret-x"
+        && body["grant_type"] == "client_credentials"
+    {
+        (
+            StatusCode::OK,
+            Json(
+                json!({"access_token": format!("tok-{}", uuid::Uuid::new_v4().simple()), "expires_in": 3600, "token_type": "Bearer"}),
+            ),
+        )
+    } else {
+        (StatusCode::UNAUTHORIZED, Json(json!({"title": "invalid_client"})))
+    }
+}
+
+async fn create(State(fake): State<Fake>, headers: HeaderMap, Json(body): Json<Value>) -> (StatusCode, Json<Value>) {
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"title": "Unauthorized"})));
+    }
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"title": "Idempotency-Key required"})),
+        );
+    };
+    let (id, payment, slow, webhook) = fake.with(|s| {
+        s.keys_seen.push(key.clone());
+        let id = s.by_key.get(&key).cloned().unwrap_or_else(|| {
+            let id = format!("pay_{}", uuid::Uuid::new_v4().simple());
+            s.payments.insert(
+                id.clone(),
+                FakePayment {
+                    amount: body["amount_in_minor"].as_i64().unwrap_or(0),
+                    currency: body["currency"].as_str().unwrap_or_default().to_owned(),
+                    status: "authorization_required".into(),
+                    failure: None,
+                    metadata: body["metadata"].clone(),
+                    resource_token: format!("rt_{}", uuid::Uuid::new_v4().simple()),
+                },
+            );
+            s.by_key.insert(key.clone(), id.clone());
+            id
+        });
+        let webhook = s.webhook_first.take();
+        if webhook.is_some() {
+            if let Some(p) = s.payments.get_mut(&id) {
+                p.status = "executed".into();
+            }
+        }
+        (id.clone(), s.payments[&id].clone(), s.slow_create.take(), webhook)
+    });
+    if let Some(cloud_url) = webhook {
+        let notice = json!({"type": "payment_executed", "event_id": format!("evt_{}", uuid::Uuid::new_v4().simple()),
+            "payment_id": id, "metadata": payment.metadata});
+        let (status, _) = send_notice(&cloud_url, &notice, SECRET, now_s()).await;
+        assert_eq!(status, 200, "the notice before the answer is taken");
+    }
+    if let Some(wait) = slow {
+        tokio::time::sleep(wait).await;
+    }
+    (
+        StatusCode::CREATED,
+        Json(
+            json!({"id": id, "user": {"id": "u"}, "resource_token": payment.resource_token, "status": "authorization_required"}),
+        ),
+    )
+}
+
+async fn status(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>) -> (StatusCode, Json<Value>) {
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"title": "Unauthorized"})));
+    }
+    let (found, slow, amount) = fake.with(|s| (s.payments.get(&id).cloned(), s.slow_status, s.amount_override));
+    if let Some(wait) = slow {
+        tokio::time::sleep(wait).await;
+    }
+    match found {
+        Some(p) => {
+            let amount = amount.unwrap_or(p.amount);
+            (StatusCode::OK, Json(answer(&id, &p, amount)))
+        }
+        None => (StatusCode::NOT_FOUND, Json(json!({"title": "Not Found"}))),
+    }
+}
+
+async fn cancel(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<String>) -> StatusCode {
+    if !authorised(&headers) {
+        return StatusCode::UNAUTHORIZED;
+    }
+    fake.with(|s| match s.payments.get_mut(&id) {
+        None => StatusCode::NOT_FOUND,
+        Some(p) if ["authorization_required", "authorizing", "authorized"].contains(&p.status.as_str()) => {
+            p.status = "failed".into();
+            p.failure = Some("canceled".into());
+            StatusCode::ACCEPTED
+        }
+        Some(_) => StatusCode::BAD_REQUEST,
+    })
+}
+
+fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
+}
+
+fn signature(secret: &str, at: i64, body: &str) -> String {
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("key");
+    mac.update(format!("{at}.{body}").as_bytes());
+    let hex = mac.finalize().into_bytes().iter().fold(String::new(), |mut out, b| {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{b:02x}");
+        out
+    });
+    format!("t={at},v1={hex}")
+}
+
+/// Sends a notice to the cloud's webhook, signed with `secret` at `at` (unix seconds).
+async fn send_notice(cloud_url: &str, notice: &Value, secret: &str, at: i64) -> (u16, Value) {
+    let body = notice.to_string();
+    let response = reqwest::Client::new()
+        .post(format!("{cloud_url}/api/v1/webhooks/truelayer"))
+        .header("content-type", "application/json")
+        .header("x-tl-signature", signature(secret, at, &body))
+        .body(body)
+        .send()
+        .await
+        .expect("the cloud answers");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn start_fake() -> (Fake, String, tokio::task::JoinHandle<()>) {
+    let fake = Fake::default();
+    let app = Router::new()
+        .route("/connect/token", post(token))
+        .route("/v3/payments", post(create))
+        .route("/v3/payments/{id}", get(status))
+        .route("/v3/payments/{id}/actions/cancel", post(cancel))
+        .with_state(fake.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (fake, url, task)
+}
+
+async fn session(cloud: &Cloud, device: &Login, attempt: &str, amount: i64) -> (u16, Value) {
+    cloud
+        .post(
+            "/api/v1/payments/sessions",
+            Some(&device.access),
+            json!({"attempt_id": attempt, "amount": amount, "currency": "GBP"}),
+        )
+        .await
+}
+
+async fn status_of(cloud: &Cloud, who: &Login, attempt: &str) -> Value {
+    let (code, body) = cloud
+        .get(&format!("/api/v1/payments/sessions/{attempt}"), &who.access)
+        .await;
+    assert_eq!(code, 200, "{body}");
+    body
+}
+
+fn payment_id(session: &Value) -> String {
+    let url = session["url"].as_str().expect("a page");
+    let start = url.find("payment_id=").expect("payment_id") + "payment_id=".len();
+    url[start..].split('&').next().expect("id").to_owned()
+}
+
+async fn events_of(cloud: &Cloud, attempt: &str) -> Vec<String> {
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT data FROM feed WHERE topic = 'payment.processed' ORDER BY seq")
+        .fetch_all(&cloud.server().state.db.pool)
+        .await
+        .expect("feed");
+    rows.iter()
+        .filter_map(|(d,)| {
+            let v: Value = serde_json::from_str(d).ok()?;
+            (v["session"]["attempt_id"] == attempt)
+                .then(|| v["session"]["status"].as_str().unwrap_or_default().to_owned())
+        })
+        .collect()
+}
+
+fn attempt() -> String {
+    format!("fynlo-pbb-{}", uuid::Uuid::now_v7())
+}
+
+async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(backend: Backend) {
+    let (fake, fake_url, fake_task) = start_fake().await;
+    let cloud = Cloud::start_with(backend, |c| {
+        c.bank_provider = "truelayer".into();
+        c.truelayer = fynlo_cloud::payments::truelayer::TrueLayerConfig {
+            api_url: fake_url.clone(),
+            auth_url: fake_url.clone(),
+            hpp_url: "https://pay.example/hpp".into(),
+            return_uri: "https://fynlo.example/paid".into(),
+            client_id: "fynlo-test".into(),
+            client_secret: "client-secret-x".into(),
+            merchant_account_id: "ma-1".into(),
+            webhook_secret: SECRET.into(),
+            timeout_seconds: 1,
+        };
+    })
+    .await;
+    // The secrets never show in the configuration's Debug (what logs would print).
+    let shown = format!("{:?}", cloud.server().state.config);
+    assert!(!shown.contains(SECRET) && !shown.contains("client-secret-x"), "{shown}");
+    let owner = cloud.restaurant("Lane Bistro").await;
+    let till = Till::new();
+    let device = cloud.pair(&owner, &till, "Counter").await;
+
+    // Made once: the hosted page carries the provider's id and resource token; the key went as
+    // Idempotency-Key; the same request again does not call the provider again.
+    let paid = attempt();
+    let (status, made) = session(&cloud, &device, &paid, 2450).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(made["provider"], "truelayer");
+    let url = made["url"].as_str().expect("url");
+    assert!(
+        url.starts_with("https://pay.example/hpp/?payment_id=pay_") && url.contains("resource_token=rt_"),
+        "{url}"
+    );
+    assert!(url.contains("return_uri=https%3A%2F%2Ffynlo.example%2Fpaid"), "{url}");
+    let (status, again) = session(&cloud, &device, &paid, 2450).await;
+    assert_eq!((status, &again["url"]), (200, &made["url"]));
+    assert_eq!(fake.with(|s| s.keys_seen.clone()), std::slice::from_ref(&paid));
+    let pay_id = payment_id(&made);
+
+    // Executed at the provider; its notice moves the session, once, however often it comes.
+    fake.with(|s| s.payments.get_mut(&pay_id).expect("payment").status = "executed".into());
+    let notice = json!({"type": "payment_executed", "event_id": "evt_1", "payment_id": pay_id, "amount_in_minor": 2450, "currency": "GBP"});
+    let (status, body) = send_notice(&cloud.url, &notice, SECRET, now_s()).await;
+    assert_eq!((status, &body["received"]), (200, &json!(true)), "{body}");
+    assert_eq!(status_of(&cloud, &device, &paid).await["status"], "executed");
+    let (status, body) = send_notice(&cloud.url, &notice, SECRET, now_s()).await;
+    assert_eq!(
+        (status, &body["duplicate"]),
+        (200, &json!(true)),
+        "a replay of the same event"
+    );
+    assert_eq!(events_of(&cloud, &paid).await, ["executed"]);
+
+    // Bad, stale, missing signatures: refused, nothing changes.
+    let settled = json!({"type": "payment_settled", "event_id": "evt_2", "payment_id": pay_id});
+    fake.with(|s| s.payments.get_mut(&pay_id).expect("payment").status = "settled".into());
+    assert_eq!(
+        send_notice(&cloud.url, &settled, "another-secret-entirely", now_s())
+            .await
+            .0,
+        401
+    );
+    assert_eq!(
+        send_notice(&cloud.url, &settled, SECRET, now_s() - 3_600).await.0,
+        401,
+        "a replay an hour later"
+    );
+    let unsigned = reqwest::Client::new()
+        .post(format!("{}/api/v1/webhooks/truelayer", cloud.url))
+        .header("content-type", "application/json")
+        .body(settled.to_string())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(unsigned.status().as_u16(), 401);
+    assert_eq!(
+        events_of(&cloud, &paid).await,
+        ["executed"],
+        "nothing moved on a refused notice"
+    );
+    // The real one settles it.
+    assert_eq!(send_notice(&cloud.url, &settled, SECRET, now_s()).await.0, 200);
+    assert_eq!(events_of(&cloud, &paid).await, ["executed", "settled"]);
+
+    // A notice for a payment nobody knows changes nothing.
+    let stray = json!({"type": "payment_executed", "event_id": "evt_3", "payment_id": "pay_nobody"});
+    assert_eq!(send_notice(&cloud.url, &stray, SECRET, now_s()).await.0, 200);
+
+    // Another amount: the notice's, or the provider's own answer: nothing moves.
+    let other = attempt();
+    let (_, made) = session(&cloud, &device, &other, 990).await;
+    let other_id = payment_id(&made);
+    fake.with(|s| s.payments.get_mut(&other_id).expect("payment").status = "executed".into());
+    let wrong = json!({"type": "payment_executed", "event_id": "evt_4", "payment_id": other_id, "amount_in_minor": 1});
+    assert_eq!(send_notice(&cloud.url, &wrong, SECRET, now_s()).await.0, 200);
+    assert!(events_of(&cloud, &other).await.is_empty());
+    fake.with(|s| s.amount_override = Some(1));
+    let right = json!({"type": "payment_executed", "event_id": "evt_5", "payment_id": other_id});
+    assert_eq!(send_notice(&cloud.url, &right, SECRET, now_s()).await.0, 200);
+    assert!(
+        events_of(&cloud, &other).await.is_empty(),
+        "the provider's amount differs from ours"
+    );
+    fake.with(|s| s.amount_override = None);
+
+    // Declined at the bank.
+    let declined = attempt();
+    let (_, made) = session(&cloud, &device, &declined, 700).await;
+    let declined_id = payment_id(&made);
+    fake.with(|s| {
+        let p = s.payments.get_mut(&declined_id).expect("payment");
+        p.status = "failed".into();
+        p.failure = Some("authorization_failed".into());
+    });
+    let notice = json!({"type": "payment_failed", "event_id": "evt_6", "payment_id": declined_id});
+    assert_eq!(send_notice(&cloud.url, &notice, SECRET, now_s()).await.0, 200);
+    let now = status_of(&cloud, &device, &declined).await;
+    assert_eq!(
+        (now["status"].as_str(), now["failure"].as_str()),
+        (Some("failed"), Some("authorization_failed"))
+    );
+
+    // A provider slower than the timeout: the session is answered as it was, no error.
+    let slow = attempt();
+    session(&cloud, &device, &slow, 500).await;
+    fake.with(|s| s.slow_status = Some(Duration::from_secs(2)));
+    cloud.server().state.clock.advance(2_000);
+    let now = status_of(&cloud, &device, &slow).await;
+    assert_eq!(now["status"], "authorization_required");
+    fake.with(|s| s.slow_status = None);
+
+    // The create's answer lost (the provider made it): 503; asked again, the same payment is found by
+    // its key — one payment at the provider.
+    let lost = attempt();
+    fake.with(|s| s.slow_create = Some(Duration::from_secs(2)));
+    let before = fake.with(|s| s.payments.len());
+    let (status, body) = session(&cloud, &device, &lost, 1200).await;
+    assert_eq!((status, body["code"].as_str()), (503, Some("unavailable")), "{body}");
+    let (status, made) = session(&cloud, &device, &lost, 1200).await;
+    assert_eq!(status, 200, "{made}");
+    assert!(made["url"].as_str().is_some_and(|u| u.contains("payment_id=pay_")));
+    assert_eq!(
+        fake.with(|s| s.payments.len()),
+        before + 1,
+        "one payment at the provider"
+    );
+
+    // The provider's notice before its answer to the create: the session ends executed, once.
+    let early = attempt();
+    fake.with(|s| s.webhook_first = Some(cloud.url.clone()));
+    let (status, made) = session(&cloud, &device, &early, 3000).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(made["status"], "executed", "{made}");
+    assert!(made["url"].as_str().is_some(), "{made}");
+    assert_eq!(events_of(&cloud, &early).await, ["executed"]);
+
+    // Cancelled by the till: cancelled at the provider too.
+    let cancelled = attempt();
+    let (_, made) = session(&cloud, &device, &cancelled, 400).await;
+    let cancelled_id = payment_id(&made);
+    let (status, body) = cloud
+        .post(
+            &format!("/api/v1/payments/sessions/{cancelled}/cancel"),
+            Some(&device.access),
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str(), body["failure"].as_str()),
+        (200, Some("failed"), Some("cancelled"))
+    );
+    assert_eq!(fake.with(|s| s.payments[&cancelled_id].status.clone()), "failed");
+
+    // The sandbox's pages are not served when TrueLayer is the provider.
+    let (status, _) = cloud.call("GET", "/sandbox/pay/sbx_anything", None, None).await;
+    assert_eq!(status, 404);
+    fake_task.abort();
+}
