@@ -9,7 +9,7 @@ use fynlo_app::{
     setup::{self, SetupFile},
     AppError, Command, Reply, Services, Till,
 };
-use fynlo_sync::{SyncEngine, SyncOptions};
+use fynlo_sync::{pay::CloudPayments, SyncEngine, SyncOptions};
 use tauri::{AppHandle, Manager};
 use tokio::sync::Mutex;
 
@@ -50,11 +50,16 @@ impl TillState {
             let store = setup::init(&path, &SetupFile::demo_with_printer()?, clock.as_ref(), ids.as_ref()).await?;
             store.close().await?;
         }
-        // Until the real adapters arrive, card and pay-by-bank go to the simulator, which keeps its
-        // records beside the database. Opening resumes or abandons any payment a previous run left
-        // waiting for its provider.
-        let provider = Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(&path)));
-        let till = Till::open(&path, Services::new(clock, ids, provider)).await?;
+        // Pay by bank goes through the cloud once the till is paired (`fynlo_sync::pay`); cards — and,
+        // in dev and demo builds, pay by bank on a till never paired — go to the simulator, which keeps
+        // its records beside the database. Opening resumes or abandons any payment a previous run left
+        // waiting for its provider (pay by bank is asked again once the sync runs, below).
+        let simulator = Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(&path)));
+        let mut bank = CloudPayments::new(simulator);
+        if demo {
+            bank = bank.simulating_when_unpaired();
+        }
+        let till = Till::open(&path, Services::new(clock, ids, Arc::new(bank.clone()))).await?;
         for attempt in &till.recovered().attempts {
             tracing::warn!(
                 order = attempt.order.as_str(),
@@ -80,6 +85,24 @@ impl TillState {
             SyncOptions::default(),
         )
         .await?;
+        bank.attach(&sync);
+        let waiting = till
+            .lock()
+            .await
+            .recovered()
+            .attempts
+            .iter()
+            .any(|a| a.status.in_flight());
+        if waiting {
+            // What opening could not ask the cloud (the sync was not running yet), asked now.
+            let till = Arc::clone(&till);
+            tauri::async_runtime::spawn(async move {
+                let command = Command::RecoverPayments;
+                if let Err(e) = till.lock().await.execute(command).await {
+                    tracing::warn!("payments left in flight: {}", e.message);
+                }
+            });
+        }
         let (sync_stop, stopped) = tokio::sync::watch::channel(false);
         tauri::async_runtime::spawn(sync.clone().run(stopped));
         pair_from_environment(&sync);

@@ -34,6 +34,9 @@ pub const KEY_PREFIX: &str = "fynlo-pbb-";
 #[derive(Clone)]
 pub struct CloudPayments {
     cards: Arc<dyn PaymentProvider>,
+    /// Development only: a till never paired with a cloud pays by bank through `cards` (the
+    /// simulator), as before there was a cloud.
+    simulate_unpaired: bool,
     // Weak: the engine holds the till, which holds this.
     engine: Arc<OnceLock<WeakEngine>>,
 }
@@ -52,8 +55,22 @@ impl CloudPayments {
     pub fn new(cards: Arc<dyn PaymentProvider>) -> CloudPayments {
         CloudPayments {
             cards,
+            simulate_unpaired: false,
             engine: Arc::new(OnceLock::new()),
         }
+    }
+
+    /// For development builds: while the till has never been paired with a cloud, pay by bank goes to
+    /// `cards` (the simulator) rather than being refused. A paired till always uses the cloud.
+    #[must_use]
+    pub fn simulating_when_unpaired(mut self) -> CloudPayments {
+        self.simulate_unpaired = true;
+        self
+    }
+
+    /// Whether pay by bank goes to the simulator now (development, never paired).
+    fn simulated(&self) -> bool {
+        self.simulate_unpaired && self.running().is_none_or(|e| e.status().restaurant_id.is_none())
     }
 
     /// Pay by bank goes through `engine`'s cloud from now on, while the engine runs (a second engine
@@ -121,7 +138,7 @@ fn attempt_of(id: &str) -> Option<&str> {
 
 impl PaymentProvider for CloudPayments {
     fn create<'a>(&'a self, req: &'a IntentRequest) -> Answer<'a, Intent> {
-        if req.method == Method::Card {
+        if req.method == Method::Card || self.simulated() {
             return self.cards.create(req);
         }
         Box::pin(async move {
@@ -144,6 +161,12 @@ impl PaymentProvider for CloudPayments {
             return self.cards.find(idempotency_key);
         }
         Box::pin(async move {
+            // Made by the simulator before the till was paired (development)?
+            if self.simulate_unpaired {
+                if let Some(simulated) = self.cards.find(idempotency_key).await? {
+                    return Ok(Some(simulated));
+                }
+            }
             // Before the sync runs (the till opening after a crash) nobody can say: the attempt stays
             // as it is, and is asked about again once the engine is attached.
             let engine = self.running().ok_or_else(|| {

@@ -158,6 +158,33 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     order_with_a_burger(&alone).await;
     let card = alone.value(r#"{"cmd": "pay", "tender": "card"}"#).await;
     assert_eq!(last_payment(&card)["status"], "succeeded", "{card}");
+
+    // A dev build's till never paired pays by bank through the simulator; once paired, the cloud.
+    let dev = TestTill::with_bank_as(options(false), true).await;
+    order_with_a_burger(&dev).await;
+    let order = dev
+        .value(r#"{"cmd": "pay", "tender": "pay_by_bank", "simulate": "approve"}"#)
+        .await;
+    let simulated = last_payment(&order);
+    assert_eq!(simulated["status"], "succeeded", "{simulated}");
+    assert!(
+        !simulated["provider_ref"].as_str().unwrap_or("").starts_with("pbb_"),
+        "{simulated}"
+    );
+    dev.pair(&cloud, &owner, "Dev till").await;
+    order_with_a_burger(&dev).await;
+    let order = dev
+        .value(r#"{"cmd": "pay", "tender": "pay_by_bank", "simulate": "approve"}"#)
+        .await;
+    let real = last_payment(&order);
+    assert_eq!(
+        real["status"], "pending",
+        "paired: the customer approves on the bank's page: {real}"
+    );
+    assert!(
+        real["provider_ref"].as_str().is_some_and(|r| r.starts_with("pbb_")),
+        "{real}"
+    );
 }
 
 /// The till stops with a pay-by-bank attempt waiting (its QR code shown), the customer pays while it is

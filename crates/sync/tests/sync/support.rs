@@ -61,9 +61,18 @@ impl TestTill {
     /// A till whose pay-by-bank goes through the cloud ([`fynlo_sync::pay::CloudPayments`]), cards
     /// through the simulator.
     pub async fn with_bank(options: SyncOptions) -> TestTill {
+        Self::with_bank_as(options, false).await
+    }
+
+    /// As [`TestTill::with_bank`]; with `simulate`, a till never paired pays by bank through the
+    /// simulator (as dev builds do).
+    pub async fn with_bank_as(options: SyncOptions, simulate: bool) -> TestTill {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("till.db");
-        let bank = fynlo_sync::pay::CloudPayments::new(Arc::new(SimulatedProvider::in_memory()));
+        let mut bank = fynlo_sync::pay::CloudPayments::new(Arc::new(SimulatedProvider::in_memory()));
+        if simulate {
+            bank = bank.simulating_when_unpaired();
+        }
         let (till, secrets) = open_with(&path, true, Arc::new(MemorySecrets::default()), Arc::new(bank.clone())).await;
         let engine = SyncEngine::open(Arc::clone(&till), secrets.clone() as Arc<dyn Secrets>, options)
             .await
