@@ -100,7 +100,8 @@ pub struct SyncStatus {
     /// Why the last round failed.
     pub last_error: Option<String>,
     /// Changes from the cloud applied since the till started: when it moves, lists of orders are
-    /// out of date (other tills' orders changed).
+    /// out of date (other tills' orders changed, or a pay-by-bank payment of this till's was
+    /// recorded from the cloud's notice).
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub changes_applied: u64,
 }
@@ -329,6 +330,38 @@ impl SyncEngine {
     /// Follows the live events.
     pub fn events(&self) -> broadcast::Receiver<LiveEvent> {
         self.shared.events.subscribe()
+    }
+
+    /// The cloud says one of this till's pay-by-bank payments moved (or the live socket came back):
+    /// the till asks its provider about every attempt still in flight and records what it says
+    /// (`recover_payments`), in a task of its own — never holding up the socket. Nothing in flight:
+    /// nothing asked.
+    pub fn payments_changed(&self) {
+        let engine = self.clone();
+        tokio::spawn(async move {
+            match engine.shared.store.orders_with_attempts_in_flight().await {
+                Ok(orders) if orders.is_empty() => return,
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::warn!("payments in flight: {e}");
+                    return;
+                }
+            }
+            let result = engine
+                .shared
+                .till
+                .lock()
+                .await
+                .execute(fynlo_app::Command::RecoverPayments)
+                .await;
+            match result {
+                Ok(_) => {
+                    engine.shared.applied.fetch_add(1, Ordering::Relaxed);
+                    engine.publish().await;
+                }
+                Err(e) => tracing::warn!("payments in flight: {}", e.message),
+            }
+        });
     }
 
     /// Asks the cloud for a pay-by-bank payment session (see [`crate::pay`]).

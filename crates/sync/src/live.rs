@@ -115,8 +115,10 @@ async fn session(
         .map_err(lost)?;
     engine.shared.live.store(true, Ordering::Relaxed);
     engine.publish().await;
-    // Whatever was missed while the socket was down is pulled.
+    // Whatever was missed while the socket was down is pulled, and payments waiting for their
+    // customer are asked about (their notice may have come while it was down).
     engine.wake_pull();
+    engine.payments_changed();
     let mut heartbeat = tokio::time::interval_at(Instant::now() + HEARTBEAT, HEARTBEAT);
     let mut reauth = tokio::time::interval_at(Instant::now() + REAUTH, REAUTH);
     let mut heard = Instant::now();
@@ -129,6 +131,14 @@ async fn session(
                     Message::Text(text) => match serde_json::from_str::<ServerMessage>(&text) {
                         Ok(ServerMessage::Event { seq, topic, data }) => {
                             engine.shared.store.record_event_seq(i64::try_from(seq).unwrap_or(i64::MAX)).await?;
+                            // A pay-by-bank payment of this till's moved: record it now, not at the
+                            // cashier's next check.
+                            if topic == "payment.processed"
+                                && data.get("device_id").and_then(serde_json::Value::as_str)
+                                    == Some(engine.shared.store.device().to_string().as_str())
+                            {
+                                engine.payments_changed();
+                            }
                             let _ = engine.shared.events.send(LiveEvent { seq, topic, data });
                             engine.wake_pull();
                         }

@@ -112,7 +112,8 @@ last_sync_at: number | null,
 last_error: string | null, 
 /**
  * Changes from the cloud applied since the till started: when it moves, lists of orders are
- * out of date (other tills' orders changed).
+ * out of date (other tills' orders changed, or a pay-by-bank payment of this till's was
+ * recorded from the cloud's notice).
  */
 changes_applied: number, };
 

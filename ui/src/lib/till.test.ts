@@ -261,6 +261,22 @@ describe('payments', () => {
     ]);
   });
 
+  it('reads a waiting attempt again (the sync may have recorded it), and nothing else', async () => {
+    const waiting = payment({ id: 'b1', tender: 'pay_by_bank', status: 'pending', amount: 400 });
+    const paid = { ...waiting, status: 'succeeded' as const };
+    till.orders.order = order({ lines: [line(1, 1)], payments: [waiting] });
+    till.payments.attempt = waiting;
+    answer = () => ({ type: 'order', ...order({ lines: [line(1, 1)], payments: [paid] }) });
+    await till.payments.reloadAttempt();
+    expect(sent).toEqual([{ cmd: 'show_order', order: 'o1' }]);
+    expect(till.payments.attempt?.status).toBe('succeeded');
+    // Settled already: nothing is asked.
+    await till.payments.reloadAttempt();
+    till.payments.attempt = null;
+    await till.payments.reloadAttempt();
+    expect(sent).toHaveLength(1);
+  });
+
   it('pays one part of a split bill, with the tip and a change kept as a tip', async () => {
     till.orders.order = order({ lines: [line(1, 1)] });
     answer = (c) => ({

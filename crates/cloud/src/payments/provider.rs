@@ -5,26 +5,10 @@
 //! create sent twice (a timeout, a crash between the provider's answer and our record of it) finds the
 //! same payment.
 
-use std::{future::Future, pin::Pin};
-
+/// What asking a provider gives, some time later, and why it gave no answer: the till's payment port's
+/// own types (`fynlo-payments`), so both sides of the port speak alike.
+pub use fynlo_payments::{Answer, ProviderError};
 use fynlo_protocol::payments::BankStatus;
-
-/// What asking a provider gives, some time later (boxed, so the trait can be `dyn`).
-pub type Answer<'a, T> = Pin<Box<dyn Future<Output = Result<T, ProviderError>> + Send + 'a>>;
-
-/// Why a provider gave no answer.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum ProviderError {
-    /// No answer in time: the call may or may not have taken effect.
-    #[error("the payment provider did not answer in time")]
-    Timeout,
-    /// The provider refused the request itself.
-    #[error("the payment provider refused the request: {0}")]
-    Refused(String),
-    /// The provider or the network is down.
-    #[error("the payment provider is unavailable: {0}")]
-    Unavailable(String),
-}
 
 /// A payment to make.
 #[derive(Clone, Debug, PartialEq, Eq)]

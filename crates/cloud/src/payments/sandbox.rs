@@ -265,23 +265,26 @@ fn sandbox_of(state: &AppState) -> Option<&Sandbox> {
     state.sandbox.as_deref()
 }
 
+/// The sandbox and its payment `id` as it now stands, or the page that says why not.
+async fn found<'a>(state: &'a AppState, id: &str) -> Result<(&'a Sandbox, ProviderPayment), Response> {
+    let not_found = || page(StatusCode::NOT_FOUND, "Not found", "<h1>No such payment</h1>");
+    let sandbox = sandbox_of(state).ok_or_else(not_found)?;
+    match sandbox.current(id).await {
+        Ok(payment) => Ok((sandbox, payment)),
+        Err(ProviderError::Refused(_)) => Err(not_found()),
+        Err(e) => Err(page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Try again",
+            &html_escape(&e.to_string()),
+        )),
+    }
+}
+
 /// `GET /sandbox/pay/{id}`: the customer's page. Opening it moves the payment to `authorizing`.
 pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let Some(sandbox) = sandbox_of(&state) else {
-        return page(StatusCode::NOT_FOUND, "Not found", "<h1>No such payment</h1>");
-    };
-    let payment = match sandbox.current(&id).await {
-        Ok(p) => p,
-        Err(ProviderError::Refused(_)) => {
-            return page(StatusCode::NOT_FOUND, "Not found", "<h1>No such payment</h1>");
-        }
-        Err(e) => {
-            return page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Try again",
-                &html_escape(&e.to_string()),
-            )
-        }
+    let (sandbox, payment) = match found(&state, &id).await {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     if payment.status == BankStatus::AuthorizationRequired
         && sandbox
@@ -326,21 +329,9 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Resp
 /// `POST /sandbox/pay/{id}/{action}`: `approve`, `decline`, or `bounce` (approve, then fail at
 /// settlement). Then the page again.
 pub async fn act(State(state): State<AppState>, Path((id, action)): Path<(String, String)>) -> Response {
-    let Some(sandbox) = sandbox_of(&state) else {
-        return page(StatusCode::NOT_FOUND, "Not found", "<h1>No such payment</h1>");
-    };
-    let payment = match sandbox.current(&id).await {
-        Ok(p) => p,
-        Err(ProviderError::Refused(_)) => {
-            return page(StatusCode::NOT_FOUND, "Not found", "<h1>No such payment</h1>");
-        }
-        Err(e) => {
-            return page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "Try again",
-                &html_escape(&e.to_string()),
-            )
-        }
+    let (sandbox, payment) = match found(&state, &id).await {
+        Ok(found) => found,
+        Err(page) => return page,
     };
     let result = match action.as_str() {
         "approve" | "bounce" if !payment.status.is_final() && !payment.status.is_paid() => {

@@ -13,7 +13,8 @@ use crate::{
 
 both!(
     a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once,
-    a_qr_shown_before_a_restart_is_resumed_and_paid_once
+    a_qr_shown_before_a_restart_is_resumed_and_paid_once,
+    the_till_records_the_payment_by_itself_when_the_cloud_says_it_moved
 );
 
 /// Opens a table's order with a burger and answers its id.
@@ -37,6 +38,19 @@ fn page_of(payment: &Value) -> String {
     let note = payment["note"].as_str().expect("a note");
     let start = note.find("http").unwrap_or_else(|| panic!("a page in {note}"));
     note[start..].trim_end_matches(')').to_owned()
+}
+
+/// The cloud's session of a till's pay-by-bank payment, as the restaurant's owner sees it.
+async fn session_of(cloud: &Cloud, owner: &crate::cloud::Login, payment: &Value) -> Value {
+    let attempt = payment["provider_ref"]
+        .as_str()
+        .expect("ref")
+        .trim_start_matches("pbb_");
+    let (status, session) = cloud
+        .get(&format!("/api/v1/payments/sessions/{attempt}"), &owner.access)
+        .await;
+    assert_eq!(status, 200, "{session}");
+    session
 }
 
 async fn tap(cloud: &Cloud, page: &str, action: &str) {
@@ -73,18 +87,7 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let paid = till.value(&check).await;
     assert_eq!(last_payment(&paid)["status"], "succeeded", "{paid}");
     assert_eq!(paid["state"], "completed", "{paid}");
-    let (_, session) = cloud
-        .get(
-            &format!(
-                "/api/v1/payments/sessions/{}",
-                waiting["provider_ref"]
-                    .as_str()
-                    .expect("ref")
-                    .trim_start_matches("pbb_")
-            ),
-            &owner.access,
-        )
-        .await;
+    let session = session_of(&cloud, &owner, &waiting).await;
     let charged = waiting["amount"].as_i64().expect("amount") + waiting["tip"].as_i64().expect("tip");
     assert_eq!(
         (session["status"].as_str(), session["amount"].as_i64()),
@@ -122,18 +125,7 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let cancelled = till.value(&cancel).await;
     assert_eq!(last_payment(&cancelled)["status"], "cancelled", "{cancelled}");
     tap(&cloud, &page_of(&waiting), "approve").await;
-    let (_, session) = cloud
-        .get(
-            &format!(
-                "/api/v1/payments/sessions/{}",
-                waiting["provider_ref"]
-                    .as_str()
-                    .expect("ref")
-                    .trim_start_matches("pbb_")
-            ),
-            &owner.access,
-        )
-        .await;
+    let session = session_of(&cloud, &owner, &waiting).await;
     assert_eq!(
         (session["status"].as_str(), session["failure"].as_str()),
         (Some("failed"), Some("cancelled"))
@@ -237,4 +229,52 @@ async fn a_qr_shown_before_a_restart_is_resumed_and_paid_once(backend: Backend) 
         !twice.to_string().contains("succeeded"),
         "nothing left in flight: {twice}"
     );
+}
+
+/// With its sync running (the live socket up), the till records a pay-by-bank payment by itself when
+/// the customer approves: the cloud's `payment.processed` event makes it ask — nobody taps Check.
+async fn the_till_records_the_payment_by_itself_when_the_cloud_says_it_moved(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Live Larder").await;
+    let till = TestTill::with_bank(options(true)).await;
+    till.pair(&cloud, &owner, "Counter").await;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(till.engine.clone().run(stopped));
+    let start = std::time::Instant::now();
+    while !till.engine.status().live {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "the live socket never came up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let id = order_with_a_burger(&till).await;
+    let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let before = till.engine.status().changes_applied;
+    tap(&cloud, &page_of(&last_payment(&order)), "approve").await;
+    let approved = std::time::Instant::now();
+    let show = format!(r#"{{"cmd": "show_order", "order": "{id}"}}"#);
+    loop {
+        let now = till.value(&show).await;
+        if now["state"] == "completed" {
+            assert_eq!(last_payment(&now)["status"], "succeeded", "{now}");
+            break;
+        }
+        assert!(
+            approved.elapsed() < std::time::Duration::from_secs(10),
+            "the till never recorded it: {now}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    eprintln!("recorded {:?} after the customer approved", approved.elapsed());
+    // The UI is told to reload (published just after the payment is recorded).
+    while till.engine.status().changes_applied <= before {
+        assert!(
+            approved.elapsed() < std::time::Duration::from_secs(10),
+            "the UI was never told"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), runner).await;
 }

@@ -68,12 +68,23 @@ impl TestTill {
     /// simulator (as dev builds do).
     pub async fn with_bank_as(options: SyncOptions, simulate: bool) -> TestTill {
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("till.db");
         let mut bank = fynlo_sync::pay::CloudPayments::new(Arc::new(SimulatedProvider::in_memory()));
         if simulate {
             bank = bank.simulating_when_unpaired();
         }
-        let (till, secrets) = open_with(&path, true, Arc::new(MemorySecrets::default()), Arc::new(bank.clone())).await;
+        Self::open_with_bank(dir, true, Arc::new(MemorySecrets::default()), bank, options).await
+    }
+
+    /// The till in `dir` (made when `create`) with `bank` as its payment provider, attached to its engine.
+    async fn open_with_bank(
+        dir: tempfile::TempDir,
+        create: bool,
+        secrets: Arc<MemorySecrets>,
+        bank: fynlo_sync::pay::CloudPayments,
+        options: SyncOptions,
+    ) -> TestTill {
+        let path = dir.path().join("till.db");
+        let (till, secrets) = open_with(&path, create, secrets, Arc::new(bank.clone())).await;
         let engine = SyncEngine::open(Arc::clone(&till), secrets.clone() as Arc<dyn Secrets>, options)
             .await
             .expect("engine");
@@ -92,19 +103,8 @@ impl TestTill {
         secrets: Arc<MemorySecrets>,
         options: SyncOptions,
     ) -> TestTill {
-        let path = dir.path().join("till.db");
         let bank = fynlo_sync::pay::CloudPayments::new(Arc::new(SimulatedProvider::in_memory()));
-        let (till, secrets) = open_with(&path, false, secrets, Arc::new(bank.clone())).await;
-        let engine = SyncEngine::open(Arc::clone(&till), secrets.clone() as Arc<dyn Secrets>, options)
-            .await
-            .expect("engine");
-        bank.attach(&engine);
-        TestTill {
-            dir,
-            till,
-            engine,
-            secrets,
-        }
+        Self::open_with_bank(dir, false, secrets, bank, options).await
     }
 
     pub fn path(&self) -> PathBuf {

@@ -160,6 +160,17 @@ export class PaymentStore {
       });
   }
 
+  /**
+   * Reads the order again when the attempt shown is still waiting for its provider: the sync may
+   * have recorded what the provider said (a pay-by-bank notice from the cloud), so the screen shows
+   * it without the cashier tapping Check. Nothing waiting: nothing sent.
+   */
+  async reloadAttempt(): Promise<void> {
+    const waiting = this.attempt;
+    if (!waiting || (waiting.status !== 'pending' && waiting.status !== 'authorized')) return;
+    await this.attemptCommand(`reload-${waiting.id}`, (order) => ({ cmd: 'show_order', order: order.id }));
+  }
+
   /** Forgets the outcome shown for the last attempt (the cashier chose another tender). */
   dismissAttempt(): void {
     this.attempt = null;
