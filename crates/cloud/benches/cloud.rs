@@ -248,6 +248,8 @@ async fn fan_out(kind: Kind, clients: usize) -> FanOut {
                 .env("FYNLO_CLOUD_DATABASE_URL", &db.url)
                 .env("FYNLO_CLOUD_AUTH_PER_MINUTE", "100000")
                 .env("FYNLO_CLOUD_WS_BUFFER", "4096")
+                // Every client is on loopback: one address.
+                .env("FYNLO_CLOUD_WS_WAITING_PER_ADDRESS", "100000")
                 .env("RUST_LOG", "warn");
             Process::start(command)
         }

@@ -27,6 +27,8 @@ pub struct Config {
     pub ws_buffer: usize,
     /// Seconds between pings to each WebSocket client (a client that misses two pongs is dropped).
     pub ws_ping_seconds: u64,
+    /// WebSockets one address may have waiting to authenticate at once (more are closed, 1013).
+    pub ws_waiting_per_address: usize,
     /// Behind a reverse proxy: rate limits key on the last address of `X-Forwarded-For` rather than
     /// the connection's peer (the proxy). Leave off when clients connect directly: they could write
     /// the header themselves.
@@ -56,6 +58,7 @@ impl Default for Config {
             max_body_bytes: 8 * 1024 * 1024,
             ws_buffer: 4096,
             ws_ping_seconds: 30,
+            ws_waiting_per_address: 32,
             forwarded_for: false,
             public_url: String::new(),
             payments_poll_seconds: 5,
@@ -116,7 +119,7 @@ impl Config {
     }
 
     /// Applies `FYNLO_CLOUD_LISTEN`, `_DATABASE_URL`, `_MAX_CONNECTIONS`, `_TOKEN_SECRET`,
-    /// `_AUTH_PER_MINUTE`, `_MAX_BODY_BYTES`, `_WS_BUFFER`, `_WS_PING_SECONDS`, `_PUBLIC_URL`,
+    /// `_AUTH_PER_MINUTE`, `_MAX_BODY_BYTES`, `_WS_BUFFER`, `_WS_PING_SECONDS`, `_WS_WAITING_PER_ADDRESS`, `_PUBLIC_URL`,
     /// `_PAYMENTS_POLL_SECONDS`, `_SANDBOX_SETTLE_SECONDS`, `_BANK_PROVIDER` and `_TRUELAYER_API_URL`,
     /// `_AUTH_URL`, `_HPP_URL`, `_RETURN_URI`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_MERCHANT_ACCOUNT_ID`,
     /// `_WEBHOOK_SECRET`, `_TIMEOUT_SECONDS` where `get` has them.
@@ -156,6 +159,9 @@ impl Config {
         }
         if let Some(v) = get("FYNLO_CLOUD_WS_BUFFER") {
             self.ws_buffer = parse("FYNLO_CLOUD_WS_BUFFER", &v)?;
+        }
+        if let Some(v) = get("FYNLO_CLOUD_WS_WAITING_PER_ADDRESS") {
+            self.ws_waiting_per_address = parse("FYNLO_CLOUD_WS_WAITING_PER_ADDRESS", &v)?;
         }
         if let Some(v) = get("FYNLO_CLOUD_PUBLIC_URL") {
             self.public_url = v;
@@ -229,6 +235,7 @@ impl Config {
             || self.auth_per_minute == 0
             || self.ws_buffer == 0
             || self.ws_ping_seconds == 0
+            || self.ws_waiting_per_address == 0
             || self.max_body_bytes < 1024
         {
             return bad(

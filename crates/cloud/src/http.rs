@@ -99,6 +99,18 @@ impl<B: Bucket> FromRequestParts<AppState> for Limited<B> {
     }
 }
 
+/// The caller's address (as [`client_address`] reads it), for handlers.
+#[derive(Debug, Clone)]
+pub struct Client(pub String);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Client(client_address(parts, state).await))
+    }
+}
+
 /// The caller's address for rate limits: the connection's peer, or — behind a reverse proxy, with
 /// `forwarded_for` set — the last address in `X-Forwarded-For` (the one the proxy saw; earlier ones
 /// are the caller's to write, so they are never trusted).

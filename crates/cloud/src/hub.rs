@@ -43,6 +43,7 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 const SWEEP_EVERY: Duration = Duration::from_secs(10);
 /// Sockets that may be waiting to authenticate at once; more are refused until some finish.
 const AUTHENTICATING: usize = 1_024;
+
 static WAITING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(AUTHENTICATING);
 /// Events read from the feed at a time.
 const PAGE: usize = 1_000;
@@ -85,6 +86,29 @@ pub struct Hub {
     db: Db,
     buffer: usize,
     rooms: Mutex<HashMap<String, Room>>,
+    /// Sockets waiting to authenticate, by the client's address.
+    waiting: Arc<Mutex<HashMap<String, usize>>>,
+    /// How many one address may have waiting (`ws_waiting_per_address`): so one address cannot take
+    /// every waiting place for the 5 s each may wait, and keep the tills out.
+    per_address: usize,
+}
+
+/// A place among an address's sockets waiting to authenticate, given back when dropped.
+struct WaitingPlace {
+    waiting: Arc<Mutex<HashMap<String, usize>>>,
+    address: String,
+}
+
+impl Drop for WaitingPlace {
+    fn drop(&mut self) {
+        let mut waiting = self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = waiting.get_mut(&self.address) {
+            *count -= 1;
+            if *count == 0 {
+                waiting.remove(&self.address);
+            }
+        }
+    }
 }
 
 fn event_message(row: &EventRow) -> ApiResult<Arc<Event>> {
@@ -103,12 +127,29 @@ fn event_message(row: &EventRow) -> ApiResult<Arc<Event>> {
 
 impl Hub {
     /// A hub reading from `db`, letting sockets fall `buffer` events behind.
-    pub fn new(db: Db, buffer: usize) -> Hub {
+    pub fn new(db: Db, buffer: usize, per_address: usize) -> Hub {
         Hub {
             db,
             buffer,
             rooms: Mutex::new(HashMap::new()),
+            waiting: Arc::new(Mutex::new(HashMap::new())),
+            per_address,
         }
+    }
+
+    /// A place for a socket of `address` waiting to authenticate; none when the address has its
+    /// most waiting already.
+    fn wait_from(&self, address: &str) -> Option<WaitingPlace> {
+        let mut waiting = self.waiting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = waiting.entry(address.to_owned()).or_insert(0);
+        if *count >= self.per_address {
+            return None;
+        }
+        *count += 1;
+        Some(WaitingPlace {
+            waiting: Arc::clone(&self.waiting),
+            address: address.to_owned(),
+        })
     }
 
     fn rooms(&self) -> std::sync::MutexGuard<'_, HashMap<String, Room>> {
@@ -243,7 +284,12 @@ pub async fn listen(state: AppState, mut shutdown: tokio::sync::watch::Receiver<
 }
 
 /// `GET /ws/pos/{restaurant_id}`: the upgrade.
-pub async fn socket(State(state): State<AppState>, Path(restaurant): Path<String>, ws: WebSocketUpgrade) -> Response {
+pub async fn socket(
+    State(state): State<AppState>,
+    Path(restaurant): Path<String>,
+    crate::http::Client(address): crate::http::Client,
+    ws: WebSocketUpgrade,
+) -> Response {
     // Small buffers (a socket's messages are small), a bounded send queue (a client that does not
     // read is dropped rather than queued for without end).
     ws.max_message_size(64 * 1024)
@@ -251,7 +297,7 @@ pub async fn socket(State(state): State<AppState>, Path(restaurant): Path<String
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
-        .on_upgrade(move |socket| run(state, restaurant, socket))
+        .on_upgrade(move |socket| run(state, restaurant, address, socket))
 }
 
 async fn close_with(mut socket: WebSocket, code: u16, error: ErrorCode, message: &str) {
@@ -369,8 +415,18 @@ async fn backfill(state: &AppState, restaurant: &str, socket: &mut WebSocket, mu
     }
 }
 
-async fn run(state: AppState, restaurant: String, mut socket: WebSocket) {
+async fn run(state: AppState, restaurant: String, address: String, mut socket: WebSocket) {
     let token = {
+        let Some(_place) = state.hub.wait_from(&address) else {
+            close_with(
+                socket,
+                1013,
+                ErrorCode::RateLimited,
+                "too many sockets authenticating from this address; try again",
+            )
+            .await;
+            return;
+        };
         let Ok(_waiting) = WAITING.try_acquire() else {
             close_with(
                 socket,

@@ -139,7 +139,11 @@ impl Server {
             )
         };
         let state = AppState {
-            hub: Arc::new(hub::Hub::new(db.clone(), config.ws_buffer)),
+            hub: Arc::new(hub::Hub::new(
+                db.clone(),
+                config.ws_buffer,
+                config.ws_waiting_per_address,
+            )),
             db,
             keys,
             limits: Arc::new(RateLimits::new(config.auth_per_minute)),

@@ -285,3 +285,64 @@ async fn an_event_made_through_one_instance_reaches_a_client_of_another() {
     second.stop(Duration::from_secs(2)).await;
     cloud.stop().await;
 }
+
+/// One address may have at most `ws_waiting_per_address` (32) sockets waiting to authenticate: the
+/// next is closed at once (1013, `rate_limited`), so one address cannot hold every waiting place and
+/// keep the tills out; once its sockets go, a new one authenticates.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_hold_every_place_waiting_to_authenticate() {
+    let cloud = Cloud::start(Backend::Sqlite).await;
+    let owner = cloud.restaurant("Flooded").await;
+    let mut idle = Vec::new();
+    for _ in 0..cloud.server().state.config.ws_waiting_per_address {
+        idle.push(connect(&cloud.url, &owner.restaurant).await);
+    }
+    // The server takes each place as its socket starts: wait until the next is refused.
+    let started = Instant::now();
+    let refused = loop {
+        let mut extra = connect(&cloud.url, &owner.restaurant).await;
+        let (error, code) = read_until_close_within(&mut extra, Duration::from_millis(500)).await;
+        if code == Some(1013) {
+            break error;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(4),
+            "never refused: {code:?} {error}"
+        );
+    };
+    assert_eq!(refused["code"], "rate_limited", "{refused}");
+    assert!(
+        refused["message"].as_str().is_some_and(|m| m.contains("this address")),
+        "{refused}"
+    );
+    drop(idle);
+    let started = Instant::now();
+    loop {
+        let mut ws = connect(&cloud.url, &owner.restaurant).await;
+        send(&mut ws, json!({"type": "authenticate", "token": owner.access})).await;
+        let hello = next(&mut ws).await;
+        if hello["type"] == "authenticated" {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the places never came back: {hello}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// The error and close code a socket ends with, or none when it stays open for `within`.
+async fn read_until_close_within(ws: &mut Socket, within: Duration) -> (Value, Option<u16>) {
+    let mut last = Value::Null;
+    let until = Instant::now() + within;
+    loop {
+        let left = until.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, ws.next()).await {
+            Ok(Some(Ok(Message::Text(text)))) => last = serde_json::from_str(text.as_str()).unwrap_or(Value::Null),
+            Ok(Some(Ok(Message::Close(frame)))) => return (last, frame.map(|f| u16::from(f.code))),
+            Ok(Some(Ok(_))) => {}
+            Ok(Some(Err(_)) | None) | Err(_) => return (last, None),
+        }
+    }
+}
