@@ -15,5 +15,6 @@ pub mod simulator;
 
 pub use port::{
     Answer, Intent, IntentRequest, IntentStatus, Method, PaymentProvider, ProviderError, ProviderRefund, RefundStatus,
+    PAY_BY_BANK_KEY_PREFIX,
 };
 pub use simulator::{SimOutcome, SimulatedProvider};

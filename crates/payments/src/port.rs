@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::simulator::SimOutcome;
 
+/// The idempotency keys of pay-by-bank attempts start with this (the till's `pay` makes them), so a
+/// provider that routes by tender can tell them from card attempts' keys after a restart.
+pub const PAY_BY_BANK_KEY_PREFIX: &str = "fynlo-pbb-";
+
 /// A `PaymentIntent`'s status, as the card provider names them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -27,9 +27,6 @@ use crate::{
 /// The provider ids of pay-by-bank payments start with this (then the attempt's key).
 pub const PREFIX: &str = "pbb_";
 
-/// The till's idempotency keys of pay-by-bank attempts start with this (`fynlo_app`'s `pay`).
-pub const KEY_PREFIX: &str = "fynlo-pbb-";
-
 /// The till's payment provider: pay by bank through the cloud, cards through `cards`.
 #[derive(Clone)]
 pub struct CloudPayments {
@@ -157,7 +154,7 @@ impl PaymentProvider for CloudPayments {
     }
 
     fn find<'a>(&'a self, idempotency_key: &'a str) -> Answer<'a, Option<Intent>> {
-        if !idempotency_key.starts_with(KEY_PREFIX) {
+        if !idempotency_key.starts_with(fynlo_payments::PAY_BY_BANK_KEY_PREFIX) {
             return self.cards.find(idempotency_key);
         }
         Box::pin(async move {

@@ -7,6 +7,7 @@
 // `changesApplied` moves when the cloud brought changes to other tills' orders: a list of orders on
 // screen reloads when it does.
 
+import { untrack } from 'svelte';
 import { TillError } from './api';
 import { ApprovalCancelled, type ApprovalPrompt } from './approval.svelte';
 import type { ApprovalInput } from './bindings';
@@ -87,6 +88,20 @@ export class SyncStore {
   /** Counts the cloud's changes applied since the app started; when it moves, orders lists are stale. */
   get changesApplied(): number {
     return this.status?.changes_applied ?? 0;
+  }
+
+  /**
+   * For a component, while it is shown: runs `then` (untracked) each time the sync applies more of the
+   * cloud's changes — not for what was applied before it was shown.
+   */
+  whenChangesApplied(then: () => void): void {
+    let seen = untrack(() => this.changesApplied);
+    $effect(() => {
+      const applied = this.changesApplied;
+      if (applied === seen) return;
+      seen = applied;
+      untrack(then);
+    });
   }
 
   /** Is this action running? */

@@ -121,7 +121,11 @@ impl Till {
         // A pay-by-bank attempt's key says so (`fynlo-pbb-…`): after a restart the provider port finds it
         // in the cloud, and a card attempt's at the card provider, without asking both.
         let key = match tender {
-            Tender::PayByBank => format!("fynlo-pbb-{}", self.services.ids.new_id()),
+            Tender::PayByBank => format!(
+                "{}{}",
+                fynlo_payments::PAY_BY_BANK_KEY_PREFIX,
+                self.services.ids.new_id()
+            ),
             Tender::Card | Tender::Cash => self.new_key(),
         };
         // "Customer pays the fee": the fee on the bill and tip, added on top — refused in GBP (by the

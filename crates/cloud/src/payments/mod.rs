@@ -135,6 +135,18 @@ async fn by_attempt(state: &AppState, restaurant: &str, attempt: &str) -> ApiRes
     row.map(session_of).transpose()
 }
 
+/// A session by its provider and the provider's id for its payment.
+async fn by_provider_id(state: &AppState, provider: &str, provider_id: &str) -> ApiResult<Option<Session>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM payment_sessions WHERE provider = $1 AND provider_id = $2"
+    ))
+    .bind(provider)
+    .bind(provider_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    row.map(session_of).transpose()
+}
+
 async fn by_id(state: &AppState, id: &str) -> ApiResult<Option<Session>> {
     let row: Option<Row> = sqlx::query_as(&format!("SELECT {COLUMNS} FROM payment_sessions WHERE id = $1"))
         .bind(id)
@@ -389,14 +401,7 @@ async fn refresh(state: &AppState, session: Session) -> ApiResult<Session> {
 /// A provider said its payment `provider_id` changed (the sandbox's page; a verified webhook): the
 /// session follows what the provider now says. An unknown payment changes nothing.
 pub async fn provider_changed(state: &AppState, provider: &str, provider_id: &str) {
-    let row: Result<Option<Row>, sqlx::Error> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payment_sessions WHERE provider = $1 AND provider_id = $2"
-    ))
-    .bind(provider)
-    .bind(provider_id)
-    .fetch_optional(&state.db.pool)
-    .await;
-    match row.map_err(ApiError::from).and_then(|r| r.map(session_of).transpose()) {
+    match by_provider_id(state, provider, provider_id).await {
         Ok(Some(session)) => {
             if let Err(e) = refresh(state, session).await {
                 tracing::warn!(error = %e.message, %provider_id, "payment notice");
@@ -465,16 +470,6 @@ struct Notice {
     metadata: Option<serde_json::Value>,
 }
 
-async fn by_provider_id(state: &AppState, provider_id: &str) -> ApiResult<Option<Session>> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM payment_sessions WHERE provider = 'truelayer' AND provider_id = $1"
-    ))
-    .bind(provider_id)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    row.map(session_of).transpose()
-}
-
 /// `POST /api/v1/webhooks/truelayer`: the TrueLayer-shaped provider's notice that a payment changed.
 /// Signed and recent (401 otherwise), acted on once per `event_id` (a replay is answered and changes
 /// nothing), checked against our record (amount, currency), and then only a prompt: the session
@@ -511,7 +506,7 @@ pub async fn truelayer_webhook(
     if !fresh {
         return Ok(Json(json!({"received": true, "duplicate": true})));
     }
-    let mut session = by_provider_id(&state, &notice.payment_id).await?;
+    let mut session = by_provider_id(&state, "truelayer", &notice.payment_id).await?;
     if session.is_none() {
         // Before the create's answer reached us: found by our reference, while it has no provider id.
         let reference = notice
@@ -528,7 +523,7 @@ pub async fn truelayer_webhook(
             .bind(&notice.payment_id)
             .execute(&state.db.pool)
             .await?;
-            session = by_provider_id(&state, &notice.payment_id).await?;
+            session = by_provider_id(&state, "truelayer", &notice.payment_id).await?;
         }
     }
     let Some(session) = session else {

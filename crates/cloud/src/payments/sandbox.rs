@@ -213,13 +213,6 @@ fn html_escape(text: &str) -> String {
     out
 }
 
-/// Pence as pounds: `£12.50`.
-pub fn pounds(pence: i64) -> String {
-    let sign = if pence < 0 { "-" } else { "" };
-    let p = pence.unsigned_abs();
-    format!("{sign}£{}.{:02}", p / 100, p % 100)
-}
-
 fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">\
@@ -295,7 +288,7 @@ pub async fn show(State(state): State<AppState>, Path(id): Path<String>) -> Resp
         super::provider_changed(&state, sandbox.name(), &id).await;
     }
     let payee = html_escape(&payee_of(&state, &payment.reference).await);
-    let amount = pounds(payment.amount);
+    let amount = fynlo_core::Money::gbp(payment.amount).format_en_gb();
     let mut body = format!(
         "<h1>Pay {payee}</h1><div class=\"amount\" data-amount=\"{}\">{amount}</div>",
         payment.amount

@@ -20,16 +20,6 @@ fn new_attempt() -> String {
     format!("fynlo-{}", uuid::Uuid::now_v7())
 }
 
-async fn session(cloud: &Cloud, device: &Login, attempt: &str, amount: i64) -> (u16, Value) {
-    cloud
-        .post(
-            "/api/v1/payments/sessions",
-            Some(&device.access),
-            json!({"attempt_id": attempt, "amount": amount, "currency": "GBP"}),
-        )
-        .await
-}
-
 /// The customer's page: status and HTML.
 async fn page(cloud: &Cloud, url: &str, action: Option<&str>) -> (u16, String) {
     let path = url.strip_prefix(&cloud.url).expect("the page is on this server");
@@ -41,10 +31,7 @@ async fn page(cloud: &Cloud, url: &str, action: Option<&str>) -> (u16, String) {
 }
 
 async fn status_of(cloud: &Cloud, who: &Login, attempt: &str) -> (String, Value) {
-    let (code, body) = cloud
-        .get(&format!("/api/v1/payments/sessions/{attempt}"), &who.access)
-        .await;
-    assert_eq!(code, 200, "{body}");
+    let body = cloud.payment_session_of(who, attempt).await;
     (body["status"].as_str().expect("status").to_owned(), body)
 }
 
@@ -72,7 +59,7 @@ async fn a_session_is_made_once_per_attempt_and_paid_on_the_sandbox_page(backend
     let device = cloud.pair(&owner, &till, "Counter").await;
     let (mut ws, _) = authenticated(&cloud.url, &device).await;
     let attempt = new_attempt();
-    let (status, made) = session(&cloud, &device, &attempt, 1250).await;
+    let (status, made) = cloud.payment_session(&device, &attempt, 1250).await;
     assert_eq!(status, 201, "{made}");
     assert_eq!(made["status"], "authorization_required");
     assert_eq!(made["provider"], "sandbox");
@@ -80,9 +67,9 @@ async fn a_session_is_made_once_per_attempt_and_paid_on_the_sandbox_page(backend
     assert_eq!(expires, 15 * 60 * 1000, "15 minutes, set explicitly");
     let url = made["url"].as_str().expect("the hosted page").to_owned();
     // The same attempt again is the same session; another amount for it, or bad input, is refused.
-    let (status, again) = session(&cloud, &device, &attempt, 1250).await;
+    let (status, again) = cloud.payment_session(&device, &attempt, 1250).await;
     assert_eq!((status, &again["id"], &again["url"]), (200, &made["id"], &made["url"]));
-    assert_eq!(session(&cloud, &device, &attempt, 1300).await.0, 409);
+    assert_eq!(cloud.payment_session(&device, &attempt, 1300).await.0, 409);
     for bad in [
         json!({"attempt_id": "no pe", "amount": 100, "currency": "GBP"}),
         json!({"attempt_id": "", "amount": 100, "currency": "GBP"}),
@@ -99,7 +86,7 @@ async fn a_session_is_made_once_per_attempt_and_paid_on_the_sandbox_page(backend
         assert_eq!(status, 400, "{bad} → {body}");
     }
     // Only a till asks for sessions.
-    let (status, _) = session(&cloud, &owner, &new_attempt(), 100).await;
+    let (status, _) = cloud.payment_session(&owner, &new_attempt(), 100).await;
     assert_eq!(status, 403);
     // The customer opens the page: the amount and who they pay, and the payment is authorizing.
     let (status, html) = page(&cloud, &url, None).await;
@@ -144,7 +131,7 @@ async fn declined_expired_cancelled_and_returned_payments_end_as_they_should(bac
     let state = &cloud.server().state;
     // Declined on the page.
     let declined = new_attempt();
-    let (_, made) = session(&cloud, &device, &declined, 800).await;
+    let (_, made) = cloud.payment_session(&device, &declined, 800).await;
     let url = made["url"].as_str().expect("url").to_owned();
     let (_, html) = page(&cloud, &url, Some("decline")).await;
     assert!(html.contains("data-status=\"failed\""), "{html}");
@@ -152,7 +139,7 @@ async fn declined_expired_cancelled_and_returned_payments_end_as_they_should(bac
     assert_eq!((now.as_str(), body["failure"].as_str()), ("failed", Some("declined")));
     // Expired: 15 minutes pass unpaid; the page then takes no approval.
     let late = new_attempt();
-    let (_, made) = session(&cloud, &device, &late, 900).await;
+    let (_, made) = cloud.payment_session(&device, &late, 900).await;
     let late_url = made["url"].as_str().expect("url").to_owned();
     state.clock.advance(15 * 60 * 1000 + 1_000);
     let (now, body) = status_of(&cloud, &device, &late).await;
@@ -162,7 +149,7 @@ async fn declined_expired_cancelled_and_returned_payments_end_as_they_should(bac
     assert_eq!(status_of(&cloud, &device, &late).await.0, "failed");
     // Cancelled by the till (another till of the restaurant cannot).
     let cancelled = new_attempt();
-    session(&cloud, &device, &cancelled, 700).await;
+    cloud.payment_session(&device, &cancelled, 700).await;
     let other_till = Till::new();
     let other = cloud.pair(&owner, &other_till, "Bar").await;
     let cancel = format!("/api/v1/payments/sessions/{cancelled}/cancel");
@@ -174,7 +161,7 @@ async fn declined_expired_cancelled_and_returned_payments_end_as_they_should(bac
     );
     // Executed, then returned at settlement: failed, and flagged for managers.
     let returned = new_attempt();
-    let (_, made) = session(&cloud, &device, &returned, 1500).await;
+    let (_, made) = cloud.payment_session(&device, &returned, 1500).await;
     let url = made["url"].as_str().expect("url").to_owned();
     page(&cloud, &url, Some("bounce")).await;
     assert_eq!(status_of(&cloud, &device, &returned).await.0, "executed");

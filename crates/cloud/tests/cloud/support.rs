@@ -217,6 +217,25 @@ impl Cloud {
         Login::from(&body)
     }
 
+    /// Asks, as the till `device`, for a pay-by-bank session of `amount` pence for `attempt`.
+    pub async fn payment_session(&self, device: &Login, attempt: &str, amount: i64) -> (u16, Value) {
+        self.post(
+            "/api/v1/payments/sessions",
+            Some(&device.access),
+            json!({"attempt_id": attempt, "amount": amount, "currency": "GBP"}),
+        )
+        .await
+    }
+
+    /// The payment session of `attempt`, as `who` reads it (a 200 expected).
+    pub async fn payment_session_of(&self, who: &Login, attempt: &str) -> Value {
+        let (status, body) = self
+            .get(&format!("/api/v1/payments/sessions/{attempt}"), &who.access)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
     pub async fn push(&self, device: &Login, ops: &[Op]) -> (u16, Value) {
         let body = serde_json::to_value(PushRequest { ops: ops.to_vec() }).expect("json");
         self.post("/api/v1/sync/push", Some(&device.access), body).await

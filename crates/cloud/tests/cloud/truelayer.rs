@@ -19,7 +19,7 @@ use axum::{
 use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 
-use crate::support::{Backend, Cloud, Login, Till};
+use crate::support::{Backend, Cloud, Till};
 
 crate::both!(the_truelayer_adapter_follows_its_payments_through_signed_webhooks);
 
@@ -227,24 +227,6 @@ async fn start_fake() -> (Fake, String, tokio::task::JoinHandle<()>) {
     (fake, url, task)
 }
 
-async fn session(cloud: &Cloud, device: &Login, attempt: &str, amount: i64) -> (u16, Value) {
-    cloud
-        .post(
-            "/api/v1/payments/sessions",
-            Some(&device.access),
-            json!({"attempt_id": attempt, "amount": amount, "currency": "GBP"}),
-        )
-        .await
-}
-
-async fn status_of(cloud: &Cloud, who: &Login, attempt: &str) -> Value {
-    let (code, body) = cloud
-        .get(&format!("/api/v1/payments/sessions/{attempt}"), &who.access)
-        .await;
-    assert_eq!(code, 200, "{body}");
-    body
-}
-
 fn payment_id(session: &Value) -> String {
     let url = session["url"].as_str().expect("a page");
     let start = url.find("payment_id=").expect("payment_id") + "payment_id=".len();
@@ -296,7 +278,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     // Made once: the hosted page carries the provider's id and resource token; the key went as
     // Idempotency-Key; the same request again does not call the provider again.
     let paid = attempt();
-    let (status, made) = session(&cloud, &device, &paid, 2450).await;
+    let (status, made) = cloud.payment_session(&device, &paid, 2450).await;
     assert_eq!(status, 201, "{made}");
     assert_eq!(made["provider"], "truelayer");
     let url = made["url"].as_str().expect("url");
@@ -305,7 +287,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
         "{url}"
     );
     assert!(url.contains("return_uri=https%3A%2F%2Ffynlo.example%2Fpaid"), "{url}");
-    let (status, again) = session(&cloud, &device, &paid, 2450).await;
+    let (status, again) = cloud.payment_session(&device, &paid, 2450).await;
     assert_eq!((status, &again["url"]), (200, &made["url"]));
     assert_eq!(fake.with(|s| s.keys_seen.clone()), std::slice::from_ref(&paid));
     let pay_id = payment_id(&made);
@@ -315,7 +297,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     let notice = json!({"type": "payment_executed", "event_id": "evt_1", "payment_id": pay_id, "amount_in_minor": 2450, "currency": "GBP"});
     let (status, body) = send_notice(&cloud.url, &notice, SECRET, now_s()).await;
     assert_eq!((status, &body["received"]), (200, &json!(true)), "{body}");
-    assert_eq!(status_of(&cloud, &device, &paid).await["status"], "executed");
+    assert_eq!(cloud.payment_session_of(&device, &paid).await["status"], "executed");
     let (status, body) = send_notice(&cloud.url, &notice, SECRET, now_s()).await;
     assert_eq!(
         (status, &body["duplicate"]),
@@ -361,7 +343,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
 
     // Another amount: the notice's, or the provider's own answer: nothing moves.
     let other = attempt();
-    let (_, made) = session(&cloud, &device, &other, 990).await;
+    let (_, made) = cloud.payment_session(&device, &other, 990).await;
     let other_id = payment_id(&made);
     fake.with(|s| s.payments.get_mut(&other_id).expect("payment").status = "executed".into());
     let wrong = json!({"type": "payment_executed", "event_id": "evt_4", "payment_id": other_id, "amount_in_minor": 1});
@@ -378,7 +360,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
 
     // Declined at the bank.
     let declined = attempt();
-    let (_, made) = session(&cloud, &device, &declined, 700).await;
+    let (_, made) = cloud.payment_session(&device, &declined, 700).await;
     let declined_id = payment_id(&made);
     fake.with(|s| {
         let p = s.payments.get_mut(&declined_id).expect("payment");
@@ -387,7 +369,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     });
     let notice = json!({"type": "payment_failed", "event_id": "evt_6", "payment_id": declined_id});
     assert_eq!(send_notice(&cloud.url, &notice, SECRET, now_s()).await.0, 200);
-    let now = status_of(&cloud, &device, &declined).await;
+    let now = cloud.payment_session_of(&device, &declined).await;
     assert_eq!(
         (now["status"].as_str(), now["failure"].as_str()),
         (Some("failed"), Some("authorization_failed"))
@@ -395,10 +377,10 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
 
     // A provider slower than the timeout: the session is answered as it was, no error.
     let slow = attempt();
-    session(&cloud, &device, &slow, 500).await;
+    cloud.payment_session(&device, &slow, 500).await;
     fake.with(|s| s.slow_status = Some(Duration::from_secs(2)));
     cloud.server().state.clock.advance(2_000);
-    let now = status_of(&cloud, &device, &slow).await;
+    let now = cloud.payment_session_of(&device, &slow).await;
     assert_eq!(now["status"], "authorization_required");
     fake.with(|s| s.slow_status = None);
 
@@ -407,9 +389,9 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     let lost = attempt();
     fake.with(|s| s.slow_create = Some(Duration::from_secs(2)));
     let before = fake.with(|s| s.payments.len());
-    let (status, body) = session(&cloud, &device, &lost, 1200).await;
+    let (status, body) = cloud.payment_session(&device, &lost, 1200).await;
     assert_eq!((status, body["code"].as_str()), (503, Some("unavailable")), "{body}");
-    let (status, made) = session(&cloud, &device, &lost, 1200).await;
+    let (status, made) = cloud.payment_session(&device, &lost, 1200).await;
     assert_eq!(status, 200, "{made}");
     assert!(made["url"].as_str().is_some_and(|u| u.contains("payment_id=pay_")));
     assert_eq!(
@@ -421,7 +403,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     // The provider's notice before its answer to the create: the session ends executed, once.
     let early = attempt();
     fake.with(|s| s.webhook_first = Some(cloud.url.clone()));
-    let (status, made) = session(&cloud, &device, &early, 3000).await;
+    let (status, made) = cloud.payment_session(&device, &early, 3000).await;
     assert_eq!(status, 201, "{made}");
     assert_eq!(made["status"], "executed", "{made}");
     assert!(made["url"].as_str().is_some(), "{made}");
@@ -429,7 +411,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
 
     // Cancelled by the till: cancelled at the provider too.
     let cancelled = attempt();
-    let (_, made) = session(&cloud, &device, &cancelled, 400).await;
+    let (_, made) = cloud.payment_session(&device, &cancelled, 400).await;
     let cancelled_id = payment_id(&made);
     let (status, body) = cloud
         .post(

@@ -46,11 +46,7 @@ async fn session_of(cloud: &Cloud, owner: &crate::cloud::Login, payment: &Value)
         .as_str()
         .expect("ref")
         .trim_start_matches("pbb_");
-    let (status, session) = cloud
-        .get(&format!("/api/v1/payments/sessions/{attempt}"), &owner.access)
-        .await;
-    assert_eq!(status, 200, "{session}");
-    session
+    cloud.payment_session_of(owner, attempt).await
 }
 
 async fn tap(cloud: &Cloud, page: &str, action: &str) {
@@ -240,14 +236,7 @@ async fn the_till_records_the_payment_by_itself_when_the_cloud_says_it_moved(bac
     till.pair(&cloud, &owner, "Counter").await;
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let runner = tokio::spawn(till.engine.clone().run(stopped));
-    let start = std::time::Instant::now();
-    while !till.engine.status().live {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(10),
-            "the live socket never came up"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    till.until_live().await;
     let id = order_with_a_burger(&till).await;
     let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
     let before = till.engine.status().changes_applied;

@@ -13,7 +13,7 @@ use fynlo_sync::{MemorySecrets, Secrets, SyncEngine, SyncOptions};
 use serde_json::{json, Value};
 use tokio::sync::Mutex;
 
-use crate::cloud::{Cloud, Login};
+use crate::cloud::{Backend, Cloud, Login};
 
 /// One sale of the demo menu, paid in cash.
 pub const SALE: [&str; 4] = [
@@ -136,6 +136,18 @@ impl TestTill {
         assert_eq!(status.restaurant_id.as_deref(), Some(owner.restaurant.as_str()));
     }
 
+    /// Waits (at most 10 s) until the engine's live socket is up.
+    pub async fn until_live(&self) {
+        let start = std::time::Instant::now();
+        while !self.engine.status().live {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the live socket never came up"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
     /// The last op this till has written (its journal's length).
     pub async fn written(&self) -> i64 {
         let store = self.till.lock().await.store_handle();
@@ -195,6 +207,18 @@ pub async fn takings_in(path: &std::path::Path) -> (i64, i64) {
 }
 
 /// A manager's one-time pairing code.
+/// A cloud on `backend` with a restaurant called `name` and two tills paired into it: "Counter" and
+/// "iPad", neither with its live socket.
+pub async fn two_paired_tills(backend: Backend, name: &str) -> (Cloud, Login, TestTill, TestTill) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant(name).await;
+    let a = TestTill::new(options(false)).await;
+    let b = TestTill::new(options(false)).await;
+    a.pair(&cloud, &owner, "Counter").await;
+    b.pair(&cloud, &owner, "iPad").await;
+    (cloud, owner, a, b)
+}
+
 pub async fn pairing_code(cloud: &Cloud, owner: &Login) -> String {
     let (status, code) = cloud
         .post("/api/v1/pairing-codes", Some(&owner.access), json!({}))

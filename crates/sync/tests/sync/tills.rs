@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::{
     both,
     cloud::{menu_json, Backend, Cloud},
-    support::{cloud_ops, cloud_takings, options, pairing_code, TestTill},
+    support::{cloud_ops, cloud_takings, options, pairing_code, two_paired_tills, TestTill},
 };
 
 /// How many sales a till makes offline before the network returns (`FYNLO_SYNC_SALES`).
@@ -67,12 +67,7 @@ async fn offline_sales_reach_the_cloud_exactly_once(backend: Backend) {
 }
 
 async fn two_tills_see_each_others_orders(backend: Backend) {
-    let cloud = Cloud::start(backend).await;
-    let owner = cloud.restaurant("Two Tills").await;
-    let a = TestTill::new(options(false)).await;
-    let b = TestTill::new(options(false)).await;
-    a.pair(&cloud, &owner, "Counter").await;
-    b.pair(&cloud, &owner, "iPad").await;
+    let (cloud, _owner, a, b) = two_paired_tills(backend, "Two Tills").await;
     // Till A opens a table's order and sends it to the kitchen (saved at once).
     a.run(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "7", "covers": 2}}"#)
         .await;
@@ -222,12 +217,7 @@ async fn a_revoked_till_keeps_selling_and_pairs_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_clouds_menu_and_staff_reach_every_till() {
-    let cloud = Cloud::start(Backend::Sqlite).await;
-    let owner = cloud.restaurant("Menu House").await;
-    let a = TestTill::new(options(false)).await;
-    let b = TestTill::new(options(false)).await;
-    a.pair(&cloud, &owner, "Counter").await;
-    b.pair(&cloud, &owner, "iPad").await;
+    let (cloud, owner, a, b) = two_paired_tills(Backend::Sqlite, "Menu House").await;
     // A manager on till A adds a member of staff: till B can log them in with their PIN.
     a.run(r#"{"cmd": "add_staff", "id": "alex", "name": "Alex Kim", "role": "cashier", "pin": "4321", "approval": {"pin": "2468"}}"#).await;
     a.engine.sync_now().await.expect("A syncs");
@@ -327,14 +317,7 @@ async fn an_order_on_till_a_reaches_till_b_live_through_another_server() {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let runner = tokio::spawn(b.engine.clone().run(stopped));
     // B's WebSocket comes up.
-    let start = std::time::Instant::now();
-    while !b.engine.status().live {
-        assert!(
-            start.elapsed() < std::time::Duration::from_secs(10),
-            "B's live socket never came up"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    b.until_live().await;
     a.run(r#"{"cmd": "open_order", "kind": {"type": "dine_in", "table": "12", "covers": 4}}"#)
         .await;
     a.run(r#"{"cmd": "add_line", "product": "burger"}"#).await;
@@ -541,12 +524,7 @@ async fn credentials_gone_from_the_keychain_ask_for_pairing_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_till_database_stops_the_pull_before_the_change_and_applies_it_later() {
     use sqlx::{ConnectOptions, Connection};
-    let cloud = Cloud::start(Backend::Sqlite).await;
-    let owner = cloud.restaurant("Full Disk").await;
-    let a = TestTill::new(options(false)).await;
-    let b = TestTill::new(options(false)).await;
-    a.pair(&cloud, &owner, "Counter").await;
-    b.pair(&cloud, &owner, "iPad").await;
+    let (_cloud, _owner, a, b) = two_paired_tills(Backend::Sqlite, "Full Disk").await;
     b.engine.sync_now().await.expect("B syncs");
     let mut raw = sqlx::sqlite::SqliteConnectOptions::new()
         .filename(b.path())
