@@ -152,6 +152,9 @@ async fn declined_expired_cancelled_and_returned_payments_end_as_they_should(bac
     cloud.payment_session(&device, &cancelled, 700).await;
     let other_till = Till::new();
     let other = cloud.pair(&owner, &other_till, "Bar").await;
+    // Another till of the restaurant cannot take over the attempt by sending its key.
+    let (status, body) = cloud.payment_session(&other, &cancelled, 700).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")), "{body}");
     let cancel = format!("/api/v1/payments/sessions/{cancelled}/cancel");
     assert_eq!(cloud.post(&cancel, Some(&other.access), json!({})).await.0, 404);
     let (status, body) = cloud.post(&cancel, Some(&device.access), json!({})).await;

@@ -56,7 +56,7 @@ async fn tap(cloud: &Cloud, page: &str, action: &str) {
 }
 
 async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
-    let cloud = Cloud::start(backend).await;
+    let mut cloud = Cloud::start(backend).await;
     let owner = cloud.restaurant("Bank Bistro").await;
     let till = TestTill::with_bank(options(false)).await;
     till.pair(&cloud, &owner, "Counter").await;
@@ -173,6 +173,21 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
         real["provider_ref"].as_str().is_some_and(|r| r.starts_with("pbb_")),
         "{real}"
     );
+
+    // A paired till whose cloud cannot be reached refuses pay by bank plainly too, and takes cash.
+    cloud.stop().await;
+    order_with_a_burger(&till).await;
+    let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let refused = last_payment(&order);
+    assert_eq!(refused["status"], "failed", "{refused}");
+    assert!(
+        refused["note"]
+            .as_str()
+            .is_some_and(|n| n.contains("cannot be reached") && n.contains("cash or card")),
+        "{refused}"
+    );
+    let cash = till.value(r#"{"cmd": "take_cash", "tendered": 2000}"#).await;
+    assert_eq!(cash["state"], "completed", "{cash}");
 }
 
 /// The till stops with a pay-by-bank attempt waiting (its QR code shown), the customer pays while it is
