@@ -6,12 +6,16 @@
 //! - [`simulator`]: a provider that keeps its records in a file beside the till's database and can be
 //!   told what to do with each attempt ([`SimOutcome`]), for dev mode and tests.
 //!
-//! The real adapters (card, pay-by-bank) will live here beside the simulator. Nothing in this crate
+//! - [`stripe`] (feature `stripe`): cards through Stripe's `PaymentIntent` API.
+//!
+//! Pay by bank goes through the cloud (`fynlo_sync::pay::CloudPayments`). Nothing in this crate
 //! knows about the till's command set: the front door (the Tauri app, the CLI) chooses a provider and
 //! hands it to the till.
 
 pub mod port;
 pub mod simulator;
+#[cfg(feature = "stripe")]
+pub mod stripe;
 
 pub use port::{
     Answer, Intent, IntentRequest, IntentStatus, Method, PaymentProvider, ProviderError, ProviderRefund, RefundStatus,
