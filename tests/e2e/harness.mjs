@@ -26,7 +26,7 @@ function tauriDriverPath() {
 }
 
 /** A TCP port nobody is listening on now (the OS picks it), so runs side by side never collide. */
-async function freePort() {
+export async function freePort() {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -112,10 +112,10 @@ export async function startTill(extra = null, env = {}) {
 
 /**
  * The cloud server (`fynlo-cloud`) on a SQLite file in a folder of its own, on a free loopback port, in a
- * process group of its own. `stop()` kills it (SIGTERM, then SIGKILL); `start()` starts it again on the
+ * process group of its own, with `env` over its settings. `stop()` kills it (SIGTERM, then SIGKILL); `start()` starts it again on the
  * same port and database, as a server coming back after an outage.
  */
-export async function startCloud() {
+export async function startCloud(env = {}) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fynlo-e2e-cloud-'));
   const url = `http://127.0.0.1:${port}`;
@@ -132,6 +132,7 @@ export async function startCloud() {
           FYNLO_CLOUD_LISTEN: `127.0.0.1:${port}`,
           FYNLO_CLOUD_DATABASE_URL: `sqlite://${join(dir, 'cloud.db')}`,
           RUST_LOG: 'warn',
+          ...env,
         },
         stdio: ['ignore', log, log],
         detached: true,
@@ -190,6 +191,72 @@ export async function startCloud() {
   };
   await cloud.start();
   return cloud;
+}
+
+/**
+ * A customer's phone: Debian's Chromium, headless, driven over WebDriver by Debian's chromedriver (both
+ * in a process group of their own, on a free loopback port). `stop()` ends the session and kills them.
+ */
+export async function startPhone() {
+  const port = await freePort();
+  const profile = mkdtempSync(join(tmpdir(), 'fynlo-e2e-phone-'));
+  const logDir = join(targetDir, 'e2e-logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(join(logDir, `chromedriver-${port}.log`), 'a');
+  const driver = spawn('/usr/bin/chromedriver', [`--port=${port}`, '--allowed-ips=127.0.0.1'], {
+    stdio: ['ignore', log, log],
+    detached: true,
+  });
+  closeSync(log);
+  const killGroup = (signal) => {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', () => killGroup('SIGKILL'));
+  let browser;
+  for (let attempt = 0; attempt < 150 && !browser; attempt++) {
+    try {
+      browser = await remote({
+        hostname: '127.0.0.1',
+        port,
+        logLevel: 'silent',
+        connectionRetryCount: 0,
+        capabilities: {
+          browserName: 'chrome',
+          'wdio:enforceWebDriverClassic': true,
+          'goog:chromeOptions': {
+            binary: '/usr/bin/chromium',
+            args: [
+              '--headless=new',
+              '--no-sandbox',
+              '--disable-gpu',
+              '--disable-dev-shm-usage',
+              '--window-size=390,844',
+              `--user-data-dir=${profile}`,
+            ],
+          },
+        },
+      });
+    } catch (error) {
+      if (attempt === 149) throw error;
+      await sleep(200);
+    }
+  }
+  return {
+    browser,
+    async stop() {
+      try {
+        await browser.deleteSession();
+      } finally {
+        killGroup('SIGTERM');
+        await sleep(300);
+        killGroup('SIGKILL');
+      }
+    },
+  };
 }
 
 /** The element with this data-testid. */

@@ -123,6 +123,7 @@ pub fn typescript() -> String {
         view::SplitMethod::decl(&cfg),
         view::PartView::decl(&cfg),
         view::PartLineView::decl(&cfg),
+        view::PaymentPageView::decl(&cfg),
         view::FeeQuoteView::decl(&cfg),
         view::FeeRowView::decl(&cfg),
         view::TipOptionsView::decl(&cfg),

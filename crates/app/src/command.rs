@@ -99,6 +99,8 @@ pub enum Command {
     CheckPayment(CheckPayment),
     /// Cancel a pending attempt, at the provider and on the order.
     CancelPayment(CheckPayment),
+    /// The page a pay-by-bank customer pays on, asked afresh of the provider, with its QR code.
+    PaymentPage(CheckPayment),
     /// Split the bill, or clear the split with `null`.
     SplitBill(SplitBill),
     /// Say who served the order: they share its tips and service charge equally.
@@ -254,6 +256,7 @@ impl Command {
             Command::Pay(_) => "pay",
             Command::CheckPayment(_) => "check_payment",
             Command::CancelPayment(_) => "cancel_payment",
+            Command::PaymentPage(_) => "payment_page",
             Command::SplitBill(_) => "split_bill",
             Command::SetServers(_) => "set_servers",
             Command::TipOptions(_) => "tip_options",

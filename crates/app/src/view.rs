@@ -15,8 +15,9 @@ pub use crate::{
         VariantChoiceView, VatView, VoidView,
     },
     payments::view::{
-        AttemptKind, CashQuoteView, FeeQuoteView, FeeRowView, GratuityView, PartLineView, PartView, PaymentView,
-        RecoveredView, RecoveryView, RefundLineView, RefundView, SplitMethod, SplitView, TipOptionsView, TipPresetView,
+        AttemptKind, CashQuoteView, FeeQuoteView, FeeRowView, GratuityView, PartLineView, PartView, PaymentPageView,
+        PaymentView, RecoveredView, RecoveryView, RefundLineView, RefundView, SplitMethod, SplitView, TipOptionsView,
+        TipPresetView,
     },
     printing::view::{JobStateView, JobView, JobsView, PreviewDocView, PreviewView, PrinterView, PrintersView},
     session::view::{SessionView, StaffView},
@@ -68,6 +69,8 @@ pub enum Reply {
     DiscountQuote(DiscountQuoteView),
     /// Payment attempts resumed or abandoned.
     Recovered(RecoveryView),
+    /// A pay-by-bank payment's page and its QR code.
+    PaymentPage(PaymentPageView),
     /// The printers and the jobs waiting.
     Printers(PrintersView),
     /// Print jobs.

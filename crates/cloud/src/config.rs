@@ -43,6 +43,9 @@ pub struct Config {
     pub sandbox_settle_seconds: u64,
     /// The Open Banking provider: `sandbox` (the cloud's own sandbox bank) or `truelayer`.
     pub bank_provider: String,
+    /// With the sandbox bank only: `POST /sandbox/clock` moves the cloud's payment clock on, so a test
+    /// or a demo sees a QR code expire without waiting 15 minutes. Never on a real server.
+    pub sandbox_clock: bool,
     /// The TrueLayer-shaped adapter's settings (`[truelayer]`), when it is the provider.
     pub truelayer: crate::payments::truelayer::TrueLayerConfig,
 }
@@ -64,6 +67,7 @@ impl Default for Config {
             payments_poll_seconds: 5,
             sandbox_settle_seconds: 60,
             bank_provider: "sandbox".into(),
+            sandbox_clock: false,
             truelayer: crate::payments::truelayer::TrueLayerConfig::default(),
         }
     }
@@ -175,6 +179,9 @@ impl Config {
         if let Some(v) = get("FYNLO_CLOUD_BANK_PROVIDER") {
             self.bank_provider = v;
         }
+        if let Some(v) = get("FYNLO_CLOUD_SANDBOX_CLOCK") {
+            self.sandbox_clock = parse("FYNLO_CLOUD_SANDBOX_CLOCK", &v)?;
+        }
         let tl = &mut self.truelayer;
         for (name, field) in [
             ("FYNLO_CLOUD_TRUELAYER_API_URL", &mut tl.api_url),
@@ -227,6 +234,9 @@ impl Config {
                 }
             }
             _ => return bad("bank_provider", "is sandbox or truelayer"),
+        }
+        if self.sandbox_clock && self.bank_provider != "sandbox" {
+            return bad("sandbox_clock", "works only with bank_provider = sandbox");
         }
         if self.payments_poll_seconds == 0 {
             return bad("payments_poll_seconds", "must be positive");
@@ -314,5 +324,19 @@ mod tests {
         let shown = format!("{config:?}");
         assert!(!shown.contains("very-secret"), "{shown}");
         assert!(shown.contains("https://api.example"));
+        // The sandbox's clock is for the sandbox only.
+        let mut with_bank = config.clone();
+        assert!(
+            with_bank
+                .apply_env(|n| (n == "FYNLO_CLOUD_SANDBOX_CLOCK").then(|| "true".to_owned()))
+                .is_err(),
+            "no clock to move with a real bank"
+        );
+        assert!(refused("FYNLO_CLOUD_SANDBOX_CLOCK", "yes"), "true or false");
+        let mut sandbox = Config::default();
+        sandbox
+            .apply_env(|n| (n == "FYNLO_CLOUD_SANDBOX_CLOCK").then(|| "true".to_owned()))
+            .expect("the sandbox's clock");
+        assert!(sandbox.sandbox_clock && !Config::default().sandbox_clock);
     }
 }

@@ -539,6 +539,8 @@ pub fn router(state: AppState) -> Router {
         // found by its unguessable id).
         .route("/sandbox/pay/{id}", get(payments::sandbox::show))
         .route("/sandbox/pay/{id}/{action}", post(payments::sandbox::act))
+        // Tests and demos only (`sandbox_clock`): 404 otherwise.
+        .route("/sandbox/clock", post(payments::sandbox::clock))
         .fallback(|| async { crate::error::ApiError::not_found("route") })
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)

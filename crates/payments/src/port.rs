@@ -73,10 +73,14 @@ pub struct Intent {
     pub amount: i64,
     /// Why it was declined (`last_payment_error.decline_code` or `.code`).
     pub last_payment_error: Option<String>,
-    /// What the customer must do next (`next_action.type`).
+    /// What the customer must do next (`next_action.type`), or the hosted page they pay on.
     pub next_action: Option<String>,
     /// Our payment id, from metadata.
     pub payment_id: String,
+    /// When the customer's payment page stops being payable, in milliseconds since the epoch, where
+    /// the provider says (pay by bank: 15 minutes after the session was made).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
 }
 
 /// A refund's status, as the card provider names them.

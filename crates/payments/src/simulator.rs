@@ -95,6 +95,7 @@ impl SimState {
             last_payment_error: error,
             next_action: action,
             payment_id: req.payment_id.clone(),
+            expires_at: None,
         };
         self.intents.insert(
             req.idempotency_key.clone(),

@@ -96,10 +96,16 @@ fn intent_of(session: &PaymentSession) -> Intent {
         BankStatus::AuthorizationRequired | BankStatus::Authorizing => (IntentStatus::RequiresAction, None),
         BankStatus::Authorized => (IntentStatus::Processing, None),
         BankStatus::Executed | BankStatus::Settled => (IntentStatus::Succeeded, None),
-        BankStatus::Failed if matches!(failure, Some("cancelled" | "expired")) => (IntentStatus::Canceled, None),
+        BankStatus::Failed if matches!(failure, Some("cancelled" | "expired")) => {
+            (IntentStatus::Canceled, failure.map(str::to_owned))
+        }
         BankStatus::Failed => (
             IntentStatus::RequiresPaymentMethod,
-            Some(failure.unwrap_or("failed").to_owned()),
+            Some(match failure {
+                // The till writes "declined: …": say who declined.
+                Some("declined") => "refused in the customer's banking app".to_owned(),
+                other => other.unwrap_or("failed").to_owned(),
+            }),
         ),
     };
     Intent {
@@ -111,6 +117,7 @@ fn intent_of(session: &PaymentSession) -> Intent {
             .then(|| session.url.clone())
             .flatten(),
         payment_id: session.attempt_id.clone(),
+        expires_at: (status == IntentStatus::RequiresAction).then_some(session.expires_at),
     }
 }
 
@@ -237,7 +244,7 @@ mod tests {
             status,
             failure: failure.map(str::to_owned),
             url: Some("http://cloud/sandbox/pay/sbx_1".into()),
-            expires_at: 0,
+            expires_at: 900_000,
             created_at: 0,
             updated_at: 0,
             flagged: false,
@@ -250,6 +257,7 @@ mod tests {
         assert_eq!(waiting.status, IntentStatus::RequiresAction);
         assert_eq!(waiting.next_action.as_deref(), Some("http://cloud/sandbox/pay/sbx_1"));
         assert_eq!(waiting.id, "pbb_fynlo-1");
+        assert_eq!(waiting.expires_at, Some(900_000), "the QR code's countdown");
         assert_eq!(
             intent_of(&session(BankStatus::Authorized, None)).status,
             IntentStatus::Processing,
@@ -260,15 +268,20 @@ mod tests {
             assert_eq!((intent.status, intent.next_action), (IntentStatus::Succeeded, None));
         }
         for ended in ["cancelled", "expired"] {
+            let intent = intent_of(&session(BankStatus::Failed, Some(ended)));
             assert_eq!(
-                intent_of(&session(BankStatus::Failed, Some(ended))).status,
-                IntentStatus::Canceled
+                (intent.status, intent.last_payment_error.as_deref(), intent.expires_at),
+                (IntentStatus::Canceled, Some(ended), None),
+                "the till says why it ended"
             );
         }
         let declined = intent_of(&session(BankStatus::Failed, Some("declined")));
         assert_eq!(
             (declined.status, declined.last_payment_error.as_deref()),
-            (IntentStatus::RequiresPaymentMethod, Some("declined"))
+            (
+                IntentStatus::RequiresPaymentMethod,
+                Some("refused in the customer's banking app")
+            )
         );
     }
 }

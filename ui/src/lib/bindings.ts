@@ -1,7 +1,7 @@
 // Generated from the Rust boundary types by `fynlo gen-ts` (crates/app/src/bindings.rs).
 // Do not edit: change the Rust types and regenerate. Amounts are integer minor units.
 
-export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef | { "cmd": "printers" } | { "cmd": "add_printer" } & PutPrinter | { "cmd": "change_printer" } & PutPrinter | { "cmd": "remove_printer" } & PrinterRef | { "cmd": "test_printer" } & PrinterChoice | { "cmd": "print_receipt" } & ReceiptRequest | { "cmd": "receipt_preview" } & ReceiptRequest | { "cmd": "ticket_preview" } & TicketPreview | { "cmd": "print_jobs" } & PrintJobs | { "cmd": "retry_prints" } & PrinterChoice | { "cmd": "cancel_print" } & CancelPrint | { "cmd": "open_drawer" } & OpenDrawer | { "cmd": "drawer" } | { "cmd": "open_session" } & OpenSession | { "cmd": "pay_in" } & CashMovement | { "cmd": "pay_out" } & CashMovement | { "cmd": "x_report" } & ReportAccess | { "cmd": "close_session" } & CloseSession | { "cmd": "z_report" } & ZReportRef | { "cmd": "z_reports" } & Listing | { "cmd": "print_report" } & PrintReport | { "cmd": "export_report" } & ExportReport | { "cmd": "audit_log" } & AuditQuery | { "cmd": "staff" } | { "cmd": "add_staff" } & AddStaff | { "cmd": "change_staff" } & ChangeStaff | { "cmd": "change_pin" } & ChangePin | { "cmd": "reset_pin" } & ResetPin | { "cmd": "clock_in" } & Punch | { "cmd": "clock_out" } & Punch | { "cmd": "start_break" } & BreakPunch | { "cmd": "end_break" } & Punch | { "cmd": "on_shift" } | { "cmd": "timesheet" } & TimesheetRequest | { "cmd": "adjust_shift" } & AdjustShift | { "cmd": "tips" } & TipsPeriod | { "cmd": "record_tips" } & RecordTips | { "cmd": "tips_records" } & TipsQuery | { "cmd": "export_tips" } & TipsQuery | { "cmd": "tipping_policy" };
+export type Command = { "cmd": "login" } & Login | { "cmd": "logout" } | { "cmd": "whoami" } | { "cmd": "menu" } | { "cmd": "open_order" } & OpenOrder | { "cmd": "add_line" } & AddLine | { "cmd": "line_quote" } & LineQuote | { "cmd": "discount_quote" } & DiscountQuote | { "cmd": "change_line" } & ChangeLine | { "cmd": "remove_line" } & RemoveLine | { "cmd": "void_line" } & VoidLine | { "cmd": "set_line_discount" } & SetLineDiscount | { "cmd": "set_order_discount" } & SetOrderDiscount | { "cmd": "override_price" } & OverridePrice | { "cmd": "set_service_charge" } & SetServiceCharge | { "cmd": "set_order_type" } & SetOrderType | { "cmd": "send_to_kitchen" } & OrderRef | { "cmd": "set_status" } & SetStatus | { "cmd": "park" } & OrderRef | { "cmd": "resume" } & Resume | { "cmd": "show_order" } & OrderRef | { "cmd": "open_orders" } | { "cmd": "take_cash" } & TakeCash | { "cmd": "cash_quote" } & CashQuote | { "cmd": "pay" } & Pay | { "cmd": "check_payment" } & CheckPayment | { "cmd": "cancel_payment" } & CheckPayment | { "cmd": "payment_page" } & CheckPayment | { "cmd": "split_bill" } & SplitBill | { "cmd": "set_servers" } & SetServers | { "cmd": "tip_options" } & TipOptions | { "cmd": "refund" } & Refund | { "cmd": "fee_quote" } & FeeQuote | { "cmd": "recent_orders" } & RecentOrders | { "cmd": "recover_payments" } | { "cmd": "complete" } & OrderRef | { "cmd": "cancel" } & Cancel | { "cmd": "history" } & OrderRef | { "cmd": "printers" } | { "cmd": "add_printer" } & PutPrinter | { "cmd": "change_printer" } & PutPrinter | { "cmd": "remove_printer" } & PrinterRef | { "cmd": "test_printer" } & PrinterChoice | { "cmd": "print_receipt" } & ReceiptRequest | { "cmd": "receipt_preview" } & ReceiptRequest | { "cmd": "ticket_preview" } & TicketPreview | { "cmd": "print_jobs" } & PrintJobs | { "cmd": "retry_prints" } & PrinterChoice | { "cmd": "cancel_print" } & CancelPrint | { "cmd": "open_drawer" } & OpenDrawer | { "cmd": "drawer" } | { "cmd": "open_session" } & OpenSession | { "cmd": "pay_in" } & CashMovement | { "cmd": "pay_out" } & CashMovement | { "cmd": "x_report" } & ReportAccess | { "cmd": "close_session" } & CloseSession | { "cmd": "z_report" } & ZReportRef | { "cmd": "z_reports" } & Listing | { "cmd": "print_report" } & PrintReport | { "cmd": "export_report" } & ExportReport | { "cmd": "audit_log" } & AuditQuery | { "cmd": "staff" } | { "cmd": "add_staff" } & AddStaff | { "cmd": "change_staff" } & ChangeStaff | { "cmd": "change_pin" } & ChangePin | { "cmd": "reset_pin" } & ResetPin | { "cmd": "clock_in" } & Punch | { "cmd": "clock_out" } & Punch | { "cmd": "start_break" } & BreakPunch | { "cmd": "end_break" } & Punch | { "cmd": "on_shift" } | { "cmd": "timesheet" } & TimesheetRequest | { "cmd": "adjust_shift" } & AdjustShift | { "cmd": "tips" } & TipsPeriod | { "cmd": "record_tips" } & RecordTips | { "cmd": "tips_records" } & TipsQuery | { "cmd": "export_tips" } & TipsQuery | { "cmd": "tipping_policy" };
 
 export type SyncAck = { 
 /**
@@ -1061,7 +1061,7 @@ retry_after?: number, };
 
 export type Amount = number;
 
-export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "line_quote" } & LineQuoteView | { "type": "discount_quote" } & DiscountQuoteView | { "type": "recovered" } & RecoveryView | { "type": "printers" } & PrintersView | { "type": "jobs" } & JobsView | { "type": "preview" } & PreviewView | { "type": "drawer" } & DrawerView | { "type": "report" } & ReportView | { "type": "reports" } & ReportsView | { "type": "export" } & ExportView | { "type": "audit" } & AuditView | { "type": "staff" } & StaffListView | { "type": "shifts" } & ShiftsView | { "type": "timesheet" } & TimesheetView | { "type": "tips" } & TipAllocationView | { "type": "tips_records" } & TipsRecordsView;
+export type Reply = { "type": "session" } & SessionView | { "type": "order" } & OrderView | { "type": "orders" } & OrdersView | { "type": "menu" } & MenuView | { "type": "history" } & HistoryView | { "type": "fee_quote" } & FeeQuoteView | { "type": "tip_options" } & TipOptionsView | { "type": "cash_quote" } & CashQuoteView | { "type": "line_quote" } & LineQuoteView | { "type": "discount_quote" } & DiscountQuoteView | { "type": "recovered" } & RecoveryView | { "type": "payment_page" } & PaymentPageView | { "type": "printers" } & PrintersView | { "type": "jobs" } & JobsView | { "type": "preview" } & PreviewView | { "type": "drawer" } & DrawerView | { "type": "report" } & ReportView | { "type": "reports" } & ReportsView | { "type": "export" } & ExportView | { "type": "audit" } & AuditView | { "type": "staff" } & StaffListView | { "type": "shifts" } & ShiftsView | { "type": "timesheet" } & TimesheetView | { "type": "tips" } & TipAllocationView | { "type": "tips_records" } & TipsRecordsView;
 
 export type SessionView = { 
 /**
@@ -1581,6 +1581,34 @@ net: Amount,
  * Service charge share.
  */
 service_charge: Amount, };
+
+export type PaymentPageView = { 
+/**
+ * The payment attempt.
+ */
+payment: string, 
+/**
+ * The hosted page's address (what the QR code holds).
+ */
+url: string, 
+/**
+ * The QR code: an SVG with a `viewBox` and no fixed size, made only of numbers (safe to put in
+ * the page as it is).
+ */
+svg: string, 
+/**
+ * What the customer is asked to pay (bill, tip and any surcharge).
+ */
+amount: Amount, 
+/**
+ * ISO currency code.
+ */
+currency: string, 
+/**
+ * When the page stops being payable (ms since the epoch, the provider's clock), if the provider
+ * says.
+ */
+expires_at: number | null, };
 
 export type FeeQuoteView = { 
 /**

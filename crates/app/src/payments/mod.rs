@@ -1,8 +1,10 @@
 //! The payments area: cash, split bills, who served, tip options and fee quotes here; card and
-//! pay-by-bank through the payment provider, refunds and recovery in [`provider`]. Each command's request
+//! pay-by-bank through the payment provider, refunds and recovery in [`provider`]; the QR code of a
+//! pay-by-bank attempt's page in [`page`]. Each command's request
 //! ([`request`]) becomes the core's command in one place; the reply is the order's view, or a view of
 //! its own ([`view`]).
 
+mod page;
 mod provider;
 pub mod request;
 pub mod view;

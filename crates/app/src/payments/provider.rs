@@ -30,7 +30,7 @@ use crate::{
 };
 
 /// A payment named in a command.
-fn payment_id(text: &str) -> Result<PaymentId, AppError> {
+pub(super) fn payment_id(text: &str) -> Result<PaymentId, AppError> {
     PaymentId::parse(text).map_err(|_| AppError::new(ErrorCode::NotFound, format!("no payment {text:?}")))
 }
 
@@ -39,7 +39,14 @@ fn outcome(intent: &Intent) -> (PaymentStatus, Option<String>) {
     match intent.status {
         IntentStatus::Succeeded => (PaymentStatus::Succeeded, None),
         IntentStatus::RequiresCapture => (PaymentStatus::Authorized, None),
-        IntentStatus::Canceled => (PaymentStatus::Cancelled, Some("cancelled at the provider".into())),
+        IntentStatus::Canceled => (
+            PaymentStatus::Cancelled,
+            Some(match intent.last_payment_error.as_deref() {
+                // "cancelled at the provider: expired" — the QR code's time ran out.
+                Some(why) if why != "cancelled" => format!("cancelled at the provider: {why}"),
+                _ => "cancelled at the provider".to_owned(),
+            }),
+        ),
         IntentStatus::RequiresPaymentMethod => (
             PaymentStatus::Failed,
             Some(format!(

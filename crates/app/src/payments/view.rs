@@ -60,6 +60,26 @@ impl AttemptKind {
     }
 }
 
+/// The page a pay-by-bank customer pays on, and its QR code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PaymentPageView {
+    /// The payment attempt.
+    pub payment: String,
+    /// The hosted page's address (what the QR code holds).
+    pub url: String,
+    /// The QR code: an SVG with a `viewBox` and no fixed size, made only of numbers (safe to put in
+    /// the page as it is).
+    pub svg: String,
+    /// What the customer is asked to pay (bill, tip and any surcharge).
+    pub amount: Amount,
+    /// ISO currency code.
+    pub currency: String,
+    /// When the page stops being payable (ms since the epoch, the provider's clock), if the provider
+    /// says.
+    #[ts(type = "number | null")]
+    pub expires_at: Option<i64>,
+}
+
 /// What each payment method would cost the restaurant on one charge.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FeeQuoteView {

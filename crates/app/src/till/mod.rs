@@ -273,6 +273,7 @@ impl Till {
             Command::Pay(req) => self.pay(req).await,
             Command::CheckPayment(req) => self.check_payment(req, false).await,
             Command::CancelPayment(req) => self.check_payment(req, true).await,
+            Command::PaymentPage(req) => self.payment_page(req).await,
             Command::SplitBill(req) => self.split_bill(req).await,
             Command::SetServers(req) => self.set_servers(req).await,
             Command::TipOptions(req) => self.tip_options(req).await,

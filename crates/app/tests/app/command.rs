@@ -16,7 +16,7 @@ use crate::parse;
 /// One example of every command, fields spelt as the UI sends them. A test checks that this lists every
 /// command of the [`Command`] type, so a command added there cannot be missed here — or by the tests
 /// that go through this list (a locked till refuses each of them).
-pub const EXAMPLES: [&str; 77] = [
+pub const EXAMPLES: [&str; 78] = [
     r#"{"cmd": "login", "pin": "1357", "staff": "sam"}"#,
     r#"{"cmd": "logout"}"#,
     r#"{"cmd": "whoami"}"#,
@@ -46,6 +46,7 @@ pub const EXAMPLES: [&str; 77] = [
     r#"{"cmd": "pay", "tender": "card", "tip": {"type": "percent", "rate_bp": 1000}, "simulate": "approve"}"#,
     r#"{"cmd": "check_payment", "payment": "0190b6a4-7c2e-7d3a-9f00-000000000001"}"#,
     r#"{"cmd": "cancel_payment", "payment": "0190b6a4-7c2e-7d3a-9f00-000000000001"}"#,
+    r#"{"cmd": "payment_page", "payment": "0190b6a4-7c2e-7d3a-9f00-000000000001"}"#,
     r#"{"cmd": "split_bill", "split": {"type": "even", "parts": 2}}"#,
     r#"{"cmd": "set_servers", "staff": ["sam", "jo"]}"#,
     r#"{"cmd": "tip_options", "part": 1}"#,

@@ -53,6 +53,23 @@ async fn card_declines_actions_timeouts_and_cancels_follow_the_provider() {
         .as_deref()
         .is_some_and(|r| r.starts_with("pi_sim_")));
     assert_eq!(o.in_flight.0, 945);
+    // The simulator has no page for the customer to scan; a card or an unknown payment has none either.
+    let page = |payment: &str| {
+        format!(
+            r#"{{"cmd": "payment_page", "order": "{}", "payment": "{payment}"}}"#,
+            o.id
+        )
+    };
+    let e = f.refused(&page(&waiting), ErrorCode::PaymentRule).await;
+    assert!(e.message.contains("no page"), "{e}");
+    let declined = o.payments[0].id.clone();
+    let e = f.refused(&page(&declined), ErrorCode::PaymentRule).await;
+    assert!(e.message.contains("only a pay-by-bank payment"), "{e}");
+    let e = f.refused(&page(&o.payments[1].id), ErrorCode::PaymentRule).await;
+    assert!(e.message.contains("failed, not waiting"), "{e}");
+    f.refused(&page("0190b6a4-7c2e-7d3a-9f00-000000000009"), ErrorCode::NotFound)
+        .await;
+    f.refused(&page("not-an-id"), ErrorCode::NotFound).await;
     f.refused(
         r#"{"cmd": "pay", "tender": "card", "amount": 1001}"#,
         ErrorCode::PaymentRule,

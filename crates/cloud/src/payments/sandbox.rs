@@ -370,3 +370,33 @@ pub async fn act(State(state): State<AppState>, Path((id, action)): Path<(String
     super::provider_changed(&state, sandbox.name(), &id).await;
     show(State(state), Path(id)).await
 }
+
+/// What `POST /sandbox/clock` takes.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockMove {
+    /// How far to move the clock on, in milliseconds (1 ms to a day).
+    pub advance_ms: i64,
+}
+
+/// `POST /sandbox/clock`: moves the cloud's payment clock on by `advance_ms`, so a test or a demo sees
+/// a QR code expire (and the reconciliation end it) without waiting 15 minutes. Served only when
+/// `sandbox_clock` is set, which the configuration allows only with the sandbox bank; otherwise it is
+/// an unknown route like any other.
+pub async fn clock(
+    State(state): State<AppState>,
+    body: Result<axum::Json<ClockMove>, axum::extract::rejection::JsonRejection>,
+) -> Result<axum::Json<serde_json::Value>, crate::error::ApiError> {
+    if !state.config.sandbox_clock || sandbox_of(&state).is_none() {
+        return Err(crate::error::ApiError::not_found("route"));
+    }
+    let axum::Json(ClockMove { advance_ms }) =
+        body.map_err(|e| crate::error::ApiError::invalid(format!("expected {{\"advance_ms\": …}}: {e}")))?;
+    if !(1..=24 * 60 * 60 * 1000).contains(&advance_ms) {
+        return Err(crate::error::ApiError::invalid(
+            "advance_ms must be between 1 and 86400000 (a day)",
+        ));
+    }
+    state.clock.advance(advance_ms);
+    Ok(axum::Json(serde_json::json!({ "now": state.clock.now() })))
+}

@@ -12,7 +12,8 @@ use crate::{
 
 crate::both!(
     a_session_is_made_once_per_attempt_and_paid_on_the_sandbox_page,
-    declined_expired_cancelled_and_returned_payments_end_as_they_should
+    declined_expired_cancelled_and_returned_payments_end_as_they_should,
+    the_sandbox_clock_moves_only_where_it_is_switched_on
 );
 
 /// An attempt key as a till makes them.
@@ -228,4 +229,53 @@ async fn declined_expired_cancelled_and_returned_payments_end_as_they_should(bac
     )
     .await;
     assert_eq!(status, 404);
+}
+
+/// `POST /sandbox/clock` (for the end-to-end tests and demos) is an unknown route unless the server was
+/// started with `sandbox_clock`; then it takes one bounded move forward, and a QR code's session expires
+/// by it.
+async fn the_sandbox_clock_moves_only_where_it_is_switched_on(backend: Backend) {
+    let plain = Cloud::start(backend).await;
+    let (status, body) = plain.post("/sandbox/clock", None, json!({"advance_ms": 1000})).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")), "{body}");
+    drop(plain);
+
+    let cloud = Cloud::start_with(backend, |c| c.sandbox_clock = true).await;
+    let owner = cloud.restaurant("Clockwork").await;
+    let till = Till::new();
+    let device = cloud.pair(&owner, &till, "Counter").await;
+    let attempt = new_attempt();
+    cloud.payment_session(&device, &attempt, 700).await;
+    for bad in [
+        json!({"advance_ms": 0}),
+        json!({"advance_ms": -5}),
+        json!({"advance_ms": 86_400_001}),
+        json!({"ms": 5}),
+        json!([]),
+    ] {
+        let (status, body) = cloud.post("/sandbox/clock", None, bad.clone()).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("invalid_input")),
+            "{bad}: {body}"
+        );
+    }
+    assert_eq!(
+        status_of(&cloud, &device, &attempt).await.0,
+        "authorization_required",
+        "nothing moved"
+    );
+    let before = cloud.server().state.clock.now();
+    let (status, body) = cloud
+        .post("/sandbox/clock", None, json!({"advance_ms": 15 * 60 * 1000 + 1000}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body["now"]
+            .as_i64()
+            .is_some_and(|now| now >= before + 15 * 60 * 1000 + 1000),
+        "{body}"
+    );
+    let (now, body) = status_of(&cloud, &device, &attempt).await;
+    assert_eq!((now.as_str(), body["failure"].as_str()), ("failed", Some("expired")));
 }

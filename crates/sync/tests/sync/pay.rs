@@ -76,13 +76,46 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let page = page_of(&waiting);
     assert!(page.contains("/sandbox/pay/sbx_"), "{page}");
     let payment = waiting["id"].as_str().expect("payment id").to_owned();
+    // The page to scan, asked afresh of the cloud: its address drawn as a QR code, what the customer
+    // pays, and when the code stops working (15 minutes after the session was made).
+    let show_page = format!(r#"{{"cmd": "payment_page", "order": "{id}", "payment": "{payment}"}}"#);
+    let shown = till.value(&show_page).await;
+    assert_eq!(
+        (shown["type"].as_str(), shown["url"].as_str()),
+        (Some("payment_page"), Some(page.as_str())),
+        "{shown}"
+    );
+    assert!(
+        shown["svg"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("<svg") && s.contains("<path")),
+        "{shown}"
+    );
+    assert_eq!(shown["amount"], waiting["tendered"], "{shown}");
+    assert_eq!(shown["currency"], "GBP");
+    let session = session_of(&cloud, &owner, &waiting).await;
+    assert_eq!(shown["expires_at"], session["expires_at"], "{shown} {session}");
+    assert_eq!(
+        session["expires_at"]
+            .as_i64()
+            .zip(session["created_at"].as_i64())
+            .map(|(e, c)| e - c),
+        Some(15 * 60 * 1000),
+        "{session}"
+    );
     let check = format!(r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{payment}"}}"#);
     let still = till.value(&check).await;
     assert_eq!(last_payment(&still)["status"], "pending", "nothing happened yet");
     tap(&cloud, &page, "approve").await;
+    // Approved but not yet recorded: the page is no longer one to scan.
+    let gone = till.refused(&show_page).await;
+    assert_eq!(gone.code, fynlo_app::ErrorCode::PaymentRule, "{gone:?}");
+    assert!(gone.message.contains("no longer waiting"), "{gone:?}");
     let paid = till.value(&check).await;
     assert_eq!(last_payment(&paid)["status"], "succeeded", "{paid}");
     assert_eq!(paid["state"], "completed", "{paid}");
+    let done = till.refused(&show_page).await;
+    assert!(done.message.contains("succeeded, not waiting"), "{done:?}");
     let session = session_of(&cloud, &owner, &waiting).await;
     let charged = waiting["amount"].as_i64().expect("amount") + waiting["tip"].as_i64().expect("tip");
     assert_eq!(
@@ -110,6 +143,33 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let cash = till.value(r#"{"cmd": "take_cash", "tendered": 2000}"#).await;
     assert_eq!(cash["state"], "completed", "{cash}");
 
+    // Never scanned: after 15 minutes the code no longer works; the till says it expired and takes the
+    // same balance another way.
+    let id = order_with_a_burger(&till).await;
+    let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let waiting = last_payment(&order);
+    cloud.server().state.clock.advance(15 * 60 * 1000 + 1_000);
+    let expired = till
+        .value(&format!(
+            r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{}"}}"#,
+            waiting["id"].as_str().expect("id")
+        ))
+        .await;
+    assert_eq!(
+        (
+            last_payment(&expired)["status"].as_str(),
+            last_payment(&expired)["note"].as_str()
+        ),
+        (Some("cancelled"), Some("cancelled at the provider: expired")),
+        "{expired}"
+    );
+    assert_eq!(
+        expired["balance"], order["balance"],
+        "the same balance is still due: {expired}"
+    );
+    let cash = till.value(r#"{"cmd": "take_cash", "tendered": 2000}"#).await;
+    assert_eq!(cash["state"], "completed", "{cash}");
+
     // Walked away: the cashier cancels; approving afterwards changes nothing.
     let id = order_with_a_burger(&till).await;
     let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
@@ -120,6 +180,11 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     );
     let cancelled = till.value(&cancel).await;
     assert_eq!(last_payment(&cancelled)["status"], "cancelled", "{cancelled}");
+    assert_eq!(
+        last_payment(&cancelled)["note"],
+        "cancelled at the provider",
+        "{cancelled}"
+    );
     tap(&cloud, &page_of(&waiting), "approve").await;
     let session = session_of(&cloud, &owner, &waiting).await;
     assert_eq!(

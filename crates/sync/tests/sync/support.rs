@@ -120,6 +120,12 @@ impl TestTill {
         serde_json::to_value(self.run(json).await).expect("json")
     }
 
+    /// Runs a command that must be refused, and answers the error.
+    pub async fn refused(&self, json: &str) -> fynlo_app::AppError {
+        let command: Command = serde_json::from_str(json).expect("a command");
+        self.till.lock().await.execute(command).await.expect_err(json)
+    }
+
     /// Makes `n` cash sales.
     pub async fn sales(&self, n: usize) {
         for _ in 0..n {

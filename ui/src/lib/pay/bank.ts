@@ -19,3 +19,25 @@ export function bankUnavailable(mode: SyncMode | null | undefined, simulatorShow
       return null;
   }
 }
+
+/** How long a pay-by-bank QR code has left, as the till counts it down. */
+export interface Countdown {
+  /** Whole seconds left (never below zero). */
+  readonly seconds: number;
+  /** "14:05": minutes and seconds. */
+  readonly text: string;
+  /** The code no longer works. */
+  readonly expired: boolean;
+}
+
+/**
+ * The time left until `expiresAt` (ms since the epoch, the provider's clock) at `now` (the till's), or
+ * null when the provider gave no expiry. Seconds are rounded up, so "0:00" shows only once it has expired.
+ */
+export function countdown(expiresAt: number | null | undefined, now: number): Countdown | null {
+  if (expiresAt === null || expiresAt === undefined || !Number.isFinite(expiresAt)) return null;
+  const seconds = Math.max(0, Math.ceil((expiresAt - now) / 1000));
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  return { seconds, text: `${minutes}:${String(rest).padStart(2, '0')}`, expired: seconds === 0 };
+}

@@ -2,10 +2,11 @@
 // bills, what each method costs, and the core's quotes — what each tip button adds, and what cash handed
 // over would give back — so the screen never works out money itself.
 
-import { runExpecting } from '../api';
+import { runExpecting, toTillError } from '../api';
 import type {
   CashQuoteView,
   FeeQuoteView,
+  PaymentPageView,
   PaymentView,
   ProviderTender,
   SimOutcomeInput,
@@ -145,6 +146,21 @@ export class PaymentStore {
       order: order.id,
       payment: id,
     }));
+  }
+
+  /**
+   * The page a pay-by-bank customer pays on, with its QR code, asked afresh of the provider. Answers the
+   * page, or why it cannot be shown (the attempt stopped waiting, or the provider did not answer): the QR
+   * panel says so in place, with Check again beside it, and nothing else on the screen waits for it.
+   */
+  async page(id: string): Promise<PaymentPageView | { problem: string }> {
+    const order = this.orders.order ?? this.orders.completed;
+    if (!order) return { problem: 'No order is open.' };
+    try {
+      return await runExpecting({ cmd: 'payment_page', order: order.id, payment: id }, 'payment_page');
+    } catch (reason) {
+      return { problem: toTillError(reason).message };
+    }
   }
 
   private attemptCommand(key: string, build: OrderCommand): Promise<boolean> {
