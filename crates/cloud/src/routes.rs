@@ -349,6 +349,28 @@ fn table() -> Table {
     )
     .add(
         doc(
+            "POST",
+            "/api/v1/payments/sessions/{id}/refunds",
+            Device,
+            Some("NewPaymentRefund"),
+            (201, "PaymentRefund"),
+            "Money back on a paid session through its provider (the same refund key again: the same refund, 200).",
+        ),
+        post(payments::refund),
+    )
+    .add(
+        doc(
+            "GET",
+            "/api/v1/payments/refunds/{id}",
+            Member,
+            None,
+            (200, "PaymentRefund"),
+            "A refund by the till's refund key, as the provider now has it.",
+        ),
+        get(payments::refund_status),
+    )
+    .add(
+        doc(
             "GET",
             "/api/v1/payments/flagged",
             Manager,

@@ -76,6 +76,12 @@ pub fn all() -> Value {
             "expires_at": i, "created_at": i, "updated_at": i, "flagged": {"type": "boolean"},
         })),
         "PaymentSessions": array_of("PaymentSession"),
+        "NewPaymentRefund": object(&["refund_key", "amount"], json!({"refund_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,80}$"}, "amount": i})),
+        "PaymentRefund": object(&["id", "refund_key", "attempt_id", "amount", "currency", "provider", "status", "created_at", "updated_at"], json!({
+            "id": s, "refund_key": s, "attempt_id": s, "amount": i, "currency": s, "provider": s,
+            "status": {"type": "string", "enum": ["pending", "succeeded", "failed"]},
+            "failure": {"type": ["string", "null"]}, "created_at": i, "updated_at": i,
+        })),
         "PaymentNotice": object(&["event_id", "type", "payment_id"], json!({"event_id": s, "type": s, "payment_id": s, "amount_in_minor": i, "currency": s, "metadata": {"type": "object"}})),
         "Received": object(&["received"], json!({"received": {"type": "boolean"}, "duplicate": {"type": "boolean"}})),
         "NewKey": object(&["name"], json!({"name": s})),

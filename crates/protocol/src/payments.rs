@@ -6,6 +6,9 @@
 //!   idempotency key names it (the same request again answers the same session).
 //! - `GET /api/v1/payments/sessions/{attempt_id}`: the [`PaymentSession`] as it is now.
 //! - `POST /api/v1/payments/sessions/{attempt_id}/cancel`: the customer will pay another way.
+//! - `POST /api/v1/payments/sessions/{attempt_id}/refunds` with a [`NewPaymentRefund`]: money back to
+//!   the customer's bank, through the provider (the till's refund key names it);
+//!   `GET /api/v1/payments/refunds/{refund_key}`: the [`PaymentRefund`] as it is now.
 //!
 //! A session's [`BankStatus`] follows the Open Banking provider's:
 //! `authorization_required → authorizing → authorized → executed → settled`, or `failed` from any of
@@ -140,6 +143,76 @@ pub struct PaymentSession {
     pub updated_at: i64,
     /// Paid (`executed`), then failed at settlement: a manager must look at it.
     pub flagged: bool,
+}
+
+/// Where a refund of a pay-by-bank payment stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BankRefundStatus {
+    /// Asked of the provider; the money has not left yet (or the provider has not answered).
+    Pending,
+    /// The provider sent the money back.
+    Succeeded,
+    /// The provider refused it (`failure` says why): nothing was sent.
+    Failed,
+}
+
+impl BankRefundStatus {
+    /// The name on the wire and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BankRefundStatus::Pending => "pending",
+            BankRefundStatus::Succeeded => "succeeded",
+            BankRefundStatus::Failed => "failed",
+        }
+    }
+
+    /// The status of a name.
+    pub fn from_name(name: &str) -> Option<BankRefundStatus> {
+        [
+            BankRefundStatus::Pending,
+            BankRefundStatus::Succeeded,
+            BankRefundStatus::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// `POST /api/v1/payments/sessions/{attempt_id}/refunds`: what the till asks for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewPaymentRefund {
+    /// The till's refund's idempotency key (1 to 80 letters, digits, `-` and `_`): the same key again
+    /// answers the same refund.
+    pub refund_key: String,
+    /// How much goes back, in pence (never more than was paid, less earlier refunds).
+    pub amount: i64,
+}
+
+/// A refund as the cloud answers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentRefund {
+    /// The cloud's id (our reference with the provider).
+    pub id: String,
+    /// The till's refund key.
+    pub refund_key: String,
+    /// The payment attempt it refunds.
+    pub attempt_id: String,
+    /// In pence.
+    pub amount: i64,
+    /// `GBP`.
+    pub currency: String,
+    /// Which provider.
+    pub provider: String,
+    /// Where it stands.
+    pub status: BankRefundStatus,
+    /// Why it failed.
+    pub failure: Option<String>,
+    /// When it was asked for.
+    pub created_at: i64,
+    /// When its status last changed.
+    pub updated_at: i64,
 }
 
 #[cfg(test)]

@@ -213,6 +213,32 @@ impl Cloud {
         .await
     }
 
+    /// Sends money back on a paid payment session (the same refund key again: the same refund).
+    pub async fn refund_payment_session(
+        &self,
+        access: &str,
+        attempt: &str,
+        request: &fynlo_protocol::payments::NewPaymentRefund,
+    ) -> Result<fynlo_protocol::payments::PaymentRefund> {
+        self.send(
+            self.http
+                .post(self.url(&format!("/api/v1/payments/sessions/{attempt}/refunds")))
+                .bearer_auth(access)
+                .json(request),
+        )
+        .await
+    }
+
+    /// A refund by the till's refund key, as the provider now has it.
+    pub async fn payment_refund(&self, access: &str, key: &str) -> Result<fynlo_protocol::payments::PaymentRefund> {
+        self.send(
+            self.http
+                .get(self.url(&format!("/api/v1/payments/refunds/{key}")))
+                .bearer_auth(access),
+        )
+        .await
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

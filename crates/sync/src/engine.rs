@@ -16,7 +16,7 @@ use std::{
 use fynlo_app::{cloud::CloudApplied, error::ErrorCode as ErrorCodeApp, Till};
 use fynlo_core::ids::OrderId;
 use fynlo_protocol::{
-    payments::{NewPaymentSession, PaymentSession},
+    payments::{NewPaymentRefund, NewPaymentSession, PaymentRefund, PaymentSession},
     ErrorCode, Op, Outcome, PushRequest,
 };
 use fynlo_store::{Pairing, RemoteApplied, Store, SyncNote};
@@ -398,6 +398,32 @@ impl SyncEngine {
             async move { auth.cloud().cancel_payment_session(&token, attempt).await }
         })
         .await
+    }
+
+    /// Sends money back on a paid pay-by-bank payment, through the cloud and its provider.
+    pub async fn refund_payment_session(&self, attempt: &str, request: &NewPaymentRefund) -> Result<PaymentRefund> {
+        let auth = self.paired()?;
+        self.authed(&auth, |token| {
+            let auth = &auth;
+            async move { auth.cloud().refund_payment_session(&token, attempt, request).await }
+        })
+        .await
+    }
+
+    /// A pay-by-bank refund by the till's refund key; none when the cloud never made one.
+    pub async fn payment_refund(&self, key: &str) -> Result<Option<PaymentRefund>> {
+        let auth = self.paired()?;
+        let found = self
+            .authed(&auth, |token| {
+                let auth = &auth;
+                async move { auth.cloud().payment_refund(&token, key).await }
+            })
+            .await;
+        match found {
+            Ok(refund) => Ok(Some(refund)),
+            Err(e) if e.cloud == Some(ErrorCode::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     fn paired(&self) -> Result<Arc<Auth>> {

@@ -5,6 +5,8 @@
 //! till speaks — waiting for the customer (`requires_action`, with the hosted page to show as a QR code
 //! in `next_action`), paid (`succeeded`, once the bank `executed` it), declined, or cancelled (expired or
 //! cancelled). Card payments go to the card provider it wraps (the simulator until the card adapter).
+//! Pay-by-bank refunds go back through the cloud and its provider, keyed `fynlo-pbb-…` like their
+//! payments; a refund the provider refuses is a refusal with its reason.
 //!
 //! With no cloud (not paired, revoked, offline) a pay-by-bank attempt is refused at once with a plain
 //! message, so the cashier takes cash or card for the same balance: no QR code was shown, so the
@@ -14,9 +16,12 @@
 use std::sync::{Arc, OnceLock};
 
 use fynlo_payments::{
-    Answer, Intent, IntentRequest, IntentStatus, Method, PaymentProvider, ProviderError, ProviderRefund,
+    Answer, Intent, IntentRequest, IntentStatus, Method, PaymentProvider, ProviderError, ProviderRefund, RefundStatus,
 };
-use fynlo_protocol::payments::{BankStatus, NewPaymentSession, PaymentSession};
+use fynlo_protocol::{
+    payments::{BankRefundStatus, BankStatus, NewPaymentRefund, NewPaymentSession, PaymentRefund, PaymentSession},
+    ErrorCode,
+};
 
 use crate::{
     engine::{SyncEngine, WeakEngine},
@@ -213,19 +218,69 @@ impl PaymentProvider for CloudPayments {
     }
 
     fn refund<'a>(&'a self, intent: &'a str, amount: i64, idempotency_key: &'a str) -> Answer<'a, ProviderRefund> {
-        if attempt_of(intent).is_none() {
+        let Some(attempt) = attempt_of(intent) else {
             return self.cards.refund(intent, amount, idempotency_key);
-        }
+        };
         Box::pin(async move {
-            Err(ProviderError::Refused(
-                "pay-by-bank refunds are not sent through the provider yet: pay the customer back by bank transfer"
-                    .into(),
-            ))
+            let engine = self.engine()?;
+            let request = NewPaymentRefund {
+                refund_key: idempotency_key.to_owned(),
+                amount,
+            };
+            match engine.refund_payment_session(attempt, &request).await {
+                // Refused by the provider or the cloud: nothing was sent back; the reason is the note.
+                Ok(refund) if refund.status == BankRefundStatus::Failed => Err(ProviderError::Refused(format!(
+                    "the bank refund was refused: {}",
+                    refund.failure.as_deref().unwrap_or("no reason given")
+                ))),
+                Ok(refund) => Ok(refund_of(&refund)),
+                Err(e)
+                    if matches!(
+                        e.cloud,
+                        Some(ErrorCode::Conflict | ErrorCode::InvalidInput | ErrorCode::NotFound)
+                    ) =>
+                {
+                    Err(ProviderError::Refused(e.message))
+                }
+                // No answer: the refund stays pending, and is asked about again by its key.
+                Err(e) => Err(unanswered(&e)),
+            }
         })
     }
 
     fn find_refund<'a>(&'a self, idempotency_key: &'a str) -> Answer<'a, Option<ProviderRefund>> {
-        self.cards.find_refund(idempotency_key)
+        if !idempotency_key.starts_with(fynlo_payments::PAY_BY_BANK_KEY_PREFIX) {
+            return self.cards.find_refund(idempotency_key);
+        }
+        Box::pin(async move {
+            // A simulated pay-by-bank payment's refund (development) is the simulator's.
+            if self.simulate_unpaired {
+                if let Some(simulated) = self.cards.find_refund(idempotency_key).await? {
+                    return Ok(Some(simulated));
+                }
+            }
+            let engine = self.running().ok_or_else(|| {
+                ProviderError::Unavailable("the till's sync with the cloud is not running yet".into())
+            })?;
+            match engine.payment_refund(idempotency_key).await {
+                Ok(refund) => Ok(refund.as_ref().map(refund_of)),
+                Err(e) if e.code == SyncCode::NotPaired && engine.status().restaurant_id.is_none() => Ok(None),
+                Err(e) => Err(unanswered(&e)),
+            }
+        })
+    }
+}
+
+/// A refund in the card provider's words.
+fn refund_of(refund: &PaymentRefund) -> ProviderRefund {
+    ProviderRefund {
+        id: format!("pbr_{}", refund.id),
+        status: match refund.status {
+            BankRefundStatus::Pending => RefundStatus::Pending,
+            BankRefundStatus::Succeeded => RefundStatus::Succeeded,
+            BankRefundStatus::Failed => RefundStatus::Failed,
+        },
+        amount: refund.amount,
     }
 }
 

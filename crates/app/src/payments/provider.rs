@@ -285,7 +285,17 @@ impl Till {
         let id = self.resolve(Some(&req.order))?;
         let payment = payment_id(&req.payment)?;
         let refund = RefundId::from_uuid(self.services.ids.new_id());
-        let key = self.new_key();
+        // A pay-by-bank payment's refund is keyed like its payment (`fynlo-pbb-…`), so the provider
+        // port finds it in the cloud after a restart.
+        let tender = self.draft(id).await?.order.payment(payment)?.tender;
+        let key = match tender {
+            Tender::PayByBank => format!(
+                "{}{}",
+                fynlo_payments::PAY_BY_BANK_KEY_PREFIX,
+                self.services.ids.new_id()
+            ),
+            Tender::Card | Tender::Cash => self.new_key(),
+        };
         let lines = req
             .lines
             .unwrap_or_default()

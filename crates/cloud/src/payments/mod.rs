@@ -16,6 +16,8 @@
 //!    with the provider: `failed`, `expired`).
 //! 4. A payment that failed after it was `executed` (returned by the bank) is flagged: managers list
 //!    them with `GET /api/v1/payments/flagged`.
+//! 5. Refunds ([`refund`]): a till sends money back on a paid session through its provider, one refund
+//!    per till refund key, never more in all than was paid.
 
 pub mod provider;
 pub mod sandbox;
@@ -27,7 +29,10 @@ use axum::{
     Json,
 };
 use fynlo_protocol::{
-    payments::{BankStatus, NewPaymentSession, PaymentSession, MAX_SESSION_AMOUNT, SESSION_MINUTES},
+    payments::{
+        BankRefundStatus, BankStatus, NewPaymentRefund, NewPaymentSession, PaymentRefund, PaymentSession,
+        MAX_SESSION_AMOUNT, SESSION_MINUTES,
+    },
     ErrorCode,
 };
 use serde_json::json;
@@ -39,7 +44,7 @@ use crate::{
     http::ApiJson,
     state::AppState,
 };
-use provider::{CreatePayment, ProviderError, ProviderPayment};
+use provider::{CreatePayment, ProviderError, ProviderPayment, ProviderRefund, RefundPayment};
 
 /// A session's row: id, restaurant, device, attempt, order, provider, provider id, amount, currency,
 /// status, failure, url, expires, flagged at, created, updated.
@@ -165,15 +170,20 @@ fn provider_failed(e: &ProviderError) -> ApiError {
 
 /// A till's payment attempt key: 1 to 80 letters, digits, `-` and `_` (the till's idempotency key).
 fn attempt_key(text: &str) -> ApiResult<String> {
+    till_key(text, "attempt_id")
+}
+
+/// A till's idempotency key, named `what`: 1 to 80 letters, digits, `-` and `_`.
+fn till_key(text: &str, what: &str) -> ApiResult<String> {
     if text.is_empty()
         || text.len() > 80
         || !text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
-        return Err(ApiError::invalid(
-            "attempt_id is 1 to 80 letters, digits, - and _ (the till's idempotency key)",
-        ));
+        return Err(ApiError::invalid(format!(
+            "{what} is 1 to 80 letters, digits, - and _ (the till's idempotency key)"
+        )));
     }
     Ok(text.to_owned())
 }
@@ -621,6 +631,237 @@ pub async fn flagged(State(state): State<AppState>, auth: Auth) -> ApiResult<Jso
         .map(|r| session_of(r).map(|s| s.view))
         .collect::<ApiResult<Vec<_>>>()
         .map(Json)
+}
+
+/// A refund's row: id, session, key, amount, provider id, status, failure, created, updated.
+type RefundRow = (
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    String,
+    Option<String>,
+    i64,
+    i64,
+);
+
+const REFUND_COLUMNS: &str = "id, session_id, refund_key, amount, provider_id, status, failure, created_at, updated_at";
+
+/// A refund as stored, with the session it refunds.
+struct StoredRefund {
+    provider_id: Option<String>,
+    status: BankRefundStatus,
+    view: PaymentRefund,
+}
+
+fn refund_of(row: RefundRow, session: &Session) -> ApiResult<StoredRefund> {
+    let (id, _, refund_key, amount, provider_id, status, failure, created_at, updated_at) = row;
+    let status = BankRefundStatus::from_name(&status).ok_or_else(|| ApiError::stored("refund status", &status))?;
+    Ok(StoredRefund {
+        provider_id,
+        status,
+        view: PaymentRefund {
+            id,
+            refund_key,
+            attempt_id: session.view.attempt_id.clone(),
+            amount,
+            currency: session.view.currency.clone(),
+            provider: session.provider.clone(),
+            status,
+            failure,
+            created_at,
+            updated_at,
+        },
+    })
+}
+
+async fn refund_row(state: &AppState, restaurant: &str, key: &str) -> ApiResult<Option<RefundRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {REFUND_COLUMNS} FROM payment_refunds WHERE restaurant_id = $1 AND refund_key = $2"
+    ))
+    .bind(restaurant)
+    .bind(key)
+    .fetch_optional(&state.db.pool)
+    .await?)
+}
+
+/// Records what the provider said of a refund; answers it as stored.
+async fn record_refund(
+    state: &AppState,
+    restaurant: &str,
+    key: &str,
+    session: &Session,
+    status: BankRefundStatus,
+    provider_id: Option<&str>,
+    failure: Option<&str>,
+) -> ApiResult<StoredRefund> {
+    sqlx::query(
+        "UPDATE payment_refunds SET status = $3, provider_id = COALESCE($4, provider_id), failure = $5, updated_at = $6 \
+         WHERE restaurant_id = $1 AND refund_key = $2 AND status = 'pending'",
+    )
+    .bind(restaurant)
+    .bind(key)
+    .bind(status.as_str())
+    .bind(provider_id)
+    .bind(failure)
+    .bind(state.clock.now())
+    .execute(&state.db.pool)
+    .await?;
+    let row = refund_row(state, restaurant, key)
+        .await?
+        .ok_or_else(|| ApiError::stored("refund", "missing"))?;
+    refund_of(row, session)
+}
+
+/// What the provider's answer to a refund means for ours.
+fn refund_answer(
+    answer: Result<ProviderRefund, ProviderError>,
+) -> ApiResult<(BankRefundStatus, Option<String>, Option<String>)> {
+    match answer {
+        Ok(r) => Ok((r.status, Some(r.id), r.failure)),
+        // The provider refused it: nothing was sent, and the same key will not be tried again.
+        Err(ProviderError::Refused(why)) => Ok((BankRefundStatus::Failed, None, Some(why))),
+        Err(e) => Err(provider_failed(&e)),
+    }
+}
+
+/// `POST /api/v1/payments/sessions/{attempt_id}/refunds` (a till of the restaurant): money back on a
+/// paid session through its provider. The till's refund key names it: the same request again answers
+/// the same refund (201 when made, 200 after). Never more in all than was paid; a refund the provider
+/// refuses is answered `failed` with its reason; a provider that does not answer leaves it `pending`
+/// (503), and the same request asks again.
+pub async fn refund(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(attempt): Path<String>,
+    ApiJson(body): ApiJson<NewPaymentRefund>,
+) -> ApiResult<(StatusCode, Json<PaymentRefund>)> {
+    auth.device()?;
+    let restaurant = auth.restaurant().to_owned();
+    let Ok(attempt) = attempt_key(&attempt) else {
+        return Err(ApiError::not_found("payment session"));
+    };
+    let session = by_attempt(&state, &restaurant, &attempt)
+        .await?
+        .ok_or_else(|| ApiError::not_found("payment session"))?;
+    let key = till_key(&body.refund_key, "refund_key")?;
+    if !(1..=session.view.amount).contains(&body.amount) {
+        return Err(ApiError::invalid(format!(
+            "the amount is 1 to {} pence (what was paid)",
+            session.view.amount
+        )));
+    }
+    let session = if session.status.is_final() {
+        session
+    } else {
+        refresh(&state, session).await?
+    };
+    let Some(payment_id) = session.provider_id.clone().filter(|_| session.status.is_paid()) else {
+        return Err(ApiError::conflict("the payment was not paid: nothing to refund"));
+    };
+    if session.provider != state.bank.name() {
+        return Err(ApiError::new(
+            ErrorCode::Unavailable,
+            "the payment was made with another provider than this cloud's: refund it by bank transfer",
+        ));
+    }
+    let now = state.clock.now();
+    let made = sqlx::query(
+        "INSERT INTO payment_refunds (id, restaurant_id, session_id, refund_key, amount, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $6) ON CONFLICT (restaurant_id, refund_key) DO NOTHING",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(&restaurant)
+    .bind(&session.id)
+    .bind(&key)
+    .bind(body.amount)
+    .bind(now)
+    .execute(&state.db.pool)
+    .await?
+    .rows_affected()
+        == 1;
+    let row = refund_row(&state, &restaurant, &key)
+        .await?
+        .ok_or_else(|| ApiError::stored("refund", "missing after insert"))?;
+    if row.1 != session.id || row.3 != body.amount {
+        return Err(ApiError::conflict("that refund key was used for another refund"));
+    }
+    let mut stored = refund_of(row, &session)?;
+    if stored.status == BankRefundStatus::Pending {
+        stored = if let Some(id) = stored.provider_id.clone() {
+            let (status, _, failure) = refund_answer(state.bank.refund_status(&payment_id, &id).await)?;
+            record_refund(&state, &restaurant, &key, &session, status, None, failure.as_deref()).await?
+        } else {
+            // What other refunds (not failed) already sent back: never more in all than was paid.
+            let (others,): (i64,) = sqlx::query_as(
+                "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payment_refunds \
+                     WHERE session_id = $1 AND status <> 'failed' AND refund_key <> $2",
+            )
+            .bind(&session.id)
+            .bind(&key)
+            .fetch_one(&state.db.pool)
+            .await?;
+            let left = session.view.amount - others;
+            let (status, provider_id, failure) = if body.amount > left {
+                (
+                    BankRefundStatus::Failed,
+                    None,
+                    Some(format!("more than is left to refund on the payment ({left} pence)")),
+                )
+            } else {
+                let request = RefundPayment {
+                    payment_id: &payment_id,
+                    reference: &stored.view.id,
+                    idempotency_key: &key,
+                    amount: body.amount,
+                    currency: &session.view.currency,
+                };
+                refund_answer(state.bank.refund(&request).await)?
+            };
+            record_refund(
+                &state,
+                &restaurant,
+                &key,
+                &session,
+                status,
+                provider_id.as_deref(),
+                failure.as_deref(),
+            )
+            .await?
+        };
+    }
+    let status = if made { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(stored.view)))
+}
+
+/// `GET /api/v1/payments/refunds/{refund_key}` (a till or a manager of the restaurant): the refund as
+/// it is now, asked of the provider first while it is pending.
+pub async fn refund_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(key): Path<String>,
+) -> ApiResult<Json<PaymentRefund>> {
+    let restaurant = auth.restaurant().to_owned();
+    let Ok(key) = till_key(&key, "refund_key") else {
+        return Err(ApiError::not_found("refund"));
+    };
+    let row = refund_row(&state, &restaurant, &key)
+        .await?
+        .ok_or_else(|| ApiError::not_found("refund"))?;
+    let session = by_id(&state, &row.1)
+        .await?
+        .filter(|s| s.restaurant == restaurant)
+        .ok_or_else(|| ApiError::not_found("refund"))?;
+    let stored = refund_of(row, &session)?;
+    let stored = match (&stored.provider_id, &session.provider_id) {
+        (Some(id), Some(payment)) if stored.status == BankRefundStatus::Pending => {
+            let (status, _, failure) = refund_answer(state.bank.refund_status(payment, id).await)?;
+            record_refund(&state, &restaurant, &key, &session, status, None, failure.as_deref()).await?
+        }
+        _ => stored,
+    };
+    Ok(Json(stored.view))
 }
 
 /// One pass of the reconciliation: every unfinished session not checked for `payments_poll_seconds`

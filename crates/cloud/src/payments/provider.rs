@@ -8,7 +8,7 @@
 /// What asking a provider gives, some time later, and why it gave no answer: the till's payment port's
 /// own types (`fynlo-payments`), so both sides of the port speak alike.
 pub use fynlo_payments::{Answer, ProviderError};
-use fynlo_protocol::payments::BankStatus;
+use fynlo_protocol::payments::{BankRefundStatus, BankStatus};
 
 /// A payment to make.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +47,34 @@ pub struct ProviderPayment {
     pub url: String,
 }
 
+/// Money to send back on a payment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundPayment<'a> {
+    /// The provider's id of the payment refunded.
+    pub payment_id: &'a str,
+    /// Our reference (the refund's id in the cloud).
+    pub reference: &'a str,
+    /// The idempotency key (the till's refund key).
+    pub idempotency_key: &'a str,
+    /// In minor units.
+    pub amount: i64,
+    /// `GBP`.
+    pub currency: &'a str,
+}
+
+/// A provider's refund, as it stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderRefund {
+    /// The provider's id.
+    pub id: String,
+    /// In minor units.
+    pub amount: i64,
+    /// Where it stands.
+    pub status: BankRefundStatus,
+    /// Why it failed.
+    pub failure: Option<String>,
+}
+
 /// An Open Banking payment provider.
 pub trait BankProvider: Send + Sync + std::fmt::Debug {
     /// Its name, kept with each session (`sandbox`, `truelayer`).
@@ -57,4 +85,9 @@ pub trait BankProvider: Send + Sync + std::fmt::Debug {
     fn status<'a>(&'a self, id: &'a str) -> Answer<'a, ProviderPayment>;
     /// Cancels a payment that was not sent yet; answers it as it then stands (sent already, it stays).
     fn cancel<'a>(&'a self, id: &'a str) -> Answer<'a, ProviderPayment>;
+    /// Sends money back on a paid payment, or finds the refund made with the same idempotency key. A
+    /// provider that refuses (more than is left, not paid) answers [`ProviderError::Refused`].
+    fn refund<'a>(&'a self, req: &'a RefundPayment<'a>) -> Answer<'a, ProviderRefund>;
+    /// Reads a refund afresh.
+    fn refund_status<'a>(&'a self, payment_id: &'a str, refund_id: &'a str) -> Answer<'a, ProviderRefund>;
 }

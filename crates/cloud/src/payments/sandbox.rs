@@ -17,9 +17,11 @@ use axum::{
     http::{header, StatusCode},
     response::{IntoResponse, Response},
 };
-use fynlo_protocol::payments::BankStatus;
+use fynlo_protocol::payments::{BankRefundStatus, BankStatus};
 
-use super::provider::{Answer, BankProvider, CreatePayment, ProviderError, ProviderPayment};
+use super::provider::{
+    Answer, BankProvider, CreatePayment, ProviderError, ProviderPayment, ProviderRefund, RefundPayment,
+};
 use crate::{db::Db, state::AppState, state::Clock};
 
 /// The sandbox provider.
@@ -194,6 +196,77 @@ impl BankProvider for Sandbox {
                 self.set(id, now.status, BankStatus::Failed, Some("cancelled")).await?;
             }
             self.current(id).await
+        })
+    }
+
+    fn refund<'a>(&'a self, req: &'a RefundPayment<'a>) -> Answer<'a, ProviderRefund> {
+        Box::pin(async move {
+            let payment = self.current(req.payment_id).await?;
+            if !payment.status.is_paid() {
+                return Err(ProviderError::Refused(
+                    "the payment was not paid: nothing to refund".into(),
+                ));
+            }
+            if req.amount <= 0 || req.currency != payment.currency {
+                return Err(ProviderError::Refused("amount and currency".into()));
+            }
+            // The reference is unique: the same refund again finds the first; the total never passes
+            // what was paid.
+            sqlx::query(
+                "INSERT INTO sandbox_refunds (id, payment_id, reference, amount, created_at) \
+                 SELECT $1, $2, $3, $4, $5 \
+                 WHERE (SELECT COALESCE(SUM(amount), 0) FROM sandbox_refunds WHERE payment_id = $2) + $4 <= $6 \
+                 ON CONFLICT (reference) DO NOTHING",
+            )
+            .bind(format!("sbr_{}", uuid::Uuid::new_v4().simple()))
+            .bind(req.payment_id)
+            .bind(req.reference)
+            .bind(req.amount)
+            .bind(self.clock.now())
+            .bind(payment.amount)
+            .execute(&self.db.pool)
+            .await
+            .map_err(unavailable)?;
+            let made: Option<(String, i64)> =
+                sqlx::query_as("SELECT id, amount FROM sandbox_refunds WHERE reference = $1")
+                    .bind(req.reference)
+                    .fetch_optional(&self.db.pool)
+                    .await
+                    .map_err(unavailable)?;
+            match made {
+                Some((id, amount)) if amount == req.amount => Ok(ProviderRefund {
+                    id,
+                    amount,
+                    status: BankRefundStatus::Succeeded,
+                    failure: None,
+                }),
+                Some(_) => Err(ProviderError::Refused(
+                    "the idempotency key was used for another amount".into(),
+                )),
+                None => Err(ProviderError::Refused(format!(
+                    "the refund ({}) is more than is left to refund on the payment ({})",
+                    req.amount, payment.amount
+                ))),
+            }
+        })
+    }
+
+    fn refund_status<'a>(&'a self, payment_id: &'a str, refund_id: &'a str) -> Answer<'a, ProviderRefund> {
+        Box::pin(async move {
+            let found: Option<(i64,)> =
+                sqlx::query_as("SELECT amount FROM sandbox_refunds WHERE id = $1 AND payment_id = $2")
+                    .bind(refund_id)
+                    .bind(payment_id)
+                    .fetch_optional(&self.db.pool)
+                    .await
+                    .map_err(unavailable)?;
+            let (amount,) = found.ok_or_else(|| ProviderError::Refused(format!("no refund {refund_id}")))?;
+            Ok(ProviderRefund {
+                id: refund_id.to_owned(),
+                amount,
+                status: BankRefundStatus::Succeeded,
+                failure: None,
+            })
         })
     }
 }

@@ -7,6 +7,9 @@
 //!   `metadata.fynlo_reference`); the answer's `id` and `resource_token` make the hosted payment page's
 //!   address (`{hpp_url}/?payment_id=…&resource_token=…&return_uri=…`).
 //! - `GET {api_url}/v3/payments/{id}` for the status; `POST …/{id}/actions/cancel` to cancel.
+//! - Refunds: `POST …/{id}/refunds` with an `Idempotency-Key` (the till's refund key), the amount in
+//!   minor units and our reference; `GET …/{id}/refunds/{refund_id}` for its status (`pending`,
+//!   `authorized`, `executed` = sent back, `failed`).
 //! - Webhooks (`POST /api/v1/webhooks/truelayer`, [`super::webhook`]) are signed: the header
 //!   `X-Tl-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the configured
 //!   secret. (TrueLayer itself signs with a JWS — `Tl-Signature`, ES512 against its published keys;
@@ -17,11 +20,13 @@
 
 use std::time::{Duration, Instant};
 
-use fynlo_protocol::payments::BankStatus;
+use fynlo_protocol::payments::{BankRefundStatus, BankStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::provider::{Answer, BankProvider, CreatePayment, ProviderError, ProviderPayment};
+use super::provider::{
+    Answer, BankProvider, CreatePayment, ProviderError, ProviderPayment, ProviderRefund, RefundPayment,
+};
 
 /// The adapter's settings (the `[truelayer]` table, or `FYNLO_CLOUD_TRUELAYER_*`).
 #[derive(Clone, Default, Deserialize, PartialEq, Eq)]
@@ -209,6 +214,14 @@ impl TrueLayer {
 
     /// Sends a request with the access token; a 401 fetches a new token and sends it once more.
     async fn send(&self, build: impl Fn(&str) -> reqwest12::RequestBuilder) -> Result<ApiPayment, ProviderError> {
+        self.send_for(build).await
+    }
+
+    /// As [`TrueLayer::send`], for any answer.
+    async fn send_for<T: serde::de::DeserializeOwned>(
+        &self,
+        build: impl Fn(&str) -> reqwest12::RequestBuilder,
+    ) -> Result<T, ProviderError> {
         let mut fresh = false;
         loop {
             let token = self.access(fresh).await?;
@@ -219,9 +232,9 @@ impl TrueLayer {
             }
             let response = checked(response).await?;
             return response
-                .json::<ApiPayment>()
+                .json::<T>()
                 .await
-                .map_err(|e| ProviderError::Unavailable(format!("truelayer: the answer is not a payment ({e})")));
+                .map_err(|e| ProviderError::Unavailable(format!("truelayer: the answer cannot be read ({e})")));
         }
     }
 
@@ -265,6 +278,34 @@ impl TrueLayer {
             failure,
             url,
         })
+    }
+}
+
+/// A refund as the API answers it.
+#[derive(Debug, Deserialize)]
+struct ApiRefund {
+    id: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    amount_in_minor: Option<i64>,
+    #[serde(default)]
+    failure_reason: Option<String>,
+}
+
+impl ApiRefund {
+    fn refund(self, amount: i64) -> ProviderRefund {
+        ProviderRefund {
+            status: match self.status.as_deref() {
+                Some("executed") => BankRefundStatus::Succeeded,
+                Some("failed") => BankRefundStatus::Failed,
+                // `pending`, `authorized`, or a create's answer (an id only).
+                _ => BankRefundStatus::Pending,
+            },
+            amount: self.amount_in_minor.unwrap_or(amount),
+            failure: self.failure_reason,
+            id: self.id,
+        }
     }
 }
 
@@ -370,6 +411,46 @@ impl BankProvider for TrueLayer {
                 tracing::info!(error = %e, payment = %id, "truelayer: cancel");
             }
             self.status(id).await
+        })
+    }
+
+    fn refund<'a>(&'a self, req: &'a RefundPayment<'a>) -> Answer<'a, ProviderRefund> {
+        Box::pin(async move {
+            let short: String = req
+                .reference
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .take(18)
+                .collect();
+            let body = json!({
+                "amount_in_minor": req.amount,
+                "reference": short,
+                "metadata": {"fynlo_reference": req.reference},
+            });
+            let made: ApiRefund = self
+                .send_for(|token| {
+                    self.http
+                        .post(self.api(&format!("/v3/payments/{}/refunds", req.payment_id)))
+                        .bearer_auth(token)
+                        .header("Idempotency-Key", req.idempotency_key)
+                        .json(&body)
+                })
+                .await?;
+            // The create answers the id; its status is read.
+            self.refund_status(req.payment_id, &made.id).await
+        })
+    }
+
+    fn refund_status<'a>(&'a self, payment_id: &'a str, refund_id: &'a str) -> Answer<'a, ProviderRefund> {
+        Box::pin(async move {
+            let got: ApiRefund = self
+                .send_for(|token| {
+                    self.http
+                        .get(self.api(&format!("/v3/payments/{payment_id}/refunds/{refund_id}")))
+                        .bearer_auth(token)
+                })
+                .await?;
+            Ok(got.refund(-1))
         })
     }
 }

@@ -13,7 +13,8 @@ use crate::{
 crate::both!(
     a_session_is_made_once_per_attempt_and_paid_on_the_sandbox_page,
     declined_expired_cancelled_and_returned_payments_end_as_they_should,
-    the_sandbox_clock_moves_only_where_it_is_switched_on
+    the_sandbox_clock_moves_only_where_it_is_switched_on,
+    refunds_go_back_through_the_provider_once_and_never_past_what_was_paid
 );
 
 /// An attempt key as a till makes them.
@@ -278,4 +279,143 @@ async fn the_sandbox_clock_moves_only_where_it_is_switched_on(backend: Backend) 
     );
     let (now, body) = status_of(&cloud, &device, &attempt).await;
     assert_eq!((now.as_str(), body["failure"].as_str()), ("failed", Some("expired")));
+}
+
+/// A till refunds a paid session through the sandbox bank: part, the same refund again (the same
+/// answer), the same key for another amount (refused), past what is left (failed, nothing sent), the
+/// rest; an unpaid session cannot be refunded; a manager's token cannot send money (a till's refund is
+/// approved on the till); another restaurant reaches none of it.
+async fn refunds_go_back_through_the_provider_once_and_never_past_what_was_paid(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Refund Rooms").await;
+    let till = Till::new();
+    let device = cloud.pair(&owner, &till, "Counter").await;
+    let paid = new_attempt();
+    let (_, made) = cloud.payment_session(&device, &paid, 1000).await;
+    let url = made["url"].as_str().expect("url").to_owned();
+    let refunds = format!("/api/v1/payments/sessions/{paid}/refunds");
+
+    // Not paid yet: nothing to refund.
+    let (status, body) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-1", "amount": 100}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")), "{body}");
+    page(&cloud, &url, Some("approve")).await;
+
+    let (status, first) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-1", "amount": 300}),
+        )
+        .await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(
+        (
+            first["status"].as_str(),
+            first["amount"].as_i64(),
+            first["attempt_id"].as_str()
+        ),
+        (Some("succeeded"), Some(300), Some(paid.as_str()))
+    );
+    let (status, again) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-1", "amount": 300}),
+        )
+        .await;
+    assert_eq!((status, &again["id"]), (200, &first["id"]), "the same refund");
+    let (status, body) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-1", "amount": 200}),
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    for bad in [
+        json!({"refund_key": "x y", "amount": 10}),
+        json!({"refund_key": "k", "amount": 0}),
+        json!({"refund_key": "k", "amount": 1001}),
+        json!({"amount": 5}),
+    ] {
+        let (status, body) = cloud.post(&refunds, Some(&device.access), bad.clone()).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+    }
+    // 700 are left: 800 is refused before the bank is asked, and sends nothing.
+    let (status, over) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-2", "amount": 800}),
+        )
+        .await;
+    assert_eq!((status, over["status"].as_str()), (201, Some("failed")), "{over}");
+    let (status, rest) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-3", "amount": 700}),
+        )
+        .await;
+    assert_eq!((status, rest["status"].as_str()), (201, Some("succeeded")), "{rest}");
+    let (status, more) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-4", "amount": 1}),
+        )
+        .await;
+    assert_eq!((status, more["status"].as_str()), (201, Some("failed")), "{more}");
+    let sent: (i64,) = sqlx::query_as("SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM sandbox_refunds")
+        .fetch_one(&cloud.server().state.db.pool)
+        .await
+        .expect("the sandbox's refunds");
+    assert_eq!(sent.0, 1000, "the bank sent back exactly what was paid");
+    let (status, found) = cloud.get("/api/v1/payments/refunds/fynlo-pbb-3", &device.access).await;
+    assert_eq!((status, found["amount"].as_i64()), (200, Some(700)));
+    let (status, found) = cloud.get("/api/v1/payments/refunds/fynlo-pbb-3", &owner.access).await;
+    assert_eq!(status, 200, "a manager may look: {found}");
+    assert_eq!(
+        cloud
+            .get("/api/v1/payments/refunds/fynlo-pbb-none", &device.access)
+            .await
+            .0,
+        404
+    );
+
+    // A manager's token is not a till: refunds are made (and approved) on a till.
+    let (status, _) = cloud
+        .post(
+            &refunds,
+            Some(&owner.access),
+            json!({"refund_key": "fynlo-pbb-5", "amount": 1}),
+        )
+        .await;
+    assert_eq!(status, 403);
+
+    // Another restaurant: its till finds neither the session nor the refund.
+    let other = cloud.restaurant("Elsewhere").await;
+    let other_till = Till::new();
+    let other_device = cloud.pair(&other, &other_till, "Theirs").await;
+    let (status, _) = cloud
+        .post(
+            &refunds,
+            Some(&other_device.access),
+            json!({"refund_key": "fynlo-pbb-6", "amount": 1}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert_eq!(
+        cloud
+            .get("/api/v1/payments/refunds/fynlo-pbb-1", &other_device.access)
+            .await
+            .0,
+        404
+    );
 }

@@ -48,6 +48,9 @@ struct FakeState {
     amount_override: Option<i64>,
     /// Before answering the next create: mark it executed and send the cloud its webhook.
     webhook_first: Option<String>,
+    /// Refunds: id → (payment id, amount, status); by idempotency key.
+    refunds: HashMap<String, (String, i64, String)>,
+    refund_keys: HashMap<String, String>,
 }
 
 #[derive(Clone, Default)]
@@ -179,6 +182,66 @@ async fn cancel(State(fake): State<Fake>, headers: HeaderMap, Path(id): Path<Str
     })
 }
 
+/// `POST /v3/payments/{id}/refunds`: keyed; only on an executed or settled payment; never past its amount.
+async fn refund(
+    State(fake): State<Fake>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> (StatusCode, Json<Value>) {
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"title": "Unauthorized"})));
+    }
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"title": "Idempotency-Key required"})),
+        );
+    };
+    let amount = body["amount_in_minor"].as_i64().unwrap_or(0);
+    fake.with(|s| {
+        if let Some(found) = s.refund_keys.get(&key) {
+            return (StatusCode::OK, Json(json!({"id": found})));
+        }
+        let Some(p) = s.payments.get(&id) else {
+            return (StatusCode::NOT_FOUND, Json(json!({"title": "Not Found"})));
+        };
+        if !["executed", "settled"].contains(&p.status.as_str()) {
+            return (StatusCode::BAD_REQUEST, Json(json!({"title": "Invalid request", "detail": "the payment is not executed"})));
+        }
+        let refunded: i64 = s.refunds.values().filter(|r| r.0 == id).map(|r| r.1).sum();
+        if amount <= 0 || refunded + amount > p.amount {
+            return (StatusCode::BAD_REQUEST, Json(json!({"title": "Invalid request", "detail": "the refund is more than the payment's remaining amount"})));
+        }
+        let refund_id = format!("ref_{}", uuid::Uuid::new_v4().simple());
+        s.refunds.insert(refund_id.clone(), (id.clone(), amount, "pending".into()));
+        s.refund_keys.insert(key, refund_id.clone());
+        (StatusCode::CREATED, Json(json!({"id": refund_id})))
+    })
+}
+
+/// `GET /v3/payments/{id}/refunds/{refund_id}`.
+async fn refund_status(
+    State(fake): State<Fake>,
+    headers: HeaderMap,
+    Path((id, refund_id)): Path<(String, String)>,
+) -> (StatusCode, Json<Value>) {
+    if !authorised(&headers) {
+        return (StatusCode::UNAUTHORIZED, Json(json!({"title": "Unauthorized"})));
+    }
+    fake.with(|s| match s.refunds.get(&refund_id) {
+        Some((payment, amount, status)) if *payment == id => (
+            StatusCode::OK,
+            Json(json!({"id": refund_id, "amount_in_minor": amount, "currency": "GBP", "status": status})),
+        ),
+        _ => (StatusCode::NOT_FOUND, Json(json!({"title": "Not Found"}))),
+    })
+}
+
 fn now_s() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -218,6 +281,8 @@ async fn start_fake() -> (Fake, String, tokio::task::JoinHandle<()>) {
         .route("/v3/payments", post(create))
         .route("/v3/payments/{id}", get(status))
         .route("/v3/payments/{id}/actions/cancel", post(cancel))
+        .route("/v3/payments/{id}/refunds", post(refund))
+        .route("/v3/payments/{id}/refunds/{refund_id}", get(refund_status))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let url = format!("http://{}", listener.local_addr().expect("address"));
@@ -425,6 +490,64 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
         (200, Some("failed"), Some("cancelled"))
     );
     assert_eq!(fake.with(|s| s.payments[&cancelled_id].status.clone()), "failed");
+
+    // Refunds of the executed payment go back through TrueLayer with the till's key: pending until
+    // TrueLayer says executed; the same key again is the same refund; past the payment's amount is
+    // refused (failed, with TrueLayer's reason).
+    let refunds = format!("/api/v1/payments/sessions/{paid}/refunds");
+    let (status, first) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-r1", "amount": 450}),
+        )
+        .await;
+    assert_eq!(
+        (status, first["status"].as_str(), first["provider"].as_str()),
+        (201, Some("pending"), Some("truelayer")),
+        "{first}"
+    );
+    assert_eq!(
+        fake.with(|s| s.refund_keys.keys().cloned().collect::<Vec<_>>()),
+        ["fynlo-pbb-r1"]
+    );
+    fake.with(|s| s.refunds.values_mut().for_each(|r| r.2 = "executed".into()));
+    let (status, now) = cloud.get("/api/v1/payments/refunds/fynlo-pbb-r1", &device.access).await;
+    assert_eq!(
+        (status, now["status"].as_str(), now["amount"].as_i64()),
+        (200, Some("succeeded"), Some(450)),
+        "{now}"
+    );
+    let (status, again) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-r1", "amount": 450}),
+        )
+        .await;
+    assert_eq!(
+        (status, &again["id"], again["status"].as_str()),
+        (200, &first["id"], Some("succeeded"))
+    );
+    let (status, over) = cloud
+        .post(
+            &refunds,
+            Some(&device.access),
+            json!({"refund_key": "fynlo-pbb-r2", "amount": 2001}),
+        )
+        .await;
+    assert_eq!((status, over["status"].as_str()), (201, Some("failed")), "{over}");
+    assert!(
+        over["failure"]
+            .as_str()
+            .is_some_and(|f| f.contains("more than is left")),
+        "{over}"
+    );
+    assert_eq!(
+        fake.with(|s| s.refunds.len()),
+        1,
+        "the cloud refused it before asking TrueLayer"
+    );
 
     // The sandbox's pages are not served when TrueLayer is the provider.
     let (status, _) = cloud.call("GET", "/sandbox/pay/sbx_anything", None, None).await;

@@ -117,6 +117,46 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let done = till.refused(&show_page).await;
     assert!(done.message.contains("succeeded, not waiting"), "{done:?}");
     let session = session_of(&cloud, &owner, &waiting).await;
+    // Refunds go back through the cloud's bank, with a manager's approval as ever: part, then more
+    // than is left (refused, with the bank's reason; nothing sent), then the rest.
+    let refund = |amount: i64| {
+        format!(
+            r#"{{"cmd": "refund", "order": "{id}", "payment": "{payment}", "amount": {amount}, "reason": "cold", "approval": {{"pin": "2468"}}}}"#
+        )
+    };
+    let charged_now = waiting["amount"].as_i64().expect("amount");
+    let part = till.value(&refund(300)).await;
+    let refunds = part["refunds"].as_array().expect("refunds");
+    assert_eq!(
+        (refunds[0]["status"].as_str(), refunds[0]["amount"].as_i64()),
+        (Some("succeeded"), Some(300)),
+        "{part}"
+    );
+    let over = till.refused(&refund(charged_now)).await;
+    assert_eq!(
+        over.code,
+        fynlo_app::ErrorCode::RefundRule,
+        "the till's own rule first: {over:?}"
+    );
+    let rest = till.value(&refund(charged_now - 300)).await;
+    assert_eq!(
+        rest["refunds"]
+            .as_array()
+            .map(|r| r.iter().filter(|r| r["status"] == "succeeded").count()),
+        Some(2),
+        "{rest}"
+    );
+    let sent: (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM payment_refunds WHERE status = 'succeeded'",
+    )
+    .fetch_one(&cloud.server().state.db.pool)
+    .await
+    .expect("the cloud's refunds");
+    assert_eq!(
+        sent,
+        (2, charged_now),
+        "the bank sent back what the till refunded, once"
+    );
     let charged = waiting["amount"].as_i64().expect("amount") + waiting["tip"].as_i64().expect("tip");
     assert_eq!(
         (session["status"].as_str(), session["amount"].as_i64()),
