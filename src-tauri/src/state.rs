@@ -97,8 +97,8 @@ impl TillState {
             // What opening could not ask the cloud (the sync was not running yet), asked now.
             let till = Arc::clone(&till);
             tauri::async_runtime::spawn(async move {
-                let command = Command::RecoverPayments;
-                if let Err(e) = till.lock().await.execute(command).await {
+                // As the system: nobody is logged in yet.
+                if let Err(e) = till.lock().await.recover_in_flight().await {
                     tracing::warn!("payments left in flight: {}", e.message);
                 }
             });

@@ -13,6 +13,9 @@ pub enum Step {
     PayAfterStart,
     /// The provider has answered a payment; its answer is not saved yet.
     PayAfterProvider,
+    /// Asked again about an attempt in flight (check, cancel, recovery), the provider has answered
+    /// with a change; the change is not saved yet.
+    CheckAfterProvider,
     /// A refund is saved (pending); the provider has not been called.
     RefundAfterStart,
     /// The provider has answered a refund; its answer is not saved yet.
@@ -23,9 +26,10 @@ pub enum Step {
 
 impl Step {
     /// Every step.
-    pub const ALL: [Step; 5] = [
+    pub const ALL: [Step; 6] = [
         Step::PayAfterStart,
         Step::PayAfterProvider,
+        Step::CheckAfterProvider,
         Step::RefundAfterStart,
         Step::RefundAfterProvider,
         Step::InitBeforeMove,
@@ -36,6 +40,7 @@ impl Step {
         match self {
             Step::PayAfterStart => "pay.after_start",
             Step::PayAfterProvider => "pay.after_provider",
+            Step::CheckAfterProvider => "check.after_provider",
             Step::RefundAfterStart => "refund.after_start",
             Step::RefundAfterProvider => "refund.after_provider",
             Step::InitBeforeMove => "init.before_move",

@@ -24,6 +24,7 @@ use fynlo_app::{
     Failpoints, Services, Step, Till,
 };
 use fynlo_core::{staff::Pin, time::Clock};
+use fynlo_sync::{pay::CloudPayments, SyncEngine, SyncOptions};
 
 #[derive(Parser)]
 #[command(name = "fynlo", version, about = "Fynlo POS: the till's command line")]
@@ -183,12 +184,22 @@ fn main() -> ExitCode {
     }
 }
 
-/// What the till runs with from the command line: the system clock, `UUIDv7` ids, the payment simulator
-/// keeping its records beside the database, and — for the crash tests only — a failpoint named by
+/// The till's payment provider from the command line, as in the app: pay by bank through the cloud
+/// once the till is paired (`fynlo_sync::pay`, which needs a sync engine attached), cards — and pay by
+/// bank on a till never paired — through the simulator, which keeps its records beside the database.
+fn bank(db: &std::path::Path) -> CloudPayments {
+    CloudPayments::new(Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(db)))).simulating_when_unpaired()
+}
+
+/// What the till runs with from the command line: the system clock, `UUIDv7` ids, the payment provider
+/// ([`bank`], no engine attached), and — for the crash tests only — a failpoint named by
 /// `FYNLO_FAILPOINT`.
 fn services(db: &std::path::Path) -> Result<Services> {
+    services_with(Arc::new(bank(db)))
+}
+
+fn services_with(provider: Arc<CloudPayments>) -> Result<Services> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let provider = Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(db)));
     let failpoints = match std::env::var("FYNLO_FAILPOINT") {
         Ok(name) => Failpoints::abort_at(name.parse::<Step>().map_err(anyhow::Error::msg)?),
         Err(_) => Failpoints::none(),
@@ -239,7 +250,25 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print,
             print_wait,
         } => {
-            let mut till = Till::open(&cli.db, services(&cli.db)?).await?;
+            // Paired, pay by bank goes through the cloud: the sync engine is attached to the provider
+            // (its loop does not run), and what opening could not ask the cloud is asked now.
+            let bank = bank(&cli.db);
+            let till = Till::open(&cli.db, services_with(Arc::new(bank.clone()))?).await?;
+            let waiting = till.recovered().attempts.iter().any(|a| a.status.in_flight());
+            let till = Arc::new(tokio::sync::Mutex::new(till));
+            let engine = SyncEngine::open(
+                Arc::clone(&till),
+                fynlo_sync::secrets::platform_or_unavailable(),
+                SyncOptions::default(),
+            )
+            .await?;
+            bank.attach(&engine);
+            if waiting {
+                if let Err(e) = till.lock().await.recover_in_flight().await {
+                    eprintln!("fynlo: payments left in flight: {}", e.message);
+                }
+            }
+            let mut till = till.lock().await;
             let script: Box<dyn io::BufRead> = match file {
                 Some(path) => Box::new(io::BufReader::new(
                     std::fs::File::open(&path).with_context(|| format!("opening {}", path.display()))?,

@@ -334,7 +334,7 @@ impl SyncEngine {
 
     /// The cloud says one of this till's pay-by-bank payments moved (or the live socket came back):
     /// the till asks its provider about every attempt still in flight and records what it says
-    /// (`recover_payments`), in a task of its own — never holding up the socket. Nothing in flight:
+    /// (`Till::recover_in_flight`), in a task of its own — never holding up the socket. Nothing in flight:
     /// nothing asked.
     pub fn payments_changed(&self) {
         let engine = self.clone();
@@ -347,13 +347,8 @@ impl SyncEngine {
                     return;
                 }
             }
-            let result = engine
-                .shared
-                .till
-                .lock()
-                .await
-                .execute(fynlo_app::Command::RecoverPayments)
-                .await;
+            // As the system: the till may be locked while the customer pays.
+            let result = engine.shared.till.lock().await.recover_in_flight().await;
             match result {
                 Ok(_) => {
                     engine.shared.applied.fetch_add(1, Ordering::Relaxed);

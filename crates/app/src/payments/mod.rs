@@ -17,7 +17,7 @@ use fynlo_core::{ids::PaymentId, order::OrderCommand, Minor};
 use crate::{
     error::{AppError, ErrorCode},
     till::Till,
-    view::{Amount, Reply},
+    view::{Amount, RecoveryView, Reply},
 };
 use request::{tip_choice, CashQuote, FeeQuote, SetServers, SplitBill, TakeCash, TipOptions};
 use view::{CashQuoteView, FeeQuoteView, TipOptionsView, TipPresetView};
@@ -119,7 +119,15 @@ impl Till {
     }
 
     pub(crate) async fn recover_payments(&mut self) -> Result<Reply, AppError> {
+        Ok(Reply::Recovered(self.recover_in_flight().await?))
+    }
+
+    /// Asks the provider about every payment and refund still in flight and records what it says,
+    /// as the system — what `recover_payments` does, for the front door and the sync to run when the
+    /// provider becomes reachable (the cloud says a payment moved), whether or not anyone is logged in:
+    /// it only records what the provider did.
+    pub async fn recover_in_flight(&mut self) -> Result<RecoveryView, AppError> {
         self.save().await?;
-        Ok(Reply::Recovered(self.recover().await?))
+        self.recover().await
     }
 }

@@ -271,6 +271,7 @@ impl Till {
         {
             return Ok("no change".into());
         }
+        self.services.failpoints.hit(Step::CheckAfterProvider);
         let said = note.clone().unwrap_or_else(|| status.as_str().to_owned());
         self.update_payment(id, payment, (status, provider_ref, note), staff)
             .await?;

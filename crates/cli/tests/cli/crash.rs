@@ -334,7 +334,7 @@ async fn verify(
 
 /// Runs `fynlo exec` with `FYNLO_FAILPOINT` set; returns whether it died of the abort, and the lines it
 /// had printed.
-fn exec_until(till: &DemoTill, failpoint: &str, script: &str) -> (bool, Vec<Value>) {
+pub(crate) fn exec_until(till: &DemoTill, failpoint: &str, script: &str) -> (bool, Vec<Value>) {
     use std::{io::Write, os::unix::process::ExitStatusExt};
     let mut child = fynlo()
         .env("FYNLO_FAILPOINT", failpoint)

@@ -295,3 +295,92 @@ fn a_push_killed_at_random_moments_applies_every_op_once() {
         "most kills must land while the push runs ({mid_push} of {kills})"
     );
 }
+
+const BANK_SALE: &str = r#"{"cmd": "login", "pin": "1357"}
+{"cmd": "open_order", "kind": {"type": "takeaway"}}
+{"cmd": "add_line", "product": "fish-chips"}
+{"cmd": "pay", "tender": "pay_by_bank"}
+"#;
+
+/// A paired till pays by bank through the cloud from `fynlo exec` too, and is killed (abort, as
+/// SIGKILL would) at the two moments that matter: after the cloud made the session, before the till
+/// recorded it (the QR code was never shown); and after the cloud said the customer paid, before the
+/// till recorded it. Each restart resumes the same session; the payment is recorded once.
+#[test]
+fn a_till_killed_while_paying_by_bank_resumes_the_same_session_and_records_one_payment() {
+    let setup = setup("Crash Bank Bistro");
+    let till = DemoTill::create();
+    setup.pair(&till);
+    let sessions = || -> i64 {
+        setup.runtime.block_on(async {
+            let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM payment_sessions")
+                .fetch_one(&setup.cloud.server().state.db.pool)
+                .await
+                .expect("sessions");
+            n
+        })
+    };
+
+    // Killed after the cloud made the session, before the till recorded its answer.
+    let (aborted, lines) = crate::crash::exec_until(&till, "pay.after_provider", BANK_SALE);
+    assert!(aborted, "the failpoint aborts the till: {lines:?}");
+    let order = lines[1]["result"]["id"].as_str().expect("order id").to_owned();
+    assert_eq!(sessions(), 1, "the cloud made the session");
+
+    // Restarted: recovery finds the same session waiting for the customer, and its page is the one to
+    // scan — no second session.
+    let show =
+        format!("{{\"cmd\": \"login\", \"pin\": \"1357\"}}\n{{\"cmd\": \"show_order\", \"order\": \"{order}\"}}\n");
+    let (ok, lines) = till.exec(&show);
+    assert!(ok, "{lines:?}");
+    let payment = lines[1]["result"]["payments"][0].clone();
+    assert_eq!(payment["status"], "pending", "{payment}");
+    let attempt = payment["provider_ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("pbb_"))
+        .unwrap_or_else(|| panic!("the session's id: {payment}"))
+        .to_owned();
+    let session = setup
+        .runtime
+        .block_on(setup.cloud.payment_session_of(&setup.owner, &attempt));
+    let id = payment["id"].as_str().expect("payment id");
+    let (ok, lines) = till.exec(&format!(
+        "{{\"cmd\": \"login\", \"pin\": \"1357\"}}\n{{\"cmd\": \"payment_page\", \"order\": \"{order}\", \"payment\": \"{id}\"}}\n"
+    ));
+    assert!(ok, "{lines:?}");
+    assert_eq!(lines[1]["result"]["url"], session["url"], "the same session's page");
+    assert_eq!(sessions(), 1);
+
+    // The customer pays; the till is killed after the cloud said so, before it recorded it.
+    let page = session["url"].as_str().expect("page").to_owned();
+    setup.runtime.block_on(async {
+        let path = page.strip_prefix(&setup.cloud.url).expect("on this cloud");
+        let (status, body) = setup.cloud.call("POST", &format!("{path}/approve"), None, None).await;
+        assert_eq!(status, 200, "{body}");
+    });
+    let check = format!(
+        "{{\"cmd\": \"login\", \"pin\": \"1357\"}}\n{{\"cmd\": \"check_payment\", \"order\": \"{order}\", \"payment\": \"{id}\"}}\n"
+    );
+    let (aborted, _) = crate::crash::exec_until(&till, "check.after_provider", &check);
+    assert!(aborted);
+
+    // Restarted: paid, once, and the order is complete; asking again changes nothing.
+    for _ in 0..2 {
+        let (ok, lines) = till.exec(&show);
+        assert!(ok, "{lines:?}");
+        let shown = &lines[1]["result"];
+        assert_eq!(shown["state"], "completed", "{shown}");
+        let statuses: Vec<&str> = shown["payments"]
+            .as_array()
+            .expect("payments")
+            .iter()
+            .filter_map(|p| p["status"].as_str())
+            .collect();
+        assert_eq!(statuses, ["succeeded"], "{shown}");
+    }
+    assert_eq!(sessions(), 1);
+    let session = setup
+        .runtime
+        .block_on(setup.cloud.payment_session_of(&setup.owner, &attempt));
+    assert_eq!(session["status"], "executed");
+}
