@@ -10,7 +10,7 @@ use fynlo_app::{
     AppError, Command, Reply, Services, Till,
 };
 use fynlo_sync::{pay::CloudPayments, SyncEngine, SyncOptions};
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Emitter, Manager};
 use tokio::sync::Mutex;
 
 /// How long the till waits after a command before saving orders still being built.
@@ -105,6 +105,18 @@ impl TillState {
         }
         let (sync_stop, stopped) = tokio::sync::watch::channel(false);
         tauri::async_runtime::spawn(sync.clone().run(stopped));
+        // The window hears the sync's status the moment it changes (`sync-status`): a pay-by-bank
+        // payment the cloud says moved is on screen as soon as it is recorded, not at the next poll.
+        let mut states = sync.subscribe();
+        let window = app.clone();
+        tauri::async_runtime::spawn(async move {
+            while states.changed().await.is_ok() {
+                let status = states.borrow_and_update().clone();
+                if let Err(e) = window.emit("sync-status", &status) {
+                    tracing::warn!("the sync's status did not reach the window: {e}");
+                }
+            }
+        });
         pair_from_environment(&sync);
         Ok(TillState {
             till,

@@ -182,3 +182,40 @@ test('a code never scanned expires after 15 minutes (the cloud’s clock moved o
   await byTestId(browser, 'change-due').waitForDisplayed({ timeout: 10_000 });
   await tap(browser, 'new-order');
 });
+
+test('a payment the bank returns after the sale is listed for the manager on the shifts screen', async () => {
+  await payChipsByBank();
+  const url = await scan('bank-qr', 'bank-qr-bounce');
+  // The sandbox's "Approve, then fail at settlement": paid now (executed), returned at settlement.
+  const { browser: p } = phone;
+  await p.url(url);
+  await p.$('#bounce').click();
+  await p.$('#outcome').waitForDisplayed({ timeout: 10_000 });
+  await waitForText(browser, 'paid-by-provider', '£4.00');
+  await tap(browser, 'new-order');
+  // Settlement comes (the sandbox settles 60 s after the payment; the cloud's clock moves on), and the
+  // bank returns the money; the cloud's reconciliation flags it.
+  await cloud.post('/sandbox/clock', { advance_ms: 61_000 });
+  // Sam is a cashier: the shifts screen does not show him the list. Priya, a manager, sees it.
+  await tap(browser, 'lock');
+  await typePin(browser, '2468');
+  await waitForText(browser, 'staff-name', 'Priya Shah');
+  let listed = '';
+  await browser.waitUntil(
+    async () => {
+      // The list is read when the screen opens: open it again until the cloud has flagged it.
+      await tap(browser, 'nav-order');
+      await tap(browser, 'nav-shifts');
+      await browser.$('#drawer-title').waitForExist({ timeout: 10_000 });
+      await new Promise((done) => setTimeout(done, 500));
+      const panel = byTestId(browser, 'flagged-total');
+      if (!(await panel.isExisting())) return false;
+      listed = await panel.getText();
+      return true;
+    },
+    { timeout: 20_000, interval: 1_000, timeoutMsg: 'the shifts screen lists the returned payment' },
+  );
+  assert.match(listed, /Paid by bank, then returned: £4\.00 in 1 payment/);
+  await assertAccessible(browser, 'the payments the bank returned');
+  await screenshot(browser, 'bank-returned');
+});

@@ -122,6 +122,13 @@ impl Till {
             .await
     }
 
+    /// Checks that whoever is logged in may see the restaurant's money reports (`see_reports`): the
+    /// payments the bank returned after a sale are shown to them.
+    pub async fn authorise_reports(&mut self) -> Result<fynlo_core::ids::StaffId, AppError> {
+        self.authorise(fynlo_core::permission::Permission::SeeReports, None)
+            .await
+    }
+
     /// Records that the till was paired with a cloud (`sync.paired`: its address, the restaurant and
     /// the till's name there) in the journal, and so in the audit chain and the outbox. Under the
     /// member logged in, or `system` (a pairing at start from the environment): the pairing code itself

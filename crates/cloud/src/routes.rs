@@ -373,7 +373,7 @@ fn table() -> Table {
         doc(
             "GET",
             "/api/v1/payments/flagged",
-            Manager,
+            Member,
             None,
             (200, "PaymentSessions"),
             "Payments that were paid (executed) and then failed: money counted that did not arrive.",

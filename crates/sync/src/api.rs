@@ -1,7 +1,8 @@
 //! The sync as the front doors offer it (the app's `sync` command, the CLI): one request type, one
 //! reply type, errors as `{code, message}`. Unpairing needs the `settings` permission (a manager
 //! logged in, or their PIN as an approval); pairing needs the one-time code a manager made in the
-//! cloud, which is that manager's say-so.
+//! cloud, which is that manager's say-so. The payments the bank returned after a sale (`flagged`) are
+//! shown to whoever may see reports.
 
 use fynlo_app::session::request::ApprovalInput;
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,31 @@ pub enum SyncRequest {
         #[cfg_attr(feature = "ts", ts(optional))]
         limit: Option<u32>,
     },
+    /// Pay-by-bank payments of the restaurant that were paid and then returned by the bank, newest
+    /// first (for whoever may see reports).
+    Flagged,
+}
+
+/// A pay-by-bank payment paid (`executed`) and then returned by the bank: money the till counted that
+/// did not arrive.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FlaggedPaymentView {
+    /// The till's payment attempt key.
+    pub attempt_id: String,
+    /// In pence.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub amount: i64,
+    /// `GBP`.
+    pub currency: String,
+    /// Why it failed (`returned`, or the provider's reason).
+    pub failure: Option<String>,
+    /// When the customer was asked (ms since the epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub paid_at: i64,
+    /// When it failed (ms since the epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub failed_at: i64,
 }
 
 /// One op the cloud did not apply whole, for the sync screen.
@@ -76,6 +102,11 @@ pub enum SyncReply {
     Notes {
         /// Newest first.
         notes: Vec<SyncNoteView>,
+    },
+    /// The payments the bank returned.
+    Flagged {
+        /// Newest first.
+        payments: Vec<FlaggedPaymentView>,
     },
 }
 
@@ -140,6 +171,30 @@ pub async fn handle(engine: &SyncEngine, request: SyncRequest) -> Result<SyncRep
                 .collect();
             Ok(SyncReply::Notes { notes })
         }
+        SyncRequest::Flagged => {
+            engine
+                .shared
+                .till
+                .lock()
+                .await
+                .authorise_reports()
+                .await
+                .map_err(|e| SyncError::new(SyncCode::NotPermitted, e.message))?;
+            let payments = engine
+                .flagged_payments()
+                .await?
+                .into_iter()
+                .map(|p| FlaggedPaymentView {
+                    attempt_id: p.attempt_id,
+                    amount: p.amount,
+                    currency: p.currency,
+                    failure: p.failure,
+                    paid_at: p.created_at,
+                    failed_at: p.updated_at,
+                })
+                .collect();
+            Ok(SyncReply::Flagged { payments })
+        }
     }
 }
 
@@ -157,6 +212,7 @@ pub fn typescript() -> String {
         SyncRequest::decl(&cfg),
         SyncReply::decl(&cfg),
         SyncNoteView::decl(&cfg),
+        FlaggedPaymentView::decl(&cfg),
         SyncErrorBody::decl(&cfg),
         SyncCode::decl(&cfg),
         crate::engine::SyncStatus::decl(&cfg),

@@ -239,6 +239,12 @@ impl Cloud {
         .await
     }
 
+    /// The restaurant's payments paid and then returned by the bank, newest first.
+    pub async fn flagged_payments(&self, access: &str) -> Result<Vec<fynlo_protocol::payments::PaymentSession>> {
+        self.send(self.http.get(self.url("/api/v1/payments/flagged")).bearer_auth(access))
+            .await
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -421,6 +421,16 @@ impl SyncEngine {
         }
     }
 
+    /// The restaurant's pay-by-bank payments that were paid and then returned by the bank.
+    pub async fn flagged_payments(&self) -> Result<Vec<PaymentSession>> {
+        let auth = self.paired()?;
+        self.authed(&auth, |token| {
+            let auth = &auth;
+            async move { auth.cloud().flagged_payments(&token).await }
+        })
+        .await
+    }
+
     fn paired(&self) -> Result<Arc<Auth>> {
         self.auth()
             .ok_or_else(|| SyncError::new(SyncCode::NotPaired, "this till is not paired with a cloud"))

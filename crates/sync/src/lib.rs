@@ -14,7 +14,7 @@ mod live;
 pub mod pay;
 pub mod secrets;
 
-pub use api::{handle, SyncErrorBody, SyncNoteView, SyncReply, SyncRequest};
+pub use api::{handle, FlaggedPaymentView, SyncErrorBody, SyncNoteView, SyncReply, SyncRequest};
 pub use client::Cloud;
 pub use engine::{LiveEvent, SyncEngine, SyncMode, SyncOptions, SyncStatus};
 pub use error::{SyncCode, SyncError};

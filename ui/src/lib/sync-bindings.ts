@@ -23,13 +23,17 @@ approval?: ApprovalInput, } | { "op": "notes",
 /**
  * At most this many (1–500, 100 by default).
  */
-limit?: number, };
+limit?: number, } | { "op": "flagged" };
 
 export type SyncReply = { "type": "status" } & SyncStatus | { "type": "notes", 
 /**
  * Newest first.
  */
-notes: Array<SyncNoteView>, };
+notes: Array<SyncNoteView>, } | { "type": "flagged", 
+/**
+ * Newest first.
+ */
+payments: Array<FlaggedPaymentView>, };
 
 export type SyncNoteView = { 
 /**
@@ -56,6 +60,32 @@ message: string,
  * When the answer came (ms since the epoch).
  */
 at: number, };
+
+export type FlaggedPaymentView = { 
+/**
+ * The till's payment attempt key.
+ */
+attempt_id: string, 
+/**
+ * In pence.
+ */
+amount: number, 
+/**
+ * `GBP`.
+ */
+currency: string, 
+/**
+ * Why it failed (`returned`, or the provider's reason).
+ */
+failure: string | null, 
+/**
+ * When the customer was asked (ms since the epoch).
+ */
+paid_at: number, 
+/**
+ * When it failed (ms since the epoch).
+ */
+failed_at: number, };
 
 export type SyncErrorBody = { 
 /**

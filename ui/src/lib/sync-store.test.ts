@@ -33,6 +33,20 @@ vi.mock('@tauri-apps/api/core', () => ({
   },
 }));
 
+/** The app's `sync-status` listener, while one is registered. */
+let heard: ((event: { payload: unknown }) => void) | null = null;
+
+vi.mock('@tauri-apps/api/event', () => ({
+  listen: async (name: string, handler: (event: { payload: unknown }) => void) => {
+    await Promise.resolve();
+    if (name !== 'sync-status') throw new Error(`unexpected event ${name}`);
+    heard = handler;
+    return () => {
+      if (heard === handler) heard = null;
+    };
+  },
+}));
+
 const { till } = await import('./till.svelte');
 const { SYNC_POLL_MS } = await import('./sync.svelte');
 
@@ -79,6 +93,21 @@ describe('the status poll', () => {
     stop();
     await vi.advanceTimersByTimeAsync(3 * SYNC_POLL_MS);
     expect(requests).toHaveLength(3);
+  });
+
+  it('takes the status the app sends the moment it changes, between polls', async () => {
+    vi.useFakeTimers();
+    answer = () => status();
+    stop = till.sync.watch();
+    await settle();
+    expect(heard).not.toBeNull();
+    const asked = requests.length;
+    heard?.({ payload: syncStatus({ changes_applied: 7, waiting: 2 }) });
+    expect(till.sync.status?.changes_applied).toBe(7);
+    expect(till.sync.changesApplied).toBe(7);
+    expect(requests.length).toBe(asked);
+    stop();
+    expect(heard).toBeNull();
   });
 
   it('in a browser asks nothing and says the sync is unavailable, without an error on screen', async () => {
@@ -291,6 +320,48 @@ describe('the sync screen', () => {
     const before = requests.length;
     await vi.advanceTimersByTimeAsync(SYNC_POLL_MS);
     expect(requests.length).toBe(before + 1);
+  });
+});
+
+describe('payments the bank returned', () => {
+  const payment = {
+    attempt_id: 'fynlo-pbb-1',
+    amount: 1250,
+    currency: 'GBP',
+    failure: 'returned',
+    paid_at: 1_800_000_000_000,
+    failed_at: 1_800_000_060_000,
+  };
+  const refusing = (code: string) => (r: SyncRequest) => {
+    if (r.op === 'flagged') throw { code, message: code };
+    return status();
+  };
+
+  it('are listed for a manager, and forgotten when the till is locked', async () => {
+    answer = (r) => (r.op === 'flagged' ? { type: 'flagged', payments: [payment] } : status());
+    await till.sync.loadFlagged();
+    expect(requests).toContainEqual({ op: 'flagged' });
+    expect(till.sync.flagged).toEqual([payment]);
+    expect(till.sync.flaggedError).toBeNull();
+    till.sync.leave();
+    expect(till.sync.flagged).toBeNull();
+  });
+
+  it('are refused to a cashier with a plain sentence', async () => {
+    answer = refusing('not_permitted');
+    await till.sync.loadFlagged();
+    expect(till.sync.flagged).toBeNull();
+    expect(till.sync.flaggedError?.text).toMatch(/Only a manager/);
+  });
+
+  it('are none on a till never paired, and not asked for once the status says so', async () => {
+    answer = refusing('not_paired');
+    await till.sync.loadFlagged();
+    expect(till.sync.flaggedError).toBeNull();
+    till.sync.status = syncStatus({ mode: 'unpaired' });
+    const before = requests.length;
+    await till.sync.loadFlagged();
+    expect(requests.length).toBe(before);
   });
 });
 

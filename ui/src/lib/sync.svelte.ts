@@ -1,6 +1,6 @@
-// The till's sync with the cloud as the screens see it: the status, polled every 2 s for the top bar's
-// badge from the moment the app starts (login screen included) — a poll is a read outside the command
-// queue, so it never makes a tap wait — and the sync screen's actions: Sync now, pair, unpair (a
+// The till's sync with the cloud as the screens see it: the status, sent by the app each time it
+// changes and polled every 2 s besides, for the top bar's badge from the moment the app starts (login
+// screen included) — a poll is a read outside the command queue, so it never makes a tap wait — and the sync screen's actions: Sync now, pair, unpair (a
 // manager's, through the PIN overlay) and the cloud's notes. Without a sync (a plain browser) the store
 // says why once and stops polling; nothing is shown as an error.
 //
@@ -14,6 +14,7 @@ import type { ApprovalInput } from './bindings';
 import type { ShownError } from './errors';
 import {
   checkPairForm,
+  hearSyncStatus,
   runSyncExpecting,
   shownSyncError,
   SyncError,
@@ -22,7 +23,7 @@ import {
   type PairForm,
   type SyncWording,
 } from './sync';
-import type { SyncNoteView, SyncStatus } from './sync-bindings';
+import type { FlaggedPaymentView, SyncNoteView, SyncStatus } from './sync-bindings';
 import type { Navigation } from './till/navigation.svelte';
 
 /** How often the status is asked for. */
@@ -67,9 +68,16 @@ export class SyncStore {
   notesError = $state.raw<ShownError | null>(null);
   /** The last failed action. */
   failure = $state.raw<SyncFailure | null>(null);
+  /** Pay-by-bank payments the bank returned after the sale, newest first; null until loaded (and
+   *  on a till that is not paired, where there are none to ask for). */
+  flagged = $state.raw<FlaggedPaymentView[] | null>(null);
+  /** Why they could not be read (offline, or the member logged in may not see reports). */
+  flaggedError = $state.raw<ShownError | null>(null);
 
-  private running = $state<Partial<Record<SyncAction | 'notes', boolean>>>({});
+  private running = $state<Partial<Record<SyncAction | 'notes' | 'flagged', boolean>>>({});
   private polling: ReturnType<typeof setInterval> | null = null;
+  /** Stops hearing the status the app sends as it changes. */
+  private hearing: (() => void) | null = null;
   private asking = false;
 
   constructor(
@@ -105,7 +113,7 @@ export class SyncStore {
   }
 
   /** Is this action running? */
-  isBusy(action: SyncAction | 'notes'): boolean {
+  isBusy(action: SyncAction | 'notes' | 'flagged'): boolean {
     return this.running[action] === true;
   }
 
@@ -128,6 +136,7 @@ export class SyncStore {
     void this.poll();
     const timer = setInterval(() => void this.poll(), SYNC_POLL_MS);
     this.polling = timer;
+    this.hearing = hearSyncStatus((status) => this.take(status));
     return () => {
       if (this.polling === timer) this.stopWatching();
     };
@@ -136,6 +145,8 @@ export class SyncStore {
   private stopWatching(): void {
     if (this.polling !== null) clearInterval(this.polling);
     this.polling = null;
+    this.hearing?.();
+    this.hearing = null;
   }
 
   private goneAway(error: SyncError): void {
@@ -178,6 +189,8 @@ export class SyncStore {
     this.failure = null;
     this.notes = null;
     this.notesError = null;
+    this.flagged = null;
+    this.flaggedError = null;
   }
 
   /** The sync screen, with a fresh status and notes. */
@@ -246,6 +259,36 @@ export class SyncStore {
         throw reason instanceof ApprovalCancelled ? reason : (failed ?? reason);
       }
     });
+  }
+
+  /**
+   * Reads the pay-by-bank payments the bank returned after the sale (for the shifts screen and the
+   * day's report). A till never paired has none; a member who may not see reports is told so.
+   */
+  async loadFlagged(): Promise<void> {
+    if (!this.available || this.running.flagged) return;
+    if (this.status?.mode === 'unpaired') {
+      this.flagged = null;
+      this.flaggedError = null;
+      return;
+    }
+    this.running.flagged = true;
+    try {
+      this.flagged = (await runSyncExpecting({ op: 'flagged' }, 'flagged')).payments;
+      this.flaggedError = null;
+    } catch (reason) {
+      const error = toSyncError(reason);
+      // Never paired (the status not polled yet): there are none to show.
+      this.flagged = null;
+      this.flaggedError =
+        error.code === 'not_paired'
+          ? null
+          : shownSyncError(error, {
+              not_permitted: 'Only a manager sees the payments the bank returned.',
+            });
+    } finally {
+      this.running.flagged = false;
+    }
   }
 
   /** Reads the cloud's notes on the ops it did not apply whole. */

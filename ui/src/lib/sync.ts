@@ -7,6 +7,7 @@
 // `runSync` says so with the client code `unavailable` — never a message the cashier has to dismiss.
 
 import { invoke, isTauri } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { ShownError } from './errors';
 import type { SyncCode, SyncMode, SyncReply, SyncRequest, SyncStatus } from './sync-bindings';
 
@@ -81,6 +82,30 @@ export function shownSyncError(error: SyncError, wording: SyncWording = {}): Sho
 /** Is there a sync to talk to? Only inside the Tauri app. */
 export function syncAvailable(): boolean {
   return isTauri();
+}
+
+/** The event the app sends with the sync's status each time it changes. */
+export const SYNC_STATUS_EVENT = 'sync-status';
+
+/**
+ * Hears the sync's status as the app sends it (the moment it changes: a payment the cloud says moved
+ * is on screen within the time it takes to record it), until the returned function is called. Outside
+ * the app, or if listening fails, nothing is heard and the 2 s poll carries on alone.
+ */
+export function hearSyncStatus(take: (status: SyncStatus) => void): () => void {
+  if (!syncAvailable()) return () => {};
+  let stop: (() => void) | null = null;
+  let stopped = false;
+  void listen<SyncStatus>(SYNC_STATUS_EVENT, (event) => take(event.payload))
+    .then((unlisten) => {
+      if (stopped) unlisten();
+      else stop = unlisten;
+    })
+    .catch(() => {});
+  return () => {
+    stopped = true;
+    stop?.();
+  };
 }
 
 /** Runs one sync request; rejects with a `SyncError`. */

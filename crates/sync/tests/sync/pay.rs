@@ -14,7 +14,8 @@ use crate::{
 both!(
     a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once,
     a_qr_shown_before_a_restart_is_resumed_and_paid_once,
-    the_till_records_the_payment_by_itself_when_the_cloud_says_it_moved
+    the_till_records_the_payment_by_itself_when_the_cloud_says_it_moved,
+    a_payment_the_bank_returns_is_listed_for_whoever_may_see_reports
 );
 
 /// Opens a table's order with a burger and answers its id.
@@ -392,4 +393,53 @@ async fn the_till_records_the_payment_by_itself_when_the_cloud_says_it_moved(bac
     }
     let _ = stop.send(true);
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), runner).await;
+}
+
+/// The bank sends a payment (`executed`: the till records it paid) and returns it at settlement: the
+/// till lists it for whoever may see reports (a manager), never for a cashier.
+async fn a_payment_the_bank_returns_is_listed_for_whoever_may_see_reports(backend: Backend) {
+    use fynlo_sync::{handle, SyncCode, SyncReply, SyncRequest};
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Bounce Bar").await;
+    let till = TestTill::with_bank(options(false)).await;
+    till.pair(&cloud, &owner, "Counter").await;
+    let id = order_with_a_burger(&till).await;
+    let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
+    let waiting = last_payment(&order);
+    tap(&cloud, &page_of(&waiting), "bounce").await;
+    let check = format!(
+        r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{}"}}"#,
+        waiting["id"].as_str().expect("id")
+    );
+    let paid = till.value(&check).await;
+    assert_eq!(last_payment(&paid)["status"], "succeeded", "executed is paid: {paid}");
+    let nothing = handle(&till.engine, SyncRequest::Flagged).await;
+    assert!(nothing.is_err(), "Sam is a cashier");
+    // Settlement comes, and the bank returns the money.
+    let state = &cloud.server().state;
+    state.clock.advance(61_000);
+    fynlo_cloud::payments::reconcile_once(state).await.expect("reconciles");
+
+    let refused = handle(&till.engine, SyncRequest::Flagged)
+        .await
+        .expect_err("a cashier does not see it");
+    assert_eq!(refused.code, SyncCode::NotPermitted, "{refused:?}");
+    till.run(r#"{"cmd": "login", "pin": "2468"}"#).await;
+    let Ok(SyncReply::Flagged { payments }) = handle(&till.engine, SyncRequest::Flagged).await else {
+        panic!("a manager sees the returned payments");
+    };
+    assert_eq!(payments.len(), 1, "{payments:?}");
+    let charged = waiting["tendered"].as_i64().expect("charged");
+    let attempt = waiting["provider_ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("pbb_"))
+        .expect("attempt");
+    assert_eq!(
+        (
+            payments[0].attempt_id.as_str(),
+            payments[0].amount,
+            payments[0].failure.as_deref()
+        ),
+        (attempt, charged, Some("returned"))
+    );
 }
