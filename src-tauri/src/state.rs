@@ -50,12 +50,16 @@ impl TillState {
             let store = setup::init(&path, &SetupFile::demo_with_printer()?, clock.as_ref(), ids.as_ref()).await?;
             store.close().await?;
         }
-        // Pay by bank goes through the cloud once the till is paired (`fynlo_sync::pay`); cards — and,
-        // in dev and demo builds, pay by bank on a till never paired — go to the simulator, which keeps
-        // its records beside the database. Opening resumes or abandons any payment a previous run left
-        // waiting for its provider (pay by bank is asked again once the sync runs, below).
+        // Pay by bank goes through the cloud once the till is paired (`fynlo_sync::pay`); cards go to
+        // Stripe when it is connected, else — with, in dev and demo builds, pay by bank on a till never
+        // paired — to the simulator, which keeps its records beside the database. Opening resumes or
+        // abandons any payment a previous run left waiting for its provider (pay by bank is asked again
+        // once the sync runs, below).
         let simulator = Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(&path)));
-        let mut bank = CloudPayments::new(simulator);
+        // Cards go to Stripe when its settings are in the keychain (`fynlo cards connect-stripe`).
+        let secrets = fynlo_sync::secrets::platform_or_unavailable();
+        let device = fynlo_app::read::Reader::open(&path).await?.device();
+        let mut bank = CloudPayments::new(fynlo_sync::pay::cards(secrets.as_ref(), &device, simulator));
         if demo {
             bank = bank.simulating_when_unpaired();
         }
@@ -79,12 +83,7 @@ impl TillState {
         let till = Arc::new(Mutex::new(till));
         // The sync runs beside the commands too: its credentials in the keychain (never a plain-text
         // fallback: a till whose keychain cannot be used says so and stays unpaired).
-        let sync = SyncEngine::open(
-            Arc::clone(&till),
-            fynlo_sync::secrets::platform_or_unavailable(),
-            SyncOptions::default(),
-        )
-        .await?;
+        let sync = SyncEngine::open(Arc::clone(&till), secrets, SyncOptions::default()).await?;
         bank.attach(&sync);
         let waiting = till
             .lock()

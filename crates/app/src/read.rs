@@ -26,6 +26,11 @@ impl Reader {
         })
     }
 
+    /// The till's device id (what its keychain entries are kept under).
+    pub fn device(&self) -> String {
+        self.store.device().to_string()
+    }
+
     /// The restaurant and its current menu.
     pub async fn menu(&self) -> Result<MenuView, AppError> {
         let restaurant = self

@@ -135,6 +135,13 @@ enum Cmd {
         #[arg(long)]
         watch: bool,
     },
+    /// The till's card provider: Stripe (its settings and secret key in the keychain) or the simulator
+    /// (docs/payments.md).
+    Cards {
+        /// What to do.
+        #[command(subcommand)]
+        action: CardsCmd,
+    },
     /// Write the UI's TypeScript types generated from the Rust boundary types.
     GenTs {
         /// Where to write them.
@@ -144,6 +151,32 @@ enum Cmd {
         #[arg(long)]
         check: bool,
     },
+}
+
+/// `fynlo cards …`.
+#[derive(Debug, clap::Subcommand)]
+enum CardsCmd {
+    /// Which card provider the till uses, as JSON (never the secret key).
+    Status,
+    /// Take cards through Stripe. The secret key (`sk_…` or `rk_…`) is read from stdin, never from the
+    /// command line; it is kept in the keychain with these settings.
+    ConnectStripe {
+        /// Stripe's address (a local fake's in tests).
+        #[arg(long, default_value = "https://api.stripe.com")]
+        api_url: String,
+        /// The payment method to confirm with (required with a live key; in test mode the simulator's
+        /// choice picks a Stripe test card).
+        #[arg(long)]
+        payment_method: Option<String>,
+        /// Authorise, then capture in a second call (`capture_method=manual`).
+        #[arg(long)]
+        manual_capture: bool,
+        /// Seconds before a call to Stripe counts as unanswered.
+        #[arg(long, default_value_t = 10)]
+        timeout_seconds: u64,
+    },
+    /// Take cards through the simulator again: Stripe's settings are forgotten.
+    Disconnect,
 }
 
 /// `fynlo audit …`.
@@ -185,26 +218,36 @@ fn main() -> ExitCode {
 }
 
 /// The till's payment provider from the command line, as in the app: pay by bank through the cloud
-/// once the till is paired (`fynlo_sync::pay`, which needs a sync engine attached), cards — and pay by
-/// bank on a till never paired — through the simulator, which keeps its records beside the database.
-fn bank(db: &std::path::Path) -> CloudPayments {
-    CloudPayments::new(Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(db)))).simulating_when_unpaired()
+/// once the till is paired (`fynlo_sync::pay`, which needs a sync engine attached); cards through Stripe
+/// when it is connected, else — and pay by bank on a till never paired — through the simulator, which
+/// keeps its records beside the database.
+async fn bank(db: &std::path::Path) -> Result<CloudPayments> {
+    let simulator = Arc::new(SimulatedProvider::at(&SimulatedProvider::file_beside(db)));
+    // Cards: Stripe when this till's settings are in the keychain (`fynlo cards connect-stripe`).
+    let device = Reader::open(db).await?.device();
+    let secrets = fynlo_sync::secrets::platform_or_unavailable();
+    let cards = fynlo_sync::pay::cards(secrets.as_ref(), &device, simulator);
+    Ok(CloudPayments::new(cards).simulating_when_unpaired())
 }
 
 /// What the till runs with from the command line: the system clock, `UUIDv7` ids, the payment provider
 /// ([`bank`], no engine attached), and — for the crash tests only — a failpoint named by
 /// `FYNLO_FAILPOINT`.
-fn services(db: &std::path::Path) -> Result<Services> {
-    services_with(Arc::new(bank(db)))
+async fn services(db: &std::path::Path) -> Result<Services> {
+    services_with(Arc::new(bank(db).await?))
 }
 
 fn services_with(provider: Arc<CloudPayments>) -> Result<Services> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let failpoints = match std::env::var("FYNLO_FAILPOINT") {
+    Ok(Services::new(clock, Arc::new(UuidV7), provider).with_failpoints(failpoints()?))
+}
+
+/// The crash tests' failpoint, named by `FYNLO_FAILPOINT`; none otherwise.
+fn failpoints() -> Result<Failpoints> {
+    Ok(match std::env::var("FYNLO_FAILPOINT") {
         Ok(name) => Failpoints::abort_at(name.parse::<Step>().map_err(anyhow::Error::msg)?),
         Err(_) => Failpoints::none(),
-    };
-    Ok(Services::new(clock, Arc::new(UuidV7), provider).with_failpoints(failpoints))
+    })
 }
 
 async fn run(cli: Cli) -> Result<ExitCode> {
@@ -225,7 +268,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 (false, None) => bail!("say what to load: --demo or --setup FILE"),
             };
             let store = if force {
-                let failpoints = services(&cli.db)?.failpoints;
+                let failpoints = failpoints()?;
                 setup::reinit(&cli.db, &setup, clock.as_ref(), ids.as_ref(), failpoints).await?
             } else {
                 setup::init(&cli.db, &setup, clock.as_ref(), ids.as_ref()).await?
@@ -240,7 +283,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::ImportMenu { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
-            let mut till = Till::open(&cli.db, services(&cli.db)?).await?;
+            let mut till = Till::open(&cli.db, services(&cli.db).await?).await?;
             let version = till.import_menu(&json).await?;
             println!("Imported menu version {version}.");
         }
@@ -252,7 +295,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             // Paired, pay by bank goes through the cloud: the sync engine is attached to the provider
             // (its loop does not run), and what opening could not ask the cloud is asked now.
-            let bank = bank(&cli.db);
+            let bank = bank(&cli.db).await?;
             let till = Till::open(&cli.db, services_with(Arc::new(bank.clone()))?).await?;
             let waiting = till.recovered().attempts.iter().any(|a| a.status.in_flight());
             let till = Arc::new(tokio::sync::Mutex::new(till));
@@ -282,7 +325,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
         }
         Cmd::Print { wait } => {
-            let till = Till::open(&cli.db, services(&cli.db)?).await?;
+            let till = Till::open(&cli.db, services(&cli.db).await?).await?;
             let waiting = print_jobs(&till, wait).await?;
             return Ok(if waiting == 0 {
                 ExitCode::SUCCESS
@@ -354,6 +397,32 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             sync::unpair(&cli.db, pin.trim().to_owned()).await?;
         }
         Cmd::Sync { status, notes, watch } => sync::sync(&cli.db, status, notes, watch).await?,
+        Cmd::Cards { action } => {
+            let secrets = fynlo_sync::secrets::platform_or_unavailable();
+            let device = Reader::open(&cli.db).await?.device();
+            let view = match action {
+                CardsCmd::Status => fynlo_sync::pay::cards_view(secrets.as_ref(), &device)?,
+                CardsCmd::ConnectStripe {
+                    api_url,
+                    payment_method,
+                    manual_capture,
+                    timeout_seconds,
+                } => {
+                    let mut key = String::new();
+                    io::stdin().read_to_string(&mut key)?;
+                    let config = fynlo_sync::pay::StripeConfig {
+                        api_url,
+                        secret_key: key.trim().to_owned(),
+                        payment_method,
+                        manual_capture,
+                        timeout_seconds,
+                    };
+                    fynlo_sync::pay::connect_stripe(secrets.as_ref(), &device, &config)?
+                }
+                CardsCmd::Disconnect => fynlo_sync::pay::disconnect_cards(secrets.as_ref(), &device)?,
+            };
+            println!("{}", serde_json::to_string(&view)?);
+        }
         Cmd::GenTs { out, check } => {
             // The command set's types, and beside them the sync's (`sync-bindings.ts`).
             let sync_out = out.with_file_name("sync-bindings.ts");

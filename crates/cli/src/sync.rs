@@ -11,7 +11,7 @@ use tokio::sync::Mutex;
 /// The engine of the till at `db`, with the platform's keychain. A batch size can be set with
 /// `FYNLO_SYNC_BATCH` (tests push in small batches to cut them often).
 async fn engine(db: &Path, live: bool) -> Result<SyncEngine> {
-    let till = Till::open(db, crate::services(db)?).await?;
+    let till = Till::open(db, crate::services(db).await?).await?;
     let batch = std::env::var("FYNLO_SYNC_BATCH")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -36,8 +36,9 @@ use crate::{
 /// How many list pages (100 each) a search by key reads at most.
 const MAX_PAGES: usize = 10;
 
-/// How the adapter reaches Stripe.
-#[derive(Clone, PartialEq, Eq)]
+/// How the adapter reaches Stripe (kept on a till in its keychain, secret key and all).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StripeConfig {
     /// `https://api.stripe.com`, or the fake server's address in tests.
     pub api_url: String,
@@ -46,9 +47,15 @@ pub struct StripeConfig {
     /// The payment method to confirm with outside test mode (`pm_…`).
     pub payment_method: Option<String>,
     /// Capture by hand after the authorisation (`capture_method=manual`), or at once.
+    #[serde(default)]
     pub manual_capture: bool,
     /// Seconds before a call counts as unanswered ([`ProviderError::Timeout`]).
+    #[serde(default = "default_timeout")]
     pub timeout_seconds: u64,
+}
+
+fn default_timeout() -> u64 {
+    10
 }
 
 impl fmt::Debug for StripeConfig {

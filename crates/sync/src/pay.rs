@@ -15,8 +15,11 @@
 
 use std::sync::{Arc, OnceLock};
 
+/// The Stripe card adapter's settings, as a front door builds them.
+pub use fynlo_payments::stripe::StripeConfig;
 use fynlo_payments::{
-    Answer, Intent, IntentRequest, IntentStatus, Method, PaymentProvider, ProviderError, ProviderRefund, RefundStatus,
+    stripe::Stripe, Answer, Intent, IntentRequest, IntentStatus, Method, PaymentProvider, ProviderError,
+    ProviderRefund, RefundStatus,
 };
 use fynlo_protocol::{
     payments::{BankRefundStatus, BankStatus, NewPaymentRefund, NewPaymentSession, PaymentRefund, PaymentSession},
@@ -26,7 +29,7 @@ use fynlo_protocol::{
 use crate::{
     engine::{SyncEngine, WeakEngine},
     error::SyncCode,
-    SyncError,
+    Secrets, SyncError,
 };
 
 /// The provider ids of pay-by-bank payments start with this (then the attempt's key).
@@ -91,6 +94,135 @@ impl CloudPayments {
                 "pay by bank needs the cloud, and this till has no sync running: take cash or card".into(),
             )
         })
+    }
+}
+
+/// The name the card provider's settings are kept under in the keychain, with the till's device id
+/// after it (`stripe.<device>`): each till on a machine has its own.
+pub const STRIPE: &str = "stripe";
+
+fn stripe_entry(device: &str) -> String {
+    format!("{STRIPE}.{device}")
+}
+
+/// A card provider that refuses every card, saying why: the till's Stripe settings are kept but
+/// cannot be used, so no card is sent anywhere (never to the simulator, which would approve it).
+struct Refusing(String);
+
+impl Refusing {
+    fn no<T: Send + 'static>(&self) -> Answer<'_, T> {
+        let why = self.0.clone();
+        Box::pin(async move { Err(ProviderError::Refused(why)) })
+    }
+}
+
+impl PaymentProvider for Refusing {
+    fn create<'a>(&'a self, _: &'a IntentRequest) -> Answer<'a, Intent> {
+        self.no()
+    }
+    fn find<'a>(&'a self, _: &'a str) -> Answer<'a, Option<Intent>> {
+        self.no()
+    }
+    fn retrieve<'a>(&'a self, _: &'a str) -> Answer<'a, Intent> {
+        self.no()
+    }
+    fn cancel<'a>(&'a self, _: &'a str) -> Answer<'a, Intent> {
+        self.no()
+    }
+    fn refund<'a>(&'a self, _: &'a str, _: i64, _: &'a str) -> Answer<'a, ProviderRefund> {
+        self.no()
+    }
+    fn find_refund<'a>(&'a self, _: &'a str) -> Answer<'a, Option<ProviderRefund>> {
+        self.no()
+    }
+}
+
+/// Which card provider a till uses, and its settings as they may be shown (never the secret key).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CardsView {
+    /// `stripe`, or `simulator` when no card provider is kept.
+    pub provider: String,
+    /// Stripe's address.
+    pub api_url: Option<String>,
+    /// Whether the key is a test-mode key.
+    pub test_mode: Option<bool>,
+    /// Whether payments are captured by hand after the authorisation.
+    pub manual_capture: Option<bool>,
+}
+
+/// The Stripe settings the till `device` keeps in `secrets`, if any (checked).
+pub fn stripe_settings(secrets: &dyn Secrets, device: &str) -> Result<Option<StripeConfig>, SyncError> {
+    let Some(json) = secrets.provider(&stripe_entry(device))? else {
+        return Ok(None);
+    };
+    let config: StripeConfig = serde_json::from_str(&json).map_err(|e| {
+        SyncError::new(
+            SyncCode::Keychain,
+            format!("the Stripe settings in the keychain are not ours: {e}"),
+        )
+    })?;
+    if let Some(problem) = config.problems() {
+        return Err(SyncError::new(
+            SyncCode::InvalidInput,
+            format!("the Stripe settings: {problem}"),
+        ));
+    }
+    Ok(Some(config))
+}
+
+/// Keeps Stripe as the card provider of the till `device`: its settings and secret key in the keychain.
+pub fn connect_stripe(secrets: &dyn Secrets, device: &str, config: &StripeConfig) -> Result<CardsView, SyncError> {
+    if let Some(problem) = config.problems() {
+        return Err(SyncError::new(
+            SyncCode::InvalidInput,
+            format!("the Stripe settings: {problem}"),
+        ));
+    }
+    let json = serde_json::to_string(config).map_err(|e| SyncError::new(SyncCode::Keychain, e.to_string()))?;
+    secrets.set_provider(&stripe_entry(device), &json)?;
+    cards_view(secrets, device)
+}
+
+/// Forgets the card provider of the till `device`: cards go to the simulator again.
+pub fn disconnect_cards(secrets: &dyn Secrets, device: &str) -> Result<CardsView, SyncError> {
+    secrets.delete_provider(&stripe_entry(device))?;
+    cards_view(secrets, device)
+}
+
+/// The card provider the till `device` uses, as it may be shown.
+pub fn cards_view(secrets: &dyn Secrets, device: &str) -> Result<CardsView, SyncError> {
+    Ok(match stripe_settings(secrets, device)? {
+        Some(config) => CardsView {
+            provider: STRIPE.into(),
+            test_mode: Some(config.test_mode()),
+            manual_capture: Some(config.manual_capture),
+            api_url: Some(config.api_url),
+        },
+        None => CardsView {
+            provider: "simulator".into(),
+            api_url: None,
+            test_mode: None,
+            manual_capture: None,
+        },
+    })
+}
+
+/// The card provider the till `device` uses: Stripe when its settings are in the keychain, `fallback` (the
+/// simulator) when none are kept. Settings kept but unusable refuse every card with the reason —
+/// never the simulator, which would approve them. A keychain that cannot be read at all (a machine
+/// with no keychain: development) gives the fallback, with a warning in the log.
+pub fn cards(secrets: &dyn Secrets, device: &str, fallback: Arc<dyn PaymentProvider>) -> Arc<dyn PaymentProvider> {
+    match stripe_settings(secrets, device) {
+        Ok(None) => fallback,
+        Ok(Some(config)) => match Stripe::new(config) {
+            Ok(stripe) => Arc::new(stripe),
+            Err(e) => Arc::new(Refusing(format!("cards cannot be taken: {e}"))),
+        },
+        Err(e) if e.code == SyncCode::Keychain && secrets.provider(&stripe_entry(device)).is_err() => {
+            tracing::warn!("the keychain cannot be read ({}): cards go to the simulator", e.message);
+            fallback
+        }
+        Err(e) => Arc::new(Refusing(format!("cards cannot be taken: {}", e.message))),
     }
 }
 
@@ -287,6 +419,75 @@ fn refund_of(refund: &PaymentRefund) -> ProviderRefund {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn stripe(key: &str) -> StripeConfig {
+        StripeConfig {
+            api_url: "http://127.0.0.1:9".into(),
+            secret_key: key.into(),
+            payment_method: None,
+            manual_capture: false,
+            timeout_seconds: 5,
+        }
+    }
+
+    fn card() -> IntentRequest {
+        IntentRequest {
+            payment_id: "p".into(),
+            idempotency_key: "fynlo-k".into(),
+            amount: 100,
+            currency: "gbp".into(),
+            method: Method::Card,
+            simulate: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn each_till_keeps_its_own_card_provider_and_never_falls_back_on_broken_settings() {
+        let secrets = crate::MemorySecrets::default();
+        let simulator: Arc<dyn PaymentProvider> = Arc::new(fynlo_payments::SimulatedProvider::in_memory());
+        // Nothing kept: the simulator.
+        assert!(Arc::ptr_eq(
+            &cards(&secrets, "till-a", Arc::clone(&simulator)),
+            &simulator
+        ));
+        assert_eq!(cards_view(&secrets, "till-a").expect("view").provider, "simulator");
+        // A publishable key is refused, and nothing is kept.
+        assert!(connect_stripe(&secrets, "till-a", &stripe("pk_test_publishable")).is_err());
+        assert_eq!(secrets.provider("stripe.till-a").expect("read"), None);
+        // Connected: Stripe for till A, shown without its key; till B still has the simulator.
+        let view = connect_stripe(&secrets, "till-a", &stripe("sk_test_very_secret_key")).expect("kept");
+        assert_eq!((view.provider.as_str(), view.test_mode), ("stripe", Some(true)));
+        assert!(!serde_json::to_string(&view).expect("json").contains("very_secret"));
+        assert!(!Arc::ptr_eq(
+            &cards(&secrets, "till-a", Arc::clone(&simulator)),
+            &simulator
+        ));
+        assert!(Arc::ptr_eq(
+            &cards(&secrets, "till-b", Arc::clone(&simulator)),
+            &simulator
+        ));
+        // Settings kept but broken: every card is refused with the reason, none reaches the simulator.
+        secrets.set_provider("stripe.till-a", "{not json").expect("kept");
+        let refusing = cards(&secrets, "till-a", Arc::clone(&simulator));
+        assert!(!Arc::ptr_eq(&refusing, &simulator));
+        let refused = refusing.create(&card()).await;
+        assert!(
+            matches!(&refused, Err(ProviderError::Refused(m)) if m.contains("cannot be taken")),
+            "{refused:?}"
+        );
+        // Disconnected: the simulator again.
+        assert_eq!(
+            disconnect_cards(&secrets, "till-a").expect("gone").provider,
+            "simulator"
+        );
+        assert!(Arc::ptr_eq(
+            &cards(&secrets, "till-a", Arc::clone(&simulator)),
+            &simulator
+        ));
+        // No keychain at all (development): the simulator, with a warning.
+        let none = crate::secrets::Unavailable("no keychain here".into());
+        assert!(Arc::ptr_eq(&cards(&none, "till-a", Arc::clone(&simulator)), &simulator));
+    }
 
     fn session(status: BankStatus, failure: Option<&str>) -> PaymentSession {
         PaymentSession {

@@ -6,7 +6,8 @@
 //! cannot be used says so and stays unpaired.
 //!
 //! [`Secrets`] is the port; [`Keychain`] the real one; [`MemorySecrets`] holds them in memory for tests
-//! that are not about the keychain.
+//! that are not about the keychain. Beside the device's credentials it keeps the card provider's
+//! settings with their secret key (`fynlo cards connect-stripe`).
 
 use std::{collections::HashMap, sync::Mutex};
 
@@ -33,7 +34,8 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// A place for a till's credentials, by device id.
+/// A place for a till's credentials, by device id, and for its payment providers' settings with
+/// their secret keys, by provider (`stripe`).
 pub trait Secrets: Send + Sync {
     /// The device's credentials, if any.
     fn get(&self, device: &str) -> Result<Option<Credentials>>;
@@ -41,6 +43,12 @@ pub trait Secrets: Send + Sync {
     fn set(&self, device: &str, credentials: &Credentials) -> Result<()>;
     /// Removes them (nothing to remove is fine).
     fn delete(&self, device: &str) -> Result<()>;
+    /// A payment provider's settings (JSON, its secret key inside), if kept.
+    fn provider(&self, name: &str) -> Result<Option<String>>;
+    /// Keeps a payment provider's settings, replacing any before.
+    fn set_provider(&self, name: &str, settings: &str) -> Result<()>;
+    /// Forgets a payment provider's settings (nothing to forget is fine).
+    fn delete_provider(&self, name: &str) -> Result<()>;
 }
 
 /// Readies the process for the keychain. On Linux the keyutils store needs a session keyring: a
@@ -70,6 +78,18 @@ impl Secrets for Unavailable {
     fn delete(&self, _: &str) -> Result<()> {
         Err(SyncError::new(SyncCode::Keychain, self.0.clone()))
     }
+
+    fn provider(&self, _: &str) -> Result<Option<String>> {
+        Err(SyncError::new(SyncCode::Keychain, self.0.clone()))
+    }
+
+    fn set_provider(&self, _: &str, _: &str) -> Result<()> {
+        Err(SyncError::new(SyncCode::Keychain, self.0.clone()))
+    }
+
+    fn delete_provider(&self, _: &str) -> Result<()> {
+        Err(SyncError::new(SyncCode::Keychain, self.0.clone()))
+    }
 }
 
 /// The platform's keychain, or — when it cannot be opened — one that says why on every use.
@@ -85,6 +105,9 @@ pub fn platform_or_unavailable() -> std::sync::Arc<dyn Secrets> {
 
 /// The service name credentials are kept under.
 pub const SERVICE: &str = "fynlo-pos";
+
+/// The service name payment providers' settings are kept under (one entry per provider).
+pub const PROVIDERS: &str = "fynlo-pos-payments";
 
 fn keychain_error(e: &keyring_core::Error) -> SyncError {
     SyncError::new(SyncCode::Keychain, format!("the keychain: {e}"))
@@ -125,6 +148,10 @@ impl Keychain {
     fn entry(&self, device: &str) -> Result<keyring_core::Entry> {
         keyring_core::Entry::new_in_store(&self.store, SERVICE, device).map_err(|e| keychain_error(&e))
     }
+
+    fn provider_entry(&self, name: &str) -> Result<keyring_core::Entry> {
+        keyring_core::Entry::new_in_store(&self.store, PROVIDERS, name).map_err(|e| keychain_error(&e))
+    }
 }
 
 impl Secrets for Keychain {
@@ -149,12 +176,34 @@ impl Secrets for Keychain {
             Err(e) => Err(keychain_error(&e)),
         }
     }
+
+    fn provider(&self, name: &str) -> Result<Option<String>> {
+        match self.provider_entry(name)?.get_password() {
+            Ok(settings) => Ok(Some(settings)),
+            Err(keyring_core::Error::NoEntry) => Ok(None),
+            Err(e) => Err(keychain_error(&e)),
+        }
+    }
+
+    fn set_provider(&self, name: &str, settings: &str) -> Result<()> {
+        self.provider_entry(name)?
+            .set_password(settings)
+            .map_err(|e| keychain_error(&e))
+    }
+
+    fn delete_provider(&self, name: &str) -> Result<()> {
+        match self.provider_entry(name)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(keychain_error(&e)),
+        }
+    }
 }
 
 /// Credentials in memory, for tests that are not about the keychain.
 #[derive(Default)]
 pub struct MemorySecrets {
     entries: Mutex<HashMap<String, Credentials>>,
+    providers: Mutex<HashMap<String, String>>,
 }
 
 impl Secrets for MemorySecrets {
@@ -172,6 +221,23 @@ impl Secrets for MemorySecrets {
 
     fn delete(&self, device: &str) -> Result<()> {
         self.entries.lock().map_err(|_| poisoned())?.remove(device);
+        Ok(())
+    }
+
+    fn provider(&self, name: &str) -> Result<Option<String>> {
+        Ok(self.providers.lock().map_err(|_| poisoned())?.get(name).cloned())
+    }
+
+    fn set_provider(&self, name: &str, settings: &str) -> Result<()> {
+        self.providers
+            .lock()
+            .map_err(|_| poisoned())?
+            .insert(name.into(), settings.into());
+        Ok(())
+    }
+
+    fn delete_provider(&self, name: &str) -> Result<()> {
+        self.providers.lock().map_err(|_| poisoned())?.remove(name);
         Ok(())
     }
 }

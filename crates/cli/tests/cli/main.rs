@@ -13,6 +13,7 @@
 )]
 
 mod audit;
+mod cards;
 mod crash;
 mod docs;
 mod exec;
