@@ -483,6 +483,89 @@ pub async fn remove_user(State(state): State<AppState>, auth: Auth, Path(id): Pa
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/v1/users/{id}/role`: what the owner changes a user to.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    /// `owner` or `manager`.
+    pub role: String,
+}
+
+/// `POST /api/v1/users/{id}/role`: an owner makes a manager an owner too (handing the restaurant on)
+/// or an owner a manager — themselves included — as long as the restaurant keeps an owner. The
+/// user's tokens stop at once (every request checks the role) and their logins end: they log in again
+/// with the new role. The same role again changes nothing.
+pub async fn change_role(
+    State(state): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RoleChange>,
+) -> ApiResult<Json<User>> {
+    auth.owner()?;
+    let role = match body.role.as_str() {
+        "owner" => Role::Owner,
+        "manager" => Role::Manager,
+        _ => return Err(ApiError::invalid("role is owner or manager")),
+    };
+    if uuid::Uuid::parse_str(&id).is_err() {
+        return Err(ApiError::not_found("user"));
+    }
+    crate::db::retrying(|| change_role_once(&state, auth.restaurant(), &id, role))
+        .await
+        .map(Json)
+}
+
+async fn change_role_once(state: &AppState, restaurant: &str, id: &str, role: Role) -> ApiResult<User> {
+    let now = now_ms();
+    let mut tx = state.db.pool.begin().await?;
+    // The restaurant's row first: two owners demoting each other at once take turns, so the
+    // restaurant always keeps one.
+    sqlx::query("UPDATE restaurants SET name = name WHERE id = $1")
+        .bind(restaurant)
+        .execute(&mut *tx)
+        .await?;
+    let found: Option<(String, String)> =
+        sqlx::query_as("SELECT email, role FROM users WHERE id = $1 AND restaurant_id = $2 AND removed_at IS NULL")
+            .bind(id)
+            .bind(restaurant)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (email, was) = found.ok_or_else(|| ApiError::not_found("user"))?;
+    if was == role.as_str() {
+        return Ok(User {
+            id: id.to_owned(),
+            email,
+            role: was,
+        });
+    }
+    if was == Role::Owner.as_str() {
+        let (owners,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM users WHERE restaurant_id = $1 AND role = 'owner' AND removed_at IS NULL",
+        )
+        .bind(restaurant)
+        .fetch_one(&mut *tx)
+        .await?;
+        if owners <= 1 {
+            return Err(ApiError::conflict(
+                "the restaurant keeps at least one owner: make someone else an owner first",
+            ));
+        }
+    }
+    sqlx::query("UPDATE users SET role = $3 WHERE id = $1 AND restaurant_id = $2")
+        .bind(id)
+        .bind(restaurant)
+        .bind(role.as_str())
+        .execute(&mut *tx)
+        .await?;
+    revoke_tokens_of(&mut tx, "user", id, restaurant, now).await?;
+    tx.commit().await?;
+    Ok(User {
+        id: id.to_owned(),
+        email,
+        role: role.as_str().to_owned(),
+    })
+}
+
 /// A pairing code, shown once.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct PairingCode {

@@ -174,6 +174,17 @@ fn table() -> Table {
     .add(
         doc(
             "POST",
+            "/api/v1/users/{id}/role",
+            Owner,
+            Some("RoleChange"),
+            (200, "User"),
+            "The owner makes a user an owner or a manager (the restaurant keeps an owner); their tokens stop at once.",
+        ),
+        post(accounts::change_role),
+    )
+    .add(
+        doc(
+            "POST",
             "/api/v1/pairing-codes",
             Manager,
             None,

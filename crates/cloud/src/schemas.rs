@@ -33,6 +33,7 @@ pub fn all() -> Value {
             "access_token": s, "expires_in": i, "refresh_token": s,
         })),
         "NewUser": object(&["email", "password"], json!({"email": s, "password": s})),
+        "RoleChange": object(&["role"], json!({"role": {"type": "string", "enum": ["owner", "manager"]}})),
         "User": object(&["id", "email", "role"], json!({"id": s, "email": s, "role": s})),
         "Users": array_of("User"),
         "PairingCode": object(&["code", "expires_at"], json!({"code": s, "expires_at": i})),

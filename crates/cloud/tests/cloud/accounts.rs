@@ -8,7 +8,8 @@ crate::both!(
     owners_log_in_and_refresh_tokens_rotate,
     a_till_pairs_once_per_code_and_a_stolen_refresh_revokes_it,
     managers_and_owners_have_their_own_rights,
-    revoking_a_till_while_it_refreshes_or_logs_out_never_fails_the_server
+    revoking_a_till_while_it_refreshes_or_logs_out_never_fails_the_server,
+    the_owner_changes_roles_and_the_restaurant_always_keeps_an_owner
 );
 
 /// A manager revokes a till at the moment the till refreshes with a token it used before (which
@@ -553,4 +554,131 @@ async fn an_oversized_body_is_refused_with_the_apis_error() {
     assert_eq!((status, error["code"].as_str()), (413, Some("too_large")), "{error}");
     let (status, error) = cloud.call("GET", "/api/v1/nothing-here", None, None).await;
     assert_eq!((status, error["code"].as_str()), (404, Some("not_found")));
+}
+
+/// The owner makes a manager an owner (handing the restaurant on) and then steps down to manager; the
+/// last owner cannot step down; each change stops the user's tokens at once; managers, other
+/// restaurants and bad roles change nothing. Two owners demoting each other at once leave one owner.
+async fn the_owner_changes_roles_and_the_restaurant_always_keeps_an_owner(backend: Backend) {
+    let cloud = Cloud::start(backend).await;
+    let owner = cloud.restaurant("Handover Inn").await;
+    let password = "another good password";
+    let add = |email: &'static str| {
+        let cloud = &cloud;
+        let owner = &owner;
+        async move {
+            let (status, user) = cloud
+                .post(
+                    "/api/v1/users",
+                    Some(&owner.access),
+                    json!({"email": email, "password": password}),
+                )
+                .await;
+            assert_eq!(status, 201, "{user}");
+            user["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let login = |email: &'static str| {
+        let cloud = &cloud;
+        async move {
+            let (status, session) = cloud
+                .post(
+                    "/api/v1/auth/login",
+                    None,
+                    json!({"email": email, "password": password}),
+                )
+                .await;
+            assert_eq!(status, 200, "{session}");
+            Login::from(&session)
+        }
+    };
+    let role = |id: &str, role: &str, token: &str| {
+        let path = format!("/api/v1/users/{id}/role");
+        let body = json!({ "role": role });
+        let token = token.to_owned();
+        let cloud = &cloud;
+        async move { cloud.post(&path, Some(&token), body).await }
+    };
+    let ann = add("ann@handover.example").await;
+    let manager = login("ann@handover.example").await;
+
+    // Refused: a manager; a role that does not exist; a user of no restaurant of ours.
+    assert_eq!(role(&ann, "owner", &manager.access).await.0, 403);
+    let (status, body) = role(&ann, "chef", &owner.access).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
+    let other = cloud.restaurant("Elsewhere").await;
+    assert_eq!(role(&other.id, "manager", &owner.access).await.0, 404);
+    assert_eq!(role("not-a-user", "manager", &owner.access).await.0, 404);
+    // The last owner cannot step down.
+    let (status, body) = role(&owner.id, "manager", &owner.access).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("conflict")), "{body}");
+    // The same role again changes nothing, and Ann's token still works.
+    assert_eq!(role(&ann, "manager", &owner.access).await.0, 200);
+    assert_eq!(cloud.get("/api/v1/devices", &manager.access).await.0, 200);
+
+    // Ann becomes an owner: her manager's token and refresh stop; she logs in as an owner.
+    let (status, body) = role(&ann, "owner", &owner.access).await;
+    assert_eq!((status, body["role"].as_str()), (200, Some("owner")), "{body}");
+    assert_eq!(cloud.get("/api/v1/devices", &manager.access).await.0, 401);
+    let (status, _) = cloud
+        .post("/api/v1/auth/refresh", None, json!({"refresh_token": manager.refresh}))
+        .await;
+    assert_eq!(status, 401);
+    let ann_owner = login("ann@handover.example").await;
+    // The first owner steps down; now they are a manager, and Ann the only owner.
+    assert_eq!(role(&owner.id, "manager", &owner.access).await.0, 200);
+    assert_eq!(
+        cloud.get("/api/v1/users", &owner.access).await.0,
+        401,
+        "their owner's token stopped"
+    );
+    let (_, users) = cloud.get("/api/v1/users", &ann_owner.access).await;
+    let owners: Vec<&str> = users
+        .as_array()
+        .expect("users")
+        .iter()
+        .filter(|u| u["role"] == "owner")
+        .filter_map(|u| u["id"].as_str())
+        .collect();
+    assert_eq!(owners, [ann.as_str()]);
+    let (status, _) = role(&ann, "manager", &ann_owner.access).await;
+    assert_eq!(status, 409, "the last owner again");
+
+    // Two owners demote each other at the same moment: one wins, one owner is left.
+    assert_eq!(role(&owner.id, "owner", &ann_owner.access).await.0, 200);
+    let first = login("ann@handover.example").await;
+    let (status, session) = cloud
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": cloud_email(&cloud, &owner).await, "password": "correct horse battery"}),
+        )
+        .await;
+    assert_eq!(status, 200, "{session}");
+    let second = Login::from(&session);
+    let (a, b) = tokio::join!(
+        role(&second.id, "manager", &first.access),
+        role(&first.id, "manager", &second.access)
+    );
+    let mut statuses = [a.0, b.0];
+    statuses.sort_unstable();
+    // The loser is refused: the last owner (409), or already a manager by the time it is checked (401).
+    assert!(statuses[0] == 200 && [401, 409].contains(&statuses[1]), "{a:?} {b:?}");
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE restaurant_id = $1 AND role = 'owner' AND removed_at IS NULL")
+            .bind(&owner.restaurant)
+            .fetch_one(&cloud.server().state.db.pool)
+            .await
+            .expect("owners");
+    assert_eq!(count, 1);
+}
+
+/// The email a restaurant's first owner signed up with.
+async fn cloud_email(cloud: &Cloud, owner: &Login) -> String {
+    let (email,): (String,) = sqlx::query_as("SELECT email FROM users WHERE id = $1")
+        .bind(&owner.id)
+        .fetch_one(&cloud.server().state.db.pool)
+        .await
+        .expect("email");
+    email
 }
