@@ -21,8 +21,8 @@ import {
   screenshotDir,
   screenshottingTest,
   startCloud,
+  startPairedTill,
   startPhone,
-  startTill,
   tap,
   typePin,
   waitForText,
@@ -35,17 +35,7 @@ let phone;
 
 before(async () => {
   cloud = await startCloud({ FYNLO_CLOUD_SANDBOX_CLOCK: 'true', FYNLO_CLOUD_PAYMENTS_POLL_SECONDS: '1' });
-  const owner = await cloud.post('/api/v1/signup', {
-    restaurant_name: 'E2E Bank Café',
-    email: `owner-${Date.now()}@e2e.example`,
-    password: 'correct horse battery',
-  });
-  const { code } = await cloud.post('/api/v1/pairing-codes', {}, owner.access_token);
-  till = await startTill(null, {
-    FYNLO_CLOUD_URL: cloud.url,
-    FYNLO_PAIRING_CODE: code,
-    FYNLO_TILL_NAME: 'E2E Counter',
-  });
+  ({ till } = await startPairedTill(cloud, 'E2E Bank Café'));
   browser = till.browser;
   phone = await startPhone();
   await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 20_000 });

@@ -38,6 +38,29 @@ export async function freePort() {
 }
 
 /**
+ * Starts a program in a process group of its own, so stopping it kills everything it started, with
+ * its diagnostics in `e2e-logs/<logName>` rather than this process's pipes (a process left behind
+ * holding the test runner's stderr would keep the run from ever ending). `killGroup(signal)` signals the
+ * group; it is killed when this process exits in any case.
+ */
+function spawnGroup(program, args, env, logName) {
+  const logDir = join(targetDir, 'e2e-logs');
+  mkdirSync(logDir, { recursive: true });
+  const log = openSync(join(logDir, logName), 'a');
+  const driver = spawn(program, args, { env, stdio: ['ignore', log, log], detached: true });
+  closeSync(log);
+  const killGroup = (signal) => {
+    try {
+      process.kill(-driver.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', () => killGroup('SIGKILL'));
+  return { driver, killGroup };
+}
+
+/**
  * A running app with a fresh demo database, and a WebDriver session on its window. `extra` is added to
  * the demo restaurant's setup file (`{printers: […]}`, say) before the database is made from it.
  */
@@ -55,26 +78,13 @@ export async function startTill(extra = null, env = {}) {
   } else {
     execFileSync(cliBinary, ['--db', db, 'init', '--demo']);
   }
-  // tauri-driver, WebKitWebDriver and the app run in a process group of their own, so stopping kills them
-  // all, and write their diagnostics to a log file rather than to this process's pipes: an app left
-  // behind holding the test runner's stderr would keep the run from ever ending.
-  const logDir = join(targetDir, 'e2e-logs');
-  mkdirSync(logDir, { recursive: true });
-  const log = openSync(join(logDir, `tauri-driver-${port}.log`), 'a');
-  const driver = spawn(tauriDriverPath(), ['--port', String(port), '--native-port', String(nativePort)], {
-    env: { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn', ...env },
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
-  closeSync(log);
-  const killGroup = (signal) => {
-    try {
-      process.kill(-driver.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  process.once('exit', () => killGroup('SIGKILL'));
+  // tauri-driver, WebKitWebDriver and the app run in a process group of their own.
+  const { driver, killGroup } = spawnGroup(
+    tauriDriverPath(),
+    ['--port', String(port), '--native-port', String(nativePort)],
+    { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn', ...env },
+    `tauri-driver-${port}.log`,
+  );
   let driverExit = null;
   driver.on('exit', (code, signal) => (driverExit = `tauri-driver exited (${code ?? signal})`));
   driver.on('error', (error) => (driverExit = `tauri-driver could not start: ${error.message}`));
@@ -194,28 +204,38 @@ export async function startCloud(env = {}) {
 }
 
 /**
+ * A till paired at start with a new restaurant in `cloud` (its owner signs up, makes a one-time code,
+ * and the till pairs with it through FYNLO_CLOUD_URL and FYNLO_PAIRING_CODE, as `./dev tills` does).
+ * Answers the till and the owner's session.
+ */
+export async function startPairedTill(cloud, restaurantName) {
+  const owner = await cloud.post('/api/v1/signup', {
+    restaurant_name: restaurantName,
+    email: `owner-${Date.now()}@e2e.example`,
+    password: 'correct horse battery',
+  });
+  const { code } = await cloud.post('/api/v1/pairing-codes', {}, owner.access_token);
+  const till = await startTill(null, {
+    FYNLO_CLOUD_URL: cloud.url,
+    FYNLO_PAIRING_CODE: code,
+    FYNLO_TILL_NAME: 'E2E Counter',
+  });
+  return { till, owner };
+}
+
+/**
  * A customer's phone: Debian's Chromium, headless, driven over WebDriver by Debian's chromedriver (both
  * in a process group of their own, on a free loopback port). `stop()` ends the session and kills them.
  */
 export async function startPhone() {
   const port = await freePort();
   const profile = mkdtempSync(join(tmpdir(), 'fynlo-e2e-phone-'));
-  const logDir = join(targetDir, 'e2e-logs');
-  mkdirSync(logDir, { recursive: true });
-  const log = openSync(join(logDir, `chromedriver-${port}.log`), 'a');
-  const driver = spawn('/usr/bin/chromedriver', [`--port=${port}`, '--allowed-ips=127.0.0.1'], {
-    stdio: ['ignore', log, log],
-    detached: true,
-  });
-  closeSync(log);
-  const killGroup = (signal) => {
-    try {
-      process.kill(-driver.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  process.once('exit', () => killGroup('SIGKILL'));
+  const { killGroup } = spawnGroup(
+    '/usr/bin/chromedriver',
+    [`--port=${port}`, '--allowed-ips=127.0.0.1'],
+    process.env,
+    `chromedriver-${port}.log`,
+  );
   let browser;
   for (let attempt = 0; attempt < 150 && !browser; attempt++) {
     try {

@@ -6,7 +6,7 @@
 
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTill, startCloud, byTestId, tap, screenshot, screenshottingTest, typePin } from './harness.mjs';
+import { startPairedTill, startCloud, byTestId, tap, screenshot, screenshottingTest, typePin } from './harness.mjs';
 
 let cloud;
 let till;
@@ -15,17 +15,7 @@ let owner;
 
 before(async () => {
   cloud = await startCloud();
-  owner = await cloud.post('/api/v1/signup', {
-    restaurant_name: 'E2E Sync Café',
-    email: `owner-${Date.now()}@e2e.example`,
-    password: 'correct horse battery',
-  });
-  const { code } = await cloud.post('/api/v1/pairing-codes', {}, owner.access_token);
-  till = await startTill(null, {
-    FYNLO_CLOUD_URL: cloud.url,
-    FYNLO_PAIRING_CODE: code,
-    FYNLO_TILL_NAME: 'E2E Counter',
-  });
+  ({ till, owner } = await startPairedTill(cloud, 'E2E Sync Café'));
   browser = till.browser;
   await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 20_000 });
 });

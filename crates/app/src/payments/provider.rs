@@ -108,9 +108,18 @@ impl Till {
         reply
     }
 
-    /// A new idempotency key for the provider, from the till's id source.
-    fn new_key(&self) -> String {
-        format!("fynlo-{}", self.services.ids.new_id())
+    /// A new idempotency key for the provider, from the till's id source. A pay-by-bank attempt's or
+    /// refund's key says so (`fynlo-pbb-…`): after a restart the provider port finds it in the cloud,
+    /// and a card attempt's at the card provider, without asking both.
+    fn new_key(&self, tender: Tender) -> String {
+        match tender {
+            Tender::PayByBank => format!(
+                "{}{}",
+                fynlo_payments::PAY_BY_BANK_KEY_PREFIX,
+                self.services.ids.new_id()
+            ),
+            Tender::Card | Tender::Cash => format!("fynlo-{}", self.services.ids.new_id()),
+        }
     }
 
     /// Takes a card or pay-by-bank payment through the provider.
@@ -125,16 +134,7 @@ impl Till {
         let tip = order.tip_for(&policy, choice, req.part, amount)?;
         let payment = PaymentId::from_uuid(self.services.ids.new_id());
         let tender = Tender::from(req.tender);
-        // A pay-by-bank attempt's key says so (`fynlo-pbb-…`): after a restart the provider port finds it
-        // in the cloud, and a card attempt's at the card provider, without asking both.
-        let key = match tender {
-            Tender::PayByBank => format!(
-                "{}{}",
-                fynlo_payments::PAY_BY_BANK_KEY_PREFIX,
-                self.services.ids.new_id()
-            ),
-            Tender::Card | Tender::Cash => self.new_key(),
-        };
+        let key = self.new_key(tender);
         // "Customer pays the fee": the fee on the bill and tip, added on top — refused in GBP (by the
         // settings and again by the core).
         let surcharge = if self.restaurant.customer_pays_fee {
@@ -286,17 +286,9 @@ impl Till {
         let id = self.resolve(Some(&req.order))?;
         let payment = payment_id(&req.payment)?;
         let refund = RefundId::from_uuid(self.services.ids.new_id());
-        // A pay-by-bank payment's refund is keyed like its payment (`fynlo-pbb-…`), so the provider
-        // port finds it in the cloud after a restart.
+        // A pay-by-bank payment's refund is keyed like its payment (`fynlo-pbb-…`).
         let tender = self.draft(id).await?.order.payment(payment)?.tender;
-        let key = match tender {
-            Tender::PayByBank => format!(
-                "{}{}",
-                fynlo_payments::PAY_BY_BANK_KEY_PREFIX,
-                self.services.ids.new_id()
-            ),
-            Tender::Card | Tender::Cash => self.new_key(),
-        };
+        let key = self.new_key(tender);
         let lines = req
             .lines
             .unwrap_or_default()

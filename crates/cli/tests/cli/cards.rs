@@ -3,33 +3,21 @@
 //! HTTP. Connected, `fynlo exec` takes cards through Stripe (a decline included); the key never shows;
 //! another till on the machine keeps the simulator; disconnected, cards go to the simulator again.
 
-use std::{io::Write, process::Stdio};
-
 use serde_json::Value;
 
-use crate::{fynlo, DemoTill};
+use crate::{fynlo, with_stdin, DemoTill};
 
 #[path = "../../../payments/tests/support/fake_stripe.rs"]
 mod fake_stripe;
 
 /// `fynlo cards connect-stripe` with the key on stdin.
 fn connect(till: &DemoTill, url: &str, key: &str) -> std::process::Output {
-    let mut child = fynlo()
+    let mut command = fynlo();
+    command
         .arg("--db")
         .arg(&till.db)
-        .args(["cards", "connect-stripe", "--api-url", url])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{key}\n").as_bytes())
-        .expect("key");
-    child.wait_with_output().expect("ends")
+        .args(["cards", "connect-stripe", "--api-url", url]);
+    with_stdin(command, &format!("{key}\n"))
 }
 
 fn json(out: &std::process::Output) -> Value {

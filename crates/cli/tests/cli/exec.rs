@@ -423,23 +423,10 @@ fn commands_refuse_a_missing_database() {
 
 #[test]
 fn hash_pin_makes_argon2id_hashes_and_refuses_bad_pins() {
-    use std::io::Write;
-    use std::process::Stdio;
     let hash = |pin: &str| {
-        let mut child = fynlo()
-            .arg("hash-pin")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawns");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(pin.as_bytes())
-            .expect("writes");
-        child.wait_with_output().expect("finishes")
+        let mut command = fynlo();
+        command.arg("hash-pin");
+        crate::with_stdin(command, pin)
     };
     let good = hash("4321\n");
     assert!(good.status.success());

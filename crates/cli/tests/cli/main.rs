@@ -44,6 +44,24 @@ pub fn fynlo() -> Command {
     Command::new(env!("CARGO_BIN_EXE_fynlo"))
 }
 
+/// Runs `command` with `input` on its stdin (secrets and PINs are never arguments), and waits for it.
+pub fn with_stdin(mut command: Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawns fynlo");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("writes stdin");
+    child.wait_with_output().expect("ends")
+}
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")

@@ -6,10 +6,7 @@
 //! times (50 by default; `./dev stress` runs 1000), with sales made between the kills: afterwards the
 //! cloud holds every op of the till exactly once, in order, and its takings equal the till's.
 
-use std::{
-    io::Write,
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -109,22 +106,9 @@ impl Setup {
 
 /// `fynlo unpair` with a PIN on stdin.
 fn unpair(till: &DemoTill, pin: &str) -> std::process::Output {
-    let mut child = fynlo()
-        .arg("--db")
-        .arg(&till.db)
-        .arg("unpair")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{pin}\n").as_bytes())
-        .expect("pin");
-    child.wait_with_output().expect("ends")
+    let mut command = fynlo();
+    command.arg("--db").arg(&till.db).arg("unpair");
+    crate::with_stdin(command, &format!("{pin}\n"))
 }
 
 /// The till's journal length and its completed orders' count and takings.

@@ -309,6 +309,11 @@ impl ApiRefund {
     }
 }
 
+/// A bank statement's reference from ours: up to 18 letters and digits.
+fn statement_reference(reference: &str) -> String {
+    reference.chars().filter(char::is_ascii_alphanumeric).take(18).collect()
+}
+
 /// A 2xx answer, or the provider's refusal (4xx) or failure (5xx).
 async fn checked(response: reqwest12::Response) -> Result<reqwest12::Response, ProviderError> {
     let status = response.status();
@@ -338,13 +343,7 @@ impl BankProvider for TrueLayer {
 
     fn create<'a>(&'a self, req: &'a CreatePayment<'a>) -> Answer<'a, ProviderPayment> {
         Box::pin(async move {
-            // A bank statement's reference: up to 18 characters.
-            let short: String = req
-                .reference
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(18)
-                .collect();
+            let short = statement_reference(req.reference);
             let body = json!({
                 "amount_in_minor": req.amount,
                 "currency": req.currency,
@@ -416,12 +415,7 @@ impl BankProvider for TrueLayer {
 
     fn refund<'a>(&'a self, req: &'a RefundPayment<'a>) -> Answer<'a, ProviderRefund> {
         Box::pin(async move {
-            let short: String = req
-                .reference
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .take(18)
-                .collect();
+            let short = statement_reference(req.reference);
             let body = json!({
                 "amount_in_minor": req.amount,
                 "reference": short,
