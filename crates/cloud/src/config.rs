@@ -126,7 +126,7 @@ impl Config {
     /// `_AUTH_PER_MINUTE`, `_MAX_BODY_BYTES`, `_WS_BUFFER`, `_WS_PING_SECONDS`, `_WS_WAITING_PER_ADDRESS`, `_PUBLIC_URL`,
     /// `_PAYMENTS_POLL_SECONDS`, `_SANDBOX_SETTLE_SECONDS`, `_BANK_PROVIDER` and `_TRUELAYER_API_URL`,
     /// `_AUTH_URL`, `_HPP_URL`, `_RETURN_URI`, `_CLIENT_ID`, `_CLIENT_SECRET`, `_MERCHANT_ACCOUNT_ID`,
-    /// `_WEBHOOK_SECRET`, `_TIMEOUT_SECONDS` where `get` has them.
+    /// `_WEBHOOK_JWKS_URL`, `_TIMEOUT_SECONDS` where `get` has them.
     pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         fn parse<T: std::str::FromStr>(name: &'static str, value: &str) -> Result<T, ConfigError>
         where
@@ -191,7 +191,7 @@ impl Config {
             ("FYNLO_CLOUD_TRUELAYER_CLIENT_ID", &mut tl.client_id),
             ("FYNLO_CLOUD_TRUELAYER_CLIENT_SECRET", &mut tl.client_secret),
             ("FYNLO_CLOUD_TRUELAYER_MERCHANT_ACCOUNT_ID", &mut tl.merchant_account_id),
-            ("FYNLO_CLOUD_TRUELAYER_WEBHOOK_SECRET", &mut tl.webhook_secret),
+            ("FYNLO_CLOUD_TRUELAYER_WEBHOOK_JWKS_URL", &mut tl.webhook_jwks_url),
         ] {
             if let Some(v) = get(name) {
                 *field = v;
@@ -310,7 +310,10 @@ mod tests {
             ("FYNLO_CLOUD_TRUELAYER_CLIENT_ID", "client"),
             ("FYNLO_CLOUD_TRUELAYER_CLIENT_SECRET", "very-secret-client"),
             ("FYNLO_CLOUD_TRUELAYER_MERCHANT_ACCOUNT_ID", "ma"),
-            ("FYNLO_CLOUD_TRUELAYER_WEBHOOK_SECRET", "very-secret-webhook"),
+            (
+                "FYNLO_CLOUD_TRUELAYER_WEBHOOK_JWKS_URL",
+                "https://webhooks.example/.well-known/jwks",
+            ),
             ("FYNLO_CLOUD_TRUELAYER_TIMEOUT_SECONDS", "3"),
         ]
         .into();

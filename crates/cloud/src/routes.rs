@@ -398,7 +398,7 @@ fn table() -> Table {
             Public,
             Some("PaymentNotice"),
             (200, "Received"),
-            "The TrueLayer-shaped provider's signed notice that a payment changed (X-Tl-Signature).",
+            "The TrueLayer-shaped provider's signed notice that a payment changed (Tl-Signature: a detached ES512 JWS by a key from the configured JWKS).",
         ),
         post(payments::truelayer_webhook),
     )

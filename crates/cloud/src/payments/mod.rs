@@ -21,6 +21,7 @@
 
 pub mod provider;
 pub mod sandbox;
+pub mod tl_signature;
 pub mod truelayer;
 
 use axum::{
@@ -422,49 +423,6 @@ pub async fn provider_changed(state: &AppState, provider: &str, provider_id: &st
     }
 }
 
-/// How far a webhook's signature time may be from ours: older ones are replays.
-const WEBHOOK_TOLERANCE_SECONDS: i64 = 300;
-
-fn hex_bytes(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || text.len() > 256 {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
-}
-
-/// Checks `X-Tl-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (see
-/// [`truelayer`]): the right secret, and a time within five minutes of ours.
-pub fn verify_signature(header: Option<&str>, body: &[u8], secret: &[u8], now_ms: i64) -> ApiResult<()> {
-    use hmac::{Hmac, Mac};
-    let header = header.ok_or_else(|| ApiError::unauthorized("the notice is not signed"))?;
-    let mut at = None;
-    let mut signature = None;
-    for part in header.split(',') {
-        match part.trim().split_once('=') {
-            Some(("t", v)) => at = v.parse::<i64>().ok(),
-            Some(("v1", v)) => signature = hex_bytes(v),
-            _ => {}
-        }
-    }
-    let (Some(at), Some(signature)) = (at, signature) else {
-        return Err(ApiError::unauthorized("the notice's signature does not read"));
-    };
-    if (now_ms / 1000 - at).abs() > WEBHOOK_TOLERANCE_SECONDS {
-        return Err(ApiError::unauthorized(
-            "the notice's signature is too old (or from the future)",
-        ));
-    }
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
-        .map_err(|_| ApiError::stored("webhook secret", "unusable"))?;
-    mac.update(format!("{at}.").as_bytes());
-    mac.update(body);
-    mac.verify_slice(&signature)
-        .map_err(|_| ApiError::unauthorized("the notice's signature is wrong"))
-}
-
 /// A provider's notice about one of its payments.
 #[derive(Debug, serde::Deserialize)]
 struct Notice {
@@ -480,8 +438,11 @@ struct Notice {
     metadata: Option<serde_json::Value>,
 }
 
+/// Where TrueLayer's notices come (the path their signature covers).
+pub const WEBHOOK_PATH: &str = "/api/v1/webhooks/truelayer";
+
 /// `POST /api/v1/webhooks/truelayer`: the TrueLayer-shaped provider's notice that a payment changed.
-/// Signed and recent (401 otherwise), acted on once per `event_id` (a replay is answered and changes
+/// Signed by TrueLayer's published key and recent (401 otherwise), acted on once per `event_id` (a replay is answered and changes
 /// nothing), checked against our record (amount, currency), and then only a prompt: the session
 /// follows what the provider's API says. A notice for a payment the cloud does not know changes
 /// nothing. When the provider cannot be asked the answer is 503 and the notice may come again.
@@ -496,8 +457,10 @@ pub async fn truelayer_webhook(
             "this server's bank provider is not truelayer: it takes no truelayer notices",
         ));
     };
-    let signature = headers.get("x-tl-signature").and_then(|v| v.to_str().ok());
-    verify_signature(signature, &body, provider.webhook_secret(), state.clock.now())?;
+    let signature = headers.get("tl-signature").and_then(|v| v.to_str().ok());
+    provider
+        .verify_webhook(signature, WEBHOOK_PATH, &headers, &body, state.clock.now())
+        .await?;
     let notice: Notice =
         serde_json::from_slice(&body).map_err(|e| ApiError::invalid(format!("not a payment notice: {e}")))?;
     if notice.event_id.is_empty() || notice.event_id.len() > 200 || notice.payment_id.len() > 200 {

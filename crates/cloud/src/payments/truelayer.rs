@@ -10,11 +10,10 @@
 //! - Refunds: `POST …/{id}/refunds` with an `Idempotency-Key` (the till's refund key), the amount in
 //!   minor units and our reference; `GET …/{id}/refunds/{refund_id}` for its status (`pending`,
 //!   `authorized`, `executed` = sent back, `failed`).
-//! - Webhooks (`POST /api/v1/webhooks/truelayer`, [`super::webhook`]) are signed: the header
-//!   `X-Tl-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` with the configured
-//!   secret. (TrueLayer itself signs with a JWS — `Tl-Signature`, ES512 against its published keys;
-//!   this adapter's scheme is the same idea with a shared secret, and is what the local fake server
-//!   speaks.) A webhook is only a prompt: the status and amount are read back from the API.
+//! - Webhooks (`POST /api/v1/webhooks/truelayer`) are signed as TrueLayer signs them: `Tl-Signature`,
+//!   a detached JWS, ES512, with a key from the JWKS at the configured `webhook_jwks_url` only
+//!   ([`super::tl_signature`]), over the path, the signed timestamp header and the body. A webhook is
+//!   only a prompt: the status and amount are read back from the API.
 //!
 //! Secrets come from the configuration and never reach logs or answers (`Debug` hides them).
 
@@ -46,8 +45,9 @@ pub struct TrueLayerConfig {
     pub client_secret: String,
     /// The merchant account payments are paid into.
     pub merchant_account_id: String,
-    /// The webhook signing secret (never logged).
-    pub webhook_secret: String,
+    /// Where TrueLayer publishes the keys its webhooks are signed with (the only `jku` taken):
+    /// `https://webhooks.truelayer.com/.well-known/jwks`, or the sandbox's.
+    pub webhook_jwks_url: String,
     /// Seconds an API call may take (10 when 0).
     pub timeout_seconds: u64,
 }
@@ -63,7 +63,7 @@ impl std::fmt::Debug for TrueLayerConfig {
             .field("client_id", &self.client_id)
             .field("client_secret", &hidden(&self.client_secret))
             .field("merchant_account_id", &self.merchant_account_id)
-            .field("webhook_secret", &hidden(&self.webhook_secret))
+            .field("webhook_jwks_url", &self.webhook_jwks_url)
             .field("timeout_seconds", &self.timeout_seconds)
             .finish()
     }
@@ -80,7 +80,7 @@ impl TrueLayerConfig {
             ("client_id", &self.client_id),
             ("client_secret", &self.client_secret),
             ("merchant_account_id", &self.merchant_account_id),
-            ("webhook_secret", &self.webhook_secret),
+            ("webhook_jwks_url", &self.webhook_jwks_url),
         ] {
             if value.is_empty() {
                 missing.push(name);
@@ -93,12 +93,13 @@ impl TrueLayerConfig {
             ("api_url", &self.api_url),
             ("auth_url", &self.auth_url),
             ("hpp_url", &self.hpp_url),
+            ("webhook_jwks_url", &self.webhook_jwks_url),
         ] {
             if reqwest12::Url::parse(url).map_or(true, |u| !matches!(u.scheme(), "http" | "https")) {
                 return Some(format!("truelayer {name} is not an http(s) address"));
             }
         }
-        (self.webhook_secret.len() < 16).then(|| "the truelayer webhook secret has at least 16 characters".into())
+        None
     }
 }
 
@@ -108,6 +109,7 @@ pub struct TrueLayer {
     config: TrueLayerConfig,
     http: reqwest12::Client,
     token: tokio::sync::Mutex<Option<(String, Instant)>>,
+    jwks: super::tl_signature::Jwks,
 }
 
 /// A token as the token service answers it.
@@ -166,15 +168,23 @@ impl TrueLayer {
             .build()
             .map_err(|e| format!("the HTTP client: {e}"))?;
         Ok(TrueLayer {
+            jwks: super::tl_signature::Jwks::new(&config.webhook_jwks_url, http.clone()),
             config,
             http,
             token: tokio::sync::Mutex::new(None),
         })
     }
 
-    /// The webhook signing secret.
-    pub fn webhook_secret(&self) -> &[u8] {
-        self.config.webhook_secret.as_bytes()
+    /// Checks a webhook's `Tl-Signature` (see [`super::tl_signature`]).
+    pub async fn verify_webhook(
+        &self,
+        signature: Option<&str>,
+        path: &str,
+        headers: &axum::http::HeaderMap,
+        body: &[u8],
+        now_ms: i64,
+    ) -> Result<(), crate::error::ApiError> {
+        self.jwks.verify(signature, path, headers, body, now_ms).await
     }
 
     fn api(&self, path: &str) -> String {

@@ -16,14 +16,16 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use hmac::{Hmac, Mac};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use p521::ecdsa::{signature::Signer as _, Signature, SigningKey, VerifyingKey};
 use serde_json::{json, Value};
 
 use crate::support::{Backend, Cloud, Till};
 
 crate::both!(the_truelayer_adapter_follows_its_payments_through_signed_webhooks);
 
-const SECRET: &str = "whsec-0123456789abcdef";
+/// The key id TrueLayer's (fake) webhook key is published under.
+const KID: &str = "tl-webhook-key-1";
 
 #[derive(Clone, Debug)]
 struct FakePayment {
@@ -48,6 +50,8 @@ struct FakeState {
     amount_override: Option<i64>,
     /// Before answering the next create: mark it executed and send the cloud its webhook.
     webhook_first: Option<String>,
+    /// Where the fake publishes its webhook key.
+    jwks_url: String,
     /// Refunds: id → (payment id, amount, status); by idempotency key.
     refunds: HashMap<String, (String, i64, String)>,
     refund_keys: HashMap<String, String>,
@@ -136,7 +140,8 @@ async fn create(State(fake): State<Fake>, headers: HeaderMap, Json(body): Json<V
     if let Some(cloud_url) = webhook {
         let notice = json!({"type": "payment_executed", "event_id": format!("evt_{}", uuid::Uuid::new_v4().simple()),
             "payment_id": id, "metadata": payment.metadata});
-        let (status, _) = send_notice(&cloud_url, &notice, SECRET, now_s()).await;
+        let fake_url = fake.with(|s| s.jwks_url.trim_end_matches("/.well-known/jwks").to_owned());
+        let (status, _) = send_notice(&cloud_url, &notice, &Signing::truelayer(&fake_url)).await;
         assert_eq!(status, 200, "the notice before the answer is taken");
     }
     if let Some(wait) = slow {
@@ -248,25 +253,77 @@ fn now_s() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
-fn signature(secret: &str, at: i64, body: &str) -> String {
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("key");
-    mac.update(format!("{at}.{body}").as_bytes());
-    let hex = mac.finalize().into_bytes().iter().fold(String::new(), |mut out, b| {
-        use std::fmt::Write as _;
-        let _ = write!(out, "{b:02x}");
-        out
-    });
-    format!("t={at},v1={hex}")
+/// A P-521 key from a seed (a scalar well below the curve's order).
+fn key(seed: u8) -> SigningKey {
+    let mut bytes = [seed; 66];
+    bytes[0] = 0;
+    SigningKey::from_slice(&bytes).expect("a P-521 key")
 }
 
-/// Sends a notice to the cloud's webhook, signed with `secret` at `at` (unix seconds).
-async fn send_notice(cloud_url: &str, notice: &Value, secret: &str, at: i64) -> (u16, Value) {
+/// The fake's published webhook key, as a JWKS.
+fn jwks_of(signing: &SigningKey) -> Value {
+    let public = VerifyingKey::from(signing).to_encoded_point(false);
+    json!({"keys": [{
+        "kty": "EC", "crv": "P-521", "alg": "ES512", "use": "sig", "kid": KID,
+        "x": URL_SAFE_NO_PAD.encode(public.x().expect("x")),
+        "y": URL_SAFE_NO_PAD.encode(public.y().expect("y")),
+    }]})
+}
+
+/// How a test signs a notice: the key, the `kid` and `jku` it names, and its timestamp.
+struct Signing {
+    key: SigningKey,
+    kid: String,
+    jku: String,
+    at: i64,
+}
+
+impl Signing {
+    /// As TrueLayer signs (the fake's published key), now.
+    fn truelayer(fake_url: &str) -> Signing {
+        Signing {
+            key: key(7),
+            kid: KID.into(),
+            jku: format!("{fake_url}/.well-known/jwks"),
+            at: now_s(),
+        }
+    }
+
+    /// The `Tl-Signature` of `body` with `timestamp` as its signed header (TrueLayer's v2 scheme).
+    fn tl_signature(&self, timestamp: &str, body: &str) -> String {
+        let header = json!({"alg": "ES512", "kid": self.kid, "tl_version": "2",
+            "tl_headers": "X-Tl-Webhook-Timestamp", "jku": self.jku});
+        let header = URL_SAFE_NO_PAD.encode(header.to_string());
+        let payload = format!("POST /api/v1/webhooks/truelayer\nX-Tl-Webhook-Timestamp: {timestamp}\n{body}");
+        let signature: Signature = self
+            .key
+            .sign(format!("{header}.{}", URL_SAFE_NO_PAD.encode(payload)).as_bytes());
+        format!("{header}..{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    }
+}
+
+fn rfc3339(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .expect("a time")
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Sends a notice to the cloud's webhook, signed by `signing`.
+async fn send_notice(cloud_url: &str, notice: &Value, signing: &Signing) -> (u16, Value) {
     let body = notice.to_string();
+    let timestamp = rfc3339(signing.at);
+    let signature = signing.tl_signature(&timestamp, &body);
+    send_signed(cloud_url, &body, &timestamp, &signature).await
+}
+
+/// Sends `body` with a given timestamp header and `Tl-Signature`.
+async fn send_signed(cloud_url: &str, body: &str, timestamp: &str, signature: &str) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(format!("{cloud_url}/api/v1/webhooks/truelayer"))
         .header("content-type", "application/json")
-        .header("x-tl-signature", signature(secret, at, &body))
-        .body(body)
+        .header("x-tl-webhook-timestamp", timestamp)
+        .header("tl-signature", signature)
+        .body(body.to_owned())
         .send()
         .await
         .expect("the cloud answers");
@@ -281,11 +338,13 @@ async fn start_fake() -> (Fake, String, tokio::task::JoinHandle<()>) {
         .route("/v3/payments", post(create))
         .route("/v3/payments/{id}", get(status))
         .route("/v3/payments/{id}/actions/cancel", post(cancel))
+        .route("/.well-known/jwks", get(|| async { Json(jwks_of(&key(7))) }))
         .route("/v3/payments/{id}/refunds", post(refund))
         .route("/v3/payments/{id}/refunds/{refund_id}", get(refund_status))
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
     let url = format!("http://{}", listener.local_addr().expect("address"));
+    fake.with(|s| s.jwks_url = format!("{url}/.well-known/jwks"));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -328,14 +387,15 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
             client_id: "fynlo-test".into(),
             client_secret: "client-secret-x".into(),
             merchant_account_id: "ma-1".into(),
-            webhook_secret: SECRET.into(),
+            webhook_jwks_url: format!("{fake_url}/.well-known/jwks"),
             timeout_seconds: 1,
         };
     })
     .await;
     // The secrets never show in the configuration's Debug (what logs would print).
     let shown = format!("{:?}", cloud.server().state.config);
-    assert!(!shown.contains(SECRET) && !shown.contains("client-secret-x"), "{shown}");
+    assert!(!shown.contains("client-secret-x"), "{shown}");
+    let tl = Signing::truelayer(&fake_url);
     let owner = cloud.restaurant("Lane Bistro").await;
     let till = Till::new();
     let device = cloud.pair(&owner, &till, "Counter").await;
@@ -360,10 +420,10 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     // Executed at the provider; its notice moves the session, once, however often it comes.
     fake.with(|s| s.payments.get_mut(&pay_id).expect("payment").status = "executed".into());
     let notice = json!({"type": "payment_executed", "event_id": "evt_1", "payment_id": pay_id, "amount_in_minor": 2450, "currency": "GBP"});
-    let (status, body) = send_notice(&cloud.url, &notice, SECRET, now_s()).await;
+    let (status, body) = send_notice(&cloud.url, &notice, &tl).await;
     assert_eq!((status, &body["received"]), (200, &json!(true)), "{body}");
     assert_eq!(cloud.payment_session_of(&device, &paid).await["status"], "executed");
-    let (status, body) = send_notice(&cloud.url, &notice, SECRET, now_s()).await;
+    let (status, body) = send_notice(&cloud.url, &notice, &tl).await;
     assert_eq!(
         (status, &body["duplicate"]),
         (200, &json!(true)),
@@ -374,16 +434,64 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     // Bad, stale, missing signatures: refused, nothing changes.
     let settled = json!({"type": "payment_settled", "event_id": "evt_2", "payment_id": pay_id});
     fake.with(|s| s.payments.get_mut(&pay_id).expect("payment").status = "settled".into());
+    let another_key = Signing {
+        key: key(9),
+        ..Signing::truelayer(&fake_url)
+    };
     assert_eq!(
-        send_notice(&cloud.url, &settled, "another-secret-entirely", now_s())
+        send_notice(&cloud.url, &settled, &another_key).await.0,
+        401,
+        "another key, the same kid"
+    );
+    let elsewhere = Signing {
+        jku: "https://keys.attacker.example/jwks".into(),
+        key: key(9),
+        ..Signing::truelayer(&fake_url)
+    };
+    assert_eq!(
+        send_notice(&cloud.url, &settled, &elsewhere).await.0,
+        401,
+        "keys from another address"
+    );
+    let unknown = Signing {
+        kid: "another-kid".into(),
+        ..Signing::truelayer(&fake_url)
+    };
+    assert_eq!(
+        send_notice(&cloud.url, &settled, &unknown).await.0,
+        401,
+        "a key TrueLayer does not publish"
+    );
+    let stale = Signing {
+        at: now_s() - 3_600,
+        ..Signing::truelayer(&fake_url)
+    };
+    assert_eq!(
+        send_notice(&cloud.url, &settled, &stale).await.0,
+        401,
+        "a replay an hour later"
+    );
+    // Signed for one body, sent with another (or with another timestamp): refused.
+    let stamp = rfc3339(now_s());
+    let signed = tl.tl_signature(&stamp, &settled.to_string());
+    let tampered = json!({"type": "payment_settled", "event_id": "evt_2", "payment_id": "pay_other"}).to_string();
+    assert_eq!(
+        send_signed(&cloud.url, &tampered, &stamp, &signed).await.0,
+        401,
+        "another body"
+    );
+    assert_eq!(
+        send_signed(&cloud.url, &settled.to_string(), &rfc3339(now_s() - 1), &signed)
+            .await
+            .0,
+        401,
+        "another timestamp"
+    );
+    assert_eq!(
+        send_signed(&cloud.url, &settled.to_string(), &stamp, "not.a.jws")
             .await
             .0,
         401
-    );
-    assert_eq!(
-        send_notice(&cloud.url, &settled, SECRET, now_s() - 3_600).await.0,
-        401,
-        "a replay an hour later"
     );
     let unsigned = reqwest::Client::new()
         .post(format!("{}/api/v1/webhooks/truelayer", cloud.url))
@@ -399,12 +507,12 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
         "nothing moved on a refused notice"
     );
     // The real one settles it.
-    assert_eq!(send_notice(&cloud.url, &settled, SECRET, now_s()).await.0, 200);
+    assert_eq!(send_notice(&cloud.url, &settled, &tl).await.0, 200);
     assert_eq!(events_of(&cloud, &paid).await, ["executed", "settled"]);
 
     // A notice for a payment nobody knows changes nothing.
     let stray = json!({"type": "payment_executed", "event_id": "evt_3", "payment_id": "pay_nobody"});
-    assert_eq!(send_notice(&cloud.url, &stray, SECRET, now_s()).await.0, 200);
+    assert_eq!(send_notice(&cloud.url, &stray, &tl).await.0, 200);
 
     // Another amount: the notice's, or the provider's own answer: nothing moves.
     let other = attempt();
@@ -412,11 +520,11 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
     let other_id = payment_id(&made);
     fake.with(|s| s.payments.get_mut(&other_id).expect("payment").status = "executed".into());
     let wrong = json!({"type": "payment_executed", "event_id": "evt_4", "payment_id": other_id, "amount_in_minor": 1});
-    assert_eq!(send_notice(&cloud.url, &wrong, SECRET, now_s()).await.0, 200);
+    assert_eq!(send_notice(&cloud.url, &wrong, &tl).await.0, 200);
     assert!(events_of(&cloud, &other).await.is_empty());
     fake.with(|s| s.amount_override = Some(1));
     let right = json!({"type": "payment_executed", "event_id": "evt_5", "payment_id": other_id});
-    assert_eq!(send_notice(&cloud.url, &right, SECRET, now_s()).await.0, 200);
+    assert_eq!(send_notice(&cloud.url, &right, &tl).await.0, 200);
     assert!(
         events_of(&cloud, &other).await.is_empty(),
         "the provider's amount differs from ours"
@@ -433,7 +541,7 @@ async fn the_truelayer_adapter_follows_its_payments_through_signed_webhooks(back
         p.failure = Some("authorization_failed".into());
     });
     let notice = json!({"type": "payment_failed", "event_id": "evt_6", "payment_id": declined_id});
-    assert_eq!(send_notice(&cloud.url, &notice, SECRET, now_s()).await.0, 200);
+    assert_eq!(send_notice(&cloud.url, &notice, &tl).await.0, 200);
     let now = cloud.payment_session_of(&device, &declined).await;
     assert_eq!(
         (now["status"].as_str(), now["failure"].as_str()),
