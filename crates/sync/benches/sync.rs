@@ -7,9 +7,12 @@
 //!   the app wakes it); till B's engine, on the live WebSocket, lists it among other tills' open orders —
 //!   p50 and p99 of the time from A's command to B's list (target p99 ≤ 100 ms);
 //! - **sale**: the same sale on a till with its sync running against one without, in alternating
-//!   blocks, both warmed up (target ≤ 1.05×).
+//!   blocks, both warmed up (target ≤ 1.05×);
+//! - **pay**: a till takes a pay-by-bank payment (its sync running, on the live WebSocket); the
+//!   customer approves on the sandbox bank's page; p50 and p99 of the time from the page's answer to
+//!   the till's order recorded paid (target: within a second).
 //!
-//! `FYNLO_SYNC_BENCH=drain|latency|sale` runs one; `FYNLO_BENCH_SALES` sets the queued sales (10,000).
+//! `FYNLO_SYNC_BENCH=drain|latency|sale|pay` runs one; `FYNLO_BENCH_SALES` sets the queued sales (10,000).
 
 #![allow(
     clippy::cast_precision_loss,
@@ -54,12 +57,25 @@ struct BenchTill {
 
 impl BenchTill {
     async fn new(live: bool) -> BenchResult<BenchTill> {
+        Self::open(live, None).await
+    }
+
+    /// A till whose pay-by-bank payments go through the cloud (`fynlo_sync::pay`).
+    async fn with_bank(live: bool) -> BenchResult<BenchTill> {
+        let bank = fynlo_sync::pay::CloudPayments::new(Arc::new(SimulatedProvider::in_memory()));
+        Self::open(live, Some(bank)).await
+    }
+
+    async fn open(live: bool, bank: Option<fynlo_sync::pay::CloudPayments>) -> BenchResult<BenchTill> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("till.db");
         let clock = Arc::new(SystemClock);
         let ids = Arc::new(UuidV7);
         let store = setup::init(&path, &SetupFile::demo()?, clock.as_ref(), ids.as_ref()).await?;
-        let provider = Arc::new(SimulatedProvider::in_memory());
+        let provider: Arc<dyn fynlo_app::payments::PaymentProvider> = match &bank {
+            Some(bank) => Arc::new(bank.clone()),
+            None => Arc::new(SimulatedProvider::in_memory()),
+        };
         let mut till = Till::with_store(store, Services::new(clock, ids, provider)).await?;
         till.execute(serde_json::from_str(r#"{"cmd": "login", "pin": "1357"}"#)?)
             .await?;
@@ -71,6 +87,9 @@ impl BenchTill {
         };
         let secrets: Arc<dyn Secrets> = Arc::new(MemorySecrets::default());
         let engine = SyncEngine::open(Arc::clone(&till), secrets, options).await?;
+        if let Some(bank) = &bank {
+            bank.attach(&engine);
+        }
         let sale = SALE.iter().map(|c| serde_json::from_str(c)).collect::<Result<_, _>>()?;
         Ok(BenchTill {
             _dir: dir,
@@ -253,6 +272,70 @@ async fn sale(blocks: usize, per_block: usize) -> BenchResult<()> {
     Ok(())
 }
 
+async fn pay(samples: usize) -> BenchResult<()> {
+    let cloud = Cloud::start(Backend::Postgres).await;
+    let owner = cloud.restaurant("Pay Bench").await;
+    let till = BenchTill::with_bank(true).await?;
+    till.pair(&cloud, &owner).await?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let runner = tokio::spawn(till.engine.clone().run(stopped));
+    let started = Instant::now();
+    while !till.engine.status().live {
+        if started.elapsed() > Duration::from_secs(10) {
+            return Err("the till's live socket never came up".into());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let store = till.till.lock().await.store_handle();
+    let open: Command = serde_json::from_str(r#"{"cmd": "open_order", "kind": {"type": "takeaway"}}"#)?;
+    let add: Command = serde_json::from_str(r#"{"cmd": "add_line", "product": "chips"}"#)?;
+    let pay: Command = serde_json::from_str(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#)?;
+    let mut times = Vec::with_capacity(samples);
+    for i in 0..samples + 10 {
+        let reply = {
+            let mut t = till.till.lock().await;
+            t.execute(open.clone()).await?;
+            t.execute(add.clone()).await?;
+            serde_json::to_value(t.execute(pay.clone()).await?)?
+        };
+        let id = fynlo_core::ids::OrderId::parse(reply["id"].as_str().ok_or("no order id")?)?;
+        let note = reply["payments"][0]["note"].as_str().ok_or("no note")?;
+        let page = note
+            .rsplit_once('(')
+            .and_then(|(_, rest)| rest.strip_suffix(')'))
+            .ok_or("no page in the note")?;
+        let path = page.strip_prefix(&cloud.url).ok_or("the page is on another server")?;
+        let (status, _) = cloud.call("POST", &format!("{path}/approve"), None, None).await;
+        if status != 200 {
+            return Err(format!("approve: {status}").into());
+        }
+        let start = Instant::now();
+        loop {
+            if store.order(id).await?.state() == fynlo_core::order::OrderState::Completed {
+                break;
+            }
+            if start.elapsed() > Duration::from_secs(10) {
+                return Err(format!("the till never recorded order {id} paid").into());
+            }
+            tokio::time::sleep(Duration::from_micros(500)).await;
+        }
+        // The first 10 warm up (connections, caches).
+        if i >= 10 {
+            times.push(start.elapsed());
+        }
+    }
+    let _ = stop.send(true);
+    let _ = tokio::time::timeout(Duration::from_secs(5), runner).await;
+    times.sort();
+    println!(
+        "pay by bank, the customer's approval to the till's order paid, {samples} payments: p50 {}, p99 {}, max {}",
+        ms(percentile(&times, 500)),
+        ms(percentile(&times, 990)),
+        ms(percentile(&times, 1000))
+    );
+    Ok(())
+}
+
 fn main() -> BenchResult<()> {
     let which = std::env::var("FYNLO_SYNC_BENCH").unwrap_or_default();
     let sales = std::env::var("FYNLO_BENCH_SALES")
@@ -272,6 +355,9 @@ fn main() -> BenchResult<()> {
         }
         if which.is_empty() || which == "sale" {
             sale(20, 50).await?;
+        }
+        if which.is_empty() || which == "pay" {
+            pay(200).await?;
         }
         Ok(())
     })
