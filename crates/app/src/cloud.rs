@@ -122,6 +122,12 @@ impl Till {
             .await
     }
 
+    /// Checks that whoever is logged in may change the till's settings (`settings`): choosing where
+    /// card payments go (`fynlo cards`) is one of them.
+    pub async fn authorise_settings(&mut self) -> Result<fynlo_core::ids::StaffId, AppError> {
+        self.authorise(fynlo_core::permission::Permission::Settings, None).await
+    }
+
     /// Checks that whoever is logged in may see the restaurant's money reports (`see_reports`): the
     /// payments the bank returned after a sale are shown to them.
     pub async fn authorise_reports(&mut self) -> Result<fynlo_core::ids::StaffId, AppError> {

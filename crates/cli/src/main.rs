@@ -158,8 +158,9 @@ enum Cmd {
 enum CardsCmd {
     /// Which card provider the till uses, as JSON (never the secret key).
     Status,
-    /// Take cards through Stripe. The secret key (`sk_…` or `rk_…`) is read from stdin, never from the
-    /// command line; it is kept in the keychain with these settings.
+    /// Take cards through Stripe. Stdin holds a manager's PIN (the `settings` permission) on its first
+    /// line and the secret key (`sk_…` or `rk_…`) on its second — never the command line; the key is
+    /// kept in the keychain with these settings.
     ConnectStripe {
         /// Stripe's address (a local fake's in tests).
         #[arg(long, default_value = "https://api.stripe.com")]
@@ -175,7 +176,8 @@ enum CardsCmd {
         #[arg(long, default_value_t = 10)]
         timeout_seconds: u64,
     },
-    /// Take cards through the simulator again: Stripe's settings are forgotten.
+    /// Take cards through the simulator again: Stripe's settings are forgotten (a manager's PIN on
+    /// stdin).
     Disconnect,
 }
 
@@ -240,6 +242,20 @@ async fn services(db: &std::path::Path) -> Result<Services> {
 fn services_with(provider: Arc<CloudPayments>) -> Result<Services> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     Ok(Services::new(clock, Arc::new(UuidV7), provider).with_failpoints(failpoints()?))
+}
+
+/// Logs the PIN's member in on the till at `db` and checks they may change its settings (a wrong PIN
+/// counts towards the lockout, as on the till).
+async fn authorise_settings(db: &std::path::Path, pin: String) -> Result<()> {
+    let mut till = Till::open(db, services(db).await?).await?;
+    let login = fynlo_app::Command::Login(fynlo_app::session::request::Login { pin, staff: None });
+    if let Err(e) = till.execute(login).await {
+        bail!("{}: {}", e.code.as_str(), e.message);
+    }
+    if let Err(e) = till.authorise_settings().await {
+        bail!("{}: {}", e.code.as_str(), e.message);
+    }
+    Ok(())
 }
 
 /// The crash tests' failpoint, named by `FYNLO_FAILPOINT`; none otherwise.
@@ -408,18 +424,27 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     manual_capture,
                     timeout_seconds,
                 } => {
-                    let mut key = String::new();
-                    io::stdin().read_to_string(&mut key)?;
+                    let mut input = String::new();
+                    io::stdin().read_to_string(&mut input)?;
+                    let mut lines = input.lines();
+                    let pin = lines.next().unwrap_or_default().trim().to_owned();
+                    let key = lines.next().unwrap_or_default().trim().to_owned();
+                    authorise_settings(&cli.db, pin).await?;
                     let config = fynlo_sync::pay::StripeConfig {
                         api_url,
-                        secret_key: key.trim().to_owned(),
+                        secret_key: key,
                         payment_method,
                         manual_capture,
                         timeout_seconds,
                     };
                     fynlo_sync::pay::connect_stripe(secrets.as_ref(), &device, &config)?
                 }
-                CardsCmd::Disconnect => fynlo_sync::pay::disconnect_cards(secrets.as_ref(), &device)?,
+                CardsCmd::Disconnect => {
+                    let mut pin = String::new();
+                    io::stdin().read_to_string(&mut pin)?;
+                    authorise_settings(&cli.db, pin.trim().to_owned()).await?;
+                    fynlo_sync::pay::disconnect_cards(secrets.as_ref(), &device)?
+                }
             };
             println!("{}", serde_json::to_string(&view)?);
         }

@@ -10,14 +10,21 @@ use crate::{fynlo, with_stdin, DemoTill};
 #[path = "../../../payments/tests/support/fake_stripe.rs"]
 mod fake_stripe;
 
-/// `fynlo cards connect-stripe` with the key on stdin.
-fn connect(till: &DemoTill, url: &str, key: &str) -> std::process::Output {
+/// `fynlo cards connect-stripe` with a PIN and the key on stdin.
+fn connect(till: &DemoTill, url: &str, pin: &str, key: &str) -> std::process::Output {
     let mut command = fynlo();
     command
         .arg("--db")
         .arg(&till.db)
         .args(["cards", "connect-stripe", "--api-url", url]);
-    with_stdin(command, &format!("{key}\n"))
+    with_stdin(command, &format!("{pin}\n{key}\n"))
+}
+
+/// `fynlo cards disconnect` with a PIN on stdin.
+fn disconnect(till: &DemoTill, pin: &str) -> std::process::Output {
+    let mut command = fynlo();
+    command.arg("--db").arg(&till.db).args(["cards", "disconnect"]);
+    with_stdin(command, &format!("{pin}\n"))
 }
 
 fn json(out: &std::process::Output) -> Value {
@@ -47,13 +54,20 @@ fn a_till_connected_to_stripe_takes_cards_there_and_its_key_never_shows() {
 
     // Not connected: the simulator. A publishable key is refused and nothing is kept.
     assert_eq!(json(&till.run(&["cards", "status"]))["provider"], "simulator");
-    let refused = connect(&till, &url, "pk_test_publishable_key");
+    let refused = connect(&till, &url, "2468", "pk_test_publishable_key");
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("secret or restricted key"));
+    // Only a manager chooses where cards go: Sam's PIN (a cashier) and a wrong PIN are refused.
+    for pin in ["1357", "9999"] {
+        let refused = connect(&till, &url, pin, fake_stripe::KEY);
+        assert!(!refused.status.success(), "{pin}");
+        let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+        assert!(!said.contains(fake_stripe::KEY), "{said}");
+    }
     assert_eq!(json(&till.run(&["cards", "status"]))["provider"], "simulator");
 
-    // Connected: shown without the key, in test mode.
-    let out = connect(&till, &url, fake_stripe::KEY);
+    // Connected by Priya (a manager): shown without the key, in test mode.
+    let out = connect(&till, &url, "2468", fake_stripe::KEY);
     let shown = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(!shown.contains(fake_stripe::KEY), "{shown}");
     let view = json(&out);
@@ -94,7 +108,8 @@ fn a_till_connected_to_stripe_takes_cards_there_and_its_key_never_shows() {
         .is_some_and(|r| r.starts_with("pi_sim_")));
 
     // Disconnected: the simulator again, and Stripe hears of no more payments.
-    assert_eq!(json(&till.run(&["cards", "disconnect"]))["provider"], "simulator");
+    assert!(!disconnect(&till, "1357").status.success(), "a cashier cannot");
+    assert_eq!(json(&disconnect(&till, "2468"))["provider"], "simulator");
     let before = fake.lock().expect("lock").intents.len();
     assert!(card_sale(&till, "approve")["provider_ref"]
         .as_str()
