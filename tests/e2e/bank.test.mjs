@@ -25,6 +25,7 @@ import {
   startPhone,
   tap,
   typePin,
+  waitForBadge,
   waitForText,
 } from './harness.mjs';
 
@@ -39,10 +40,7 @@ before(async () => {
   browser = till.browser;
   phone = await startPhone();
   await byTestId(browser, 'pin-enter').waitForDisplayed({ timeout: 20_000 });
-  await browser.waitUntil(
-    async () => (await byTestId(browser, 'sync-badge').getAttribute('data-mode').catch(() => null)) === 'online',
-    { timeout: 60_000, timeoutMsg: 'the till is online with the cloud' },
-  );
+  await waitForBadge(browser, 'online');
   await typePin(browser, '1357');
   await byTestId(browser, 'start-order').waitForDisplayed({ timeout: 10_000 });
 });

@@ -61,6 +61,39 @@ function spawnGroup(program, args, env, logName) {
 }
 
 /**
+ * A WebDriver session through the driver `group` started (listening on `port`), tried for up to 30 s —
+ * a loaded CI machine can be slow — and given up at once if the driver exits. `stop()` ends the session
+ * and kills the group (SIGTERM, then SIGKILL after `settleMs`).
+ */
+async function driverSession(name, port, capabilities, { driver, killGroup }, settleMs) {
+  let exited = null;
+  driver.on('exit', (code, signal) => (exited = `${name} exited (${code ?? signal})`));
+  driver.on('error', (error) => (exited = `${name} could not start: ${error.message}`));
+  let browser;
+  for (let attempt = 0; attempt < 150 && !browser; attempt++) {
+    if (exited) throw new Error(exited);
+    try {
+      browser = await remote({ hostname: '127.0.0.1', port, logLevel: 'silent', connectionRetryCount: 0, capabilities });
+    } catch (error) {
+      if (attempt === 149) throw error;
+      await sleep(200);
+    }
+  }
+  return {
+    browser,
+    async stop() {
+      try {
+        await browser.deleteSession();
+      } finally {
+        killGroup('SIGTERM');
+        await sleep(settleMs);
+        killGroup('SIGKILL');
+      }
+    },
+  };
+}
+
+/**
  * A running app with a fresh demo database, and a WebDriver session on its window. `extra` is added to
  * the demo restaurant's setup file (`{printers: […]}`, say) before the database is made from it.
  */
@@ -79,45 +112,14 @@ export async function startTill(extra = null, env = {}) {
     execFileSync(cliBinary, ['--db', db, 'init', '--demo']);
   }
   // tauri-driver, WebKitWebDriver and the app run in a process group of their own.
-  const { driver, killGroup } = spawnGroup(
+  const group = spawnGroup(
     tauriDriverPath(),
     ['--port', String(port), '--native-port', String(nativePort)],
     { ...process.env, FYNLO_DB: db, RUST_LOG: 'warn', ...env },
     `tauri-driver-${port}.log`,
   );
-  let driverExit = null;
-  driver.on('exit', (code, signal) => (driverExit = `tauri-driver exited (${code ?? signal})`));
-  driver.on('error', (error) => (driverExit = `tauri-driver could not start: ${error.message}`));
-  let browser;
-  // Up to 30 s for tauri-driver to listen: a loaded CI machine can be slow.
-  for (let attempt = 0; attempt < 150 && !browser; attempt++) {
-    if (driverExit) throw new Error(driverExit);
-    try {
-      browser = await remote({
-        hostname: '127.0.0.1',
-        port,
-        logLevel: 'silent',
-        connectionRetryCount: 0,
-        capabilities: { 'tauri:options': { application: appBinary }, 'wdio:enforceWebDriverClassic': true },
-      });
-    } catch (error) {
-      if (attempt === 149) throw error;
-      await sleep(200);
-    }
-  }
-  return {
-    browser,
-    db,
-    async stop() {
-      try {
-        await browser.deleteSession();
-      } finally {
-        killGroup('SIGTERM');
-        await sleep(500);
-        killGroup('SIGKILL');
-      }
-    },
-  };
+  const capabilities = { 'tauri:options': { application: appBinary }, 'wdio:enforceWebDriverClassic': true };
+  return { ...(await driverSession('tauri-driver', port, capabilities, group, 500)), db };
 }
 
 /**
@@ -230,53 +232,46 @@ export async function startPairedTill(cloud, restaurantName) {
 export async function startPhone() {
   const port = await freePort();
   const profile = mkdtempSync(join(tmpdir(), 'fynlo-e2e-phone-'));
-  const { killGroup } = spawnGroup(
+  const group = spawnGroup(
     '/usr/bin/chromedriver',
     [`--port=${port}`, '--allowed-ips=127.0.0.1'],
     process.env,
     `chromedriver-${port}.log`,
   );
-  let browser;
-  for (let attempt = 0; attempt < 150 && !browser; attempt++) {
-    try {
-      browser = await remote({
-        hostname: '127.0.0.1',
-        port,
-        logLevel: 'silent',
-        connectionRetryCount: 0,
-        capabilities: {
-          browserName: 'chrome',
-          'wdio:enforceWebDriverClassic': true,
-          'goog:chromeOptions': {
-            binary: '/usr/bin/chromium',
-            args: [
-              '--headless=new',
-              '--no-sandbox',
-              '--disable-gpu',
-              '--disable-dev-shm-usage',
-              '--window-size=390,844',
-              `--user-data-dir=${profile}`,
-            ],
-          },
-        },
-      });
-    } catch (error) {
-      if (attempt === 149) throw error;
-      await sleep(200);
-    }
-  }
-  return {
-    browser,
-    async stop() {
-      try {
-        await browser.deleteSession();
-      } finally {
-        killGroup('SIGTERM');
-        await sleep(300);
-        killGroup('SIGKILL');
-      }
+  const capabilities = {
+    browserName: 'chrome',
+    'wdio:enforceWebDriverClassic': true,
+    'goog:chromeOptions': {
+      binary: '/usr/bin/chromium',
+      args: [
+        '--headless=new',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--window-size=390,844',
+        `--user-data-dir=${profile}`,
+      ],
     },
   };
+  return driverSession('chromedriver', port, capabilities, group, 300);
+}
+
+/** Waits until the sync badge shows `mode` (and, when given, a count of ops waiting that `waiting` accepts). */
+export async function waitForBadge(browser, mode, waiting = null, timeout = 60_000) {
+  let last;
+  await browser.waitUntil(
+    async () => {
+      const element = byTestId(browser, 'sync-badge');
+      const shown = await element.getAttribute('data-mode').catch(() => null);
+      const count = await byTestId(browser, 'sync-waiting')
+        .getText()
+        .then((t) => Number.parseInt(t.trim() || '0', 10))
+        .catch(() => null);
+      last = { shown, count };
+      return shown === mode && (waiting === null || waiting(count ?? 0));
+    },
+    { timeout, interval: 250, timeoutMsg: `the badge shows ${mode} (it showed ${JSON.stringify(last)})` },
+  );
 }
 
 /** The element with this data-testid. */

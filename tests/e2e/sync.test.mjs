@@ -6,7 +6,7 @@
 
 import { test as nodeTest, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startPairedTill, startCloud, byTestId, tap, screenshot, screenshottingTest, typePin } from './harness.mjs';
+import { startPairedTill, startCloud, waitForBadge, byTestId, tap, screenshot, screenshottingTest, typePin } from './harness.mjs';
 
 let cloud;
 let till;
@@ -28,22 +28,7 @@ after(async () => {
 const test = screenshottingTest(nodeTest, () => browser);
 
 /** Waits until the badge shows `mode` (and, when given, `waiting` ops). */
-async function badge(mode, waiting = null, timeout = 60_000) {
-  let last;
-  await browser.waitUntil(
-    async () => {
-      const element = byTestId(browser, 'sync-badge');
-      const shown = await element.getAttribute('data-mode').catch(() => null);
-      const count = await byTestId(browser, 'sync-waiting')
-        .getText()
-        .then((t) => Number.parseInt(t.trim() || '0', 10))
-        .catch(() => null);
-      last = { shown, count };
-      return shown === mode && (waiting === null || waiting(count ?? 0));
-    },
-    { timeout, interval: 250, timeoutMsg: `the badge shows ${mode} (it showed ${JSON.stringify(last)})` },
-  );
-}
+const badge = (mode, waiting = null, timeout = 60_000) => waitForBadge(browser, mode, waiting, timeout);
 
 async function sale() {
   await tap(browser, 'start-order');

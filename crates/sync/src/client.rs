@@ -176,13 +176,7 @@ impl Cloud {
         access: &str,
         request: &fynlo_protocol::payments::NewPaymentSession,
     ) -> Result<fynlo_protocol::payments::PaymentSession> {
-        self.send(
-            self.http
-                .post(self.url("/api/v1/payments/sessions"))
-                .bearer_auth(access)
-                .json(request),
-        )
-        .await
+        self.post_as(access, "/api/v1/payments/sessions", Some(request)).await
     }
 
     /// A payment session by its attempt key, as the provider now has it.
@@ -191,12 +185,8 @@ impl Cloud {
         access: &str,
         attempt: &str,
     ) -> Result<fynlo_protocol::payments::PaymentSession> {
-        self.send(
-            self.http
-                .get(self.url(&format!("/api/v1/payments/sessions/{attempt}")))
-                .bearer_auth(access),
-        )
-        .await
+        self.get_as(access, &format!("/api/v1/payments/sessions/{attempt}"))
+            .await
     }
 
     /// Cancels a payment session not paid yet; answers it as it then is.
@@ -205,12 +195,8 @@ impl Cloud {
         access: &str,
         attempt: &str,
     ) -> Result<fynlo_protocol::payments::PaymentSession> {
-        self.send(
-            self.http
-                .post(self.url(&format!("/api/v1/payments/sessions/{attempt}/cancel")))
-                .bearer_auth(access),
-        )
-        .await
+        self.post_as::<(), _>(access, &format!("/api/v1/payments/sessions/{attempt}/cancel"), None)
+            .await
     }
 
     /// Sends money back on a paid payment session (the same refund key again: the same refund).
@@ -220,29 +206,42 @@ impl Cloud {
         attempt: &str,
         request: &fynlo_protocol::payments::NewPaymentRefund,
     ) -> Result<fynlo_protocol::payments::PaymentRefund> {
-        self.send(
-            self.http
-                .post(self.url(&format!("/api/v1/payments/sessions/{attempt}/refunds")))
-                .bearer_auth(access)
-                .json(request),
+        self.post_as(
+            access,
+            &format!("/api/v1/payments/sessions/{attempt}/refunds"),
+            Some(request),
         )
         .await
     }
 
     /// A refund by the till's refund key, as the provider now has it.
     pub async fn payment_refund(&self, access: &str, key: &str) -> Result<fynlo_protocol::payments::PaymentRefund> {
-        self.send(
-            self.http
-                .get(self.url(&format!("/api/v1/payments/refunds/{key}")))
-                .bearer_auth(access),
-        )
-        .await
+        self.get_as(access, &format!("/api/v1/payments/refunds/{key}")).await
     }
 
     /// The restaurant's payments paid and then returned by the bank, newest first.
     pub async fn flagged_payments(&self, access: &str) -> Result<Vec<fynlo_protocol::payments::PaymentSession>> {
-        self.send(self.http.get(self.url("/api/v1/payments/flagged")).bearer_auth(access))
-            .await
+        self.get_as(access, "/api/v1/payments/flagged").await
+    }
+
+    /// `GET path` with the access token.
+    async fn get_as<T: DeserializeOwned>(&self, access: &str, path: &str) -> Result<T> {
+        self.send(self.http.get(self.url(path)).bearer_auth(access)).await
+    }
+
+    /// `POST path` with the access token and, when given, a JSON body.
+    async fn post_as<B: serde::Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        access: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T> {
+        let request = self.http.post(self.url(path)).bearer_auth(access);
+        self.send(match body {
+            Some(body) => request.json(body),
+            None => request,
+        })
+        .await
     }
 
     fn url(&self, path: &str) -> String {

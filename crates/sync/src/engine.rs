@@ -378,11 +378,7 @@ impl SyncEngine {
                 async move { auth.cloud().payment_session(&token, attempt).await }
             })
             .await;
-        match found {
-            Ok(session) => Ok(Some(session)),
-            Err(e) if e.cloud == Some(ErrorCode::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
+        none_when_not_found(found)
     }
 
     /// Cancels a payment session not paid yet; answers it as it then is.
@@ -414,11 +410,7 @@ impl SyncEngine {
                 async move { auth.cloud().payment_refund(&token, key).await }
             })
             .await;
-        match found {
-            Ok(refund) => Ok(Some(refund)),
-            Err(e) if e.cloud == Some(ErrorCode::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
+        none_when_not_found(found)
     }
 
     /// The restaurant's pay-by-bank payments that were paid and then returned by the bank.
@@ -821,4 +813,13 @@ pub(crate) fn now_ms() -> i64 {
 
 fn poisoned() -> SyncError {
     SyncError::new(SyncCode::Storage, "the sync's state lock was poisoned")
+}
+
+/// The cloud's answer, or none when it says there is no such thing (`not_found`).
+fn none_when_not_found<T>(answer: Result<T>) -> Result<Option<T>> {
+    match answer {
+        Ok(found) => Ok(Some(found)),
+        Err(e) if e.cloud == Some(ErrorCode::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

@@ -26,6 +26,12 @@ async fn order_with_a_burger(till: &TestTill) -> String {
     order["id"].as_str().expect("order id").to_owned()
 }
 
+/// `cmd` (`check_payment`, `cancel_payment`, `payment_page`) on an order's payment attempt.
+fn on_attempt(cmd: &str, order: &str, payment: &Value) -> String {
+    let payment = payment["id"].as_str().expect("payment id");
+    format!(r#"{{"cmd": "{cmd}", "order": "{order}", "payment": "{payment}"}}"#)
+}
+
 fn last_payment(order: &Value) -> Value {
     order["payments"]
         .as_array()
@@ -170,10 +176,7 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
     let waiting = last_payment(&order);
     tap(&cloud, &page_of(&waiting), "decline").await;
-    let check = format!(
-        r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{}"}}"#,
-        waiting["id"].as_str().expect("id")
-    );
+    let check = on_attempt("check_payment", &id, &waiting);
     let declined = till.value(&check).await;
     let failed = last_payment(&declined);
     assert_eq!(failed["status"], "failed", "{failed}");
@@ -190,12 +193,7 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
     let waiting = last_payment(&order);
     cloud.server().state.clock.advance(15 * 60 * 1000 + 1_000);
-    let expired = till
-        .value(&format!(
-            r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{}"}}"#,
-            waiting["id"].as_str().expect("id")
-        ))
-        .await;
+    let expired = till.value(&on_attempt("check_payment", &id, &waiting)).await;
     assert_eq!(
         (
             last_payment(&expired)["status"].as_str(),
@@ -215,10 +213,7 @@ async fn a_pay_by_bank_sale_is_paid_on_the_sandbox_page_once(backend: Backend) {
     let id = order_with_a_burger(&till).await;
     let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
     let waiting = last_payment(&order);
-    let cancel = format!(
-        r#"{{"cmd": "cancel_payment", "order": "{id}", "payment": "{}"}}"#,
-        waiting["id"].as_str().expect("id")
-    );
+    let cancel = on_attempt("cancel_payment", &id, &waiting);
     let cancelled = till.value(&cancel).await;
     assert_eq!(last_payment(&cancelled)["status"], "cancelled", "{cancelled}");
     assert_eq!(
@@ -407,10 +402,7 @@ async fn a_payment_the_bank_returns_is_listed_for_whoever_may_see_reports(backen
     let order = till.value(r#"{"cmd": "pay", "tender": "pay_by_bank"}"#).await;
     let waiting = last_payment(&order);
     tap(&cloud, &page_of(&waiting), "bounce").await;
-    let check = format!(
-        r#"{{"cmd": "check_payment", "order": "{id}", "payment": "{}"}}"#,
-        waiting["id"].as_str().expect("id")
-    );
+    let check = on_attempt("check_payment", &id, &waiting);
     let paid = till.value(&check).await;
     assert_eq!(last_payment(&paid)["status"], "succeeded", "executed is paid: {paid}");
     let nothing = handle(&till.engine, SyncRequest::Flagged).await;
